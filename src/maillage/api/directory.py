@@ -1,0 +1,3 @@
+"""API endpoints of the directory area."""
+
+router = None

@@ -1,0 +1,3 @@
+"""API endpoints of the plan area."""
+
+router = None

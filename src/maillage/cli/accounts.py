@@ -1,0 +1,3 @@
+"""CLI commands of the accounts area."""
+
+commands: list = []

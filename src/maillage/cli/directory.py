@@ -1,0 +1,3 @@
+"""CLI commands of the directory area."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of the interop area."""
+
+commands: list = []

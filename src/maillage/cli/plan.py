@@ -1,0 +1,3 @@
+"""CLI commands of the plan area."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of the reports area."""
+
+commands: list = []

@@ -1,0 +1,110 @@
+"""``maillage init | load | serve | demo | diagnostic``."""
+
+from __future__ import annotations
+
+import click
+
+from .output import FORMATS, emit
+
+
+@click.command(help="Crée la base de données ou la met à jour (migrations).")
+def init() -> None:
+    from django.core.management import call_command
+
+    from maillage.settings import DATABASES
+
+    name = DATABASES["default"]["NAME"]
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        from pathlib import Path
+
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Base de données : {name}")
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo("Base à jour.")
+
+
+@click.command(help="Charge un jeu de données (« armentieres » ou un dossier avec manifest.yaml).")
+@click.argument("dataset")
+@click.option("--dry-run", is_flag=True, help="Affiche ce qui changerait, sans rien écrire.")
+def load(dataset: str, dry_run: bool) -> None:
+    from maillage.territory.errors import DatasetError
+    from maillage.territory.loader import load_dataset
+
+    def progress(message: str) -> None:
+        click.echo(f"  … {message}", err=True)
+
+    try:
+        report = load_dataset(dataset, dry_run=dry_run, progress=progress)
+    except DatasetError as exc:
+        raise click.ClickException(f"Chargement refusé, rien n'a été écrit. {exc}") from exc
+    title = "Simulation (rien n'a été écrit)" if dry_run else "Chargement terminé"
+    click.echo(f"{title} — territoire « {report.territory} » :")
+    for line in report.lines():
+        click.echo(f"  {line}")
+    if not report.changed:
+        click.echo("Aucun changement : la base est déjà à jour.")
+
+
+@click.command(help="Sert la plateforme (par défaut http://127.0.0.1:8000).")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+def serve(port: int, host: str) -> None:
+    from django.core.management import call_command
+
+    click.echo(f"Maillage est servi sur http://{host}:{port}/ (Ctrl+C pour arrêter).")
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@click.command(help="Démonstration : init, load armentieres, puis serve.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
+)
+@click.pass_context
+def demo(ctx: click.Context, port: int) -> None:
+    ctx.invoke(init)
+    ctx.invoke(load, dataset="armentieres", dry_run=False)
+    ctx.invoke(serve, port=port, host="127.0.0.1")
+
+
+@click.command(help="Chiffres du diagnostic d'un territoire, avec source et millésime.")
+@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
+def diagnostic(slug: str, fmt: str) -> None:
+    from maillage.territory.selectors import TerritoryNotFound, territory_diagnostic, territory_get
+
+    try:
+        territory = territory_get(slug=slug)
+    except TerritoryNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = territory_diagnostic(territory=territory)
+    rows = [
+        {
+            "sujet": f.subject,
+            "indicateur": f.label,
+            "valeur": f.value,
+            "unité": f.unit,
+            "millésime": f.vintage,
+            "source": f.source,
+        }
+        for f in result.figures
+    ] + [
+        {
+            "sujet": f"{z.kind.upper()} {z.code}",
+            "indicateur": f"Population — {z.name}",
+            "valeur": z.population_rp2016
+            if z.population_rp2016 is not None
+            else z.cells_population,
+            "unité": "habitants",
+            "millésime": "RP 2016" if z.population_rp2016 is not None else "Filosofi 2017",
+            "source": "INSEE",
+        }
+        for z in result.zones
+    ]
+    emit(rows, fmt=fmt, payload=result.as_dict())
+
+
+commands = [init, load, serve, demo, diagnostic]

@@ -1,0 +1,224 @@
+"""Maillage settings: one module, read from ``MAILLAGE_*`` environment variables.
+
+Every variable is declared once in :data:`REGISTRY` with its default and its documentation;
+the README documents them all (a test fails when one is missing).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``MAILLAGE_*`` environment variable."""
+
+    name: str
+    default: str
+    doc: str
+
+
+REGISTRY: tuple[Setting, ...] = (
+    Setting("MAILLAGE_ENV", "development", "`development` ou `production` (contrôles stricts)."),
+    Setting("MAILLAGE_SECRET_KEY", "", "Clé secrète Django ; obligatoire en production."),
+    Setting(
+        "MAILLAGE_ALLOWED_HOSTS",
+        "127.0.0.1,localhost",
+        "Noms d'hôte servis, séparés par des virgules ; obligatoire en production.",
+    ),
+    Setting(
+        "MAILLAGE_DATABASE_URL",
+        "",
+        "URL de la base (ex. `postgres://user@127.0.0.1:5432/maillage`) ; "
+        "vide : SQLite dans `var/maillage.sqlite3`.",
+    ),
+    Setting("MAILLAGE_VAR_DIR", "var", "Dossier des données locales (SQLite, fichiers déposés)."),
+    Setting("MAILLAGE_DEBUG", "", "`1` pour le mode débogage (développement seulement)."),
+    Setting(
+        "MAILLAGE_TILE_URL",
+        "",
+        "Modèle d'URL de fond de carte (ex. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`) ; "
+        "vide : carte sans fond, lisible hors ligne.",
+    ),
+    Setting("MAILLAGE_TILE_ATTRIBUTION", "", "Attribution affichée avec le fond de carte."),
+    Setting(
+        "MAILLAGE_GEOCODER_URL",
+        "",
+        "URL du géocodeur d'adresses (API Adresse nationale, ex. "
+        "`https://api-adresse.data.gouv.fr/search/`) ; vide : désactivé.",
+    ),
+    Setting(
+        "MAILLAGE_EMAIL_URL", "", "Serveur SMTP (`smtp://user:pass@hote:587`) ; vide : console."
+    ),
+    Setting("MAILLAGE_DEFAULT_FROM_EMAIL", "maillage@localhost", "Expéditeur des courriels."),
+)
+
+_NAMES = {s.name for s in REGISTRY}
+
+
+def env(name: str) -> str:
+    """Return the value of a registered ``MAILLAGE_*`` variable (or its default)."""
+    if name not in _NAMES:
+        raise KeyError(f"{name} n'est pas une variable déclarée dans REGISTRY")
+    default = next(s.default for s in REGISTRY if s.name == name)
+    return os.environ.get(name, default)
+
+
+MAILLAGE_ENV = env("MAILLAGE_ENV").strip().lower()
+if MAILLAGE_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("MAILLAGE_ENV doit valoir « development » ou « production ».")
+PRODUCTION = MAILLAGE_ENV == "production"
+
+VAR_DIR = Path(env("MAILLAGE_VAR_DIR"))
+if not VAR_DIR.is_absolute():
+    VAR_DIR = PROJECT_DIR / VAR_DIR
+
+SECRET_KEY = env("MAILLAGE_SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in env("MAILLAGE_ALLOWED_HOSTS").split(",") if h.strip()]
+if PRODUCTION:
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "MAILLAGE_SECRET_KEY est obligatoire en production (au moins 50 caractères)."
+        )
+    if "MAILLAGE_ALLOWED_HOSTS" not in os.environ or not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "MAILLAGE_ALLOWED_HOSTS est obligatoire en production (sans « * »)."
+        )
+    DEBUG = False
+else:
+    SECRET_KEY = SECRET_KEY or "maillage-dev-insecure-key-do-not-use-in-production"
+    DEBUG = env("MAILLAGE_DEBUG") == "1"
+    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]
+    ALLOWED_HOSTS += ["testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "maillage.territory",
+    "maillage.directory",
+    "maillage.plan",
+    "maillage.network",
+    "maillage.accounts",
+    "maillage.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "maillage.urls"
+WSGI_APPLICATION = "maillage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "maillage.web.context.site",
+            ],
+        },
+    },
+]
+
+_db_url = env("MAILLAGE_DATABASE_URL")
+if _db_url:
+    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "maillage.sqlite3",
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{v}"}
+    for v in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+MEDIA_ROOT = VAR_DIR / "uploads"
+
+TILE_URL = env("MAILLAGE_TILE_URL")
+TILE_ATTRIBUTION = env("MAILLAGE_TILE_ATTRIBUTION")
+GEOCODER_URL = env("MAILLAGE_GEOCODER_URL")
+
+_email_url = env("MAILLAGE_EMAIL_URL")
+if _email_url:
+    from urllib.parse import unquote, urlparse
+
+    _e = urlparse(_email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _e.hostname or "localhost"
+    EMAIL_PORT = _e.port or 25
+    EMAIL_HOST_USER = unquote(_e.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_e.password or "")
+    EMAIL_USE_TLS = EMAIL_PORT == 587
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("MAILLAGE_DEFAULT_FROM_EMAIL")
+
+LOGIN_URL = "/connexion/"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from . import models
+
+
+@admin.register(models.Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "period_start", "period_end"]
+    filter_horizontal = ["communes", "neighbours"]
+
+
+@admin.register(models.Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["name", "insee_code", "population", "population_vintage"]
+    search_fields = ["name", "insee_code"]
+    exclude = ["boundary"]
+
+
+@admin.register(models.Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "zone_type", "commune"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    exclude = ["boundary"]
+
+
+@admin.register(models.PopulationCell)
+class PopulationCellAdmin(admin.ModelAdmin):
+    list_display = ["cell_id", "population", "imputed", "poverty_share", "commune"]
+    list_filter = ["imputed", "commune"]
+    exclude = ["boundary"]
+
+
+@admin.register(models.Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    list_display = ["label", "value", "unit", "vintage", "source", "territory", "commune", "zone"]
+    list_filter = ["vintage", "theme"]
+    search_fields = ["label", "key", "source"]
+
+
+@admin.register(models.DatasetSource)
+class DatasetSourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "path", "producer", "licence", "vintage"]

@@ -1,0 +1,200 @@
+"""Reads of the territory app: territories, figures with source and vintage, zone populations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Q, Sum
+
+from .models import CellZone, DatasetSource, PopulationCell, Statistic, Territory, Zone
+
+RP2016_AGE_KEYS = (
+    "population_0_14_ans",
+    "population_15_29_ans",
+    "population_30_44_ans",
+    "population_45_59_ans",
+    "population_60_74_ans",
+    "population_75_ans_et_plus",
+)
+
+
+class TerritoryNotFound(LookupError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"Territoire « {slug} » introuvable. Chargez-le avec « maillage load ».")
+
+
+def territory_get(*, slug: str) -> Territory:
+    try:
+        return Territory.objects.get(slug=slug)
+    except Territory.DoesNotExist as exc:
+        raise TerritoryNotFound(slug) from exc
+
+
+@dataclass(frozen=True)
+class Figure:
+    subject: str
+    key: str
+    label: str
+    theme: str
+    value: float
+    unit: str
+    vintage: str
+    source: str
+    source_url: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CommuneSummary:
+    insee_code: str
+    name: str
+    role: str
+    population: int | None
+    population_vintage: str
+    population_source: str
+    cells_population: float
+    cells: int
+
+
+@dataclass(frozen=True)
+class ZoneSummary:
+    kind: str
+    code: str
+    name: str
+    zone_type: str
+    commune: str
+    population_rp2016: float | None
+    cells_population: float
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    path: str
+    title: str
+    producer: str
+    licence: str
+    vintage: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """The figures of a territory, each with its source and vintage."""
+
+    slug: str
+    name: str
+    period: tuple[int, int]
+    communes: list[CommuneSummary]
+    figures: list[Figure]
+    zones: list[ZoneSummary]
+    sources: list[SourceSummary]
+
+    @property
+    def iris_rp2016_total(self) -> float:
+        return sum(z.population_rp2016 or 0 for z in self.zones if z.kind == Zone.Kind.IRIS)
+
+    def figure(self, key: str, vintage: str | None = None) -> Figure | None:
+        return next(
+            (f for f in self.figures if f.key == key and (vintage is None or f.vintage == vintage)),
+            None,
+        )
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["iris_rp2016_total"] = round(self.iris_rp2016_total, 2)
+        return data
+
+
+def _figure(stat: Statistic, subject: str) -> Figure:
+    return Figure(
+        subject=subject,
+        key=stat.key,
+        label=stat.label,
+        theme=stat.theme,
+        value=stat.value,
+        unit=stat.unit,
+        vintage=stat.vintage,
+        source=stat.source,
+        source_url=stat.source_url,
+        note=stat.note,
+    )
+
+
+def territory_zones(*, territory: Territory) -> list[Zone]:
+    """IRIS, QPV and quartiers of the territory's communes (and its own quartiers)."""
+    return list(
+        Zone.objects.filter(
+            Q(commune__in=territory.communes.all()) | Q(territory=territory)
+        ).order_by("kind", "code")
+    )
+
+
+def territory_diagnostic(*, territory: Territory) -> Diagnostic:
+    communes = list(territory.communes.all())
+    neighbours = list(territory.neighbours.all())
+    cell_totals = {
+        row["commune"]: (row["total"] or 0.0, row["n"])
+        for row in PopulationCell.objects.filter(commune__in=communes + neighbours)
+        .values("commune")
+        .annotate(total=Sum("population"), n=Count("pk"))
+    }
+    commune_rows = [
+        CommuneSummary(
+            insee_code=c.insee_code,
+            name=c.name,
+            role=role,
+            population=c.population,
+            population_vintage=c.population_vintage,
+            population_source=c.population_source,
+            cells_population=round(cell_totals.get(c.pk, (0.0, 0))[0], 2),
+            cells=cell_totals.get(c.pk, (0.0, 0))[1],
+        )
+        for role, group in (("CTG", communes), ("voisine", neighbours))
+        for c in group
+    ]
+    figures = [_figure(s, "territoire") for s in territory.statistics.order_by("theme", "key")]
+    for s in Statistic.objects.filter(commune__in=communes).select_related("commune"):
+        figures.append(_figure(s, f"commune {s.commune.insee_code}"))
+
+    zones = territory_zones(territory=territory)
+    rp = defaultdict(float)
+    has_rp = set()
+    for s in Statistic.objects.filter(zone__in=zones, key__in=RP2016_AGE_KEYS, vintage="RP 2016"):
+        rp[s.zone_id] += s.value
+        has_rp.add(s.zone_id)
+    cells_pop = defaultdict(float)
+    for cz in CellZone.objects.filter(zone__in=zones).select_related("cell"):
+        cells_pop[cz.zone_id] += cz.cell.population * cz.share
+    zone_rows = [
+        ZoneSummary(
+            kind=z.kind,
+            code=z.code,
+            name=z.name,
+            zone_type=z.zone_type,
+            commune=z.commune.insee_code if z.commune_id else "",
+            population_rp2016=round(rp[z.pk], 2) if z.pk in has_rp else None,
+            cells_population=round(cells_pop[z.pk], 2),
+        )
+        for z in zones
+    ]
+    sources = [
+        SourceSummary(
+            path=s.path,
+            title=s.title,
+            producer=s.producer,
+            licence=s.licence,
+            vintage=s.vintage,
+            source_url=s.source_url,
+        )
+        for s in DatasetSource.objects.filter(territory=territory)
+    ]
+    return Diagnostic(
+        slug=territory.slug,
+        name=territory.name,
+        period=(territory.period_start, territory.period_end),
+        communes=commune_rows,
+        figures=figures,
+        zones=zone_rows,
+        sources=sources,
+    )

@@ -1,0 +1,20 @@
+"""Public site URLs. Each area adds its patterns in ``web/urls_<area>.py``."""
+
+from django.urls import include, path
+
+from .views import territory
+
+app_name = "web"
+
+urlpatterns = [
+    path("", territory.home, name="home"),
+    path("territoire/<slug:slug>/", territory.territory_detail, name="territory"),
+    path("territoire/<slug:slug>/sources/", territory.territory_sources, name="territory-sources"),
+    path(
+        "territoire/<slug:slug>/carte.geojson",
+        territory.territory_geojson,
+        name="territory-geojson",
+    ),
+    path("", include("maillage.web.urls_directory")),
+    path("", include("maillage.web.urls_plan")),
+]
