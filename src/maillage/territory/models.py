@@ -180,6 +180,9 @@ class CellZone(models.Model):
         verbose_name_plural = _("carreaux dans les zones")
         constraints = [models.UniqueConstraint(fields=["cell", "zone"], name="unique_cell_zone")]
 
+    def __str__(self) -> str:
+        return f"{self.cell_id} ∩ {self.zone_id} ({self.share:.0%})"
+
 
 class Statistic(models.Model):
     """A figure about a territory, a commune or a zone, always with its source and vintage."""
