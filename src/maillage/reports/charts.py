@@ -1,0 +1,272 @@
+"""Charts and static maps as image bytes (SVG or PNG), drawn with matplotlib.
+
+Every function takes plain values (years, numbers, GeoJSON geometries) and returns bytes, so the
+same figure is embedded in web pages, PDF, DOCX and XLSX. Maps are drawn in Lambert-93
+(EPSG:2154) from the WGS84 GeoJSON stored in the database; no tile server is needed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+if TYPE_CHECKING:
+    from maillage.territory.models import Territory
+
+ImageFormat = Literal["svg", "png"]
+
+# DSFR-like palette with AA contrast against white.
+BLUE = "#000091"
+ORANGE = "#b34000"
+GREEN = "#18753c"
+GREY = "#6a6a6a"
+LIGHT_BLUE = "#3558a2"
+# Sequential palette (light → dark blue) for counts per zone; the lightest stays visible.
+SEQUENTIAL = ("#e3e3fd", "#cacafb", "#9a9aff", "#6a6af4", "#313178", "#000091")
+
+_RC = {
+    "svg.fonttype": "none",  # keep text as text: searchable, selectable, readable by screen readers
+    "svg.hashsalt": "maillage",  # deterministic ids
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _to_bytes(fig: Figure, fmt: ImageFormat, *, dpi: int = 150) -> bytes:
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _format_number(value: float) -> str:
+    text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
+def trend_chart(
+    *,
+    years: Sequence[int],
+    values: Sequence[float | None],
+    targets: Sequence[float | None] | None = None,
+    title: str = "",
+    unit: str = "",
+    fmt: ImageFormat = "svg",
+    width_in: float = 5.0,
+    height_in: float = 2.6,
+) -> bytes:
+    """A year-by-year chart of an indicator: bars for the values, a dashed line for the targets.
+
+    ``values`` and ``targets`` are aligned with ``years``; ``None`` means no value that year
+    (no bar, labelled « n.d. »). Returns SVG (text kept as text) or PNG bytes.
+    """
+    if len(values) != len(years) or (targets is not None and len(targets) != len(years)):
+        raise ValueError("years, values and targets must have the same length")
+    with matplotlib.rc_context(_RC):
+        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        positions = list(range(len(years)))
+        heights = [v if v is not None else 0 for v in values]
+        bars = ax.bar(positions, heights, color=BLUE, width=0.6, label="Réalisé")
+        for pos, bar, value in zip(positions, bars, values, strict=True):
+            label = _format_number(value) if value is not None else "n.d."
+            ax.annotate(
+                label,
+                (pos, bar.get_height()),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                color="#161616",
+            )
+        if targets is not None and any(t is not None for t in targets):
+            tx = [p for p, t in zip(positions, targets, strict=True) if t is not None]
+            ty = [t for t in targets if t is not None]
+            ax.plot(tx, ty, color=ORANGE, linestyle="--", marker="o", label="Cible")
+        ax.set_xticks(positions, [str(y) for y in years])
+        top = max([*(h for h in heights), *((t or 0) for t in (targets or []))], default=0)
+        ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+        if unit:
+            ax.set_ylabel(unit)
+        if title:
+            ax.set_title(title, loc="left", fontsize=10)
+        ax.legend(frameon=False, loc="upper left", fontsize=8)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+    return _to_bytes(fig, fmt)
+
+
+def bar_chart(
+    *,
+    labels: Sequence[str],
+    values: Sequence[float],
+    title: str = "",
+    unit: str = "",
+    fmt: ImageFormat = "svg",
+    width_in: float = 6.0,
+) -> bytes:
+    """A horizontal bar chart (e.g. activities per axis or per quartier)."""
+    if len(labels) != len(values):
+        raise ValueError("labels and values must have the same length")
+    with matplotlib.rc_context(_RC):
+        height = max(1.4, 0.35 * len(labels) + 0.8)
+        fig, ax = plt.subplots(figsize=(width_in, height))
+        positions = list(range(len(labels)))[::-1]
+        ax.barh(positions, list(values), color=BLUE, height=0.6)
+        for pos, value in zip(positions, values, strict=True):
+            ax.annotate(
+                _format_number(value),
+                (value, pos),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+            )
+        ax.set_yticks(positions, list(labels))
+        ax.set_xlim(0, (max(values, default=0) or 1) * 1.2)
+        if unit:
+            ax.set_xlabel(unit)
+        if title:
+            ax.set_title(title, loc="left", fontsize=10)
+    return _to_bytes(fig, fmt)
+
+
+@dataclass(frozen=True)
+class MapZone:
+    """A polygon to draw: GeoJSON geometry (WGS84), a label and an optional value (choropleth)."""
+
+    geometry: dict
+    label: str = ""
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A point to draw (WGS84 degrees), with an optional label."""
+
+    lon: float
+    lat: float
+    label: str = ""
+
+
+def _draw_polygon(ax: Any, geom: Any, **style: Any) -> None:
+    parts = getattr(geom, "geoms", [geom])
+    for part in parts:
+        if part.geom_type != "Polygon":
+            continue
+        x, y = part.exterior.xy
+        if style.get("fill", False):
+            ax.fill(
+                x, y, facecolor=style["facecolor"], edgecolor="none", alpha=style.get("alpha", 1)
+            )
+        ax.plot(
+            x,
+            y,
+            color=style.get("edgecolor", GREY),
+            linewidth=style.get("linewidth", 1),
+            linestyle=style.get("linestyle", "-"),
+        )
+
+
+def _bin_colour(value: float, vmax: float) -> str:
+    if vmax <= 0 or value <= 0:
+        return "#f6f6f6"
+    index = min(len(SEQUENTIAL) - 1, int(value / vmax * (len(SEQUENTIAL) - 1) + 0.5))
+    return SEQUENTIAL[max(index, 1)]
+
+
+def static_map(
+    *,
+    territory: Territory,
+    points: Sequence[MapPoint] = (),
+    zones: Sequence[MapZone] = (),
+    title: str = "",
+    legend: str = "",
+    fmt: ImageFormat = "png",
+    width_in: float = 6.0,
+    show_neighbours: bool = True,
+) -> bytes:
+    """A static map of ``territory``: its communes, then ``zones`` and ``points`` on top.
+
+    Zones with a ``value`` are filled on a light-to-dark blue scale (value / largest value) and
+    labelled with the value; zones without are outlined. Points are drawn as orange dots. The
+    frame is the territory's communes. Geometries are projected to Lambert-93 (EPSG:2154).
+    Returns PNG (default, for PDF/DOCX) or SVG bytes.
+    """
+    from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
+
+    communes = [c for c in territory.communes.all() if c.boundary]
+    neighbours = [c for c in territory.neighbours.all() if c.boundary] if show_neighbours else []
+    ctg_geoms = [geojson_to_l93(c.boundary) for c in communes]
+    with matplotlib.rc_context(_RC):
+        fig, ax = plt.subplots(figsize=(width_in, width_in))
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        for c in neighbours:
+            _draw_polygon(
+                ax, geojson_to_l93(c.boundary), edgecolor=GREY, linewidth=0.8, linestyle="--"
+            )
+        values = [z.value for z in zones if z.value is not None]
+        vmax = max(values, default=0)
+        for z in zones:
+            geom = geojson_to_l93(z.geometry)
+            if z.value is not None:
+                _draw_polygon(
+                    ax,
+                    geom,
+                    fill=True,
+                    facecolor=_bin_colour(z.value, vmax),
+                    edgecolor=LIGHT_BLUE,
+                    linewidth=0.8,
+                )
+                centre = geom.representative_point()
+                dark = vmax > 0 and z.value / vmax > 0.55
+                ax.annotate(
+                    _format_number(z.value),
+                    (centre.x, centre.y),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    fontweight="bold",
+                    color="white" if dark else "#161616",
+                )
+            else:
+                _draw_polygon(ax, geom, edgecolor=ORANGE, linewidth=1.2)
+        for geom in ctg_geoms:
+            _draw_polygon(ax, geom, edgecolor=BLUE, linewidth=2)
+        if points:
+            xs, ys = lonlat_to_l93([p.lon for p in points], [p.lat for p in points])
+            ax.scatter(xs, ys, s=18, color=ORANGE, edgecolors="white", linewidths=0.6, zorder=5)
+        if ctg_geoms:
+            minx = min(g.bounds[0] for g in ctg_geoms)
+            miny = min(g.bounds[1] for g in ctg_geoms)
+            maxx = max(g.bounds[2] for g in ctg_geoms)
+            maxy = max(g.bounds[3] for g in ctg_geoms)
+            pad = 0.06 * max(maxx - minx, maxy - miny)
+            ax.set_xlim(minx - pad, maxx + pad)
+            ax.set_ylim(miny - pad, maxy + pad)
+        if title:
+            ax.set_title(title, loc="left", fontsize=10)
+        if legend:
+            ax.text(
+                0.0,
+                -0.02,
+                legend,
+                transform=ax.transAxes,
+                fontsize=7,
+                color="#3a3a3a",
+                va="top",
+                wrap=True,
+            )
+    return _to_bytes(fig, fmt)
