@@ -38,7 +38,11 @@ def test_map_layers_are_served_as_geojson(armentieres, client):
 
 def test_leaflet_assets_are_shipped(client, db):
     response = client.get("/static/vendor/leaflet/leaflet.js")
-    assert response.status_code == 200
+    try:
+        assert response.status_code == 200
+        assert b"Leaflet" in b"".join(response.streaming_content)[:2000]
+    finally:
+        response.close()
 
 
 def test_sources_page_shows_the_manifest(armentieres, client):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "maillage.directory"
     verbose_name = _("Annuaire")
+
+    def ready(self) -> None:
+        from . import dataset_kinds  # noqa: F401  (registers the directory file kinds)

@@ -1,1 +1,395 @@
-"""Models of the plan app."""
+"""The CTG action plan: convention, axes, objectives, modalities, indicators, milestones, journal.
+
+The plan itself (convention, axes, objectives, modalities, indicators, activity kinds) is data,
+loaded from the territory's dataset (file kind ``ctg_plan``). Targets, milestones, journal
+activities and manual indicator values are entered in the tool.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillage.territory.models import DatasetSource, Territory, Zone
+
+
+class Convention(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "projet", _("en projet")
+        SIGNED = "signee", _("signée")
+        ENDED = "terminee", _("terminée")
+
+    territory = models.OneToOneField(
+        Territory, on_delete=models.CASCADE, related_name="convention", verbose_name=_("territoire")
+    )
+    title = models.CharField(_("titre"), max_length=300)
+    period_start = models.PositiveSmallIntegerField(_("première année"))
+    period_end = models.PositiveSmallIntegerField(_("dernière année"))
+    signatories = models.JSONField(_("signataires"), default=list, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices)
+    reference = models.CharField(_("référence de l'acte"), max_length=200, blank=True)
+    transmitted_on = models.DateField(_("reçue en préfecture le"), null=True, blank=True)
+    source = models.ForeignKey(
+        DatasetSource, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("source")
+    )
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="convention_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start, self.period_end + 1))
+
+
+class Axis(models.Model):
+    convention = models.ForeignKey(
+        Convention, on_delete=models.CASCADE, related_name="axes", verbose_name=_("convention")
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=300)
+    target_public = models.JSONField(_("public cible"), default=list, blank=True)
+    lead = models.TextField(_("responsable de l'action"), blank=True)
+    services = models.TextField(_("services mobilisés"), blank=True)
+    partners_intro = models.JSONField(_("partenaires sollicités (texte)"), default=list, blank=True)
+    partners = models.JSONField(_("partenaires sollicités (liste)"), default=list, blank=True)
+    expected_results = models.JSONField(_("résultats attendus"), default=list, blank=True)
+    schedule_note = models.TextField(_("échéances de réalisation"), blank=True)
+
+    class Meta:
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+        ordering = ["convention", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "number"], name="unique_axis_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Objective(models.Model):
+    """An operational objective, numbered within its axis, with its sub-points."""
+
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("axe")
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=300)
+    description = models.TextField(_("précision"), blank=True)
+    sub_points = models.JSONField(_("sous-points"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("objectif opérationnel")
+        verbose_name_plural = _("objectifs opérationnels")
+        ordering = ["axis", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["axis", "number"], name="unique_objective_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.axis.number}.{self.number}"
+
+
+class Modality(models.Model):
+    """A « modalité de mise en œuvre » of an axis."""
+
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="modalities", verbose_name=_("axe")
+    )
+    number = models.PositiveSmallIntegerField(_("ordre"))
+    text = models.TextField(_("modalité"))
+
+    class Meta:
+        verbose_name = _("modalité de mise en œuvre")
+        verbose_name_plural = _("modalités de mise en œuvre")
+        ordering = ["axis", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["axis", "number"], name="unique_modality_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Indicator(models.Model):
+    """An evaluation indicator and the rule that computes it (see ``plan.indicators``)."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY_COUNT = "activity_count", _("décompte d'activités du journal")
+        DOCUMENT = "document", _("présence d'un document validé")
+        DATA = "data", _("chiffre tiré des données")
+        MANUAL = "manual", _("valeur saisie avec justification")
+
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("axe")
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    label = models.TextField(_("libellé"))
+    kind = models.CharField(_("mode de calcul"), max_length=20, choices=Kind.choices)
+    rule = models.JSONField(_("règle de calcul"), default=dict, blank=True)
+    unit = models.CharField(_("unité"), max_length=50, blank=True)
+    method = models.TextField(_("méthode"), blank=True)
+    baseline_value = models.FloatField(_("valeur de référence"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("année de la valeur de référence"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("indicateur d'évaluation")
+        verbose_name_plural = _("indicateurs d'évaluation")
+        ordering = ["axis", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["axis", "number"], name="unique_indicator_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.axis.number}.{self.number}"
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicateur")
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    value = models.FloatField(_("valeur cible"))
+
+    class Meta:
+        verbose_name = _("cible annuelle")
+        verbose_name_plural = _("cibles annuelles")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} : {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """A value entered by hand for a ``manual`` indicator, with its justification."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicateur")
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    value = models.FloatField(_("valeur"))
+    justification = models.TextField(_("justification"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("auteur"),
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("valeur saisie d'indicateur")
+        verbose_name_plural = _("valeurs saisies d'indicateurs")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_value_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} : {self.value}"
+
+
+class Milestone(models.Model):
+    """A step of the schedule (échéancier), set once the coordinator is recruited."""
+
+    class Status(models.TextChoices):
+        PLANNED = "prevu", _("prévu")
+        IN_PROGRESS = "en_cours", _("en cours")
+        DONE = "realise", _("réalisé")
+        POSTPONED = "reporte", _("reporté")
+        CANCELLED = "abandonne", _("abandonné")
+
+    convention = models.ForeignKey(
+        Convention, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("convention")
+    )
+    axis = models.ForeignKey(
+        Axis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("axe"),
+    )
+    objective = models.ForeignKey(
+        Objective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("objectif opérationnel"),
+    )
+    title = models.CharField(_("étape"), max_length=300)
+    owner = models.CharField(_("qui"), max_length=300, blank=True)
+    due_date = models.DateField(_("échéance"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("étape de l'échéancier")
+        verbose_name_plural = _("étapes de l'échéancier")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.due_date:%d/%m/%Y} {self.title}"
+
+
+class ActivityKind(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("type d'activité")
+        verbose_name_plural = _("types d'activité")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    """A partner named in the journal (free text; linked to the directory later)."""
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="plan_partners", verbose_name=_("territoire")
+    )
+    name = models.CharField(_("nom"), max_length=300)
+
+    class Meta:
+        verbose_name = _("partenaire du journal")
+        verbose_name_plural = _("partenaires du journal")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="unique_plan_partner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ZoneBlanche(models.Model):
+    """A zone flagged as « zone blanche » (no or too little offer), with its justification."""
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="zones_blanches", verbose_name=_("territoire")
+    )
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, verbose_name=_("zone"))
+    justification = models.TextField(_("justification"))
+
+    class Meta:
+        verbose_name = _("zone blanche")
+        verbose_name_plural = _("zones blanches")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "zone"], name="unique_zone_blanche")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.zone)
+
+
+class Activity(models.Model):
+    """A journal entry: what was done, when, for which axes/objectives, where, with whom.
+
+    Aggregates only: never personal data about residents.
+    """
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="activities", verbose_name=_("territoire")
+    )
+    date = models.DateField(_("date"))
+    kind = models.ForeignKey(ActivityKind, on_delete=models.PROTECT, verbose_name=_("type"))
+    title = models.CharField(_("titre"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    axes = models.ManyToManyField(Axis, related_name="activities", verbose_name=_("axes"))
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="activities", verbose_name=_("objectifs opérationnels")
+    )
+    partners = models.ManyToManyField(
+        Partner, blank=True, related_name="activities", verbose_name=_("partenaires")
+    )
+    zones = models.ManyToManyField(
+        Zone, blank=True, related_name="plan_activities", verbose_name=_("quartiers")
+    )
+    lon = models.FloatField(_("longitude (WGS84)"), null=True, blank=True)
+    lat = models.FloatField(_("latitude (WGS84)"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
+    publics = models.CharField(_("publics"), max_length=300, blank=True)
+    validated = models.BooleanField(
+        _("document validé"),
+        default=False,
+        help_text=_("Pour un écrit partagé : le document a été validé par les partenaires."),
+    )
+    is_fictional = models.BooleanField(_("exemple fictif"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("auteur"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("activité du journal")
+        verbose_name_plural = _("activités du journal")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["territory", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lon__isnull=True, lat__isnull=True)
+                | models.Q(lon__isnull=False, lat__isnull=False),
+                name="activity_position_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.title}"
+
+
+def _attachment_path(instance: ActivityAttachment, filename: str) -> str:
+    return f"journal/{instance.activity.territory.slug}/{instance.activity_id}/{filename}"
+
+
+class ActivityAttachment(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("activité")
+    )
+    file = models.FileField(_("fichier"), upload_to=_attachment_path, max_length=300)
+    name = models.CharField(_("nom"), max_length=200)
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["activity", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
