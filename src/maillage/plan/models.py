@@ -225,7 +225,10 @@ class Milestone(models.Model):
         CANCELLED = "abandonne", _("abandonné")
 
     convention = models.ForeignKey(
-        Convention, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("convention")
+        Convention,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("convention"),
     )
     axis = models.ForeignKey(
         Axis,
@@ -278,7 +281,10 @@ class Partner(models.Model):
     """A partner named in the journal (free text; linked to the directory later)."""
 
     territory = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="plan_partners", verbose_name=_("territoire")
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="plan_partners",
+        verbose_name=_("territoire"),
     )
     name = models.CharField(_("nom"), max_length=300)
 
@@ -298,7 +304,10 @@ class ZoneBlanche(models.Model):
     """A zone flagged as « zone blanche » (no or too little offer), with its justification."""
 
     territory = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="zones_blanches", verbose_name=_("territoire")
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="zones_blanches",
+        verbose_name=_("territoire"),
     )
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, verbose_name=_("zone"))
     justification = models.TextField(_("justification"))

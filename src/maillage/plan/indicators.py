@@ -1,0 +1,456 @@
+"""Indicators of the CTG, computed once with their evidence.
+
+Each :class:`~maillage.plan.models.Indicator` has a kind and a rule (data, from the plan YAML):
+
+``activity_count``
+    Number of journal activities matching the rule: ``kinds`` (activity kind names), ``axis``
+    (axis number), optionally ``objectives`` (codes such as ``"1.3"``, any of them) and ``zone``
+    (``"qpv"``: an activity tagged with a QPV zone or positioned inside a QPV polygon;
+    ``"zone_blanche"``: same with the zones blanches given by the zone blanche provider).
+``document``
+    Presence (1/0) of a validated document: a journal activity matching ``kinds``/``axis`` whose
+    ``validated`` flag is set. A document counts from its year to the end of the period.
+``data``
+    A figure taken from the data (``source``: one of :data:`DATA_SOURCES`), a snapshot of today.
+``manual``
+    Values entered by year (:class:`~maillage.plan.models.IndicatorValue`), each with its
+    justification; the value over the period is the latest one.
+
+Every value carries its evidence: the activities counted, the data rows, or the justification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+ZONE_FILTERS = ("qpv", "zone_blanche")
+NOT_COMPUTABLE = "non calculable"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One item behind a value: an activity, a data row, a manual justification or a note."""
+
+    kind: str  # "activité", "donnée", "saisie", "note"
+    label: str
+    activity_id: int | None = None
+    date: dt.date | None = None
+    value: float | None = None
+    detail: str = ""
+    is_fictional: bool = False
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator_id: int
+    code: str
+    axis_number: int
+    axis_title: str
+    number: int
+    label: str
+    kind: str
+    kind_label: str
+    unit: str
+    method: str
+    rule: dict
+    years: list[int]
+    values_by_year: dict[int, float | None]
+    total: float | None
+    target_by_year: dict[int, float | None]
+    target_total: float | None
+    baseline: float | None
+    baseline_year: int | None
+    status: str
+    status_by_year: dict[int, str]
+    evidence_by_year: dict[int, list[Evidence]]
+    evidence: list[Evidence]
+    notes: list[str] = field(default_factory=list)
+    includes_fictional: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("values_by_year", "target_by_year", "status_by_year", "evidence_by_year"):
+            data[key] = {str(y): v for y, v in data[key].items()}
+        return data
+
+
+# --------------------------------------------------------------------------- rule validation
+
+
+def rule_problem(
+    *,
+    kind: str,
+    rule: Any,
+    kind_names: set[str],
+    axis_numbers: set[int],
+    objective_codes: set[str],
+) -> str | None:
+    """Return a French message if ``rule`` is not valid for an indicator of ``kind``."""
+    if not isinstance(rule, dict):
+        return "la règle doit être un dictionnaire."
+    if kind in ("activity_count", "document"):
+        allowed = {"kinds", "axis", "objectives", "zone"}
+        if unknown := set(rule) - allowed:
+            return f"clé(s) inconnue(s) : {', '.join(sorted(unknown))}."
+        kinds = rule.get("kinds")
+        if not isinstance(kinds, list) or not kinds:
+            return "liste « kinds » (types d'activité) attendue."
+        if missing := [k for k in kinds if k not in kind_names]:
+            return f"type(s) d'activité inconnu(s) : {', '.join(map(str, missing))}."
+        if "axis" in rule and rule["axis"] not in axis_numbers:
+            return f"axe {rule['axis']} inconnu."
+        objectives = rule.get("objectives", [])
+        if not isinstance(objectives, list) or any(o not in objective_codes for o in objectives):
+            return "objectifs inconnus (codes attendus, ex. « 1.3 »)."
+        if rule.get("zone") not in (None, *ZONE_FILTERS):
+            return f"filtre de zone inconnu (connus : {', '.join(ZONE_FILTERS)})."
+        return None
+    if kind == "data":
+        if rule.get("source") not in DATA_SOURCES:
+            return f"source de données inconnue (connues : {', '.join(sorted(DATA_SOURCES))})."
+        return None
+    if kind == "manual":
+        return None if not rule else "un indicateur saisi n'a pas de règle."
+    return f"mode de calcul « {kind} » inconnu."
+
+
+# --------------------------------------------------------------------------- zones
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    """Zones (by id) and their polygons in Lambert-93, to test an activity's place."""
+
+    zone_ids: frozenset[int]
+    polygons_l93: tuple = ()
+    source: str = ""
+
+    def contains(self, activity: Any) -> Evidence | None:
+        for zone in activity.zones.all():
+            if zone.pk in self.zone_ids:
+                return Evidence(kind="note", label=f"quartier {zone.name}")
+        if activity.lon is not None and self.polygons_l93:
+            from shapely import Point
+
+            from maillage.territory.geo import lonlat_to_l93
+
+            x, y = lonlat_to_l93(activity.lon, activity.lat)
+            point = Point(float(x), float(y))
+            if any(p.covers(point) for p in self.polygons_l93):
+                return Evidence(kind="note", label="position dans la zone")
+        return None
+
+
+def _zone_set(zones: Iterable[Any], source: str) -> ZoneSet:
+    from maillage.territory.geo import geojson_to_l93
+
+    zones = list(zones)
+    polygons = tuple(geojson_to_l93(z.boundary) for z in zones if z.boundary)
+    return ZoneSet(zone_ids=frozenset(z.pk for z in zones), polygons_l93=polygons, source=source)
+
+
+def qpv_zones(territory: Any) -> ZoneSet:
+    from maillage.territory.models import Zone
+    from maillage.territory.selectors import territory_zones
+
+    return _zone_set(
+        (z for z in territory_zones(territory=territory) if z.kind == Zone.Kind.QPV), "QPV"
+    )
+
+
+def flagged_zones_blanches(territory: Any) -> ZoneSet | None:
+    """Default provider: zones flagged as zones blanches in the tool (``ZoneBlanche``)."""
+    from .models import ZoneBlanche
+
+    flags = list(ZoneBlanche.objects.filter(territory=territory).select_related("zone"))
+    if not flags:
+        return None
+    return _zone_set((f.zone for f in flags), "zones signalées comme zones blanches")
+
+
+ZoneBlancheProvider = Callable[[Any], ZoneSet | None]
+_zone_blanche_providers: list[ZoneBlancheProvider] = [flagged_zones_blanches]
+
+
+def register_zone_blanche_provider(provider: ZoneBlancheProvider) -> None:
+    """Add a provider of zones blanches (e.g. the accessibility engine), tried first.
+
+    A provider returns a :class:`ZoneSet`, or ``None`` when it has nothing computed yet.
+    """
+    _zone_blanche_providers.insert(0, provider)
+
+
+def zones_blanches(territory: Any) -> ZoneSet | None:
+    for provider in _zone_blanche_providers:
+        found = provider(territory)
+        if found is not None:
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------- data sources
+
+
+@dataclass(frozen=True)
+class DataFigure:
+    value: float | None
+    evidence: list[Evidence]
+    note: str = ""
+
+
+def _directory_model(name: str) -> Any:
+    from django.apps import apps
+
+    try:
+        return apps.get_model("directory", name)
+    except LookupError:
+        return None
+
+
+def _field_names(model: Any) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def _territory_structures(model: Any, territory: Any) -> Any:
+    names = _field_names(model)
+    qs = model.objects.all()
+    if "territory" in names:
+        return qs.filter(territory=territory)
+    if "commune" in names:
+        return qs.filter(commune__in=territory.communes.all())
+    return qs
+
+
+def data_cartography(territory: Any) -> DataFigure:
+    """Completeness of the cartography: share (%) of the territory's structures located."""
+    model = _directory_model("Structure")
+    position = None
+    if model is not None:
+        names = _field_names(model)
+        position = next((f for f in ("lat", "latitude", "location") if f in names), None)
+    if model is None or position is None:
+        return DataFigure(
+            None,
+            [],
+            f"{NOT_COMPUTABLE} : l'annuaire des structures n'est pas encore disponible.",
+        )
+    structures = list(_territory_structures(model, territory))
+    if not structures:
+        return DataFigure(None, [], f"{NOT_COMPUTABLE} : aucune structure dans l'annuaire.")
+    located = [s for s in structures if getattr(s, position) not in (None, "")]
+    evidence = [
+        Evidence(
+            kind="donnée", label=str(s), detail="localisée" if s in located else "sans position"
+        )
+        for s in structures
+    ]
+    share = round(100.0 * len(located) / len(structures), 1)
+    return DataFigure(
+        share, evidence, f"{len(located)} structures localisées sur {len(structures)}."
+    )
+
+
+def data_insertion_places(territory: Any) -> DataFigure:
+    """Places of the directory's services flagged with an insertion vocation."""
+    model = _directory_model("Service")
+    names = _field_names(model) if model is not None else set()
+    flag = next(
+        (f for f in ("insertion", "is_insertion", "insertion_vocation") if f in names), None
+    )
+    capacity = next((f for f in ("capacity", "places") if f in names), None)
+    if model is None or flag is None or capacity is None:
+        return DataFigure(
+            None,
+            [],
+            f"{NOT_COMPUTABLE} : l'annuaire ne renseigne pas encore les places à vocation "
+            "d'insertion des services.",
+        )
+    services = list(model.objects.filter(**{flag: True}))
+    evidence = [Evidence(kind="donnée", label=str(s), value=getattr(s, capacity)) for s in services]
+    total = sum(getattr(s, capacity) or 0 for s in services)
+    return DataFigure(float(total), evidence, f"{len(services)} services à vocation d'insertion.")
+
+
+DATA_SOURCES: dict[str, Callable[[Any], DataFigure]] = {
+    "cartography": data_cartography,
+    "insertion_places": data_insertion_places,
+}
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def activity_matches(activity: Any, rule: dict) -> bool:
+    """Whether ``activity`` (with kind, axes and objectives prefetched) matches ``rule``."""
+    if activity.kind.name not in rule.get("kinds", ()):
+        return False
+    if "axis" in rule and rule["axis"] not in {a.number for a in activity.axes.all()}:
+        return False
+    wanted = set(rule.get("objectives") or ())
+    if wanted and not wanted & {f"{o.axis.number}.{o.number}" for o in activity.objectives.all()}:
+        return False
+    return True
+
+
+def activity_evidence(activity: Any, detail: str = "") -> Evidence:
+    return Evidence(
+        kind="activité",
+        label=activity.title,
+        activity_id=activity.pk,
+        date=activity.date,
+        value=float(activity.participants) if activity.participants is not None else None,
+        detail=detail,
+        is_fictional=activity.is_fictional,
+    )
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+# --------------------------------------------------------------------------- computation
+
+
+def _status(value: float | None, target: float | None, *, finished: bool, missing: str) -> str:
+    if value is None:
+        return missing
+    if target is None:
+        return "sans cible"
+    if value >= target:
+        return "atteint"
+    return "non atteint" if finished else "en cours"
+
+
+def compute_indicators(
+    *, territory: Any, indicators: list[Any], activities: list[Any], today: dt.date | None = None
+) -> list[IndicatorResult]:
+    """Compute every indicator of ``indicators`` for the convention years.
+
+    ``indicators`` have their axis, targets and manual values prefetched; ``activities`` are
+    the territory's journal with kind, axes, objectives (with axis) and zones prefetched.
+    """
+    from .models import Indicator
+
+    today = today or timezone.localdate()
+    convention = territory.convention
+    years = convention.years
+    qpv: ZoneSet | None = None
+    blanches: ZoneSet | None | str = "unset"
+    data_cache: dict[str, DataFigure] = {}
+    results = []
+    for ind in indicators:
+        rule = ind.rule or {}
+        values: dict[int, float | None] = dict.fromkeys(years)
+        evidence: dict[int, list[Evidence]] = {y: [] for y in years}
+        notes: list[str] = []
+        missing = "non renseigné"
+        total: float | None = None
+        if ind.kind in (Indicator.Kind.ACTIVITY_COUNT, Indicator.Kind.DOCUMENT):
+            zone_set: ZoneSet | None = None
+            if rule.get("zone") == "qpv":
+                qpv = qpv or qpv_zones(territory)
+                zone_set = qpv
+            elif rule.get("zone") == "zone_blanche":
+                if blanches == "unset":
+                    blanches = zones_blanches(territory)
+                zone_set = blanches
+                if zone_set is None:
+                    notes.append(f"{NOT_COMPUTABLE} : zones blanches non encore calculées.")
+            if zone_set is None and rule.get("zone"):
+                missing = NOT_COMPUTABLE
+            else:
+                for act in activities:
+                    if ind.kind == Indicator.Kind.DOCUMENT and not act.validated:
+                        continue
+                    if act.date.year not in values or not activity_matches(act, rule):
+                        continue
+                    where = zone_set.contains(act) if zone_set is not None else None
+                    if zone_set is not None and where is None:
+                        continue
+                    evidence[act.date.year].append(
+                        activity_evidence(act, detail=where.label if where else "")
+                    )
+                if ind.kind == Indicator.Kind.ACTIVITY_COUNT:
+                    values = {y: float(len(evidence[y])) for y in years}
+                    total = float(sum(values.values()))
+                else:
+                    present = False
+                    for y in years:
+                        present = present or bool(evidence[y])
+                        values[y] = 1.0 if present else 0.0
+                    total = 1.0 if present else 0.0
+        elif ind.kind == Indicator.Kind.DATA:
+            source = rule.get("source", "")
+            if source not in data_cache:
+                data_cache[source] = DATA_SOURCES[source](territory)
+            fig = data_cache[source]
+            if fig.note:
+                notes.append(fig.note)
+            if fig.value is None:
+                missing = NOT_COMPUTABLE
+            else:
+                total = fig.value
+                year = min(max(today.year, years[0]), years[-1])
+                values[year] = fig.value
+                evidence[year] = list(fig.evidence)
+        else:  # manual
+            for v in ind.values.all():
+                if v.year in values:
+                    values[v.year] = v.value
+                    evidence[v.year] = [
+                        Evidence(kind="saisie", label=v.justification, value=v.value)
+                    ]
+            filled = [y for y in years if values[y] is not None]
+            total = values[filled[-1]] if filled else None
+        targets: dict[int, float | None] = dict.fromkeys(years)
+        for t in ind.targets.all():
+            if t.year in targets:
+                targets[t.year] = t.value
+        set_targets = [targets[y] for y in years if targets[y] is not None]
+        if not set_targets:
+            target_total = None
+        elif ind.kind == Indicator.Kind.ACTIVITY_COUNT:
+            target_total = float(sum(set_targets))
+        else:
+            target_total = set_targets[-1]
+        status_by_year = {
+            y: _status(values[y], targets[y], finished=y < today.year, missing=missing)
+            for y in years
+        }
+        all_evidence = [e for y in years for e in evidence[y]]
+        results.append(
+            IndicatorResult(
+                indicator_id=ind.pk,
+                code=f"{ind.axis.number}.{ind.number}",
+                axis_number=ind.axis.number,
+                axis_title=ind.axis.title,
+                number=ind.number,
+                label=ind.label,
+                kind=ind.kind,
+                kind_label=str(Indicator.Kind(ind.kind).label),
+                unit=ind.unit,
+                method=ind.method,
+                rule=rule,
+                years=years,
+                values_by_year=values,
+                total=total,
+                target_by_year=targets,
+                target_total=target_total,
+                baseline=ind.baseline_value,
+                baseline_year=ind.baseline_year,
+                status=_status(
+                    total, target_total, finished=years[-1] < today.year, missing=missing
+                ),
+                status_by_year=status_by_year,
+                evidence_by_year=evidence,
+                evidence=all_evidence,
+                notes=notes,
+                includes_fictional=any(e.is_fictional for e in all_evidence),
+            )
+        )
+    return results

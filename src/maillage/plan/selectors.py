@@ -1,0 +1,279 @@
+"""Reads of the plan app: the plan tree, indicator results with evidence, the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from maillage.territory.models import Territory
+
+from .indicators import IndicatorResult, compute_indicators
+from .models import Activity, ActivityKind, Axis, Convention, Indicator, Milestone, Objective
+
+
+class PlanNotFound(LookupError):
+    def __init__(self, territory: Territory) -> None:
+        super().__init__(f"Le territoire « {territory.slug} » n'a pas de plan d'action CTG chargé.")
+
+
+def convention_get(*, territory: Territory) -> Convention:
+    try:
+        return Convention.objects.get(territory=territory)
+    except Convention.DoesNotExist as exc:
+        raise PlanNotFound(territory) from exc
+
+
+# --------------------------------------------------------------------------- plan tree
+
+
+@dataclass(frozen=True)
+class ObjectiveNode:
+    id: int
+    code: str
+    number: int
+    title: str
+    description: str
+    sub_points: list[str]
+
+
+@dataclass(frozen=True)
+class IndicatorNode:
+    id: int
+    code: str
+    number: int
+    label: str
+    kind: str
+    kind_label: str
+    unit: str
+    method: str
+    rule: dict
+    baseline_value: float | None
+    baseline_year: int | None
+    targets: dict[int, float]
+
+
+@dataclass(frozen=True)
+class AxisNode:
+    id: int
+    number: int
+    title: str
+    target_public: list[str]
+    lead: str
+    services: str
+    partners_intro: list[str]
+    partners: list[str]
+    expected_results: list[str]
+    schedule_note: str
+    objectives: list[ObjectiveNode]
+    modalities: list[str]
+    indicators: list[IndicatorNode]
+
+
+@dataclass(frozen=True)
+class PlanTree:
+    territory: str
+    title: str
+    period: tuple[int, int]
+    status: str
+    status_label: str
+    signatories: list[str]
+    reference: str
+    transmitted_on: dt.date | None
+    source_title: str
+    source_licence: str
+    axes: list[AxisNode] = field(default_factory=list)
+
+    @property
+    def objective_count(self) -> int:
+        return sum(len(a.objectives) for a in self.axes)
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(a.indicators) for a in self.axes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def plan_tree(*, territory: Territory) -> PlanTree:
+    """The convention with its axes, objectives, modalities and indicators (with targets)."""
+    conv = convention_get(territory=territory)
+    axes = (
+        Axis.objects.filter(convention=conv)
+        .prefetch_related("objectives", "modalities", "indicators__targets")
+        .order_by("number")
+    )
+    return PlanTree(
+        territory=territory.slug,
+        title=conv.title,
+        period=(conv.period_start, conv.period_end),
+        status=conv.status,
+        status_label=str(conv.get_status_display()),
+        signatories=list(conv.signatories),
+        reference=conv.reference,
+        transmitted_on=conv.transmitted_on,
+        source_title=conv.source.title if conv.source_id else "",
+        source_licence=conv.source.licence if conv.source_id else "",
+        axes=[
+            AxisNode(
+                id=a.pk,
+                number=a.number,
+                title=a.title,
+                target_public=list(a.target_public),
+                lead=a.lead,
+                services=a.services,
+                partners_intro=list(a.partners_intro),
+                partners=list(a.partners),
+                expected_results=list(a.expected_results),
+                schedule_note=a.schedule_note,
+                objectives=[
+                    ObjectiveNode(
+                        id=o.pk,
+                        code=f"{a.number}.{o.number}",
+                        number=o.number,
+                        title=o.title,
+                        description=o.description,
+                        sub_points=list(o.sub_points),
+                    )
+                    for o in a.objectives.all()
+                ],
+                modalities=[m.text for m in a.modalities.all()],
+                indicators=[
+                    IndicatorNode(
+                        id=i.pk,
+                        code=f"{a.number}.{i.number}",
+                        number=i.number,
+                        label=i.label,
+                        kind=i.kind,
+                        kind_label=str(i.get_kind_display()),
+                        unit=i.unit,
+                        method=i.method,
+                        rule=dict(i.rule),
+                        baseline_value=i.baseline_value,
+                        baseline_year=i.baseline_year,
+                        targets={t.year: t.value for t in i.targets.all()},
+                    )
+                    for i in a.indicators.all()
+                ],
+            )
+            for a in axes
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _journal_for_indicators(territory: Territory) -> list[Activity]:
+    return list(
+        Activity.objects.filter(territory=territory)
+        .select_related("kind")
+        .prefetch_related(
+            "axes",
+            "zones",
+            Prefetch("objectives", queryset=Objective.objects.select_related("axis")),
+        )
+        .order_by("date", "pk")
+    )
+
+
+def indicator_results(
+    *, territory: Territory, today: dt.date | None = None
+) -> list[IndicatorResult]:
+    """Every indicator of the territory's plan, by year and over the period, with evidence."""
+    convention_get(territory=territory)
+    indicators = list(
+        Indicator.objects.filter(axis__convention__territory=territory)
+        .select_related("axis")
+        .prefetch_related("targets", "values")
+        .order_by("axis__number", "number")
+    )
+    return compute_indicators(
+        territory=territory,
+        indicators=indicators,
+        activities=_journal_for_indicators(territory),
+        today=today,
+    )
+
+
+def indicator_result(
+    *, territory: Territory, indicator_id: int, today: dt.date | None = None
+) -> IndicatorResult | None:
+    """One indicator's result (``None`` if it is not in this territory's plan)."""
+    indicators = list(
+        Indicator.objects.filter(axis__convention__territory=territory, pk=indicator_id)
+        .select_related("axis")
+        .prefetch_related("targets", "values")
+    )
+    if not indicators:
+        return None
+    return compute_indicators(
+        territory=territory,
+        indicators=indicators,
+        activities=_journal_for_indicators(territory),
+        today=today,
+    )[0]
+
+
+# --------------------------------------------------------------------------- journal
+
+
+def activity_kinds() -> list[ActivityKind]:
+    return list(ActivityKind.objects.order_by("order", "name"))
+
+
+def journal_queryset(
+    *,
+    territory: Territory,
+    year: int | None = None,
+    axis: int | None = None,
+    objective: str | None = None,
+    kind: str | None = None,
+    zone: str | None = None,
+    search: str | None = None,
+    include_fictional: bool = True,
+) -> QuerySet[Activity]:
+    """The territory's journal, filtered, newest first (stable order: date then id).
+
+    ``kind`` is a kind slug, ``objective`` a code such as ``"1.3"``, ``zone`` a zone code.
+    """
+    qs = Activity.objects.filter(territory=territory)
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    if axis is not None:
+        qs = qs.filter(axes__number=axis)
+    if objective:
+        a, _, o = objective.partition(".")
+        qs = qs.filter(objectives__axis__number=a, objectives__number=o)
+    if kind:
+        qs = qs.filter(kind__slug=kind)
+    if zone:
+        qs = qs.filter(zones__code=zone)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    if not include_fictional:
+        qs = qs.filter(is_fictional=False)
+    return (
+        qs.distinct()
+        .select_related("kind", "author")
+        .prefetch_related(
+            "axes",
+            "partners",
+            "zones",
+            "attachments",
+            Prefetch("objectives", queryset=Objective.objects.select_related("axis")),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def milestones(*, territory: Territory) -> list[Milestone]:
+    """The schedule (échéancier), by due date."""
+    return list(
+        Milestone.objects.filter(convention__territory=territory)
+        .select_related("axis", "objective__axis")
+        .order_by("due_date", "pk")
+    )
