@@ -1,0 +1,1 @@
+"""Dataset kinds of the directory (registered in apps.ready)."""

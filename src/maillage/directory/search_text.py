@@ -1,0 +1,64 @@
+"""Accent- and case-insensitive search text, identical on SQLite and PostgreSQL.
+
+Each structure keeps a denormalised ``search_text`` column (unaccented, lowercase words of its
+names, typology, services, address and commune), rebuilt by :func:`refresh_search_text` whenever
+a service or the loader writes. A query matches when every one of its words is contained in it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(text: str | None) -> str:
+    """Lowercase, strip accents and punctuation.
+
+    « Collège Jean-Rostand » → « college jean rostand ».
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = ascii_text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
+    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
+
+
+def tokens(query: str | None) -> list[str]:
+    return [t for t in normalize(query).split() if t]
+
+
+def build_search_text(structure: Any, services: list[Any] | None = None) -> str:
+    parts: list[str | None] = [
+        structure.name,
+        structure.address,
+        structure.postcode,
+        structure.uai,
+        structure.description,
+    ]
+    if structure.typology_id:
+        parts += [structure.typology.label, structure.typology.family, structure.typology.code]
+    if structure.organisation_id:
+        parts.append(structure.organisation.name)
+    if structure.commune_id:
+        parts.append(structure.commune.name)
+    for service in services if services is not None else structure.services.all():
+        parts += [service.name, service.description]
+    words: list[str] = []
+    for word in normalize(" ".join(p for p in parts if p)).split():
+        if word not in words:
+            words.append(word)
+    return " ".join(words)
+
+
+def refresh_search_text(structure: Any) -> bool:
+    """Recompute and save ``search_text``; return whether it changed."""
+    text = build_search_text(structure)
+    if text == structure.search_text:
+        return False
+    structure.search_text = text
+    type(structure).objects.filter(pk=structure.pk).update(search_text=text)
+    return True
