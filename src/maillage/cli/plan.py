@@ -1,3 +1,223 @@
-"""CLI commands of the plan area."""
+"""``maillage plan | indicators | journal import|export|template|demo``: the CTG action plan."""
 
-commands: list = []
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .output import FORMATS, emit
+
+
+def _territory(slug: str) -> Any:
+    from maillage.territory.selectors import TerritoryNotFound, territory_get
+
+    try:
+        return territory_get(slug=slug)
+    except TerritoryNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _plan_tree(territory: Any) -> Any:
+    from maillage.plan.selectors import PlanNotFound, plan_tree
+
+    try:
+        return plan_tree(territory=territory)
+    except PlanNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+territory_option = click.option(
+    "--territory", "slug", required=True, help="Identifiant du territoire (ex. armentieres)."
+)
+format_option = click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
+
+
+@click.command(name="plan", help="Plan d'action de la CTG : axes, objectifs, indicateurs.")
+@territory_option
+@format_option
+def plan_show(slug: str, fmt: str) -> None:
+    tree = _plan_tree(_territory(slug))
+    rows = [
+        {"axe": a.number, "code": o.code, "élément": "objectif", "texte": o.title}
+        for a in tree.axes
+        for o in a.objectives
+    ] + [
+        {"axe": a.number, "code": i.code, "élément": "indicateur", "texte": i.label}
+        for a in tree.axes
+        for i in a.indicators
+    ]
+    rows.sort(key=lambda r: (r["axe"], r["élément"] != "objectif", r["code"]))
+    emit(rows, fmt=fmt, payload=tree.as_dict())
+
+
+def _num(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+@click.command(help="Indicateurs de la CTG calculés, par année et sur la période, avec preuves.")
+@territory_option
+@click.option("--year", type=int, default=None, help="Une année de la convention (ex. 2025).")
+@format_option
+def indicators(slug: str, year: int | None, fmt: str) -> None:
+    from maillage.plan.selectors import indicator_results
+
+    territory = _territory(slug)
+    tree = _plan_tree(territory)
+    if year is not None and not tree.period[0] <= year <= tree.period[1]:
+        raise click.BadParameter(
+            f"{year} est hors de la convention ({tree.period[0]}-{tree.period[1]}).",
+            param_hint="--year",
+        )
+    results = indicator_results(territory=territory)
+    rows = []
+    for r in results:
+        row: dict[str, Any] = {"code": r.code, "indicateur": r.label, "calcul": r.kind}
+        if year is not None:
+            row |= {
+                "valeur": _num(r.values_by_year[year]),
+                "cible": _num(r.target_by_year[year]),
+                "statut": r.status_by_year[year],
+                "preuves": len(r.evidence_by_year[year]),
+            }
+        else:
+            row |= {str(y): _num(r.values_by_year[y]) for y in r.years}
+            row |= {"période": _num(r.total), "cible": _num(r.target_total), "statut": r.status}
+        rows.append(row)
+    by_axis: dict[int, list] = {}
+    for r in results:
+        by_axis.setdefault(r.axis_number, []).append(r.as_dict())
+    payload = {
+        "territory": tree.territory,
+        "convention": tree.title,
+        "period": list(tree.period),
+        "year": year,
+        "axes": [
+            {
+                "number": a.number,
+                "title": a.title,
+                "objectives": [
+                    {"code": o.code, "title": o.title, "sub_points": o.sub_points}
+                    for o in a.objectives
+                ],
+                "indicators": by_axis.get(a.number, []),
+            }
+            for a in tree.axes
+        ],
+    }
+    emit(rows, fmt=fmt, payload=payload)
+    if fmt == "table" and any(r.includes_fictional for r in results):
+        click.echo("Attention : des activités « exemple fictif » sont comptées.", err=True)
+
+
+@click.group(help="Journal des activités de la CTG : import, export, modèle, démonstration.")
+def journal() -> None:
+    pass
+
+
+@journal.command(
+    name="import",
+    help="Importe un journal (CSV, XLSX ou ODS) ; rien n'est écrit si une ligne est refusée.",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@territory_option
+@click.option("--dry-run", is_flag=True, help="Vérifie et affiche ce qui serait créé, sans écrire.")
+@click.option(
+    "--valid-only", is_flag=True, help="Importe les lignes valides même si d'autres sont refusées."
+)
+def journal_import_command(file: Path, slug: str, dry_run: bool, valid_only: bool) -> None:
+    from maillage.interop.tabular import TableError
+    from maillage.plan.journal import journal_import
+
+    territory = _territory(slug)
+    _plan_tree(territory)
+    try:
+        report = journal_import(
+            territory=territory,
+            data=file.read_bytes(),
+            filename=file.name,
+            dry_run=dry_run,
+            valid_only=valid_only,
+        )
+    except TableError as exc:
+        raise click.ClickException(f"Import refusé, rien n'a été écrit. {exc}") from exc
+    for line in report.lines():
+        click.echo(line)
+    if report.refused and not report.written and not dry_run:
+        raise SystemExit(1)
+
+
+@journal.command(name="template", help="Écrit un modèle de journal vide (CSV, XLSX ou ODS).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Fichier à écrire ; le format suit l'extension (.csv, .xlsx, .ods).",
+)
+def journal_template_command(output: Path) -> None:
+    from maillage.plan.journal import journal_template
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx", "ods"):
+        raise click.BadParameter("extension .csv, .xlsx ou .ods attendue.", param_hint="-o")
+    output.write_bytes(journal_template(fmt=fmt))
+    click.echo(f"Modèle écrit : {output}")
+
+
+@journal.command(name="export", help="Exporte le journal (mêmes colonnes que l'import).")
+@territory_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Fichier à écrire ; le format suit l'extension (.csv, .xlsx, .ods).",
+)
+def journal_export_command(slug: str, output: Path) -> None:
+    from maillage.interop.tabular import write_table
+    from maillage.plan.journal import JOURNAL_COLUMNS, journal_rows
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx", "ods"):
+        raise click.BadParameter("extension .csv, .xlsx ou .ods attendue.", param_hint="-o")
+    rows = journal_rows(territory=_territory(slug))
+    output.write_bytes(write_table(rows, columns=JOURNAL_COLUMNS, fmt=fmt))
+    click.echo(f"{len(rows)} activité(s) exportée(s) : {output}")
+
+
+@journal.command(
+    name="demo",
+    help="Charge (ou retire avec --remove) un journal « exemple fictif » pour démonstration.",
+)
+@territory_option
+@click.option("--remove", is_flag=True, help="Retire toutes les activités « exemple fictif ».")
+@click.option(
+    "--count",
+    type=click.IntRange(1, 5000),
+    default=80,
+    show_default=True,
+    help="Nombre d'activités.",
+)
+@click.option("--seed", type=int, default=20230214, show_default=True, help="Graine du tirage.")
+def journal_demo_command(slug: str, remove: bool, count: int, seed: int) -> None:
+    from maillage.plan.fictif import demo_journal_load, demo_journal_remove
+
+    territory = _territory(slug)
+    _plan_tree(territory)
+    if remove:
+        n = demo_journal_remove(territory=territory)
+        click.echo(f"{n} activité(s) « exemple fictif » retirée(s).")
+        return
+    report = demo_journal_load(territory=territory, count=count, seed=seed)
+    click.echo(
+        f"{report.created} activité(s) « exemple fictif » chargée(s) "
+        f"({report.removed} ancienne(s) remplacée(s)). Retrait : maillage journal demo "
+        f"--territory {slug} --remove"
+    )
+
+
+commands = [plan_show, indicators, journal]

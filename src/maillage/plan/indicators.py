@@ -216,36 +216,28 @@ def _field_names(model: Any) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def _territory_structures(model: Any, territory: Any) -> Any:
-    names = _field_names(model)
-    qs = model.objects.all()
-    if "territory" in names:
-        return qs.filter(territory=territory)
-    if "commune" in names:
-        return qs.filter(commune__in=territory.communes.all())
-    return qs
-
-
 def data_cartography(territory: Any) -> DataFigure:
     """Completeness of the cartography: share (%) of the territory's structures located."""
     model = _directory_model("Structure")
-    position = None
-    if model is not None:
-        names = _field_names(model)
-        position = next((f for f in ("lat", "latitude", "location") if f in names), None)
-    if model is None or position is None:
+    if model is None or not {"territory", "x_l93", "y_l93"} <= _field_names(model):
         return DataFigure(
             None,
             [],
             f"{NOT_COMPUTABLE} : l'annuaire des structures n'est pas encore disponible.",
         )
-    structures = list(_territory_structures(model, territory))
+    qs = model.objects.filter(territory=territory)
+    if "published" in _field_names(model):
+        qs = qs.filter(published=True)
+    structures = list(qs.order_by("name", "pk"))
     if not structures:
         return DataFigure(None, [], f"{NOT_COMPUTABLE} : aucune structure dans l'annuaire.")
-    located = [s for s in structures if getattr(s, position) not in (None, "")]
+    located = {s.pk for s in structures if s.x_l93 is not None and s.y_l93 is not None}
     evidence = [
         Evidence(
-            kind="donnée", label=str(s), detail="localisée" if s in located else "sans position"
+            kind="donnée",
+            label=s.name,
+            value=1.0 if s.pk in located else 0.0,
+            detail="localisée" if s.pk in located else "à localiser",
         )
         for s in structures
     ]
@@ -256,24 +248,31 @@ def data_cartography(territory: Any) -> DataFigure:
 
 
 def data_insertion_places(territory: Any) -> DataFigure:
-    """Places of the directory's services flagged with an insertion vocation."""
+    """Places with an insertion vocation, summed over the directory's services."""
     model = _directory_model("Service")
-    names = _field_names(model) if model is not None else set()
-    flag = next(
-        (f for f in ("insertion", "is_insertion", "insertion_vocation") if f in names), None
-    )
-    capacity = next((f for f in ("capacity", "places") if f in names), None)
-    if model is None or flag is None or capacity is None:
+    if model is None or "insertion_places" not in _field_names(model):
         return DataFigure(
             None,
             [],
-            f"{NOT_COMPUTABLE} : l'annuaire ne renseigne pas encore les places à vocation "
-            "d'insertion des services.",
+            f"{NOT_COMPUTABLE} : l'annuaire des services n'est pas encore disponible.",
         )
-    services = list(model.objects.filter(**{flag: True}))
-    evidence = [Evidence(kind="donnée", label=str(s), value=getattr(s, capacity)) for s in services]
-    total = sum(getattr(s, capacity) or 0 for s in services)
-    return DataFigure(float(total), evidence, f"{len(services)} services à vocation d'insertion.")
+    services = list(
+        model.objects.filter(structure__territory=territory, insertion_places__isnull=False)
+        .select_related("structure")
+        .order_by("structure__name", "name", "pk")
+    )
+    if not services:
+        return DataFigure(
+            None,
+            [],
+            f"{NOT_COMPUTABLE} : aucun service de l'annuaire ne renseigne encore ses places à "
+            "vocation d'insertion professionnelle.",
+        )
+    evidence = [
+        Evidence(kind="donnée", label=str(s), value=float(s.insertion_places)) for s in services
+    ]
+    total = float(sum(s.insertion_places for s in services))
+    return DataFigure(total, evidence, f"{len(services)} services renseignés.")
 
 
 DATA_SOURCES: dict[str, Callable[[Any], DataFigure]] = {

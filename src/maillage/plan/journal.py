@@ -1,0 +1,289 @@
+"""Journal import from the spreadsheets partners keep today (CSV, XLSX or ODS), and export.
+
+Columns: ``date, type, titre, axe, objectifs, quartiers, partenaires, participants, description``
+(list cells separated by ``;``). Every row is validated first; a file with any refused row writes
+nothing unless ``valid_only`` is asked. Writes happen in one transaction. An activity identical in
+date, type, titre and axe to one already in the journal (or earlier in the file) is skipped, so an
+import is safe to re-run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from maillage.interop.tabular import TableError, read_table, write_table
+from maillage.territory.models import Territory
+from maillage.territory.selectors import territory_zones
+from maillage.territory.services import territory_touch
+
+from .models import Activity
+from .selectors import journal_queryset
+from .services import PlanValidationError, activity_record, activity_validate, normalise
+
+JOURNAL_COLUMNS: list[tuple[str, str]] = [
+    ("date", "date"),
+    ("type", "type"),
+    ("titre", "titre"),
+    ("axe", "axe"),
+    ("objectifs", "objectifs"),
+    ("quartiers", "quartiers"),
+    ("partenaires", "partenaires"),
+    ("participants", "participants"),
+    ("description", "description"),
+]
+REQUIRED = ("date", "type", "titre", "axe")
+ALIASES = {
+    "objectif": "objectifs",
+    "quartier": "quartiers",
+    "partenaire": "partenaires",
+    "axes": "axe",
+    "nombre de participants": "participants",
+}
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Ligne {self.line}, colonne « {self.field} » : {self.message}"
+
+
+@dataclass
+class JournalImportReport:
+    filename: str
+    dry_run: bool
+    valid_only: bool
+    rows: int = 0
+    valid: int = 0
+    created: int = 0
+    duplicates: list[int] = field(default_factory=list)
+    refused: list[RowProblem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def refused_lines(self) -> list[int]:
+        return sorted({p.line for p in self.refused})
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.rows} ligne(s) lue(s) dans « {self.filename} » : {self.valid} valide(s), "
+            f"{len(self.refused_lines)} refusée(s), {len(self.duplicates)} déjà au journal."
+        ]
+        out += [str(p) for p in self.refused]
+        if self.dry_run:
+            out.append(
+                f"Simulation : {self.created} activité(s) seraient créées, rien n'est écrit."
+            )
+        elif self.written:
+            out.append(f"{self.created} activité(s) créée(s).")
+        else:
+            out.append(
+                "Rien n'a été écrit : corrigez les lignes refusées, ou importez seulement les "
+                "lignes valides (--valid-only)."
+            )
+        return out
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in (cell or "").split(LIST_SEPARATOR) if part.strip()]
+
+
+def parse_date(text: str) -> dt.date:
+    text = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text[:10] if "T" in text else text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date « {text} » illisible (JJ/MM/AAAA ou AAAA-MM-JJ attendu).")
+
+
+def parse_participants(text: str) -> int | None:
+    text = (text or "").strip().replace("\u202f", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError as exc:
+        raise ValueError(f"nombre entier attendu, trouvé « {text} ».") from exc
+    if number != int(number):
+        raise ValueError(f"nombre entier attendu, trouvé « {text} ».")
+    if number < 0:
+        raise ValueError(f"le nombre de participants ne peut pas être négatif ({text}).")
+    return int(number)
+
+
+def _column_map(columns: list[str], filename: str) -> dict[str, str]:
+    known = {key for key, _ in JOURNAL_COLUMNS}
+    mapping = {}
+    for column in columns:
+        key = normalise(column)
+        key = ALIASES.get(key, key)
+        if key in known:
+            mapping[key] = column
+    if missing := [c for c in REQUIRED if c not in mapping]:
+        raise TableError(
+            "colonne(s) obligatoire(s) absente(s) de l'en-tête : "
+            + ", ".join(missing)
+            + " (en-têtes attendus : "
+            + ", ".join(k for k, _ in JOURNAL_COLUMNS)
+            + ").",
+            filename=filename,
+        )
+    return mapping
+
+
+def activity_key(*, date: dt.date, kind_id: int, title: str, axis_ids: set[int]) -> tuple:
+    """What makes two journal entries the same activity (for safe re-imports)."""
+    return (date, kind_id, normalise(title), frozenset(axis_ids))
+
+
+def journal_import(
+    *,
+    territory: Territory,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    author: Any = None,
+) -> JournalImportReport:
+    """Validate every row of a journal spreadsheet, then write them in one transaction.
+
+    Raises :class:`~maillage.interop.tabular.TableError` when the file itself is unreadable
+    (format, encoding, header); row problems are reported in the returned report.
+    """
+    table = read_table(data, filename=filename)
+    mapping = _column_map(table.columns, table.filename)
+    report = JournalImportReport(filename=table.filename, dry_run=dry_run, valid_only=valid_only)
+    zones = territory_zones(territory=territory)
+    existing = {
+        activity_key(
+            date=a.date,
+            kind_id=a.kind_id,
+            title=a.title,
+            axis_ids={ax.pk for ax in a.axes.all()},
+        )
+        for a in Activity.objects.filter(territory=territory).prefetch_related("axes")
+    }
+    to_create: list[tuple[int, dict[str, Any]]] = []
+    for line, row in table.rows:
+        report.rows += 1
+
+        def cell(key: str, row: dict = row) -> str:
+            return (row.get(mapping[key]) or "").strip() if key in mapping else ""
+
+        problems: list[RowProblem] = []
+        values: dict[str, Any] = {
+            "kind": cell("type"),
+            "title": cell("titre"),
+            "axes": _split(cell("axe")),
+            "objectives": _split(cell("objectifs")),
+            "zones": _split(cell("quartiers")),
+            "partners": _split(cell("partenaires")),
+            "description": cell("description"),
+        }
+        try:
+            values["date"] = parse_date(cell("date"))
+        except ValueError as exc:
+            problems.append(RowProblem(line, "date", str(exc)))
+            values["date"] = None
+        try:
+            values["participants"] = parse_participants(cell("participants"))
+        except ValueError as exc:
+            problems.append(RowProblem(line, "participants", str(exc)))
+            values["participants"] = None
+        if not values["kind"]:
+            problems.append(RowProblem(line, "type", "type d'activité obligatoire."))
+        try:
+            resolved = activity_validate(
+                territory=territory,
+                date=values["date"] or dt.date(territory.period_start, 1, 1),
+                kind=values["kind"] or "?",
+                title=values["title"],
+                axes=values["axes"],
+                objectives=values["objectives"],
+                zones=values["zones"],
+                participants=values["participants"],
+                zone_cache=zones,
+            )
+        except PlanValidationError as exc:
+            seen = {p.field for p in problems}
+            problems += [
+                RowProblem(line, _field(name), " ".join(messages))
+                for name, messages in exc.message_dict.items()
+                if _field(name) not in seen
+            ]
+            resolved = None
+        if problems:
+            report.refused += problems
+            continue
+        report.valid += 1
+        key = activity_key(
+            date=values["date"],
+            kind_id=resolved["kind"].pk,
+            title=values["title"],
+            axis_ids={a.pk for a in resolved["axes"]},
+        )
+        if key in existing:
+            report.duplicates.append(line)
+            continue
+        existing.add(key)
+        to_create.append((line, values))
+    if report.refused and not valid_only:
+        return report
+    report.created = len(to_create)
+    if dry_run or not to_create:
+        report.written = not dry_run
+        return report
+    with transaction.atomic():
+        for _line, values in to_create:
+            activity_record(
+                territory=territory, author=author, touch=False, zone_cache=zones, **values
+            )
+        territory_touch(territory=territory)
+    report.written = True
+    return report
+
+
+_FIELD_NAMES = {"titre": "titre", "type": "type", "axe": "axe", "position": "quartiers"}
+
+
+def _field(name: str) -> str:
+    return _FIELD_NAMES.get(name, name)
+
+
+def journal_template(*, fmt: str = "xlsx") -> bytes:
+    """An empty journal spreadsheet (headers only) in ``fmt`` (csv, xlsx or ods)."""
+    return write_table([], columns=JOURNAL_COLUMNS, fmt=fmt)
+
+
+def journal_rows(*, territory: Territory, **filters: Any) -> list[dict[str, Any]]:
+    """The journal as rows with the import columns (an export re-imports unchanged)."""
+    rows = []
+    for a in journal_queryset(territory=territory, **filters).reverse():
+        axes = sorted(a.axes.all(), key=lambda x: x.number)
+        rows.append(
+            {
+                "date": a.date,
+                "type": a.kind.name,
+                "titre": a.title,
+                "axe": "; ".join(str(x.number) for x in axes),
+                "objectifs": "; ".join(
+                    f"{o.axis.number}.{o.number}"
+                    for o in sorted(a.objectives.all(), key=lambda o: (o.axis.number, o.number))
+                ),
+                "quartiers": "; ".join(z.name for z in a.zones.all()),
+                "partenaires": "; ".join(p.name for p in a.partners.all()),
+                "participants": a.participants,
+                "description": a.description,
+            }
+        )
+    return rows
