@@ -1,0 +1,307 @@
+"""Merge the structure files of a dataset and write them (typologies, organisations,
+structures, services, zones, search text).
+
+Each directory file kind parses its file into :class:`StructureRecord` objects (see
+:mod:`maillage.directory.dataset_kinds`). Records describing the same place (same UAI or FINESS)
+are merged: for each field the record of the highest ``priority`` (the official source) that has a
+value wins; the position is taken whole from the best record that has one. The writes are
+upserts on natural keys, so that loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from shapely import STRtree
+from shapely.geometry import Point
+
+from maillage.territory.errors import DatasetError
+from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
+from maillage.territory.loader import FileSpec, LoadContext, upsert
+from maillage.territory.models import Commune, Zone
+
+from .models import CtgTheme, Organisation, Service, Structure, Typology
+from .search_text import refresh_search_text
+from .validation import validate_service, validate_structure
+from .vocabulary import THEMATIQUES
+
+TYPOLOGY_FILE = Path(__file__).resolve().parent / "typology.yaml"
+DIRECTORY_KINDS: set[str] = set()
+
+POSITION_FIELDS = ("lon", "lat", "position_precision", "position_source")
+STRUCTURE_FIELDS = (
+    "name",
+    "typology",
+    "sector",
+    "description",
+    "address",
+    "postcode",
+    "commune",
+    "opening_hours",
+    "phone",
+    "email",
+    "website",
+    "acceslibre_url",
+    "uai",
+    "siret",
+    "finess",
+    "data_updated_on",
+    "grouped_count",
+)
+
+
+@dataclass
+class StructureRecord:
+    """One structure as read in one file (``fields`` keyed like :class:`Structure`)."""
+
+    key: str  # identity across files: uai:…, finess:… or source:source_id
+    priority: int  # higher wins when merging (official sources first)
+    file: str
+    location: str
+    source: str
+    source_id: str
+    source_label: str
+    source_url: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    organisation: dict[str, str] | None = None  # {"name", "kind", "siret"}
+    services: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- typologies
+
+
+def read_typologies(path: Path = TYPOLOGY_FILE) -> list[dict[str, Any]]:
+    """Read and validate ``typology.yaml``."""
+    name = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DatasetError("fichier de typologie illisible.", file=name) from exc
+    entries = (data or {}).get("typologies")
+    if not isinstance(entries, list) or not entries:
+        raise DatasetError("liste « typologies » absente.", file=name)
+    themes = {c.value for c in CtgTheme}
+    seen: set[str] = set()
+    for i, entry in enumerate(entries, start=1):
+        loc = f"typologie n° {i}"
+        for key in ("code", "label", "theme"):
+            if not entry.get(key):
+                raise DatasetError("valeur manquante.", file=name, location=loc, field=key)
+        if entry["code"] in seen:
+            raise DatasetError("code en double.", file=name, location=loc, field="code")
+        seen.add(entry["code"])
+        if entry["theme"] not in themes:
+            raise DatasetError(
+                f"thème « {entry['theme']} » inconnu.", file=name, location=loc, field="theme"
+            )
+        unknown = [t for t in entry.get("thematiques") or [] if t not in THEMATIQUES]
+        if unknown:
+            raise DatasetError(
+                f"thématique(s) data·inclusion inconnue(s) : {', '.join(unknown)}.",
+                file=name,
+                location=loc,
+                field="thematiques",
+            )
+        lo, hi = entry.get("age_min"), entry.get("age_max")
+        if lo is not None and hi is not None and lo >= hi:
+            raise DatasetError("tranche d'âge inversée.", file=name, location=loc, field="age_max")
+    return entries
+
+
+def write_typologies(ctx: LoadContext) -> dict[str, Typology]:
+    result = {}
+    for position, entry in enumerate(read_typologies(), start=1):
+        result[entry["code"]] = upsert(
+            ctx,
+            Typology,
+            {"code": entry["code"]},
+            {
+                "label": entry["label"],
+                "family": entry.get("family") or "",
+                "theme": entry["theme"],
+                "thematiques": list(entry.get("thematiques") or []),
+                "age_min": entry.get("age_min"),
+                "age_max": entry.get("age_max"),
+                "childcare": bool(entry.get("childcare")),
+                "position": position,
+            },
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_record(record: StructureRecord, typology_codes: set[str]) -> None:
+    """Validate a record like a form would; raise :class:`DatasetError` naming the field."""
+    f = record.fields
+    code = f.get("typology")
+    if code and code not in typology_codes:
+        raise DatasetError(
+            f"typologie « {code} » inconnue (voir typology.yaml).",
+            file=record.file,
+            location=record.location,
+            field="typology",
+        )
+    values = {k: v for k, v in f.items() if k not in ("typology", "commune")}
+    try:
+        validate_structure(Structure(**values))
+        for sv in record.services:
+            validate_service(Service(**sv["fields"]))
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DatasetError(
+            " ".join(messages), file=record.file, location=record.location, field=field_name
+        ) from exc
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def merge(records: list[StructureRecord]) -> list[StructureRecord]:
+    """Merge records sharing a key; keep the first-seen order of keys."""
+    groups: dict[str, list[StructureRecord]] = {}
+    for r in records:
+        groups.setdefault(r.key, []).append(r)
+    merged = []
+    for group in groups.values():
+        group = sorted(group, key=lambda r: -r.priority)
+        best = group[0]
+        out = StructureRecord(
+            key=best.key,
+            priority=best.priority,
+            file=best.file,
+            location=best.location,
+            source=best.source,
+            source_id=best.source_id,
+            source_label=" ; ".join(dict.fromkeys(r.source_label for r in group))[:300],
+            source_url=" | ".join(dict.fromkeys(r.source_url for r in group if r.source_url))[
+                :1000
+            ],
+            organisation=next((r.organisation for r in group if r.organisation), None),
+        )
+        for name in STRUCTURE_FIELDS:
+            value = next(
+                (r.fields[name] for r in group if r.fields.get(name) not in (None, "")), None
+            )
+            if value is not None:
+                out.fields[name] = value
+        located = next((r for r in group if r.fields.get("lon") is not None), None)
+        if located:
+            out.fields.update({k: located.fields.get(k) for k in POSITION_FIELDS})
+        for r in group:
+            out.notes += [n for n in r.notes if n and n not in out.notes]
+            out.services += r.services
+        merged.append(out)
+    return merged
+
+
+# --------------------------------------------------------------------------- write
+
+
+def _zone_index(ctx: LoadContext) -> tuple[list[Zone], Any]:
+    codes = ctx.manifest.perimeter_codes
+    zones = [z for z in Zone.objects.filter(commune__insee_code__in=codes) if z.boundary]
+    zones += [z for z in Zone.objects.filter(territory=ctx.territory) if z.boundary]
+    geoms = [geojson_to_l93(z.boundary) for z in zones]
+    return zones, (STRtree(geoms) if geoms else None)
+
+
+def _organisation(ctx: LoadContext, data: dict[str, str] | None) -> Organisation | None:
+    if not data:
+        return None
+    return upsert(
+        ctx,
+        Organisation,
+        {"slug": slugify(data["name"])[:100]},
+        {
+            "name": data["name"],
+            "kind": data.get("kind") or Organisation.Kind.AUTRE,
+            "siret": data.get("siret", ""),
+            "website": data.get("website", ""),
+        },
+    )
+
+
+def _slugs(records: list[StructureRecord]) -> list[str]:
+    slugs: list[str] = []
+    for r in records:
+        base = slugify(r.fields.get("name", ""))[:100] or slugify(r.source_id)
+        slug = base
+        if slug in slugs:
+            slug = f"{base}-{slugify(r.source_id)}"[:120]
+        slugs.append(slug)
+    return slugs
+
+
+def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: dict) -> None:
+    """Write merged records (typologies first). ``dataset_of`` maps a file to its source."""
+    typologies = write_typologies(ctx)
+    communes = {c.insee_code: c for c in Commune.objects.all()}
+    zones, tree = _zone_index(ctx)
+    merged = merge(records)
+    for record, slug in zip(merged, _slugs(merged), strict=True):
+        f = dict(record.fields)
+        lon, lat = f.get("lon"), f.get("lat")
+        x = y = None
+        if lon is not None and lat is not None:
+            xs, ys = lonlat_to_l93(lon, lat)
+            x, y = round(float(xs), 2), round(float(ys), 2)
+        values = {
+            **{k: f.get(k, "") for k in STRUCTURE_FIELDS if k not in ("typology", "commune")},
+            "slug": slug,
+            "typology": typologies.get(f.get("typology") or ""),
+            "commune": communes.get(f.get("commune") or ""),
+            "organisation": _organisation(ctx, record.organisation),
+            "lon": lon,
+            "lat": lat,
+            "x_l93": x,
+            "y_l93": y,
+            "position_precision": f.get("position_precision") or Structure.Precision.UNKNOWN,
+            "position_source": f.get("position_source") or "",
+            "source_label": record.source_label,
+            "source_url": record.source_url,
+            "note": "\n".join(record.notes),
+            "dataset": dataset_of.get(record.file),
+        }
+        for k in ("data_updated_on", "grouped_count"):
+            values[k] = f.get(k)
+        if lon is None:
+            values["position_precision"] = Structure.Precision.UNKNOWN
+        structure = upsert(
+            ctx,
+            Structure,
+            {"territory": ctx.territory, "source": record.source, "source_id": record.source_id},
+            values,
+        )
+        wanted = set()
+        if x is not None and tree is not None:
+            point = Point(x, y)
+            wanted = {zones[i].pk for i in tree.query(point, predicate="intersects")}
+        if {z.pk for z in structure.zones.all()} != wanted:
+            structure.zones.set(wanted)
+            ctx.count(Structure, "zones mises à jour")
+        for sv in record.services:
+            upsert(
+                ctx,
+                Service,
+                {"structure": structure, "source": sv["source"], "source_id": sv["source_id"]},
+                sv["fields"],
+            )
+        refresh_search_text(structure)
+
+
+def accumulate(spec: FileSpec, records: list[StructureRecord], ctx: LoadContext) -> None:
+    """Collect the records of each directory file; write everything after the last one."""
+    pending: dict[str, list[StructureRecord]] = ctx.__dict__.setdefault("directory_records", {})
+    pending[spec.path] = records
+    expected = [s.path for s in ctx.manifest.files if s.kind in DIRECTORY_KINDS]
+    if set(expected) <= set(pending):
+        everything = [r for path in expected for r in pending[path]]
+        write_records(ctx, everything, {path: ctx.sources.get(path) for path in expected})
