@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
     from maillage.territory.models import Territory
@@ -98,6 +99,7 @@ def trend_chart(
         ax.set_xticks(positions, [str(y) for y in years])
         top = max([*(h for h in heights), *((t or 0) for t in (targets or []))], default=0)
         ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         if unit:
             ax.set_ylabel(unit)
         if title:

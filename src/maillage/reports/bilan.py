@@ -1,0 +1,275 @@
+"""The yearly bilan for the comité de pilotage: one result object, three renderings.
+
+:func:`bilan_build` gathers, for one year or for the whole period, by axis, the indicator results
+computed by :func:`maillage.plan.selectors.indicator_results` (values, targets, status and the
+activities behind each value), the journal activities and their count per quartier.
+:func:`bilan_render` turns that object into PDF (WeasyPrint), DOCX (python-docx, editable) or
+XLSX (openpyxl). Nothing is recomputed by a renderer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from maillage.plan.indicators import Evidence, IndicatorResult
+    from maillage.territory.models import Territory
+
+FORMATS = ("pdf", "docx", "xlsx")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FICTIONAL_LABEL = "exemple fictif"
+Progress = Callable[[str], None]
+
+
+class BilanError(ValueError):
+    """The bilan cannot be built (no plan, year outside the period…); French message."""
+
+
+def fr_number(value: float | None, *, missing: str = "—") -> str:
+    """French display of a number: thin-space thousands, comma decimals, no trailing ``,0``."""
+    if value is None:
+        return missing
+    text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    id: int
+    date: dt.date
+    title: str
+    kind: str
+    axes: list[int]
+    objectives: list[str]
+    zones: list[str]
+    partners: list[str]
+    participants: int | None
+    is_fictional: bool
+
+
+@dataclass(frozen=True)
+class ZoneCount:
+    """Number of journal activities tagged with a zone (IRIS, QPV or quartier)."""
+
+    kind: str
+    code: str
+    name: str
+    count: int
+    geometry: dict | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """An indicator result seen for the bilan's scope (one year, or the whole period)."""
+
+    result: IndicatorResult
+    value: float | None
+    target: float | None
+    status: str
+    evidence: list[Evidence]
+
+    @property
+    def trend(self) -> list[tuple[int, float | None, float | None]]:
+        r = self.result
+        return [(y, r.values_by_year.get(y), r.target_by_year.get(y)) for y in r.years]
+
+
+@dataclass(frozen=True)
+class BilanAxis:
+    number: int
+    title: str
+    indicators: list[IndicatorLine]
+    activities: list[ActivityLine]
+
+
+@dataclass(frozen=True)
+class Bilan:
+    territory_slug: str
+    territory_name: str
+    title: str
+    period: tuple[int, int]
+    year: int | None
+    years: list[int]
+    axes: list[BilanAxis]
+    zone_counts: list[ZoneCount]
+    points: list[tuple[float, float, str]]
+    activity_count: int
+    fictional_count: int
+    generated_on: dt.date
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scope_label(self) -> str:
+        if self.year is not None:
+            return f"année {self.year}"
+        return f"période {self.period[0]}-{self.period[1]}"
+
+    @property
+    def includes_fictional(self) -> bool:
+        return self.fictional_count > 0
+
+    @property
+    def fictional_warning(self) -> str:
+        if not self.fictional_count:
+            return ""
+        return (
+            f"Attention : ce bilan inclut {self.fictional_count} activité(s) d'un journal "
+            f"« {FICTIONAL_LABEL} », chargé pour une démonstration. Les chiffres qui en "
+            "découlent ne décrivent pas l'activité réelle du territoire."
+        )
+
+    @property
+    def indicators(self) -> list[IndicatorLine]:
+        return [line for axis in self.axes for line in axis.indicators]
+
+    @property
+    def filename_stem(self) -> str:
+        scope = str(self.year) if self.year is not None else f"{self.period[0]}-{self.period[1]}"
+        return f"bilan-ctg-{self.territory_slug}-{scope}"
+
+
+def activity_line(activity: Any) -> ActivityLine:
+    """Summary of a journal activity (kind, axes, objectives, zones, partners prefetched)."""
+    return ActivityLine(
+        id=activity.pk,
+        date=activity.date,
+        title=activity.title,
+        kind=activity.kind.name,
+        axes=sorted(a.number for a in activity.axes.all()),
+        objectives=sorted(f"{o.axis.number}.{o.number}" for o in activity.objectives.all()),
+        zones=[z.name for z in activity.zones.all()],
+        partners=[p.name for p in activity.partners.all()],
+        participants=activity.participants,
+        is_fictional=activity.is_fictional,
+    )
+
+
+def activities_by_zone(*, territory: Territory, activities: Iterable[Any]) -> list[ZoneCount]:
+    """Activities per zone of the territory (IRIS, QPV, quartiers), zero included.
+
+    ``activities`` have their zones prefetched. An activity tagged with several zones counts
+    once in each of them. Zones tagged outside the territory's own zones are added at the end.
+    """
+    from maillage.territory.selectors import territory_zones
+
+    counts: dict[int, int] = {}
+    tagged: dict[int, Any] = {}
+    for activity in activities:
+        for zone in activity.zones.all():
+            counts[zone.pk] = counts.get(zone.pk, 0) + 1
+            tagged[zone.pk] = zone
+    zones = territory_zones(territory=territory)
+    known = {z.pk for z in zones}
+    zones += [z for pk, z in tagged.items() if pk not in known]
+    return [
+        ZoneCount(
+            kind=z.kind, code=z.code, name=z.name, count=counts.get(z.pk, 0), geometry=z.boundary
+        )
+        for z in zones
+    ]
+
+
+def _line(result: IndicatorResult, year: int | None) -> IndicatorLine:
+    if year is None:
+        return IndicatorLine(
+            result=result,
+            value=result.total,
+            target=result.target_total,
+            status=result.status,
+            evidence=list(result.evidence),
+        )
+    return IndicatorLine(
+        result=result,
+        value=result.values_by_year.get(year),
+        target=result.target_by_year.get(year),
+        status=result.status_by_year.get(year, ""),
+        evidence=list(result.evidence_by_year.get(year, [])),
+    )
+
+
+def bilan_build(
+    *,
+    territory: Territory,
+    year: int | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Bilan:
+    """Build the bilan of ``territory`` for ``year`` (or the whole period when ``None``)."""
+    from maillage.plan.selectors import (
+        PlanNotFound,
+        indicator_results,
+        journal_queryset,
+        plan_tree,
+    )
+
+    step = progress or (lambda message: None)
+    try:
+        tree = plan_tree(territory=territory)
+    except PlanNotFound as exc:
+        raise BilanError(str(exc)) from exc
+    years = list(range(tree.period[0], tree.period[1] + 1))
+    if year is not None and year not in years:
+        raise BilanError(
+            f"L'année {year} est hors de la période de la convention "
+            f"({tree.period[0]}-{tree.period[1]})."
+        )
+    step("calcul des indicateurs")
+    results = indicator_results(territory=territory, today=today)
+    step("lecture du journal")
+    activities = list(journal_queryset(territory=territory, year=year))
+    lines = [activity_line(a) for a in activities]
+    step("décompte des activités par quartier")
+    zone_counts = activities_by_zone(territory=territory, activities=activities)
+    axes = [
+        BilanAxis(
+            number=axis.number,
+            title=axis.title,
+            indicators=[_line(r, year) for r in results if r.axis_number == axis.number],
+            activities=[a for a in lines if axis.number in a.axes],
+        )
+        for axis in tree.axes
+    ]
+    notes = sorted({n for r in results for n in r.notes})
+    return Bilan(
+        territory_slug=territory.slug,
+        territory_name=territory.name,
+        title=tree.title,
+        period=tree.period,
+        year=year,
+        years=years,
+        axes=axes,
+        zone_counts=zone_counts,
+        points=[(a.lon, a.lat, a.title) for a in activities if a.lon is not None],
+        activity_count=len(lines),
+        fictional_count=sum(1 for a in lines if a.is_fictional),
+        generated_on=(today or timezone.localdate()),
+        notes=notes,
+    )
+
+
+def bilan_render(bilan: Bilan, *, fmt: str, progress: Progress | None = None) -> bytes:
+    """Render ``bilan`` as ``pdf``, ``docx`` or ``xlsx`` bytes."""
+    step = progress or (lambda message: None)
+    if fmt == "pdf":
+        from .bilan_pdf import bilan_pdf
+
+        return bilan_pdf(bilan, progress=step)
+    if fmt == "docx":
+        from .bilan_docx import bilan_docx
+
+        return bilan_docx(bilan, progress=step)
+    if fmt == "xlsx":
+        from .bilan_xlsx import bilan_xlsx
+
+        step("écriture du classeur")
+        return bilan_xlsx(bilan)
+    raise BilanError(f"Format « {fmt} » inconnu (formats : {', '.join(FORMATS)}).")

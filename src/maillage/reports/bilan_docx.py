@@ -1,0 +1,122 @@
+"""The bilan as an editable DOCX (python-docx): real headings, tables and figures."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from .bilan import FICTIONAL_LABEL, Bilan, fr_number
+from .bilan_figures import bilan_map, indicator_trend
+
+
+def _table(document, header: list[str], rows: list[list[str]], *, caption: str):  # noqa: ANN001
+    document.add_paragraph(caption, style="Caption")
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    return table
+
+
+def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    document.core_properties.title = f"Bilan {bilan.title} — {bilan.territory_name}"
+    document.core_properties.language = "fr-FR"
+    document.add_heading(f"{bilan.title} — {bilan.territory_name}", level=0)
+    document.add_paragraph(
+        f"Bilan pour le comité de pilotage — {bilan.scope_label}. Édité le "
+        f"{bilan.generated_on:%d/%m/%Y} à partir du journal de la CTG "
+        f"({bilan.activity_count} activité(s) retenue(s))."
+    )
+    if bilan.includes_fictional:
+        warning = document.add_paragraph()
+        warning.add_run(bilan.fictional_warning).bold = True
+    for note in bilan.notes:
+        document.add_paragraph(note)
+
+    document.add_heading("Synthèse des indicateurs", level=1)
+    _table(
+        document,
+        ["Code", "Indicateur", *map(str, bilan.years), "Valeur", "Cible", "Statut"],
+        [
+            [
+                line.result.code,
+                line.result.label,
+                *(fr_number(v) for _, v, _ in line.trend),
+                fr_number(line.value),
+                fr_number(line.target),
+                line.status,
+            ]
+            for line in bilan.indicators
+        ],
+        caption=f"Indicateurs d'évaluation, valeur et cible — {bilan.scope_label}",
+    )
+
+    progress("carte des actions par quartier")
+    document.add_heading("Carte des actions par quartier", level=1)
+    document.add_picture(io.BytesIO(bilan_map(bilan, fmt="png")), width=Cm(15))
+    _table(
+        document,
+        ["Zone", "Type", "Activités"],
+        [[f"{z.name} ({z.code})", z.kind.upper(), str(z.count)] for z in bilan.zone_counts],
+        caption="Activités du journal par zone",
+    )
+
+    progress("graphiques et activités par axe")
+    for axis in bilan.axes:
+        document.add_heading(f"Axe {axis.number} — {axis.title}", level=1)
+        for line in axis.indicators:
+            r = line.result
+            document.add_heading(f"{r.code} {r.label}", level=2)
+            unit = f" — unité : {r.unit}" if r.unit else ""
+            document.add_paragraph(f"{r.kind_label}{unit}. {r.method}")
+            target = "non fixée" if line.target is None else fr_number(line.target)
+            document.add_paragraph(
+                f"Valeur : {fr_number(line.value)} ; cible : {target} ; statut : {line.status}."
+            )
+            document.add_picture(io.BytesIO(indicator_trend(line, fmt="png")), width=Cm(12))
+            for note in r.notes:
+                document.add_paragraph(note)
+            if line.evidence:
+                document.add_paragraph("Ce qui fonde la valeur :")
+                for e in line.evidence:
+                    when = f"{e.date:%d/%m/%Y} — " if e.date else ""
+                    detail = f" ({e.detail})" if e.detail else ""
+                    fictional = f" [{FICTIONAL_LABEL}]" if e.is_fictional else ""
+                    document.add_paragraph(
+                        f"{when}{e.label}{detail}{fictional}", style="List Bullet"
+                    )
+            else:
+                document.add_paragraph("Aucune activité ni donnée derrière cette valeur.")
+        document.add_heading(f"Activités de l'axe {axis.number}", level=2)
+        if axis.activities:
+            _table(
+                document,
+                ["Date", "Activité", "Type", "Quartiers", "Partenaires", "Participants"],
+                [
+                    [
+                        f"{a.date:%d/%m/%Y}",
+                        a.title + (f" [{FICTIONAL_LABEL}]" if a.is_fictional else ""),
+                        a.kind,
+                        ", ".join(a.zones),
+                        ", ".join(a.partners),
+                        "—" if a.participants is None else str(a.participants),
+                    ]
+                    for a in axis.activities
+                ],
+                caption=f"Journal de l'axe {axis.number} — {bilan.scope_label}",
+            )
+        else:
+            document.add_paragraph("Aucune activité au journal pour cet axe.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,75 @@
+"""Figures of the bilan (indicator trends, map of activities by quartier), from a :class:`Bilan`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .charts import ImageFormat, MapPoint, MapZone, static_map, trend_chart
+
+if TYPE_CHECKING:
+    from maillage.territory.models import Territory
+
+    from .bilan import Bilan, IndicatorLine, ZoneCount
+
+ZONE_DRAW_ORDER = {"iris": 0, "quartier": 1, "qpv": 2}
+
+
+def indicator_trend(line: IndicatorLine, *, fmt: ImageFormat = "svg") -> bytes:
+    """Values by year (bars) against targets (dashed line) of one indicator."""
+    trend = line.trend
+    targets = [t for _, _, t in trend]
+    return trend_chart(
+        years=[y for y, _, _ in trend],
+        values=[v for _, v, _ in trend],
+        targets=targets if any(t is not None for t in targets) else None,
+        title=f"Indicateur {line.result.code}",
+        unit=line.result.unit,
+        fmt=fmt,
+        width_in=4.6,
+        height_in=2.2,
+    )
+
+
+def zones_map(
+    *,
+    territory: Territory,
+    zone_counts: list[ZoneCount],
+    points: list[tuple[float, float, str]] = (),  # type: ignore[assignment]
+    title: str = "",
+    fmt: ImageFormat = "png",
+) -> bytes:
+    """Activities per zone as a choropleth (IRIS first, QPV on top), with located activities."""
+    zones = [
+        MapZone(geometry=z.geometry, label=z.name, value=float(z.count))
+        for z in sorted(zone_counts, key=lambda z: ZONE_DRAW_ORDER.get(z.kind, 1))
+        if z.geometry and (z.count or z.kind != "qpv")
+    ]
+    zones += [
+        MapZone(geometry=z.geometry, label=z.name)
+        for z in zone_counts
+        if z.geometry and z.kind == "qpv" and not z.count
+    ]
+    return static_map(
+        territory=territory,
+        zones=zones,
+        points=[MapPoint(lon=lon, lat=lat, label=label) for lon, lat, label in points],
+        title=title,
+        legend=(
+            "Nombre d'activités du journal par IRIS et quartier prioritaire (QPV, contour "
+            "orange si aucune). Points : activités localisées. Contours : IGN, INSEE, ANCT."
+        ),
+        fmt=fmt,
+    )
+
+
+def bilan_map(bilan: Bilan, *, fmt: ImageFormat = "png") -> bytes:
+    from maillage.territory.selectors import territory_get
+
+    territory = territory_get(slug=bilan.territory_slug)
+    return zones_map(
+        territory=territory,
+        zone_counts=bilan.zone_counts,
+        points=bilan.points,
+        title=f"Actions par quartier — {bilan.scope_label}",
+        fmt=fmt,
+    )

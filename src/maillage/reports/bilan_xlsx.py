@@ -1,0 +1,115 @@
+"""The bilan as an XLSX workbook: indicators (one row each), activities, zones, about."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from maillage.interop.tabular import safe_cell
+
+from .bilan import FICTIONAL_LABEL, Bilan
+
+
+def indicator_rows(bilan: Bilan) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the indicators sheet: one row per indicator of the plan."""
+    header = ["Axe", "Code", "Indicateur", "Mode de calcul", "Unité"]
+    header += [f"Valeur {y}" for y in bilan.years] + [f"Cible {y}" for y in bilan.years]
+    header += [f"Valeur ({bilan.scope_label})", f"Cible ({bilan.scope_label})", "Statut"]
+    header += ["Éléments justificatifs", "Inclut un exemple fictif", "Notes"]
+    rows = []
+    for line in bilan.indicators:
+        r = line.result
+        rows.append(
+            [
+                r.axis_number,
+                r.code,
+                r.label,
+                r.kind_label,
+                r.unit,
+                *(r.values_by_year.get(y) for y in bilan.years),
+                *(r.target_by_year.get(y) for y in bilan.years),
+                line.value,
+                line.target,
+                line.status,
+                len(line.evidence),
+                any(e.is_fictional for e in line.evidence),
+                " ".join(r.notes),
+            ]
+        )
+    return header, rows
+
+
+def bilan_xlsx(bilan: Bilan) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = []
+    header, rows = indicator_rows(bilan)
+    sheets.append(("Indicateurs", header, rows))
+    activities = {a.id: a for axis in bilan.axes for a in axis.activities}
+    sheets.append(
+        (
+            "Activités",
+            [
+                "Date",
+                "Activité",
+                "Type",
+                "Axes",
+                "Objectifs",
+                "Quartiers",
+                "Partenaires",
+                "Participants",
+                FICTIONAL_LABEL.capitalize(),
+            ],
+            [
+                [
+                    a.date,
+                    a.title,
+                    a.kind,
+                    ", ".join(map(str, a.axes)),
+                    ", ".join(a.objectives),
+                    ", ".join(a.zones),
+                    ", ".join(a.partners),
+                    a.participants,
+                    a.is_fictional,
+                ]
+                for a in sorted(activities.values(), key=lambda a: (a.date, a.id))
+            ],
+        )
+    )
+    sheets.append(
+        (
+            "Quartiers",
+            ["Type", "Code", "Zone", "Activités"],
+            [[z.kind.upper(), z.code, z.name, z.count] for z in bilan.zone_counts],
+        )
+    )
+    about = [
+        ["Territoire", bilan.territory_name],
+        ["Convention", bilan.title],
+        ["Portée", bilan.scope_label],
+        ["Édité le", bilan.generated_on],
+        ["Activités retenues", bilan.activity_count],
+        ["Dont exemple fictif", bilan.fictional_count],
+    ]
+    if bilan.includes_fictional:
+        about.append(["Avertissement", bilan.fictional_warning])
+    about += [["Note", n] for n in bilan.notes]
+    sheets.append(("À propos", ["Rubrique", "Valeur"], about))
+
+    workbook.remove(workbook.active)
+    for title, head, body in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(head)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in body:
+            sheet.append([safe_cell(v) if v is not None else None for v in values])
+        sheet.freeze_panes = "A2"
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
