@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "maillage.plan",
     "maillage.network",
     "maillage.accounts",
+    "maillage.diagnostic",
     "maillage.web",
 ]
 

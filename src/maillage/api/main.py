@@ -9,7 +9,7 @@ import importlib
 
 from ninja import NinjaAPI
 
-ROUTER_MODULES = ("territory", "directory", "plan", "analysis")
+ROUTER_MODULES = ("territory", "directory", "plan", "analysis", "interop")
 
 api = NinjaAPI(
     title="API Maillage",

@@ -11,7 +11,16 @@ import os
 
 import click
 
-COMMAND_MODULES = ("territory", "directory", "analysis", "plan", "reports", "interop", "accounts")
+COMMAND_MODULES = (
+    "territory",
+    "directory",
+    "analysis",
+    "plan",
+    "reports",
+    "diagnostic",
+    "interop",
+    "accounts",
+)
 
 
 def setup_django() -> None:

@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("", include("maillage.web.urls_directory")),
     path("", include("maillage.web.urls_plan")),
+    path("", include("maillage.web.urls_diagnostic")),
+    path("", include("maillage.web.urls_accounts")),
 ]

@@ -1,0 +1,1 @@
+"""Models of the diagnostic app: scenarios and housing projects."""

@@ -1,0 +1,3 @@
+"""URLs of the accounts pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the diagnostic pages."""
+
+urlpatterns: list = []
