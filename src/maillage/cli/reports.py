@@ -1,3 +1,78 @@
-"""CLI commands of the reports area."""
+"""``maillage report …``: documents built from result objects (bilan of the CTG, …).
 
-commands: list = []
+Other areas add their own document as a subcommand of the same group::
+
+    from maillage.cli.reports import report
+
+    @report.command("diagnostic", help="…")
+    def diagnostic_report(...): ...
+
+(the module doing so is listed in ``COMMAND_MODULES``; the group is shared, so the order of
+the modules does not matter).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group(help="Documents de pilotage : bilan de la CTG (PDF, DOCX, XLSX)…")
+def report() -> None:
+    pass
+
+
+@report.command(
+    "bilan",
+    help=(
+        "Bilan de la CTG pour le comité de pilotage, par axe : indicateurs avec cibles et "
+        "tendance, graphiques, activités derrière chaque valeur, carte des actions par quartier. "
+        "Sans --year : toute la période de la convention."
+    ),
+)
+@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option("--year", type=int, default=None, help="Année du bilan (défaut : toute la période).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx", "xlsx"]),
+    default="pdf",
+    show_default=True,
+    help="Format du document.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Fichier à écrire (défaut : bilan-ctg-<territoire>-<portée>.<format>).",
+)
+def bilan(slug: str, year: int | None, fmt: str, output: Path | None) -> None:
+    from maillage.reports.bilan import BilanError, bilan_build, bilan_render
+    from maillage.territory.selectors import TerritoryNotFound, territory_get
+
+    def progress(message: str) -> None:
+        click.echo(f"  … {message}", err=True)
+
+    try:
+        territory = territory_get(slug=slug)
+        result = bilan_build(territory=territory, year=year, progress=progress)
+    except (TerritoryNotFound, BilanError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = bilan_render(result, fmt=fmt, progress=progress)
+    path = output or Path(f"{result.filename_stem}.{fmt}")
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"Impossible d'écrire « {path} » : {exc.strerror}.") from exc
+    if result.includes_fictional:
+        count = result.fictional_count
+        click.echo(f"Attention : {count} activité(s) « exemple fictif ».", err=True)
+    click.echo(
+        f"Bilan {result.scope_label} écrit dans {path} ({len(data) // 1024} Kio, "
+        f"{len(result.indicators)} indicateurs, {result.activity_count} activités)."
+    )
+
+
+commands = [report]
