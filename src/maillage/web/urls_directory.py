@@ -1,3 +1,23 @@
 """URLs of the directory pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import directory
+
+urlpatterns = [
+    path("territoire/<slug:slug>/annuaire/", directory.directory_search, name="directory"),
+    path(
+        "territoire/<slug:slug>/structures/<int:pk>/",
+        directory.structure_detail,
+        name="structure",
+    ),
+    path("territoire/<slug:slug>/parcours/", directory.parcours_view, name="parcours"),
+    path("territoire/<slug:slug>/pro/annuaire/", directory.pro_directory, name="pro-directory"),
+    path("territoire/<slug:slug>/qualite/", directory.quality, name="quality"),
+    path(
+        "territoire/<slug:slug>/qualite/structures/<int:pk>/position/",
+        directory.structure_place_view,
+        name="structure-place",
+    ),
+    path("territoire/<slug:slug>/guide.pdf", directory.guide_pdf, name="guide-pdf"),
+]

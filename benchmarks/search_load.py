@@ -1,0 +1,275 @@
+"""Load benchmark of the directory search: 50 concurrent users against gunicorn on 127.0.0.1.
+
+What it does, in a throwaway folder (``MAILLAGE_VAR_DIR``, SQLite) removed at the end:
+
+1. creates the database, loads the real Armentières dataset (zones for the map), then generates
+   an *exemple fictif* directory of ``--services`` services (``benchmarks/_fictif.py``, seeded
+   RNG, in its own territory ``exemple-fictif``; never mixed with the real data);
+2. serves the project with gunicorn on a free port of 127.0.0.1;
+3. runs locust headless twice, each for ``--duration`` seconds with ``--users`` users:
+   the *peer* run requests ``/api/v1/territories`` (a trivial Django view reading one table:
+   the throughput ceiling of this server), the *directory* run requests the search page
+   (free text, thématique, public, age, quartier, in random combinations drawn from the
+   generated vocabulary) and structure pages;
+4. prints p50/p95 latency and throughput per request type, and the two goals:
+   search p95 ≤ 50 ms, search throughput ≥ 50 % of the peer's.
+
+Traffic goes to 127.0.0.1 only. Usage::
+
+    .venv/bin/python benchmarks/search_load.py              # 10 000 services, 50 users, 30 s
+    .venv/bin/python benchmarks/search_load.py --services 2000 --duration 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SLUG = "exemple-fictif"
+PEER_PATH = "/api/v1/territories"
+
+LOCUSTFILE = """
+import json, random
+from locust import HttpUser, constant, task
+
+SETUP = json.load(open({setup!r}, encoding="utf-8"))
+SLUG = SETUP["slug"]
+IDS = SETUP["structure_ids"]
+WORDS = SETUP["words"]
+THEMES = SETUP["themes"]
+PUBLICS = SETUP["publics"]
+QUARTIERS = SETUP["quartiers"]
+
+
+class Peer(HttpUser):
+    wait_time = constant(0)
+
+    @task
+    def trivial(self):
+        self.client.get({peer!r}, name="pair : {peer}")
+
+
+class Visitor(HttpUser):
+    wait_time = constant(0)
+
+    @task(3)
+    def search(self):
+        params = {{}}
+        if random.random() < 0.6:
+            params["q"] = random.choice(WORDS)
+        if random.random() < 0.4:
+            params["thematique"] = random.choice(THEMES)
+        if random.random() < 0.3:
+            params["public"] = random.choice(PUBLICS)
+        if random.random() < 0.3:
+            params["age"] = random.randint(0, 17)
+        if random.random() < 0.2:
+            params["quartier"] = random.choice(QUARTIERS)
+        self.client.get(f"/territoire/{{SLUG}}/annuaire/", params=params, name="recherche")
+
+    @task(1)
+    def structure(self):
+        sid = random.choice(IDS)
+        self.client.get(f"/territoire/{{SLUG}}/structures/{{sid}}/", name="fiche structure")
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd: list[str], env: dict[str, str]) -> None:
+    print("  $", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+
+
+def wait_ready(url: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 (127.0.0.1 only)
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"Le serveur ne répond pas : {url}")
+
+
+def locust_run(
+    *, mode: str, host: str, setup: Path, work: Path, users: int, duration_s: int, env: dict
+) -> dict[str, dict[str, float]]:
+    """Run locust headless; return {request name: {p50_ms, p95_ms, rps, requests, failures}}."""
+    locustfile = work / f"locustfile_{mode}.py"
+    locustfile.write_text(LOCUSTFILE.format(setup=str(setup), peer=PEER_PATH), encoding="utf-8")
+    prefix = work / f"stats_{mode}"
+    cmd = [
+        str(BIN / "locust"),
+        "-f",
+        str(locustfile),
+        "--headless",
+        "--host",
+        host,
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{duration_s}s",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "Peer" if mode == "peer" else "Visitor",
+    ]
+    print("  $", " ".join(cmd), flush=True)
+    subprocess.run(cmd, env=env, cwd=work, check=False, stdout=subprocess.DEVNULL)
+    out: dict[str, dict[str, float]] = {}
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["Name"] == "Aggregated":
+                continue
+            out[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "rps": float(row["Requests/s"]),
+            }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--services", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=30, help="secondes par passe")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="maillage-bench-"))
+    env = {
+        **os.environ,
+        "MAILLAGE_ENV": "development",
+        "MAILLAGE_DEBUG": "",
+        "MAILLAGE_VAR_DIR": str(work),
+        "MAILLAGE_DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "MAILLAGE_GEOCODER_URL": "",
+        "DJANGO_SETTINGS_MODULE": "maillage.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    server = None
+    try:
+        print(f"Dossier temporaire : {work}")
+        print("1. Base, données réelles d'Armentières, annuaire fictif")
+        run([str(BIN / "maillage"), "init"], env)
+        run([str(BIN / "maillage"), "load", "armentieres"], env)
+        setup = work / "setup.json"
+        t0 = time.perf_counter()
+        run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "_fictif.py"),
+                "--services",
+                str(args.services),
+                "--seed",
+                str(args.seed),
+                "--slug",
+                SLUG,
+                "--out",
+                str(setup),
+            ],
+            env,
+        )
+        print(f"   génération : {time.perf_counter() - t0:.1f} s")
+        facts = json.loads(setup.read_text(encoding="utf-8"))
+
+        port = free_port()
+        host = f"http://127.0.0.1:{port}"
+        print(f"2. gunicorn, {args.workers} processus, {host}")
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "maillage.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=work,
+        )
+        wait_ready(host + PEER_PATH)
+        wait_ready(f"{host}/territoire/{SLUG}/annuaire/")
+
+        print(f"3. locust : {args.users} utilisateurs, {args.duration} s par passe")
+        common = dict(
+            host=host, setup=setup, work=work, users=args.users, duration_s=args.duration, env=env
+        )
+        peer = locust_run(mode="peer", **common)
+        directory = locust_run(mode="directory", **common)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print(
+        f"Annuaire fictif : {facts['services']} services, {facts['structures']} structures "
+        f"(exemple fictif, graine {args.seed}) ; {args.users} utilisateurs simultanés, "
+        f"{args.duration} s par passe, gunicorn {args.workers} processus, {os.cpu_count()} CPU."
+    )
+    print(f"{'requête':<28}{'requêtes':>10}{'échecs':>8}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}")
+    for name, s in {**peer, **directory}.items():
+        print(
+            f"{name:<28}{s['requests']:>10}{s['failures']:>8}{s['p50_ms']:>9.0f}"
+            f"{s['p95_ms']:>9.0f}{s['rps']:>9.1f}"
+        )
+    ceiling = next(iter(peer.values()))
+    search = directory.get("recherche")
+    if not search or not ceiling["rps"]:
+        print("Mesure incomplète.")
+        return 1
+    # The directory run mixes search (3/4) and structure pages (1/4): its total throughput is
+    # what the server sustains on this workload, compared with the trivial peer.
+    total_rps = sum(s["rps"] for s in directory.values())
+    ratio = total_rps / ceiling["rps"]
+    ok_p95 = search["p95_ms"] <= 50
+    ok_ratio = ratio >= 0.5
+    print()
+    print(
+        f"Objectif p95 recherche ≤ 50 ms : {search['p95_ms']:.0f} ms — "
+        f"{'atteint' if ok_p95 else 'NON atteint'}"
+    )
+    print(
+        f"Objectif débit ≥ 50 % du pair ({PEER_PATH}) : {ratio:.0%} — "
+        f"{'atteint' if ok_ratio else 'NON atteint'}"
+    )
+    failures = sum(s["failures"] for s in {**peer, **directory}.values())
+    if failures:
+        print(f"{failures} requêtes en échec.")
+    return 0 if ok_p95 and ok_ratio and not failures else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
