@@ -1,3 +1,264 @@
-"""API endpoints of the directory area."""
+"""API endpoints of the directory: search the structures of a territory, read one structure.
 
-router = None
+Query parameters are read as text and checked here, so that an unknown or malformed parameter
+gets a 400 with a French message (never a 500). Results come from
+:func:`maillage.directory.selectors.structure_search`, ordered by name (or distance) then id, so
+that pages never skip nor repeat a structure.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from maillage.directory.selectors import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    StructureNotFound,
+    structure_get,
+    structure_search,
+)
+from maillage.territory.models import Territory
+from maillage.territory.selectors import TerritoryNotFound, territory_get
+
+PREFIX = "/structures"
+router = Router(tags=["structures"])
+
+SEARCH_PARAMS = frozenset(
+    {
+        "territory",
+        "q",
+        "thematique",
+        "public",
+        "age",
+        "commune",
+        "bbox",
+        "near",
+        "radius_m",
+        "typology",
+        "quartier",
+        "limit",
+        "offset",
+    }
+)
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    description: str
+    type: str
+    thematiques: list[str]
+    publics: list[str]
+    frais: str
+    modes_accueil: list[str]
+    age_min: float | None
+    age_max: float | None
+    capacity: int | None
+    places_open_to_public: int | None
+    childcare_modes: list[str]
+    insertion_places: int | None
+    opening_hours: str
+    source: str
+    source_id: str
+    source_label: str
+    note: str
+
+
+class StructureOut(Schema):
+    id: int
+    slug: str
+    name: str
+    typology_code: str
+    typology_label: str
+    theme: str
+    organisation: str
+    sector: str
+    address: str
+    postcode: str
+    commune_code: str
+    commune_name: str
+    lon: float | None
+    lat: float | None
+    x_l93: float | None
+    y_l93: float | None
+    position_precision: str
+    position_source: str
+    located: bool
+    opening_hours: str
+    phone: str
+    email: str
+    website: str
+    acceslibre_url: str
+    uai: str
+    siret: str
+    finess: str
+    source: str
+    source_id: str
+    source_label: str
+    source_url: str
+    data_updated_on: date | None
+    grouped_count: int | None
+    note: str
+    zones: list[str]
+
+
+class HitOut(Schema):
+    structure: StructureOut
+    services: list[ServiceOut]
+    distance_m: float | None
+
+
+class PageOut(Schema):
+    total: int
+    limit: int
+    offset: int
+    unlocated_excluded: int
+    warnings: list[str]
+    results: list[HitOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _territory(slug: str | None) -> Territory:
+    if slug:
+        try:
+            return territory_get(slug=slug)
+        except TerritoryNotFound as exc:
+            raise HttpError(404, str(exc)) from exc
+    territories = list(Territory.objects.order_by("slug")[:2])
+    if len(territories) != 1:
+        raise HttpError(400, "Précisez le territoire : paramètre « territory » (ex. armentieres).")
+    return territories[0]
+
+
+def _number(name: str, value: str, *, minimum: float | None = None) -> float:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or (minimum is not None and number < minimum):
+        bound = f" supérieur ou égal à {minimum:g}" if minimum is not None else ""
+        raise HttpError(400, f"Paramètre « {name} » : nombre{bound} attendu, reçu « {value} ».")
+    return number
+
+
+def _integer(name: str, value: str | None, *, default: int, maximum: int | None = None) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isdigit():
+        raise HttpError(
+            400, f"Paramètre « {name} » : entier positif ou nul attendu, reçu « {value} »."
+        )
+    number = int(value)
+    if maximum is not None and number > maximum:
+        raise HttpError(400, f"Paramètre « {name} » : au plus {maximum}, reçu {number}.")
+    return number
+
+
+def _numbers(name: str, value: str, count: int, example: str) -> list[float]:
+    parts = value.split(",")
+    if len(parts) != count:
+        raise HttpError(
+            400,
+            f"Paramètre « {name} » : {count} nombres séparés par des virgules attendus "
+            f"(ex. {example}), reçu « {value} ».",
+        )
+    return [_number(name, p.strip()) for p in parts]
+
+
+@router.get(
+    "",
+    response={200: PageOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Rechercher des structures",
+    description=(
+        "Recherche dans l'annuaire d'un territoire. Paramètres (tous facultatifs) : "
+        "`territory` (identifiant, ex. armentieres ; facultatif s'il n'y a qu'un territoire), "
+        "`q` (mots, sans tenir compte des accents ni des majuscules), `thematique` (slug "
+        "data·inclusion v1 ou catégorie, ex. famille--garde-denfants), `public` (slug "
+        "data·inclusion v1, ex. familles), `age` (âge en années, ex. 1 ou 2.5), `commune` (code "
+        "INSEE ou nom), `typology` (code de typologie CTG ou famille, ex. eaje-micro-creche ou "
+        "EAJE), `quartier` (code IRIS ou QPV), `bbox` (lon_min,lat_min,lon_max,lat_max en "
+        "WGS84), `near` (lon,lat en WGS84 : tri par distance en mètres, calculée en "
+        "Lambert-93), `radius_m` (avec near, rayon en mètres), `limit` (1 à 500, défaut 50), "
+        "`offset`. Les structures « à localiser » sont exclues des recherches par position et "
+        "comptées dans `unlocated_excluded`."
+    ),
+)
+def structures_search(
+    request,
+    territory: str | None = None,
+    q: str | None = None,
+    thematique: str | None = None,
+    public: str | None = None,
+    age: str | None = None,
+    commune: str | None = None,
+    bbox: str | None = None,
+    near: str | None = None,
+    radius_m: str | None = None,
+    typology: str | None = None,
+    quartier: str | None = None,
+    limit: str | None = None,
+    offset: str | None = None,
+):
+    unknown = sorted(set(request.GET) - SEARCH_PARAMS)
+    if unknown:
+        raise HttpError(
+            400,
+            f"Paramètre(s) inconnu(s) : {', '.join(unknown)}. "
+            f"Paramètres acceptés : {', '.join(sorted(SEARCH_PARAMS))}.",
+        )
+    terr = _territory(territory)
+    age_value = _number("age", age, minimum=0) if age not in (None, "") else None
+    bbox_value = None
+    if bbox:
+        lo_lon, lo_lat, hi_lon, hi_lat = _numbers("bbox", bbox, 4, "2.85,50.67,2.91,50.70")
+        if lo_lon > hi_lon or lo_lat > hi_lat:
+            raise HttpError(400, "Paramètre « bbox » : attendu lon_min,lat_min,lon_max,lat_max.")
+        bbox_value = (lo_lon, lo_lat, hi_lon, hi_lat)
+    near_value = None
+    if near:
+        lon, lat = _numbers("near", near, 2, "2.8770,50.6880")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise HttpError(400, "Paramètre « near » : longitude,latitude en degrés attendues.")
+        near_value = (lon, lat)
+    radius = _number("radius_m", radius_m, minimum=0) if radius_m not in (None, "") else None
+    if radius is not None and near_value is None:
+        raise HttpError(400, "Paramètre « radius_m » : il faut aussi « near » (lon,lat).")
+    size = _integer("limit", limit, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    if size == 0:
+        raise HttpError(400, f"Paramètre « limit » : entre 1 et {MAX_LIMIT}.")
+    return structure_search(
+        territory=terr,
+        q=q,
+        thematique=thematique or None,
+        public=public or None,
+        age=age_value,
+        commune=commune or None,
+        bbox=bbox_value,
+        near=near_value,
+        radius_m=radius,
+        typology=typology or None,
+        quartier=quartier or None,
+        limit=size,
+        offset=_integer("offset", offset, default=0),
+    )
+
+
+@router.get(
+    "/{structure_id}",
+    response={200: HitOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Une structure et ses services",
+)
+def structures_detail(request, structure_id: str, territory: str | None = None):
+    if not structure_id.isdigit():
+        raise HttpError(400, f"Identifiant de structure invalide : « {structure_id} ».")
+    try:
+        return structure_get(territory=_territory(territory), id=int(structure_id))
+    except StructureNotFound as exc:
+        raise HttpError(404, str(exc)) from exc

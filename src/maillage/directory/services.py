@@ -1,0 +1,287 @@
+"""Writes of the directory: structures and services, validated, then the territory is touched.
+
+Every function validates with :mod:`maillage.directory.validation` (French messages on the
+field, raised as :class:`django.core.exceptions.ValidationError`) and writes nothing when the
+input is invalid. When ``user`` is given, :func:`maillage.accounts.permissions.can_edit` must
+allow the change (``PermissionDenied`` otherwise); ``user=None`` is for trusted callers (imports).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from shapely.geometry import Point
+from shapely.ops import unary_union
+
+from maillage.accounts.permissions import can_edit
+from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
+from maillage.territory.models import Commune, Territory, Zone
+from maillage.territory.services import territory_touch
+
+from .models import Organisation, Service, Structure, Typology
+from .search_text import refresh_search_text
+from .validation import validate_service, validate_structure
+
+NEAR_TERRITORY_M = 20_000  # a placed structure must lie within 20 km of the territory
+
+STRUCTURE_FIELDS = frozenset(
+    {
+        "name",
+        "organisation",
+        "typology",
+        "sector",
+        "description",
+        "address",
+        "postcode",
+        "commune",
+        "lon",
+        "lat",
+        "position_precision",
+        "position_source",
+        "opening_hours",
+        "phone",
+        "email",
+        "website",
+        "acceslibre_url",
+        "uai",
+        "siret",
+        "finess",
+        "source_label",
+        "source_url",
+        "data_updated_on",
+        "note",
+        "grouped_count",
+        "published",
+    }
+)
+SERVICE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "type",
+        "thematiques",
+        "publics",
+        "publics_precisions",
+        "conditions_acces",
+        "frais",
+        "frais_precisions",
+        "modes_accueil",
+        "zone_eligibilite",
+        "modes_mobilisation",
+        "mobilisable_par",
+        "mobilisation_precisions",
+        "opening_hours",
+        "age_min",
+        "age_max",
+        "capacity",
+        "places_open_to_public",
+        "childcare_modes",
+        "insertion_places",
+        "source_label",
+        "data_updated_on",
+        "note",
+        "published",
+    }
+)
+
+
+def _check_user(user: Any, obj: Any) -> None:
+    if user is not None and not can_edit(user, obj):
+        raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
+
+
+def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError({k: "Champ inconnu ou non modifiable." for k in unknown})
+
+
+def _resolve(fields: dict[str, Any]) -> dict[str, Any]:
+    """Accept a typology code, an organisation slug and a commune INSEE code."""
+    out = dict(fields)
+    if isinstance(out.get("typology"), str):
+        typology = Typology.objects.filter(code=out["typology"]).first()
+        if typology is None:
+            raise ValidationError({"typology": f"Typologie « {out['typology']} » inconnue."})
+        out["typology"] = typology
+    if isinstance(out.get("organisation"), str):
+        org = Organisation.objects.filter(slug=out["organisation"]).first()
+        if org is None:
+            raise ValidationError({"organisation": "Organisation inconnue."})
+        out["organisation"] = org
+    if isinstance(out.get("commune"), str):
+        commune = Commune.objects.filter(insee_code=out["commune"]).first()
+        if commune is None:
+            raise ValidationError({"commune": f"Commune « {out['commune']} » inconnue."})
+        out["commune"] = commune
+    return out
+
+
+def _unique_slug(territory: Territory, name: str, *, exclude: int | None = None) -> str:
+    base = slugify(name)[:100] or "structure"
+    slug, n = base, 1
+    others = Structure.objects.filter(territory=territory).exclude(pk=exclude)
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _sync_position(structure: Structure) -> None:
+    if structure.lon is None or structure.lat is None:
+        structure.x_l93 = structure.y_l93 = None
+        structure.position_precision = Structure.Precision.UNKNOWN
+        return
+    x, y = lonlat_to_l93(structure.lon, structure.lat)
+    structure.x_l93, structure.y_l93 = round(float(x), 2), round(float(y), 2)
+    if structure.position_precision == Structure.Precision.UNKNOWN:
+        structure.position_precision = Structure.Precision.APPROXIMATE
+
+
+def _sync_zones(structure: Structure) -> None:
+    if not structure.located:
+        structure.zones.clear()
+        return
+    point = Point(structure.x_l93, structure.y_l93)
+    territory = structure.territory
+    codes = list(territory.communes.values_list("insee_code", flat=True))
+    codes += list(territory.neighbours.values_list("insee_code", flat=True))
+    candidates = Zone.objects.filter(commune__insee_code__in=codes) | Zone.objects.filter(
+        territory=territory
+    )
+    structure.zones.set(
+        [z for z in candidates if z.boundary and geojson_to_l93(z.boundary).intersects(point)]
+    )
+
+
+def _validate_or_reset(obj: Any, validate: Any) -> None:
+    """Validate ``obj``; on failure reload it, so the caller never keeps invalid values."""
+    try:
+        validate(obj)
+    except ValidationError:
+        obj.refresh_from_db()
+        raise
+
+
+def _after_write(structure: Structure) -> None:
+    refresh_search_text(structure)
+    territory_touch(territory=structure.territory)
+
+
+@transaction.atomic
+def structure_create(
+    *, territory: Territory, name: str, user: Any = None, **fields: Any
+) -> Structure:
+    """Create a structure (``typology`` as a code, ``commune`` as an INSEE code accepted)."""
+    _check_fields(fields, STRUCTURE_FIELDS)
+    structure = Structure(territory=territory, name=name, **_resolve(fields))
+    _check_user(user, structure)
+    validate_structure(structure)
+    structure.slug = _unique_slug(territory, name)
+    structure.source = structure.source or "maillage"
+    structure.source_id = structure.slug
+    _sync_position(structure)
+    structure.save()
+    _sync_zones(structure)
+    _after_write(structure)
+    return structure
+
+
+@transaction.atomic
+def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -> Structure:
+    """Change some fields of a structure; the position is re-projected when it changes."""
+    _check_user(user, structure)
+    _check_fields(fields, STRUCTURE_FIELDS)
+    fields = _resolve(fields)
+    for key, value in fields.items():
+        setattr(structure, key, value)
+    _validate_or_reset(structure, validate_structure)
+    _sync_position(structure)
+    structure.save()
+    if {"lon", "lat"} & set(fields):
+        _sync_zones(structure)
+    _after_write(structure)
+    return structure
+
+
+@transaction.atomic
+def structure_place(
+    *,
+    structure: Structure,
+    lon: float,
+    lat: float,
+    precision: str,
+    source: str,
+    user: Any = None,
+) -> Structure:
+    """Place a structure (typically « à localiser ») on the map.
+
+    ``lon``/``lat`` in WGS84 degrees; refused outside France or farther than
+    ``NEAR_TERRITORY_M`` metres from the territory's communes and neighbours.
+    """
+    _check_user(user, structure)
+    errors: dict[str, str] = {}
+    if precision not in (Structure.Precision.EXACT, Structure.Precision.APPROXIMATE):
+        errors["position_precision"] = "Précision attendue : exacte ou approchée."
+    if not (source or "").strip():
+        errors["position_source"] = "Indiquez la source de la position (ex. visite, plan)."
+    if errors:
+        raise ValidationError(errors)
+    structure.lon, structure.lat = float(lon), float(lat)
+    _validate_or_reset(structure, validate_structure)
+    x, y = lonlat_to_l93(lon, lat)
+    territory = structure.territory
+    shapes = [
+        geojson_to_l93(c.boundary)
+        for c in list(territory.communes.all()) + list(territory.neighbours.all())
+        if c.boundary
+    ]
+    if shapes:
+        distance = unary_union(shapes).distance(Point(float(x), float(y)))
+        if distance > NEAR_TERRITORY_M:
+            raise ValidationError(
+                {
+                    "lat": f"Position à {distance / 1000:.0f} km du territoire : vérifiez "
+                    "la longitude et la latitude."
+                }
+            )
+    structure.position_precision = precision
+    structure.position_source = source.strip()[:300]
+    _sync_position(structure)
+    structure.save()
+    _sync_zones(structure)
+    _after_write(structure)
+    return structure
+
+
+@transaction.atomic
+def service_create(*, structure: Structure, name: str, user: Any = None, **fields: Any) -> Service:
+    _check_user(user, structure)
+    _check_fields(fields, SERVICE_FIELDS)
+    service = Service(structure=structure, name=name, **fields)
+    validate_service(service)
+    service.source = "maillage"
+    base = slugify(name)[:100] or "service"
+    source_id, n = base, 1
+    while Service.objects.filter(structure=structure, source="maillage", source_id=source_id):
+        n += 1
+        source_id = f"{base}-{n}"
+    service.source_id = source_id
+    service.save()
+    _after_write(structure)
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: Service, user: Any = None, **fields: Any) -> Service:
+    _check_user(user, service.structure)
+    _check_fields(fields, SERVICE_FIELDS)
+    for key, value in fields.items():
+        setattr(service, key, value)
+    _validate_or_reset(service, validate_service)
+    service.save()
+    _after_write(service.structure)
+    return service
