@@ -73,9 +73,13 @@ class IndicatorResult:
     includes_fictional: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: years as text keys, dates as ISO text."""
         data = asdict(self)
         for key in ("values_by_year", "target_by_year", "status_by_year", "evidence_by_year"):
             data[key] = {str(y): v for y, v in data[key].items()}
+        for item in [*data["evidence"], *(e for v in data["evidence_by_year"].values() for e in v)]:
+            if item["date"] is not None:
+                item["date"] = item["date"].isoformat()
         return data
 
 

@@ -92,6 +92,12 @@ class JournalImportReport:
         return out
 
 
+def _unprotect(text: str) -> str:
+    """Undo the « ' » our exports put before a text starting like a formula (« '-4 »)."""
+    text = text.strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+
+
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in (cell or "").split(LIST_SEPARATOR) if part.strip()]
 
@@ -178,7 +184,7 @@ def journal_import(
         report.rows += 1
 
         def cell(key: str, row: dict = row) -> str:
-            return (row.get(mapping[key]) or "").strip() if key in mapping else ""
+            return _unprotect(row.get(mapping[key]) or "") if key in mapping else ""
 
         problems: list[RowProblem] = []
         values: dict[str, Any] = {

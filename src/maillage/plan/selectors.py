@@ -95,7 +95,10 @@ class PlanTree:
         return sum(len(a.indicators) for a in self.axes)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A JSON-ready dict (dates as ISO text)."""
+        data = asdict(self)
+        data["transmitted_on"] = self.transmitted_on.isoformat() if self.transmitted_on else None
+        return data
 
 
 def plan_tree(*, territory: Territory) -> PlanTree:
