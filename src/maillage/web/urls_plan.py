@@ -1,3 +1,27 @@
-"""URLs of the plan pages."""
+"""URLs of the plan pages: tree, indicators, journal, schedule and the bilan."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import plan
+
+T = "territoire/<slug:slug>/"
+
+urlpatterns = [
+    path(f"{T}plan/", plan.plan_page, name="plan"),
+    path(f"{T}indicateurs/", plan.indicators_page, name="plan-indicators"),
+    path(f"{T}indicateurs/<int:pk>/", plan.indicator_page, name="plan-indicator"),
+    path(
+        f"{T}indicateurs/<int:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"
+    ),
+    path(f"{T}journal/", plan.journal_page, name="plan-journal"),
+    path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
+    path(f"{T}journal/nouvelle/", plan.activity_new, name="plan-activity-new"),
+    path(f"{T}journal/import/", plan.journal_import, name="plan-journal-import"),
+    path(f"{T}journal/modele.<str:fmt>", plan.journal_template, name="plan-journal-template"),
+    path(f"{T}journal/<int:pk>/", plan.activity_page, name="plan-activity"),
+    path(f"{T}echeancier/", plan.schedule_page, name="plan-schedule"),
+    path(f"{T}echeancier/nouvelle/", plan.milestone_edit, name="plan-milestone-new"),
+    path(f"{T}echeancier/<int:pk>/", plan.milestone_edit, name="plan-milestone-edit"),
+    path(f"{T}bilan/", plan.bilan_page, name="plan-bilan-page"),
+    path(f"{T}bilan.<str:fmt>", plan.bilan_download, name="plan-bilan"),
+]

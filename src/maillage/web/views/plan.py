@@ -1,0 +1,384 @@
+"""Plan pages: the plan tree, indicator dashboard and drill-down, journal (filters, map, entry
+form, import), échéancier and the bilan downloads.
+
+Thin views: parse the request with a form, call one selector or service of :mod:`maillage.plan`
+(or :mod:`maillage.reports`), render its result objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+
+from maillage.accounts.permissions import can_edit, coordinator_required, is_coordinator
+from maillage.interop.tabular import CONTENT_TYPES, TableError
+from maillage.plan.models import Activity, Milestone
+from maillage.plan.selectors import (
+    PlanNotFound,
+    indicator_result,
+    indicator_results,
+    journal_queryset,
+    milestones,
+    plan_tree,
+)
+from maillage.reports import bilan as bilan_report
+from maillage.territory.models import Territory
+
+from . import plan_forms as pf
+from .territory import _territory
+
+PAGE_SIZE = 50
+IMPORT_DIR = "imports"
+
+
+def _plan(slug: str) -> tuple[Territory, Any]:
+    territory = _territory(slug)
+    try:
+        return territory, plan_tree(territory=territory)
+    except PlanNotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _ctx(territory: Territory, tree: Any, request: HttpRequest, **extra: Any) -> dict:
+    return {
+        "territory": territory,
+        "tree": tree,
+        "coordinator": is_coordinator(request.user, territory),
+        **extra,
+    }
+
+
+# --------------------------------------------------------------------------- plan and indicators
+
+
+def plan_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    return render(request, "plan/tree.html", _ctx(territory, tree, request))
+
+
+def indicators_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    results = indicator_results(territory=territory)
+    axes = [
+        {
+            "axis": axis,
+            "results": [r for r in results if r.axis_number == axis.number],
+            "glance": pf.status_counts(r for r in results if r.axis_number == axis.number),
+        }
+        for axis in tree.axes
+    ]
+    return render(
+        request,
+        "plan/indicators.html",
+        _ctx(
+            territory,
+            tree,
+            request,
+            axes=axes,
+            years=list(range(tree.period[0], tree.period[1] + 1)),
+            glance=pf.status_counts(results),
+            includes_fictional=any(r.includes_fictional for r in results),
+        ),
+    )
+
+
+def _result(territory: Territory, pk: int) -> Any:
+    result = indicator_result(territory=territory, indicator_id=pk)
+    if result is None:
+        raise Http404(_g("Indicateur introuvable dans ce plan."))
+    return result
+
+
+def indicator_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory, tree = _plan(slug)
+    result = _result(territory, pk)
+    return render(
+        request,
+        "plan/indicator.html",
+        _ctx(territory, tree, request, r=result, years=pf.year_rows(result)),
+    )
+
+
+def indicator_chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The trend of an indicator as SVG, cached until the territory's data change."""
+    from maillage.reports.bilan import _line
+    from maillage.reports.bilan_figures import indicator_trend
+
+    territory = _territory(slug)
+    key = f"plan-chart:{territory.pk}:{territory.data_version}:{pk}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = indicator_trend(_line(_result(territory, pk), None), fmt="svg")
+        cache.set(key, svg, 3600)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+# --------------------------------------------------------------------------- journal
+
+
+def _journal_filters(request: HttpRequest, territory: Territory, tree: Any) -> pf.JournalFilter:
+    form = pf.JournalFilter(request.GET or None, territory=territory, tree=tree)
+    form.is_valid()
+    return form
+
+
+def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    form = _journal_filters(request, territory, tree)
+    qs = journal_queryset(territory=territory, **form.selector_kwargs())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    activities = list(qs)
+    zone_counts = [
+        z for z in bilan_report.activities_by_zone(territory=territory, activities=activities)
+    ]
+    query = form.querystring()
+    return render(
+        request,
+        "plan/journal.html",
+        _ctx(
+            territory,
+            tree,
+            request,
+            form=form,
+            page=page,
+            total=len(activities),
+            fictional=sum(1 for a in activities if a.is_fictional),
+            zone_counts=zone_counts,
+            query=query,
+            geojson_url=reverse("web:plan-journal-geojson", args=[slug]) + f"?{query}",
+            can_record=request.user.is_authenticated,
+        ),
+    )
+
+
+def journal_geojson(request: HttpRequest, slug: str) -> JsonResponse:
+    """Filtered journal per zone (``count`` property) and located activities, for map.js."""
+    territory, tree = _plan(slug)
+    form = _journal_filters(request, territory, tree)
+    activities = list(journal_queryset(territory=territory, **form.selector_kwargs()))
+    features: list[dict] = [
+        {
+            "type": "Feature",
+            "geometry": c.boundary,
+            "properties": {"layer": "commune", "role": "ctg", "code": c.insee_code, "name": c.name},
+        }
+        for c in territory.communes.all()
+        if c.boundary
+    ]
+    for z in bilan_report.activities_by_zone(territory=territory, activities=activities):
+        if z.geometry:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": z.geometry,
+                    "properties": {
+                        "layer": "activites",
+                        "kind": z.kind,
+                        "code": z.code,
+                        "name": z.name,
+                        "count": z.count,
+                    },
+                }
+            )
+    for a in activities:
+        if a.lon is not None:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [a.lon, a.lat]},
+                    "properties": {"layer": "activite", "name": a.title, "date": str(a.date)},
+                }
+            )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def activity_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory, tree = _plan(slug)
+    activity = journal_queryset(territory=territory).filter(pk=pk).first()
+    if activity is None:
+        raise Http404(_g("Activité introuvable dans ce journal."))
+    return render(request, "plan/activity.html", _ctx(territory, tree, request, a=activity))
+
+
+def _require_editor(request: HttpRequest, territory: Territory) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_edit(request.user, Activity(territory=territory)):
+        raise PermissionDenied(_g("Saisie réservée au chargé de coopération et aux partenaires."))
+    return None
+
+
+def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    if denied := _require_editor(request, territory):
+        return denied
+    form = pf.ActivityForm(request.POST or None, territory=territory, tree=tree)
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(author=request.user)
+        if activity is not None:
+            return redirect("web:plan-activity", slug=slug, pk=activity.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "plan/activity_form.html", _ctx(territory, tree, request, form=form), status=status
+    )
+
+
+def _import_path(token: str) -> Path:
+    return Path(settings.VAR_DIR) / IMPORT_DIR / f"{uuid.UUID(token).hex}.bin"
+
+
+def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload → dry run showing refused rows → confirm (valid rows only, on request)."""
+    from maillage.plan.journal import journal_import as import_service
+
+    territory, tree = _plan(slug)
+    if denied := _require_editor(request, territory):
+        return denied
+    form = pf.ImportForm(request.POST or None, request.FILES or None)
+    report, error, token = None, "", ""
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.get("plan_import") or {}
+        token = request.POST.get("token", "")
+        if not pending or pending.get("token") != token or pending.get("slug") != slug:
+            error = _g("Import expiré : déposez à nouveau le fichier.")
+        else:
+            path = _import_path(token)
+            try:
+                report = import_service(
+                    territory=territory,
+                    data=path.read_bytes(),
+                    filename=pending["filename"],
+                    valid_only=request.POST.get("valid_only") == "1",
+                    author=request.user,
+                )
+            except (OSError, TableError) as exc:
+                error = str(exc)
+            path.unlink(missing_ok=True)
+            request.session.pop("plan_import", None)
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            report = import_service(
+                territory=territory, data=data, filename=upload.name, dry_run=True
+            )
+        except TableError as exc:
+            error = str(exc)
+        else:
+            if report.created:
+                token = str(uuid.uuid4())
+                path = _import_path(token)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                request.session["plan_import"] = {
+                    "token": token,
+                    "slug": slug,
+                    "filename": upload.name,
+                }
+    status = 400 if request.method == "POST" and (error or form.errors) else 200
+    return render(
+        request,
+        "plan/journal_import.html",
+        _ctx(territory, tree, request, form=form, report=report, error=error, token=token),
+        status=status,
+    )
+
+
+def journal_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    from maillage.plan.journal import journal_template as template_service
+
+    _plan(slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404(_g("Format inconnu (csv, xlsx ou ods)."))
+    response = HttpResponse(template_service(fmt=fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="modele-journal-ctg.{fmt}"'
+    return response
+
+
+# --------------------------------------------------------------------------- échéancier
+
+
+def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    steps = milestones(territory=territory)
+    return render(
+        request,
+        "plan/schedule.html",
+        _ctx(territory, tree, request, groups=pf.schedule_groups(steps, timezone.localdate())),
+    )
+
+
+@coordinator_required
+def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    territory, tree = _plan(slug)
+    milestone = None
+    if pk is not None:
+        milestone = Milestone.objects.filter(convention__territory=territory, pk=pk).first()
+        if milestone is None:
+            raise Http404(_g("Étape introuvable dans cet échéancier."))
+    form = pf.MilestoneForm(
+        request.POST or None, territory=territory, tree=tree, milestone=milestone
+    )
+    if request.method == "POST" and form.is_valid() and form.save() is not None:
+        return redirect("web:plan-schedule", slug=slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "plan/milestone_form.html",
+        _ctx(territory, tree, request, form=form, milestone=milestone),
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- bilan
+
+
+def _bilan_year(request: HttpRequest, tree: Any) -> int | None:
+    raw = request.GET.get("annee", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not tree.period[0] <= int(raw) <= tree.period[1]:
+        raise Http404(_g("Année hors de la période de la convention."))
+    return int(raw)
+
+
+def bilan_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    return render(
+        request,
+        "plan/bilan.html",
+        _ctx(
+            territory,
+            tree,
+            request,
+            years=list(range(tree.period[0], tree.period[1] + 1)),
+            formats=bilan_report.FORMATS,
+        ),
+    )
+
+
+def bilan_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    territory, tree = _plan(slug)
+    if fmt not in bilan_report.FORMATS:
+        raise Http404(_g("Format inconnu (pdf, docx ou xlsx)."))
+    year = _bilan_year(request, tree)
+    result = bilan_report.bilan_build(territory=territory, year=year)
+    data = bilan_report.bilan_render(result, fmt=fmt)
+    response = HttpResponse(data, content_type=bilan_report.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{result.filename_stem}.{fmt}"'
+    return response

@@ -1,0 +1,247 @@
+"""Forms and display helpers of the plan pages (see :mod:`maillage.web.views.plan`).
+
+Forms parse and check the request; the plan services validate again and write. Their French
+messages (keyed by service field) are shown on the matching form field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from maillage.plan.models import ActivityKind, Milestone
+from maillage.plan.services import (
+    PlanValidationError,
+    activity_record,
+    milestone_create,
+    milestone_update,
+)
+from maillage.territory.models import Territory
+from maillage.territory.selectors import territory_zones
+
+# Status words of the indicator engine, in display order; the CSS class is the slugified word
+# (the word itself is always shown, colour is never the only cue).
+STATUS_ORDER = (
+    "atteint",
+    "en cours",
+    "non atteint",
+    "sans cible",
+    "non renseigné",
+    "non calculable",
+)
+OPEN_STATUSES = {Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS}
+
+
+def status_counts(results: Iterable[Any]) -> list[tuple[str, str, int]]:
+    """(status, css class, count) for a set of indicator results, in a fixed order."""
+    counts = Counter(r.status for r in results)
+    order = list(STATUS_ORDER) + sorted(set(counts) - set(STATUS_ORDER))
+    return [(s, slugify(s), counts[s]) for s in order if counts[s]]
+
+
+def year_rows(result: Any) -> list[dict[str, Any]]:
+    """Per-year view of an indicator result: value, target, status and evidence."""
+    return [
+        {
+            "year": y,
+            "value": result.values_by_year.get(y),
+            "target": result.target_by_year.get(y),
+            "status": result.status_by_year.get(y, ""),
+            "css": slugify(result.status_by_year.get(y, "")),
+            "evidence": result.evidence_by_year.get(y, []),
+        }
+        for y in result.years
+    ]
+
+
+def schedule_groups(steps: list[Milestone], today: dt.date) -> list[dict[str, Any]]:
+    """Milestones grouped by year of due date, each flagged late when past and still open."""
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for m in steps:
+        groups.setdefault(m.due_date.year, []).append(
+            {"m": m, "late": m.due_date < today and m.status in OPEN_STATUSES}
+        )
+    return [{"year": y, "steps": groups[y]} for y in sorted(groups)]
+
+
+def _axis_choices(tree: Any) -> list[tuple[str, str]]:
+    return [(str(a.number), f"{a.number}. {a.title}") for a in tree.axes]
+
+
+def _objective_choices(tree: Any) -> list[tuple[str, str]]:
+    return [(o.code, f"{o.code} {o.title}") for a in tree.axes for o in a.objectives]
+
+
+def _zone_choices(territory: Territory) -> list[tuple[str, str]]:
+    return [
+        (z.code, f"{z.name} ({z.get_kind_display()} {z.code})")
+        for z in territory_zones(territory=territory)
+    ]
+
+
+class JournalFilter(forms.Form):
+    annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
+    axe = forms.TypedChoiceField(label=_("Axe"), required=False, coerce=int, empty_value=None)
+    type = forms.ChoiceField(label=_("Type d'activité"), required=False)
+    quartier = forms.ChoiceField(label=_("Quartier"), required=False)
+
+    def __init__(self, *args: Any, territory: Territory, tree: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tous"))]
+        years = range(tree.period[0], tree.period[1] + 1)
+        self.fields["annee"].choices = everything + [(str(y), str(y)) for y in years]
+        self.fields["axe"].choices = everything + _axis_choices(tree)
+        self.fields["type"].choices = everything + [
+            (k.slug, k.name) for k in ActivityKind.objects.order_by("order", "name")
+        ]
+        self.fields["quartier"].choices = everything + _zone_choices(territory)
+
+    def selector_kwargs(self) -> dict[str, Any]:
+        """Valid filters only (an invalid value is shown as an error and ignored)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return {
+            "year": data.get("annee"),
+            "axis": data.get("axe"),
+            "kind": data.get("type") or None,
+            "zone": data.get("quartier") or None,
+        }
+
+    def querystring(self) -> str:
+        data = self.cleaned_data if self.is_bound else {}
+        return urllib.parse.urlencode({k: v for k, v in data.items() if v not in (None, "")})
+
+
+# Service error keys → form fields.
+ACTIVITY_FIELDS = {
+    "date": "date",
+    "type": "kind",
+    "titre": "title",
+    "axe": "axes",
+    "objectifs": "objectives",
+    "quartiers": "zones",
+    "position": "lat",
+    "participants": "participants",
+}
+
+
+class ActivityForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ModelChoiceField(
+        label=_("Type d'activité"), queryset=ActivityKind.objects.order_by("order", "name")
+    )
+    title = forms.CharField(label=_("Titre"), max_length=300)
+    axes = forms.MultipleChoiceField(label=_("Axes de la CTG"), widget=forms.CheckboxSelectMultiple)
+    objectives = forms.MultipleChoiceField(
+        label=_("Objectifs opérationnels"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    zones = forms.MultipleChoiceField(
+        label=_("Quartiers"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    partners = forms.CharField(
+        label=_("Partenaires"),
+        required=False,
+        max_length=2000,
+        help_text=_("Noms séparés par des points-virgules."),
+    )
+    participants = forms.IntegerField(
+        label=_("Nombre de participants"), required=False, min_value=0, max_value=1_000_000
+    )
+    publics = forms.CharField(
+        label=_("Publics"),
+        required=False,
+        max_length=300,
+        help_text=_("Publics touchés, en agrégé (aucune donnée personnelle)."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    lon = forms.FloatField(label=_("Longitude (WGS84)"), required=False)
+    lat = forms.FloatField(label=_("Latitude (WGS84)"), required=False)
+    validated = forms.BooleanField(
+        label=_("Écrit partagé validé par les partenaires"), required=False
+    )
+
+    def __init__(self, *args: Any, territory: Territory, tree: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.territory = territory
+        self.fields["axes"].choices = _axis_choices(tree)
+        self.fields["objectives"].choices = _objective_choices(tree)
+        self.fields["zones"].choices = _zone_choices(territory)
+        self.fields["axes"].error_messages["required"] = _("Choisissez au moins un axe.")
+
+    def save(self, *, author: Any) -> Any:
+        """Record the activity; on a service refusal, put its messages on the fields."""
+        d = self.cleaned_data
+        partners = [p.strip() for p in (d.get("partners") or "").split(";") if p.strip()]
+        try:
+            return activity_record(
+                territory=self.territory,
+                date=d["date"],
+                kind=d["kind"],
+                title=d["title"],
+                axes=d["axes"],
+                objectives=d.get("objectives") or [],
+                zones=d.get("zones") or [],
+                partners=partners,
+                participants=d.get("participants"),
+                publics=d.get("publics") or "",
+                description=d.get("description") or "",
+                lon=d.get("lon"),
+                lat=d.get("lat"),
+                validated=bool(d.get("validated")),
+                author=author,
+            )
+        except PlanValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.add_error(ACTIVITY_FIELDS.get(key), " ".join(messages).capitalize())
+            return None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier du journal (CSV, XLSX ou ODS)"),
+        help_text=_("Colonnes : date, type, titre, axe, objectifs, quartiers, partenaires, …"),
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Étape"), max_length=300)
+    due_date = forms.DateField(label=_("Échéance"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Statut"), choices=Milestone.Status.choices)
+    owner = forms.CharField(label=_("Qui"), max_length=300, required=False)
+    axis = forms.TypedChoiceField(label=_("Axe"), required=False, coerce=int, empty_value=None)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
+
+    def __init__(
+        self, *args: Any, territory: Territory, tree: Any, milestone: Milestone | None, **kw: Any
+    ) -> None:
+        if milestone is not None and not args:
+            kw["initial"] = {
+                "title": milestone.title,
+                "due_date": milestone.due_date,
+                "status": milestone.status,
+                "owner": milestone.owner,
+                "axis": milestone.axis.number if milestone.axis else None,
+                "note": milestone.note,
+            }
+        super().__init__(*args, **kw)
+        self.territory, self.milestone = territory, milestone
+        self.fields["axis"].choices = [("", _("Aucun"))] + _axis_choices(tree)
+
+    def save(self) -> Milestone | None:
+        d = dict(self.cleaned_data)
+        number = d.pop("axis")
+        d["axis"] = self.territory.convention.axes.filter(number=number).first() if number else None
+        try:
+            if self.milestone is None:
+                return milestone_create(territory=self.territory, **d)
+            return milestone_update(milestone=self.milestone, **d)
+        except PlanValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.add_error(key if key in self.fields else None, " ".join(messages).capitalize())
+            return None
