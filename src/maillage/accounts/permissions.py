@@ -1,7 +1,18 @@
 """Who may do what. One place for every permission check of views, API and services.
 
-For now a coordinator is a staff user; per-territory roles (coordinator, partner editor,
-observer) refine these functions without changing their callers.
+Roles are per territory (:class:`maillage.accounts.models.Membership`):
+
+- **coordinator** (chargé de coopération): everything on the territory, users and plan included;
+- **partner** editor: the structures and services of their own organisation, and the journal
+  entries they wrote; their edits to published data wait for the coordinator's validation
+  (:func:`needs_validation`);
+- **observer** (CAF, elected officials, State): reads everything of the territory, drafts
+  included, writes nothing;
+- the public: published data only.
+
+A Django superuser is coordinator everywhere. A staff user without any membership keeps the
+first-cut rule (« staff = coordinator ») so existing installations keep working; as soon as a
+staff user has memberships, only those count.
 """
 
 from __future__ import annotations
@@ -14,20 +25,190 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+COORDINATOR = "coordinator"
+PARTNER = "partner"
+OBSERVER = "observer"
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _territory_id(territory: Any) -> int | None:
+    """Accept a Territory, its primary key or its slug (views pass ``kwargs["slug"]``)."""
+    if territory is None:
+        return None
+    if hasattr(territory, "pk"):
+        return territory.pk
+    if isinstance(territory, int):
+        return territory
+    from maillage.territory.models import Territory
+
+    return Territory.objects.filter(slug=str(territory)).values_list("pk", flat=True).first()
+
+
+def territory_of(obj: Any) -> Any:
+    """The territory an object belongs to (structure, service, activity, milestone…)."""
+    for path in (
+        ("territory",),
+        ("structure", "territory"),
+        ("convention", "territory"),
+        ("activity", "territory"),
+        ("group", "territory"),
+        ("meeting", "group", "territory"),
+        ("indicator", "axis", "convention", "territory"),
+        ("axis", "convention", "territory"),
+    ):
+        current = obj
+        for attr in path:
+            try:
+                current = getattr(current, attr, None)
+            except Exception:  # noqa: BLE001 — an unset relation raises DoesNotExist
+                current = None
+            if current is None:
+                break
+        if current is not None:
+            return current
+    return None
+
+
+def _memberships(user: Any) -> dict[int, Any]:
+    """The user's memberships by territory id, cached on the user object for the request."""
+    cached = getattr(user, "_maillage_memberships", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = {m.territory_id: m for m in Membership.objects.filter(user=user)}
+        try:
+            user._maillage_memberships = cached
+        except AttributeError:  # pragma: no cover — immutable user objects
+            pass
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the per-request cache (after a membership change on the same user object)."""
+    if hasattr(user, "_maillage_memberships"):
+        del user._maillage_memberships
+
+
+def membership_of(user: Any, territory: Any) -> Any:
+    """The user's :class:`Membership` on ``territory``, or ``None``."""
+    if not _active(user):
+        return None
+    return _memberships(user).get(_territory_id(territory))
+
+
+def role_of(user: Any, territory: Any) -> str | None:
+    """``"coordinator"``, ``"partner"``, ``"observer"`` or ``None`` (public)."""
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return COORDINATOR
+    memberships = _memberships(user)
+    if not memberships and user.is_staff:
+        return COORDINATOR
+    membership = memberships.get(_territory_id(territory))
+    return membership.role if membership else None
+
 
 def is_coordinator(user: Any, territory: Any) -> bool:
     """Whether ``user`` coordinates ``territory`` (everything on it, users and plan included)."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+    return role_of(user, territory) == COORDINATOR
+
+
+def is_partner(user: Any, territory: Any) -> bool:
+    return role_of(user, territory) == PARTNER
+
+
+def is_member(user: Any, territory: Any) -> bool:
+    """Any role on the territory (coordinator, partner or observer)."""
+    return role_of(user, territory) is not None
+
+
+def can_view_drafts(user: Any, territory: Any) -> bool:
+    """Coordinators and observers read everything of the territory, drafts included."""
+    return role_of(user, territory) in (COORDINATOR, OBSERVER)
+
+
+def organisation_id_of(user: Any, territory: Any) -> int | None:
+    membership = membership_of(user, territory)
+    return membership.organisation_id if membership and membership.role == PARTNER else None
+
+
+def _structure_of(obj: Any) -> Any:
+    label = obj._meta.label_lower if hasattr(obj, "_meta") else ""
+    if label == "directory.structure":
+        return obj
+    if label == "directory.service":
+        return obj.structure
+    return None
+
+
+def can_edit_structure(user: Any, structure: Any) -> bool:
+    """Coordinator of the territory, or partner of the structure's organisation."""
+    territory = structure.territory
+    role = role_of(user, territory)
+    if role == COORDINATOR:
+        return True
+    if role != PARTNER:
+        return False
+    org_id = organisation_id_of(user, territory)
+    return org_id is not None and structure.organisation_id == org_id
 
 
 def can_edit(user: Any, obj: Any) -> bool:
-    """Whether ``user`` may change ``obj`` (a structure, a service, a journal entry…)."""
-    territory = getattr(obj, "territory", None)
+    """Whether ``user`` may change ``obj`` (a structure, a service, a journal entry…).
+
+    A partner's edit of published data is allowed but must go through validation
+    (see :func:`needs_validation`).
+    """
+    if not _active(user):
+        return False
+    structure = _structure_of(obj)
+    if structure is not None:
+        return can_edit_structure(user, structure)
+    territory = territory_of(obj)
+    role = role_of(user, territory)
+    if role == COORDINATOR:
+        return True
+    label = obj._meta.label_lower if hasattr(obj, "_meta") else ""
+    if role == PARTNER and label == "plan.activity":
+        # A new entry, or an entry the partner wrote.
+        return obj.pk is None or obj.author_id == user.pk
+    return False
+
+
+def needs_validation(user: Any, obj: Any) -> bool:
+    """Whether ``user``'s edit of ``obj`` must wait for the coordinator's validation.
+
+    True for a partner editing a published structure or service (or a service of a
+    published structure); the coordinator's own edits apply at once.
+    """
+    structure = _structure_of(obj)
+    if structure is None or not can_edit(user, obj):
+        return False
+    if is_coordinator(user, structure.territory):
+        return False
+    return bool(getattr(obj, "published", False) or structure.published)
+
+
+def can_manage_users(user: Any, territory: Any) -> bool:
     return is_coordinator(user, territory)
 
 
+def can_view_history(user: Any, obj: Any, territory: Any) -> bool:
+    """Coordinators and observers; a partner for the objects they may edit."""
+    if can_view_drafts(user, territory):
+        return True
+    return obj is not None and can_edit(user, obj)
+
+
 def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """View decorator: login page for anonymous users, 403 for users without the role."""
+    """View decorator: login page for anonymous users, 403 for users without the role.
+
+    The territory is the view's ``slug`` keyword argument.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -35,6 +216,20 @@ def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             return redirect_to_login(request.get_full_path())
         if not is_coordinator(request.user, kwargs.get("slug")):
             raise PermissionDenied("Action réservée au chargé de coopération du territoire.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator: any role on the territory (``slug`` keyword argument)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_member(request.user, kwargs.get("slug")):
+            raise PermissionDenied("Espace réservé aux partenaires du territoire.")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,0 +1,239 @@
+"""Change history: every change to structures, services, plan, indicators and journal is kept
+(who, when, what, before/after as JSON) and restorable by the coordinator.
+
+Other apps' services call :func:`record_change` after a write, with :func:`snapshot` of the
+object taken before and after::
+
+    before = snapshot(structure)
+    ...  # the write
+    record_change(obj=structure, user=user, before=before, after=snapshot(structure),
+                  action="update")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import ChangeRecord
+from .permissions import is_coordinator, territory_of
+
+# Fields never shown nor restored (derived or technical).
+IGNORED_FIELDS = frozenset({"search_text", "updated_at", "created_at", "x_l93", "y_l93"})
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's concrete fields and many-to-many ids, as JSON-safe values.
+
+    Foreign keys are stored as ids (``organisation`` → its pk); many-to-many as sorted id lists.
+    """
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in IGNORED_FIELDS:
+            continue
+        if isinstance(field, models.FileField):
+            value = getattr(obj, field.attname)
+            data[field.name] = str(value.name if hasattr(value, "name") else value or "")
+            continue
+        data[field.name] = field.value_from_object(obj)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(o.pk for o in getattr(obj, field.name).all())
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, tuple]:
+    """Fields whose value differs: ``{name: (before, after)}``."""
+    before, after = before or {}, after or {}
+    return {
+        k: (before.get(k), after.get(k))
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def record_change(
+    *,
+    obj: models.Model,
+    user: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    action: str,
+    note: str = "",
+) -> ChangeRecord | None:
+    """Keep one change of ``obj``; nothing is recorded when an update changed nothing.
+
+    ``before``/``after`` are :func:`snapshot` dicts (``None`` before a creation and after a
+    deletion); ``action`` is one of :class:`ChangeRecord.Action`. ``user`` may be ``None``
+    (imports, commands).
+    """
+    if action not in ChangeRecord.Action.values:
+        raise ValueError(f"action inconnue : {action}")
+    if action == ChangeRecord.Action.UPDATE and not diff(before, after):
+        return None
+    territory = territory_of(obj)
+    return ChangeRecord.objects.create(
+        territory=territory if getattr(territory, "pk", None) else None,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        action=action,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        before=before,
+        after=after,
+        note=note[:300],
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    record: ChangeRecord
+    changes: dict[str, tuple]
+    labels: dict[str, str]
+
+
+def _labels(model: type[models.Model] | None) -> dict[str, str]:
+    if model is None:
+        return {}
+    return {
+        f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+
+
+def object_history(*, content_type: ContentType, object_id: str) -> list[HistoryEntry]:
+    """The changes of one object, newest first, each with its field-by-field difference."""
+    labels = _labels(content_type.model_class())
+    records = ChangeRecord.objects.filter(
+        content_type=content_type, object_id=str(object_id)
+    ).select_related("user")
+    return [HistoryEntry(r, diff(r.before, r.after), labels) for r in records]
+
+
+# --------------------------------------------------------------------------- restore
+
+Restorer = Callable[[models.Model, dict[str, Any], Any], None]
+RESTORERS: dict[str, Restorer] = {}
+
+
+def register_restorer(label: str) -> Callable[[Restorer], Restorer]:
+    """Register how to restore a model (``"app.model"``) through its own service."""
+
+    def decorator(fn: Restorer) -> Restorer:
+        RESTORERS[label] = fn
+        return fn
+
+    return decorator
+
+
+def apply_values(obj: models.Model, values: dict[str, Any]) -> None:
+    """Set snapshot values on ``obj`` (foreign keys by id) and save; many-to-many after save."""
+    m2m: dict[str, list] = {}
+    for name, value in values.items():
+        try:
+            field = obj._meta.get_field(name)
+        except Exception:  # noqa: BLE001 — a field removed since the snapshot
+            continue
+        if field.primary_key or name in IGNORED_FIELDS or not field.concrete:
+            continue
+        if field.many_to_many:
+            m2m[name] = value or []
+        elif field.is_relation:
+            setattr(obj, field.attname, value)
+        else:
+            setattr(obj, field.attname, field.to_python(value) if value is not None else None)
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save()
+    for name, ids in m2m.items():
+        getattr(obj, name).set(ids)
+
+
+@register_restorer("directory.structure")
+def _restore_structure(obj: models.Model, values: dict[str, Any], user: Any) -> None:
+    from maillage.directory.models import Organisation, Typology
+    from maillage.directory.services import STRUCTURE_FIELDS, structure_update
+    from maillage.territory.models import Commune
+
+    fields = {k: v for k, v in values.items() if k in STRUCTURE_FIELDS}
+    for key, model in (
+        ("organisation", Organisation),
+        ("typology", Typology),
+        ("commune", Commune),
+    ):
+        if key in fields:
+            fields[key] = model.objects.filter(pk=fields[key]).first() if fields[key] else None
+    if fields.get("data_updated_on"):
+        from datetime import date
+
+        fields["data_updated_on"] = date.fromisoformat(fields["data_updated_on"])
+    structure_update(structure=obj, user=user, **fields)
+
+
+@register_restorer("directory.service")
+def _restore_service(obj: models.Model, values: dict[str, Any], user: Any) -> None:
+    from maillage.directory.services import SERVICE_FIELDS, service_update
+
+    fields = {k: v for k, v in values.items() if k in SERVICE_FIELDS}
+    if fields.get("data_updated_on"):
+        from datetime import date
+
+        fields["data_updated_on"] = date.fromisoformat(fields["data_updated_on"])
+    service_update(service=obj, user=user, **fields)
+
+
+@transaction.atomic
+def restore_change(*, record: ChangeRecord, user: Any, side: str = "before") -> models.Model:
+    """Give the object back the values it had before (or after) ``record``; coordinator only.
+
+    The restoration is itself recorded (action « restauration »), so it can be undone.
+    A deleted object is re-created with its former values.
+    """
+    from maillage.territory.services import territory_touch
+
+    if not is_coordinator(user, record.territory):
+        raise PermissionDenied("Restauration réservée au chargé de coopération du territoire.")
+    values = record.before if side == "before" else record.after
+    if not values:
+        raise ValidationError("Cette version est vide (objet pas encore créé) : rien à restaurer.")
+    model = record.content_type.model_class()
+    if model is None:
+        raise ValidationError("Type d'objet inconnu.")
+    obj = model._default_manager.filter(pk=record.object_id).first()
+    created = obj is None
+    if created:
+        obj = model(pk=record.object_id)
+    current = None if created else snapshot(obj)
+    last_id = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    restorer = RESTORERS.get(model._meta.label_lower)
+    if restorer and not created:
+        restorer(obj, values, user)
+    else:
+        apply_values(obj, values)
+        territory = territory_of(obj)
+        if getattr(territory, "pk", None):
+            territory_touch(territory=territory)
+    obj.refresh_from_db()
+    note = f"version du {timezone.localtime(record.created_at):%d/%m/%Y %H:%M}"
+    ct = record.content_type
+    # A service wired to record its own changes already kept this one: relabel it.
+    recorded = ChangeRecord.objects.filter(
+        pk__gt=last_id, content_type=ct, object_id=str(obj.pk)
+    ).update(action=ChangeRecord.Action.RESTORE, note=note, user=user)
+    if recorded:
+        return obj
+    record_change(
+        obj=obj,
+        user=user,
+        before=current,
+        after=snapshot(obj),
+        action=ChangeRecord.Action.RESTORE,
+        note=note,
+    )
+    return obj

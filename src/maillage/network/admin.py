@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from . import models
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = models.GroupMember
+    extra = 0
+
+
+@admin.register(models.WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "theme", "territory"]
+    list_filter = ["territory", "kind"]
+    inlines = [GroupMemberInline]
+
+
+@admin.register(models.GroupMember)
+class GroupMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "organisation", "role"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "title", "group"]
+    list_filter = ["group"]
+
+
+@admin.register(models.ToolboxItem)
+class ToolboxItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "audience", "theme", "published", "territory"]
+    list_filter = ["territory", "audience", "theme"]
+    readonly_fields = ["original_name", "content_type", "size"]
+
+
+@admin.register(models.StructureCheck)
+class StructureCheckAdmin(admin.ModelAdmin):
+    list_display = ["structure", "checked_at", "checked_by"]
+
+
+@admin.register(models.ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["user", "territory", "sent_at"]
