@@ -30,3 +30,31 @@ def test_axe_reports_an_unlabelled_field(page):
     violations = axe_violations(page)
     assert "label" in {v["id"] for v in violations}
     assert "input" in format_violations(violations)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/territoire/armentieres/annuaire/",
+        "/territoire/armentieres/annuaire/?q=ecole&age=4",
+        "/territoire/armentieres/parcours/",
+        "/territoire/armentieres/pro/annuaire/?thematique=famille",
+        "/territoire/armentieres/qualite/",
+    ],
+)
+def test_directory_pages_have_no_wcag_violation(live_data, page, assert_accessible, path):
+    page.goto(live_data + path)
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
+
+
+def test_structure_pages_have_no_wcag_violation(live_data, page, assert_accessible):
+    from maillage.directory.models import Structure
+
+    located = Structure.objects.filter(territory__slug="armentieres", x_l93__isnull=False)
+    unlocated = Structure.objects.filter(territory__slug="armentieres", x_l93__isnull=True)
+    for s in (located.order_by("pk").first(), unlocated.order_by("pk").first()):
+        page.goto(f"{live_data}/territoire/armentieres/structures/{s.pk}/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").inner_text() == s.name
+        assert_accessible(page)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.accounts.permissions import coordinator_required, is_coordinator
 from maillage.directory import opening_hours
-from maillage.directory.models import CtgTheme, Service
+from maillage.directory.models import CtgTheme, Service, Structure
 from maillage.directory.results import SearchHit, SearchPage
 from maillage.directory.selectors import (
     AGE_BANDS,
@@ -182,7 +183,7 @@ def directory_search(request: HttpRequest, slug: str) -> HttpResponse:
         "result": result,
         "points": _points(result, slug),
         "pages": _page_links(request, result),
-        "labels": PUBLIC_LABELS,
+        "shown_to": result.offset + len(result.results) if result else 0,
     }
     template = "directory/_results.html" if request.headers.get("HX-Request") else None
     return render(request, template or "directory/search.html", context)
@@ -421,13 +422,18 @@ def pro_directory(request: HttpRequest, slug: str) -> HttpResponse:
 class PlaceForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude (WGS84)"), min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude (WGS84)"), min_value=-180, max_value=180)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("lat") is not None and data.get("lon") is not None:
-            if not in_france(data["lon"], data["lat"]):
-                self.add_error("lat", _("Cette position n'est pas en France."))
-        return data
+    position_precision = forms.ChoiceField(
+        label=_("Précision"),
+        choices=[
+            (Structure.Precision.EXACT, _("exacte (bâtiment)")),
+            (Structure.Precision.APPROXIMATE, _("approchée (rue, quartier)")),
+        ],
+    )
+    position_source = forms.CharField(
+        label=_("Source de la position"),
+        max_length=300,
+        initial=_("Placement sur la carte par le chargé de coopération"),
+    )
 
 
 def quality(request: HttpRequest, slug: str, *, forms_by_id: dict | None = None) -> HttpResponse:
@@ -454,26 +460,28 @@ def structure_place_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     from maillage.directory.services import structure_place
 
     territory = _territory(slug)
+    structure = Structure.objects.filter(territory=territory, pk=pk).first()
+    if structure is None:
+        raise Http404(_g("Structure introuvable."))
     form = PlaceForm(request.POST, prefix=f"s{pk}")
     if form.is_valid():
+        d = form.cleaned_data
         try:
-            structure = structure_place(
-                territory=territory,
-                structure_id=pk,
-                lon=form.cleaned_data["lon"],
-                lat=form.cleaned_data["lat"],
+            structure_place(
+                structure=structure,
+                lon=d["lon"],
+                lat=d["lat"],
+                precision=d["position_precision"],
+                source=d["position_source"],
                 user=request.user,
             )
         except ValidationError as exc:
-            for field, messages in getattr(exc, "message_dict", {"lat": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, messages)
-        except LookupError as exc:
-            raise Http404(str(exc)) from exc
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"lat": exc.messages}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
         else:
-            from django.contrib import messages
-
             messages.success(
-                request, _g("Position de « %(name)s » enregistrée.") % {"name": structure}
+                request, _g("Position de « %(name)s » enregistrée.") % {"name": structure.name}
             )
             return redirect("web:quality", slug)
     return quality(request, slug, forms_by_id={pk: form})

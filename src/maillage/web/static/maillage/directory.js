@@ -85,6 +85,8 @@
     if (!el) { return; }
     onMapLoaded(el, function (detail) {
       results.map = detail.map;
+      // Without a tile layer Leaflet has no maximum zoom, which clustering needs.
+      if (!isFinite(results.map.getMaxZoom())) { results.map.setMaxZoom(19); }
       drawResults();
     });
     document.body.addEventListener("htmx:afterSwap", function (ev) {
