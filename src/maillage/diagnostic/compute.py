@@ -1,0 +1,426 @@
+"""Computations from in-memory inputs (:class:`Demand`, :class:`SiteRow`) to result objects.
+
+No database access here: the selectors load the inputs (cached) and the scenarios change them
+in memory, then both call these functions. Distances are straight lines in Lambert-93 metres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from maillage.analysis import (
+    aggregate_to_zones,
+    catchments,
+    coverage_rate,
+    equity,
+    nearest_site,
+    population_within,
+    two_step_fca,
+    white_zones,
+)
+from maillage.territory.geo import l93_to_geojson
+
+from .inputs import Demand, SiteRow
+from .results import (
+    Accessibility,
+    Coverage,
+    DistanceShare,
+    EquitySummary,
+    ExcludedStructure,
+    Influence,
+    SiteCatchment,
+    WhiteZone,
+    WhiteZones,
+    ZoneValue,
+)
+from .themes import PUBLICS, Theme, site_matches, uses_places
+
+DISTANCE_THRESHOLDS_M = (500.0, 1000.0, 2000.0)
+BAND_ORDER = ("0-2", "3-5", "6-10", "11-17", "parents", "tous")
+
+
+def _num(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def _unlocated(site: SiteRow) -> ExcludedStructure:
+    places = _(" (%(n)d places non réparties par zone)") % {"n": site.places} if site.places else ""
+    return ExcludedStructure(site.id, site.slug, site.name, _("à localiser") + places)
+
+
+def _no_capacity(site: SiteRow) -> ExcludedStructure:
+    return ExcludedStructure(site.id, site.slug, site.name, _("capacité (places) inconnue"))
+
+
+def excluded_warning(excluded: Sequence[ExcludedStructure]) -> list[str]:
+    if not excluded:
+        return []
+    return [
+        _("%(n)d structure(s) laissée(s) de côté : %(list)s.")
+        % {
+            "n": len(excluded),
+            "list": " ; ".join(f"{e.name} ({e.reason})" for e in excluded),
+        }
+    ]
+
+
+def select_sites(
+    sites: Sequence[SiteRow], *, theme: Theme, public: str, need_places: bool
+) -> tuple[list[SiteRow], list[ExcludedStructure]]:
+    """Located matching sites (with places when ``need_places``) and those left out."""
+    kept, excluded = [], []
+    for s in sites:
+        if not site_matches(s, theme=theme, public=public):
+            continue
+        if not s.located:
+            excluded.append(_unlocated(s))
+        elif need_places and s.places is None:
+            excluded.append(_no_capacity(s))
+        else:
+            kept.append(s)
+    return kept, excluded
+
+
+def _xy(sites: Sequence[SiteRow]) -> np.ndarray:
+    return np.array([[s.x, s.y] for s in sites], dtype=np.float64).reshape(-1, 2)
+
+
+def _zone_values(demand: Demand, cell_values: np.ndarray, target: np.ndarray) -> list[ZoneValue]:
+    if not demand.zones:
+        return []
+    agg = aggregate_to_zones(
+        values=cell_values, population=target, zone_weights=demand.zone_weights
+    )
+    return [
+        ZoneValue(z.kind, z.code, z.name, float(agg.population[j]), _num(agg.values[j]))
+        for j, z in enumerate(demand.zones)
+    ]
+
+
+def _equity(values: np.ndarray, target: np.ndarray, demand: Demand) -> EquitySummary:
+    if target.sum() <= 0:
+        return EquitySummary(None, None, None, 0.0, 0.0, None)
+    e = equity(values=values, population=target, qpv=demand.qpv_share)
+    gini = _num(e.gini) if values.any() else None
+    return EquitySummary(
+        _num(e.qpv_mean),
+        _num(e.non_qpv_mean),
+        _num(e.qpv_ratio),
+        float(e.qpv_population),
+        float(e.non_qpv_population),
+        gini,
+    )
+
+
+def compute_coverage(
+    *,
+    demand: Demand,
+    sites: Sequence[SiteRow],
+    territory: str,
+    data_version: int,
+    max_distance_m: float,
+    weights: list[tuple[float, float]] | None = None,
+) -> Coverage:
+    childcare = [s for s in sites if s.childcare]
+    with_places = [s for s in childcare if s.places is not None]
+    located = [s for s in with_places if s.located]
+    excluded = [_unlocated(s) for s in with_places if not s.located]
+    excluded += [_no_capacity(s) for s in childcare if s.places is None]
+    target = demand.bands["0-2"]
+    children = float(target.sum())
+    places_total = sum(s.places for s in with_places)
+    rate = (
+        coverage_rate(places=[s.places for s in with_places] or [0], children_under_3=children)
+        if children > 0
+        else None
+    )
+    warnings = excluded_warning(excluded)
+    if located and children > 0:
+        acc = two_step_fca(
+            demand_xy=demand.xy,
+            demand=target,
+            supply_xy=_xy(located),
+            supply=[s.places for s in located],
+            max_distance_m=max_distance_m,
+            weights=weights,
+        )
+        cell_rate = acc.values * 100.0
+        located_rate = float(acc.values @ target) * 100.0 / children
+    else:
+        cell_rate = np.zeros(demand.n_cells)
+        located_rate = 0.0 if children > 0 else None
+        if with_places:
+            warnings.append(
+                _(
+                    "Aucune place d'accueil n'est localisée : le taux par IRIS et par QPV vaut 0 "
+                    "tant que les structures ne sont pas situées."
+                )
+            )
+    assumptions = [
+        _(
+            "Taux de couverture CNAF = 100 × places d'accueil du jeune enfant connues "
+            "(%(places)d, localisées ou non) / enfants de moins de 3 ans (%(children).0f)."
+        )
+        % {"places": places_total, "children": children},
+        _(
+            "Taux par zone : 2SFCA (Luo & Wang 2003) sur les seules places localisées, rayon "
+            "%(d).0f m à vol d'oiseau ; moyenne des carreaux pondérée par les enfants de moins "
+            "de 3 ans."
+        )
+        % {"d": max_distance_m},
+        *demand.assumptions,
+    ]
+    return Coverage(
+        territory=territory,
+        data_version=data_version,
+        max_distance_m=max_distance_m,
+        weights=[tuple(w) for w in weights] if weights else None,
+        places_total=places_total,
+        places_located=sum(s.places for s in located),
+        children_under_3=children,
+        children_source=demand.children_source,
+        children_vintage=demand.children_vintage,
+        rate=rate,
+        located_rate=located_rate,
+        zones=_zone_values(demand, cell_rate, target),
+        excluded=excluded,
+        warnings=warnings + list(demand.warnings),
+        assumptions=assumptions,
+    )
+
+
+def compute_accessibility(
+    *,
+    demand: Demand,
+    sites: Sequence[SiteRow],
+    territory: str,
+    data_version: int,
+    theme: Theme,
+    public: str,
+    max_distance_m: float,
+    weights: list[tuple[float, float]] | None = None,
+) -> Accessibility:
+    places = uses_places(theme, public)
+    target = demand.bands[public]
+    all_located, excluded = select_sites(sites, theme=theme, public=public, need_places=False)
+    supply_sites = [s for s in all_located if s.places is not None] if places else all_located
+    if places:
+        excluded += [_no_capacity(s) for s in all_located if s.places is None]
+    scale, unit = (100.0, "places") if places else (1000.0, "structures")
+    label = (
+        _("places pour 100 enfants de moins de 3 ans")
+        if places
+        else _("structures pour 1 000 %(public)s") % {"public": PUBLICS[public][0]}
+    )
+    total = float(target.sum())
+    if supply_sites and total > 0:
+        acc = two_step_fca(
+            demand_xy=demand.xy,
+            demand=target,
+            supply_xy=_xy(supply_sites),
+            supply=[s.places for s in supply_sites] if places else np.ones(len(supply_sites)),
+            max_distance_m=max_distance_m,
+            weights=weights,
+        )
+        values = acc.values * scale
+    else:
+        values = np.zeros(demand.n_cells)
+    if all_located and demand.n_cells:
+        dist = nearest_site(cell_xy=demand.xy, site_xy=_xy(all_located)).distance_m
+    else:
+        dist = np.full(demand.n_cells, np.inf)
+    shares = population_within(
+        distance_m=dist, population=target, thresholds_m=DISTANCE_THRESHOLDS_M
+    )
+    return Accessibility(
+        territory=territory,
+        data_version=data_version,
+        theme=theme.slug,
+        public=public,
+        max_distance_m=max_distance_m,
+        target_label=str(PUBLICS[public][0]),
+        target_population=total,
+        supply_unit=unit,
+        value_label=str(label),
+        territory_value=float(values @ target) / total if total > 0 else None,
+        zones=_zone_values(demand, values, target),
+        equity=_equity(values, target, demand),
+        distance_shares=[
+            DistanceShare(float(t), float(p), _num(s))
+            for t, p, s in zip(shares.thresholds_m, shares.population, shares.share, strict=True)
+        ],
+        sites_used=len(supply_sites),
+        excluded=excluded,
+        warnings=excluded_warning(excluded) + list(demand.warnings),
+        assumptions=[
+            _(
+                "Accessibilité 2SFCA (Luo & Wang 2003), rayon %(d).0f m à vol d'oiseau, offre = "
+                "%(unit)s ; valeur de zone = moyenne des carreaux pondérée par la population "
+                "cible ; distances au site le plus proche à vol d'oiseau."
+            )
+            % {"d": max_distance_m, "unit": unit},
+            *demand.assumptions,
+        ],
+    )
+
+
+def _zones_touched(demand: Demand, members: np.ndarray) -> list[str]:
+    if not demand.zones or members.size == 0:
+        return []
+    cols = np.unique(demand.zone_weights[members].nonzero()[1])
+    return [demand.zones[j].code for j in cols]
+
+
+def compute_white_zones(
+    *,
+    demand: Demand,
+    sites: Sequence[SiteRow],
+    territory: str,
+    data_version: int,
+    theme: Theme,
+    public: str,
+    max_distance_m: float,
+) -> WhiteZones:
+    target = demand.bands[public]
+    located, excluded = select_sites(sites, theme=theme, public=public, need_places=False)
+    warnings = excluded_warning(excluded) + list(demand.warnings)
+    if not demand.n_cells:
+        polygons, labels, pops, counts, concerned = [], np.array([], int), [], [], 0.0
+    else:
+        if located:
+            wz = white_zones(
+                population=target,
+                cell_xy=demand.xy,
+                site_xy=_xy(located),
+                max_distance_m=max_distance_m,
+            )
+        else:
+            warnings.append(_("Aucune structure localisée pour ce thème et ce public."))
+            wz = white_zones(
+                population=target,
+                cell_xy=demand.xy,
+                accessibility=np.zeros(demand.n_cells),
+                min_accessibility=1.0,
+            )
+        polygons, labels, pops = wz.polygons, wz.cell_zone, wz.population
+        counts, concerned = wz.cell_count, wz.total_population
+    qpv_pop = target * demand.qpv_share
+    zones = []
+    for k, poly in enumerate(polygons):
+        members = np.flatnonzero(labels == k)
+        zones.append(
+            WhiteZone(
+                rank=k + 1,
+                population=float(pops[k]),
+                qpv_population=float(qpv_pop[members].sum()),
+                cell_count=int(counts[k]),
+                area_km2=float(poly.area / 1e6),
+                zones=_zones_touched(demand, members),
+                geometry=l93_to_geojson(poly),
+            )
+        )
+    total = float(target.sum())
+    return WhiteZones(
+        territory=territory,
+        data_version=data_version,
+        theme=theme.slug,
+        public=public,
+        max_distance_m=max_distance_m,
+        target_label=str(PUBLICS[public][0]),
+        target_population=total,
+        concerned_population=float(concerned),
+        share=concerned / total if total > 0 else None,
+        sites_used=len(located),
+        zones=zones,
+        excluded=excluded,
+        warnings=warnings,
+        assumptions=[
+            _(
+                "Zone blanche : carreaux de 200 m où vit la population cible sans aucune "
+                "structure localisée à moins de %(d).0f m à vol d'oiseau, regroupés par côté "
+                "commun et classés par population concernée."
+            )
+            % {"d": max_distance_m},
+            *demand.assumptions,
+        ],
+    )
+
+
+def compute_influence(
+    *,
+    demand: Demand,
+    sites: Sequence[SiteRow],
+    territory: str,
+    data_version: int,
+    theme: Theme,
+    public: str,
+    max_distance_m: float,
+) -> Influence:
+    target = demand.bands[public]
+    located, excluded = select_sites(sites, theme=theme, public=public, need_places=False)
+    warnings = excluded_warning(excluded) + list(demand.warnings)
+    out: list[SiteCatchment] = []
+    unserved = float(target.sum())
+    if located and demand.n_cells:
+        bands = np.column_stack([demand.bands[b] for b in BAND_ORDER])
+        c = catchments(
+            cell_xy=demand.xy,
+            population=bands,
+            site_xy=_xy(located),
+            max_distance_m=max_distance_m,
+            qpv=demand.qpv_share,
+            mode="nearest",
+        )
+        col = BAND_ORDER.index(public)
+        served = c.cell_site >= 0
+        unserved = float(target[~served].sum())
+        for i, s in enumerate(located):
+            pop = float(c.population[i, col])
+            qpop = float(c.qpv_population[i, col])
+            poly = c.polygons[i]
+            out.append(
+                SiteCatchment(
+                    structure_id=s.id,
+                    slug=s.slug,
+                    name=s.name,
+                    typology=s.typology,
+                    lon=float(s.lon) if s.lon is not None else float("nan"),
+                    lat=float(s.lat) if s.lat is not None else float("nan"),
+                    places=s.places,
+                    population=pop,
+                    population_by_band={
+                        b: float(c.population[i, k]) for k, b in enumerate(BAND_ORDER)
+                    },
+                    qpv_population=qpop,
+                    qpv_share=qpop / pop if pop > 0 else None,
+                    cell_count=int(c.cell_count[i]),
+                    geometry=None if poly.is_empty else l93_to_geojson(poly),
+                )
+            )
+        out.sort(key=lambda s: (-s.population, s.name))
+    elif not located:
+        warnings.append(_("Aucune structure localisée pour ce thème et ce public."))
+    return Influence(
+        territory=territory,
+        data_version=data_version,
+        theme=theme.slug,
+        public=public,
+        max_distance_m=max_distance_m,
+        target_label=str(PUBLICS[public][0]),
+        target_population=float(target.sum()),
+        unserved_population=unserved,
+        sites=out,
+        excluded=excluded,
+        warnings=warnings,
+        assumptions=[
+            _(
+                "Zone d'influence : carreaux rattachés à la structure localisée la plus proche, "
+                "à moins de %(d).0f m à vol d'oiseau (partition de type Voronoï coupée au rayon)."
+            )
+            % {"d": max_distance_m},
+            *demand.assumptions,
+        ],
+    )
