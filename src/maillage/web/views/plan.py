@@ -249,9 +249,12 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
     territory, tree = _plan(slug)
     if denied := _require_editor(request, territory):
         return denied
-    form = pf.ImportForm(request.POST or None, request.FILES or None)
+    confirming = request.method == "POST" and "confirm" in request.POST
+    form = pf.ImportForm(
+        None if confirming else (request.POST or None), None if confirming else request.FILES
+    )
     report, error, token = None, "", ""
-    if request.method == "POST" and "confirm" in request.POST:
+    if confirming:
         pending = request.session.get("plan_import") or {}
         token = request.POST.get("token", "")
         if not pending or pending.get("token") != token or pending.get("slug") != slug:
@@ -274,8 +277,9 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
+            # Dry run of the valid rows: the refused ones are listed, the rest counted.
             report = import_service(
-                territory=territory, data=data, filename=upload.name, dry_run=True
+                territory=territory, data=data, filename=upload.name, dry_run=True, valid_only=True
             )
         except TableError as exc:
             error = str(exc)

@@ -71,6 +71,11 @@ def schedule_groups(steps: list[Milestone], today: dt.date) -> list[dict[str, An
     return [{"year": y, "steps": groups[y]} for y in sorted(groups)]
 
 
+def _sentence(messages: list[str]) -> str:
+    text = " ".join(messages)
+    return text[:1].upper() + text[1:]
+
+
 def _axis_choices(tree: Any) -> list[tuple[str, str]]:
     return [(str(a.number), f"{a.number}. {a.title}") for a in tree.axes]
 
@@ -198,7 +203,7 @@ class ActivityForm(forms.Form):
             )
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
-                self.add_error(ACTIVITY_FIELDS.get(key), " ".join(messages).capitalize())
+                self.add_error(ACTIVITY_FIELDS.get(key), _sentence(messages))
             return None
 
 
@@ -243,5 +248,5 @@ class MilestoneForm(forms.Form):
             return milestone_update(milestone=self.milestone, **d)
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
-                self.add_error(key if key in self.fields else None, " ".join(messages).capitalize())
+                self.add_error(key if key in self.fields else None, _sentence(messages))
             return None

@@ -1,0 +1,41 @@
+"""Fixtures of the plan pages tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+TODAY = dt.date(2025, 11, 28)
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def coordinator(db, django_user_model):
+    return django_user_model.objects.create_user(
+        username="coordination", password="un-mot-de-passe-solide-42", is_staff=True
+    )
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def activity(armentieres):
+    """A real-looking entry typed by a user for this test (never loaded elsewhere)."""
+    from maillage.plan.services import activity_record
+
+    return activity_record(
+        territory=armentieres,
+        date=dt.date(2024, 5, 14),
+        kind="groupe de travail",
+        title="Groupe de travail AVS",
+        axes=[1],
+        objectives=["1.1"],
+        zones=["QP059069"],
+        partners=["Les centres sociaux"],
+        participants=14,
+    )

@@ -1,0 +1,148 @@
+"""Public plan pages: tree, indicator dashboard and drill-down, journal, map data, échéancier."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from maillage.plan.models import Axis, Indicator, Objective
+from maillage.plan.services import activity_record, milestone_create
+
+from .conftest import SCRIPT
+
+
+def url(name, *args, **query):
+    base = reverse(f"web:{name}", args=["armentieres", *args])
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+@pytest.mark.parametrize(
+    "name", ["plan", "plan-indicators", "plan-journal", "plan-schedule", "plan-bilan-page"]
+)
+def test_public_pages_render_without_login(client, armentieres, name):
+    response = client.get(url(name))
+    assert response.status_code == 200
+    assert b'lang="fr"' in response.content
+
+
+def test_unknown_territory_is_a_404(client, db):
+    assert client.get("/territoire/nulle-part/plan/").status_code == 404
+
+
+def test_plan_tree_shows_every_axis_objective_and_indicator(client, armentieres):
+    html = client.get(url("plan")).content.decode()
+    for axis in Axis.objects.all():
+        assert axis.title.replace("'", "&#x27;") in html
+    for objective in Objective.objects.all():
+        assert objective.title.replace("'", "&#x27;") in html
+    for indicator in Indicator.objects.all():
+        assert reverse("web:plan-indicator", args=["armentieres", indicator.pk]) in html
+    assert "Cartographier les structures et leur zone d&#x27;influence" in html  # a sub-point
+
+
+def test_dashboard_counts_the_journal(client, activity):
+    indicator = Indicator.objects.get(axis__number=1, number=1)  # groupes de travail, axe 1
+    html = client.get(url("plan-indicators")).content.decode()
+    assert reverse("web:plan-indicator-chart", args=["armentieres", indicator.pk]) in html
+    detail = client.get(url("plan-indicator", indicator.pk)).content.decode()
+    assert "Groupe de travail AVS" in detail  # the activity behind the 2024 value
+    assert reverse("web:plan-activity", args=["armentieres", activity.pk]) in detail
+
+
+def test_indicator_of_another_plan_is_a_404(client, armentieres):
+    assert client.get(url("plan-indicator", 999999)).status_code == 404
+
+
+def test_indicator_chart_is_svg_with_the_years(client, activity):
+    indicator = Indicator.objects.get(axis__number=1, number=1)
+    response = client.get(url("plan-indicator-chart", indicator.pk))
+    assert response["Content-Type"] == "image/svg+xml"
+    body = b"".join(response)
+    assert b"<svg" in body and b"2023" in body and b"2026" in body
+
+
+def test_journal_filters_by_year_axis_kind_and_quartier(client, armentieres, activity):
+    activity_record(
+        territory=armentieres,
+        date=dt.date(2025, 2, 3),
+        kind="action de prévention",
+        title="Atelier écrans",
+        axes=[2],
+    )
+    both = client.get(url("plan-journal")).content.decode()
+    assert "Groupe de travail AVS" in both and "Atelier écrans" in both
+    for query in (
+        {"annee": 2024},
+        {"axe": 1},
+        {"type": "groupe-de-travail"},
+        {"quartier": "QP059069"},
+    ):
+        html = client.get(url("plan-journal", **query)).content.decode()
+        assert "Groupe de travail AVS" in html and "Atelier écrans" not in html, query
+    html = client.get(url("plan-journal", annee=2030)).content.decode()
+    assert "Sélectionnez un choix valide" in html  # French message, filter ignored
+
+
+def test_journal_geojson_counts_activities_per_zone(client, activity):
+    data = client.get(url("plan-journal-geojson")).json()
+    zones = {
+        f["properties"]["code"]: f["properties"]
+        for f in data["features"]
+        if f["properties"]["layer"] == "activites"
+    }
+    assert zones["QP059069"]["count"] == 1
+    assert zones["QP059070"]["count"] == 0
+    filtered = client.get(url("plan-journal-geojson", annee=2023)).json()
+    assert all(f["properties"].get("count", 0) == 0 for f in filtered["features"])
+
+
+def test_schedule_lists_milestones_by_due_date_and_flags_late_ones(client, armentieres):
+    milestone_create(
+        territory=armentieres,
+        title="Recrutement du chargé de coopération",
+        due_date=dt.date(2023, 9, 1),
+    )
+    milestone_create(
+        territory=armentieres, title="Comité de pilotage annuel", due_date=dt.date(2026, 12, 1)
+    )
+    html = client.get(url("plan-schedule")).content.decode()
+    assert html.index("Recrutement du chargé") < html.index("Comité de pilotage annuel")
+    assert html.count("en retard") == 1
+
+
+def test_stored_script_is_escaped_on_every_page(client, armentieres):
+    bad = activity_record(
+        territory=armentieres,
+        date=dt.date(2025, 3, 4),
+        kind="groupe de travail",
+        title=SCRIPT,
+        axes=[1],
+        partners=[SCRIPT],
+        description=SCRIPT,
+    )
+    milestone_create(territory=armentieres, title=SCRIPT, due_date=dt.date(2025, 6, 1), note=SCRIPT)
+    indicator = Indicator.objects.get(axis__number=1, number=1)
+    pages = [
+        url("plan-journal"),
+        url("plan-activity", bad.pk),
+        url("plan-indicator", indicator.pk),
+        url("plan-indicators"),
+        url("plan-schedule"),
+        url("plan"),
+    ]
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert SCRIPT not in html, page
+    for page in pages[:3] + [url("plan-schedule")]:
+        assert "&lt;script&gt;" in client.get(page).content.decode(), page
+
+
+def test_bilan_downloads(client, activity):
+    response = client.get(url("plan-bilan", "xlsx", annee=2024))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "bilan-ctg-armentieres-2024.xlsx" in response["Content-Disposition"]
+    assert client.get(url("plan-bilan", "exe")).status_code == 404
+    assert client.get(url("plan-bilan", "xlsx", annee=2019)).status_code == 404
