@@ -392,7 +392,8 @@ def milestone_update(*, milestone: Milestone, **changes: Any) -> Milestone:
     allowed = {"title", "due_date", "owner", "status", "axis", "objective", "note"}
     if unknown := set(changes) - allowed:
         raise PlanValidationError({k: "champ non modifiable." for k in unknown})
-    values = _milestone_fields(milestone.convention, changes)
+    current = {"axis": milestone.axis, "objective": milestone.objective}
+    values = _milestone_fields(milestone.convention, current | changes)
     for key, value in values.items():
         setattr(milestone, key, value)
     milestone.save()
