@@ -1,0 +1,180 @@
+"""Charts and static maps of the diagnostic, drawn from a :class:`DiagnosticReport`.
+
+Every figure has a data table next to it on the web page and in the documents (accessibility).
+Images are cached with the report's ``data_version``, so a cached dashboard draws nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+
+from .charts import (
+    _RC,
+    BLUE,
+    GREEN,
+    LIGHT_BLUE,
+    ORANGE,
+    ImageFormat,
+    MapZone,
+    _format_number,
+    _to_bytes,
+    bar_chart,
+    static_map,
+)
+
+if TYPE_CHECKING:
+    from .diagnostic import DiagnosticReport
+    from .diagnostic_sections import Series
+
+SERIES_COLOURS = (LIGHT_BLUE, BLUE, ORANGE, GREEN)
+CONTOURS = "Contours : IGN Admin Express, INSEE IRIS, ANCT QPV."
+
+
+def grouped_bars(
+    *, series: Sequence[Series], title: str = "", unit: str = "", fmt: ImageFormat = "svg"
+) -> bytes:
+    """Bars grouped by series (e.g. age bands), one bar per census year."""
+    import matplotlib
+    from matplotlib import pyplot as plt
+
+    years = sorted({y for s in series for y in s.years})
+    with matplotlib.rc_context(_RC):
+        fig, ax = plt.subplots(figsize=(6.4, 2.8))
+        width = 0.8 / max(len(years), 1)
+        for i, year in enumerate(years):
+            xs = [k + (i - (len(years) - 1) / 2) * width for k in range(len(series))]
+            values = [dict(s.points).get(year, 0) for s in series]
+            ax.bar(
+                xs,
+                values,
+                width=width * 0.95,
+                label=str(year),
+                color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+            )
+        ax.set_xticks(range(len(series)), [s.label for s in series], rotation=0, fontsize=8)
+        ax.yaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _p: _format_number(v))
+        )
+        if unit:
+            ax.set_ylabel(unit)
+        if title:
+            ax.set_title(title, loc="left", fontsize=10)
+        ax.legend(frameon=False, fontsize=8, ncols=len(years), loc="upper right")
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+    return _to_bytes(fig, fmt)
+
+
+def ages_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> bytes:
+    source = report.ages[0].source if report.ages else ""
+    return grouped_bars(
+        series=report.ages,
+        title=f"Population par tranche d'âge — {source.split('—')[0].strip()}",
+        unit="habitants",
+        fmt=fmt,
+    )
+
+
+def families_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> bytes:
+    return grouped_bars(
+        series=report.families, title="Ménages selon leur composition", unit="ménages", fmt=fmt
+    )
+
+
+def childcare_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> bytes:
+    rows = report.childcare.by_typology
+    return bar_chart(
+        labels=[r.typology_label for r in rows],
+        values=[r.places_known for r in rows],
+        title="Places d'accueil du jeune enfant par type",
+        unit="places",
+        fmt=fmt,
+    )
+
+
+def equipment_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> bytes:
+    rows = [e for e in report.equipment if e.per_1000 is not None]
+    return bar_chart(
+        labels=[e.theme_label for e in rows],
+        values=[e.per_1000 for e in rows],
+        title="Structures pour 1 000 habitants, par thème CTG",
+        unit="structures pour 1 000 habitants",
+        fmt=fmt,
+    )
+
+
+def coverage_map(
+    report: DiagnosticReport, *, fmt: ImageFormat = "png", after: bool = False
+) -> bytes:
+    """IRIS coloured by their 2SFCA coverage (places per 100 children under 3)."""
+    from maillage.territory.selectors import territory_get
+
+    access = report.access
+    scenario = report.scenario
+    values = (
+        scenario.zone_after if (after and scenario) else (access.zone_coverage if access else {})
+    )
+    zones = [
+        MapZone(geometry=z.geometry, label=z.name, value=values.get(z.code))
+        for z in report.zones
+        if z.kind == "iris" and z.geometry and values.get(z.code) is not None
+    ]
+    label = "après le scénario" if after else "situation actuelle"
+    return static_map(
+        territory=territory_get(slug=report.territory_slug),
+        zones=zones,
+        title=f"Couverture petite enfance par IRIS ({label})",
+        legend=(
+            "Places pour 100 enfants de moins de 3 ans accessibles (2SFCA) par IRIS. " + CONTOURS
+        ),
+        fmt=fmt,
+    )
+
+
+def white_zones_map(report: DiagnosticReport, *, fmt: ImageFormat = "png") -> bytes:
+    """The zones blanches of the main theme, outlined in orange, over the QPV."""
+    from maillage.territory.selectors import territory_get
+
+    access = report.access
+    zones = [
+        MapZone(geometry=g, label=label)
+        for g, label in (access.white_zone_geometries if access else [])
+    ]
+    title = access.white_zones_title if access else "Zones blanches"
+    return static_map(
+        territory=territory_get(slug=report.territory_slug),
+        zones=zones,
+        title=title,
+        legend="Zones blanches (contour orange) : population cible sans structure à portée. "
+        + CONTOURS,
+        fmt=fmt,
+    )
+
+
+FIGURES: dict[str, Callable[..., bytes]] = {
+    "ages": ages_chart,
+    "familles": families_chart,
+    "accueil": childcare_chart,
+    "equipements": equipment_chart,
+    "couverture": coverage_map,
+    "zones-blanches": white_zones_map,
+}
+
+
+def figure(report: DiagnosticReport, name: str, *, fmt: ImageFormat = "svg", **kw) -> bytes:
+    """A figure of the report, cached with its data version (``KeyError`` if unknown)."""
+    draw = FIGURES[name]
+    scenario = report.scenario.slug if report.scenario else ""
+    extra = "|".join(f"{k}={v}" for k, v in sorted(kw.items()))
+    key = (
+        f"diagnostic-figure:{report.territory_slug}:{report.data_version}:{scenario}:"
+        f"{name}:{fmt}:{extra}"
+    )
+    data = cache.get(key)
+    if data is None:
+        data = draw(report, fmt=fmt, **kw)
+        cache.set(key, data, 24 * 3600)
+    return data

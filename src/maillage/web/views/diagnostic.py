@@ -1,0 +1,301 @@
+"""Diagnostic pages: dashboard, zones d'influence / zones blanches, data quality, downloads.
+
+Thin views: they call :func:`maillage.reports.diagnostic.diagnostic_build` (cached per data
+version) or one selector of :mod:`maillage.diagnostic`, and render its result objects.
+Scenario pages live in :mod:`maillage.web.views.diagnostic_scenarios`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from maillage.interop.tabular import FORMATS as TABLE_FORMATS
+from maillage.interop.tabular import table_response
+from maillage.reports import diagnostic as report_mod
+from maillage.reports import diagnostic_access as access_mod
+from maillage.reports import diagnostic_figures as figures_mod
+from maillage.reports.charts import SEQUENTIAL
+from maillage.territory.models import Territory
+
+from .territory import _territory
+
+FIGURE_ALTS = {
+    "ages": _(
+        "Graphique : population par tranche d'âge aux recensements ; données dans le tableau"
+    ),
+    "familles": _("Graphique : ménages selon leur composition ; données dans le tableau"),
+    "accueil": _("Graphique : places d'accueil du jeune enfant par type ; données dans le tableau"),
+    "equipements": _(
+        "Graphique : structures pour 1 000 habitants par thème ; données dans le tableau"
+    ),
+}
+
+
+def _report(territory: Territory, **kw: Any) -> report_mod.DiagnosticReport:
+    return report_mod.diagnostic_build(territory=territory, **kw)
+
+
+def classes(values: list[float], *, n: int = 5) -> list[tuple[float, float, str]]:
+    """Equal-interval classes ``(low, high, colour)`` from 0 to the largest value."""
+    top = max(values, default=0)
+    if top <= 0:
+        return [(0.0, 0.0, SEQUENTIAL[0])]
+    step = top / n
+    palette = SEQUENTIAL[1:]
+    return [
+        (round(i * step, 1), round((i + 1) * step, 1), palette[i % len(palette)]) for i in range(n)
+    ]
+
+
+def colour_for(value: float | None, bins: list[tuple[float, float, str]]) -> str:
+    if value is None:
+        return "#ffffff"
+    for _low, high, colour in bins:
+        if value <= high:
+            return colour
+    return bins[-1][2]
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    report = _report(territory)
+    values = list(report.access.zone_coverage.values()) if report.access else []
+    return render(
+        request,
+        "diagnostic/dashboard.html",
+        {
+            "territory": territory,
+            "report": report,
+            "bins": classes(values),
+            "table_formats": ("csv", "xlsx"),
+            "alts": FIGURE_ALTS,
+        },
+    )
+
+
+def quality(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    report = _report(territory)
+    return render(
+        request,
+        "diagnostic/quality.html",
+        {"territory": territory, "report": report, "q": report.quality},
+    )
+
+
+def table_download(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    territory = _territory(slug)
+    if fmt not in TABLE_FORMATS:
+        raise Http404(_("Format inconnu."))
+    report = _report(territory)
+    try:
+        rows, columns = report_mod.table_for(report, name)
+    except KeyError as exc:
+        raise Http404(_("Tableau inconnu.")) from exc
+    return table_response(
+        rows, columns=columns, fmt=fmt, filename=f"diagnostic-{territory.slug}-{name}"
+    )
+
+
+def figure_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    territory = _territory(slug)
+    if name not in figures_mod.FIGURES:
+        raise Http404(_("Figure inconnue."))
+    report = _report(territory)
+    data = figures_mod.figure(report, name, fmt="svg")
+    response = HttpResponse(data, content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def coverage_geojson(request: HttpRequest, slug: str) -> JsonResponse:
+    """IRIS with their 2SFCA childcare coverage and a fill colour (the legend's classes)."""
+    territory = _territory(slug)
+    report = _report(territory)
+    values = report.access.zone_coverage if report.access else {}
+    bins = classes(list(values.values()))
+    features = _commune_features(territory)
+    for z in report.zones:
+        if z.kind != "iris" or not z.geometry:
+            continue
+        value = values.get(z.code)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": z.geometry,
+                "properties": {
+                    "layer": "choropleth",
+                    "code": z.code,
+                    "name": z.name,
+                    "value": value,
+                    "label": "—" if value is None else report_mod.fr_number(value),
+                    "fill": colour_for(value, bins),
+                },
+            }
+        )
+    for z in report.zones:
+        if z.kind == "qpv" and z.geometry:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": z.geometry,
+                    "properties": {"layer": "qpv", "code": z.code, "name": z.name},
+                }
+            )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _commune_features(territory: Territory) -> list[dict]:
+    return [
+        {
+            "type": "Feature",
+            "geometry": c.boundary,
+            "properties": {"layer": "commune", "role": "ctg", "code": c.insee_code, "name": c.name},
+        }
+        for c in territory.communes.all()
+        if c.boundary
+    ]
+
+
+# --------------------------------------------------------------------------- zones
+
+
+class ZonesForm(forms.Form):
+    theme = forms.ChoiceField(
+        label=_("Thème"), choices=[(c, lbl) for c, lbl, _p in access_mod.THEMES]
+    )
+    public = forms.ChoiceField(label=_("Public"), choices=[], required=False)
+    distance_m = forms.IntegerField(
+        label=_("Distance maximale (mètres)"),
+        min_value=access_mod.MIN_DISTANCE_M,
+        max_value=access_mod.MAX_DISTANCE_M,
+        help_text=_("À vol d'oiseau, entre 100 et 10 000 m."),
+        error_messages={
+            "min_value": _("La distance doit être d'au moins %(limit_value)s m."),
+            "max_value": _("La distance ne peut dépasser %(limit_value)s m."),
+            "invalid": _("Saisissez un nombre entier de mètres."),
+            "required": _("Indiquez une distance en mètres."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["public"].choices = [("", _("Public par défaut du thème"))] + publics()
+
+    def params(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        default = next(p for c, _l, p in access_mod.THEMES if c == d["theme"])
+        return {
+            "theme": d["theme"],
+            "public": d["public"] or default,
+            "max_distance_m": float(d["distance_m"]),
+        }
+
+
+def publics() -> list[tuple[str, str]]:
+    from maillage.diagnostic.themes import PUBLICS
+
+    return [(code, str(label).capitalize()) for code, (label, _lo, _hi) in PUBLICS.items()]
+
+
+def _zones_form(request: HttpRequest) -> ZonesForm:
+    data = request.GET.copy()
+    data.setdefault("theme", access_mod.THEMES[0][0])
+    data.setdefault("distance_m", str(access_mod.DEFAULT_DISTANCE_M))
+    return ZonesForm(data)
+
+
+def _zone_results(territory: Territory, params: dict[str, Any]) -> dict[str, Any]:
+    from maillage.diagnostic import selectors
+
+    out: dict[str, Any] = {"error": ""}
+    try:
+        out["white"] = selectors.white_zones(territory=territory, **params)
+        out["influence"] = selectors.influence(territory=territory, **params)
+        out["accessibility"] = selectors.accessibility_by_zone(territory=territory, **params)
+    except ValueError as exc:
+        out["error"] = str(exc)
+    return out
+
+
+def zones_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    form = _zones_form(request)
+    context: dict[str, Any] = {"territory": territory, "form": form}
+    status = 200
+    if form.is_valid():
+        params = form.params()
+        context.update(_zone_results(territory, params))
+        context["params"] = params
+        context["geojson_query"] = request.GET.urlencode()
+    else:
+        status = 400
+    return render(request, "diagnostic/zones.html", context, status=status)
+
+
+def zones_geojson(request: HttpRequest, slug: str) -> JsonResponse:
+    territory = _territory(slug)
+    form = _zones_form(request)
+    if not form.is_valid():
+        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+        return JsonResponse({"erreurs": errors}, status=400)
+    results = _zone_results(territory, form.params())
+    if results["error"]:
+        return JsonResponse({"erreurs": {"__all__": [results["error"]]}}, status=400)
+    features = _commune_features(territory)
+    for f in results["influence"].to_geojson()["features"]:
+        f["properties"]["layer"] = "influence"
+        features.append(f)
+    for f in results["white"].to_geojson()["features"]:
+        f["properties"]["layer"] = "white"
+        features.append(f)
+    for s in results["influence"].sites:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "properties": {"layer": "site", "name": s.name},
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    territory = _territory(slug)
+    if fmt not in report_mod.FORMATS:
+        raise Http404(_("Format inconnu."))
+    scenario = None
+    scenario_id = request.GET.get("scenario", "")
+    if scenario_id:
+        from maillage.diagnostic.models import Scenario
+
+        if not scenario_id.isdigit():
+            raise Http404(_("Scénario introuvable."))
+        scenario = Scenario.objects.filter(territory=territory, pk=int(scenario_id)).first()
+        if scenario is None:
+            raise Http404(_("Scénario introuvable."))
+    try:
+        report = _report(territory, scenario=scenario)
+    except report_mod.DiagnosticError as exc:
+        return render(
+            request,
+            "diagnostic/error.html",
+            {"territory": territory, "message": str(exc)},
+            status=400,
+        )
+    data = report_mod.diagnostic_render(report, fmt=fmt)
+    response = HttpResponse(data, content_type=report_mod.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{report.filename_stem}.{fmt}"'
+    return response
