@@ -410,3 +410,30 @@ class ScenarioComparison:
             }
             for z in self.zones
         ]
+
+
+@dataclass(frozen=True)
+class ScenarioSet:
+    """Several scenarios run against the same data, side by side."""
+
+    comparisons: list[ScenarioComparison]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"comparisons": [c.as_dict() for c in self.comparisons]}
+
+    def rows(self) -> list[dict[str, Any]]:
+        def r(v: float | None, n: int = 2) -> float | None:
+            return None if v is None else round(v, n)
+
+        return [
+            {
+                "scenario": c.scenario,
+                "couverture_avant": r(c.coverage_before, 1),
+                "couverture_apres": r(c.coverage_after, 1),
+                "valeur_avant": r(c.territory_before),
+                "valeur_apres": r(c.territory_after),
+                "zones_blanches_avant": r(c.white_population_before, 0),
+                "zones_blanches_apres": r(c.white_population_after, 0),
+            }
+            for c in self.comparisons
+        ]
