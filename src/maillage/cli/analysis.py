@@ -1,3 +1,250 @@
-"""CLI commands of the analysis area."""
+"""``maillage analyse …`` (couverture, zones blanches, zones d'influence, accessibilité) and
+``maillage scenario …`` (run, compare, list). Thin: parse options, call one selector or
+service of :mod:`maillage.diagnostic`, render the result object."""
 
-commands: list = []
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from .output import emit
+
+OUT = click.Choice(["table", "json", "geojson"])
+SCENARIO_OUT = click.Choice(["table", "json"])
+
+
+def _territory(slug: str):
+    from maillage.territory.selectors import TerritoryNotFound, territory_get
+
+    try:
+        return territory_get(slug=slug)
+    except TerritoryNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _warn(result: Any) -> None:
+    for line in result.warnings:
+        click.echo(f"Attention : {line}", err=True)
+
+
+def _render(result: Any, fmt: str, *, title: str) -> None:
+    _warn(result)
+    if fmt == "geojson":
+        if not hasattr(result, "to_geojson"):
+            raise click.UsageError("--format geojson : ce résultat n'est pas cartographique.")
+        click.echo(json.dumps(result.to_geojson(), ensure_ascii=False))
+        return
+    if fmt == "table":
+        click.echo(title)
+    emit(result.rows(), fmt=fmt, payload=result.as_dict())
+
+
+def _options(func):
+    func = click.option(
+        "--format", "fmt", type=OUT, default="table", show_default=True, help="Format de sortie."
+    )(func)
+    func = click.option(
+        "--distance-m",
+        "distance_m",
+        type=float,
+        default=1000.0,
+        show_default=True,
+        help="Rayon à vol d'oiseau, en mètres.",
+    )(func)
+    func = click.option(
+        "--public",
+        default=None,
+        help="Public : 0-2, 3-5, 6-10, 11-17, parents, tous (défaut : celui du thème).",
+    )(func)
+    func = click.option(
+        "--theme",
+        default="petite-enfance",
+        show_default=True,
+        help="Thème : petite-enfance, enfance, jeunesse, parentalite, vie-sociale, insertion.",
+    )(func)
+    return click.option("--territory", "slug", required=True, help="Identifiant du territoire.")(
+        func
+    )
+
+
+def _run_selector(name: str, slug: str, **params: Any) -> Any:
+    from maillage.diagnostic import selectors
+    from maillage.diagnostic.themes import ParameterError
+
+    try:
+        return getattr(selectors, name)(territory=_territory(slug), **params)
+    except ParameterError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(name="analyse", help="Analyses d'accessibilité : couverture, zones blanches…")
+def analyse() -> None:
+    pass
+
+
+@analyse.command(
+    name="couverture", help="Taux de couverture CNAF (places pour 100 enfants < 3 ans)."
+)
+@_options
+def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
+    r = _run_selector("coverage", slug, max_distance_m=distance_m)
+    if fmt == "geojson":
+        raise click.UsageError("--format geojson : utilisez « zones-blanches » ou « influence ».")
+    rate = "—" if r.rate is None else f"{r.rate:.1f}".replace(".", ",")
+    _render(
+        r,
+        fmt,
+        title=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
+        f"({r.places_total} places, {r.children_under_3:.0f} enfants ; "
+        f"{r.places_located} places localisées).",
+    )
+
+
+@analyse.command(name="zones-blanches", help="Zones blanches : population sans structure proche.")
+@_options
+def zones_blanches(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
+    r = _run_selector("white_zones", slug, theme=theme, public=public, max_distance_m=distance_m)
+    share = "—" if r.share is None else f"{100 * r.share:.1f} %".replace(".", ",")
+    _render(
+        r,
+        fmt,
+        title=f"Zones blanches ({r.theme}, {r.target_label}, {r.max_distance_m:.0f} m) : "
+        f"{r.concerned_population:.0f} personnes concernées ({share}).",
+    )
+
+
+@analyse.command(name="influence", help="Zones d'influence des structures localisées.")
+@_options
+def influence(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
+    r = _run_selector("influence", slug, theme=theme, public=public, max_distance_m=distance_m)
+    _render(
+        r,
+        fmt,
+        title=f"Zones d'influence ({r.theme}, {r.target_label}, {r.max_distance_m:.0f} m) : "
+        f"{len(r.sites)} structure(s) ; {r.unserved_population:.0f} personnes hors de portée.",
+    )
+
+
+@analyse.command(name="accessibilite", help="Accessibilité 2SFCA par IRIS et QPV, équité.")
+@_options
+def accessibilite(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
+    r = _run_selector(
+        "accessibility_by_zone", slug, theme=theme, public=public, max_distance_m=distance_m
+    )
+    if fmt == "geojson":
+        raise click.UsageError("--format geojson : utilisez « zones-blanches » ou « influence ».")
+    value = "—" if r.territory_value is None else f"{r.territory_value:.2f}"
+    ratio = "—" if r.equity.qpv_ratio is None else f"{r.equity.qpv_ratio:.2f}"
+    shares = ", ".join(
+        f"≤ {d.threshold_m:.0f} m : {'—' if d.share is None else f'{100 * d.share:.0f} %'}"
+        for d in r.distance_shares
+    )
+    _render(
+        r,
+        fmt,
+        title=f"Accessibilité ({r.theme}, {r.target_label}) : {value} {r.value_label} ; "
+        f"ratio QPV / hors QPV : {ratio} ; structure la plus proche {shares}.",
+    )
+
+
+@click.group(
+    name="scenario", help="Scénarios « et si… » : offre et logements, calculés en mémoire."
+)
+def scenario() -> None:
+    pass
+
+
+def _load_spec(path: str, slug: str | None):
+    from maillage.diagnostic.scenario_spec import ScenarioError, read_scenario_file
+    from maillage.diagnostic.scenarios import spec_from_file
+
+    try:
+        data = read_scenario_file(path)
+        t = data.get("territory") if isinstance(data.get("territory"), str) else None
+        if not (slug or t):
+            raise ScenarioError([("territory", "champ obligatoire (ou --territory).")])
+        return spec_from_file(territory=_territory(slug or t), data=data, source=path)
+    except ScenarioError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@scenario.command(name="run", help="Calcule un scénario décrit dans un fichier YAML ou JSON.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--territory", "slug", default=None, help="Territoire (défaut : celui du fichier).")
+@click.option("--format", "fmt", type=SCENARIO_OUT, default="table", show_default=True)
+@click.option("--save", is_flag=True, help="Enregistre aussi le scénario dans la base.")
+def scenario_run_cmd(file: str, slug: str | None, fmt: str, save: bool) -> None:
+    from maillage.diagnostic.scenarios import scenario_run, scenario_save
+
+    spec = _load_spec(file, slug)
+    result = scenario_run(scenario=spec)
+    if fmt == "table":
+        click.echo(f"Scénario : {result.scenario}")
+        for line in result.changes:
+            click.echo(f"  • {line}")
+        if result.coverage_before is not None and result.coverage_after is not None:
+            click.echo(
+                f"Taux de couverture CNAF : {result.coverage_before:.1f} → "
+                f"{result.coverage_after:.1f} places pour 100 enfants de moins de 3 ans."
+            )
+        click.echo(
+            f"Zones blanches ({result.max_distance_m:.0f} m) : "
+            f"{result.white_population_before:.0f} → {result.white_population_after:.0f} "
+            "personnes concernées."
+        )
+        click.echo(f"Valeurs par zone ({result.value_label}) :")
+    _warn(result)
+    emit(result.rows(), fmt=fmt, payload=result.as_dict())
+    if save:
+        saved = scenario_save(spec=spec)
+        click.echo(f"Scénario enregistré (n° {saved.pk}).", err=True)
+
+
+@scenario.command(name="compare", help="Compare des scénarios enregistrés (numéros) ou fichiers.")
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--territory", "slug", default=None, help="Territoire des fichiers.")
+@click.option("--format", "fmt", type=SCENARIO_OUT, default="table", show_default=True)
+def scenario_compare_cmd(refs: tuple[str, ...], slug: str | None, fmt: str) -> None:
+    from maillage.diagnostic.models import Scenario
+    from maillage.diagnostic.scenario_spec import ScenarioError
+    from maillage.diagnostic.scenarios import scenario_compare
+
+    items = []
+    for ref in refs:
+        if ref.isdigit():
+            found = Scenario.objects.filter(pk=int(ref)).first()
+            if found is None:
+                raise click.BadParameter(f"scénario n° {ref} introuvable.")
+            items.append(found)
+        else:
+            items.append(_load_spec(ref, slug))
+    try:
+        result = scenario_compare(scenarios=items)
+    except ScenarioError as exc:
+        raise click.ClickException(str(exc)) from exc
+    emit(result.rows(), fmt=fmt, payload=result.as_dict())
+
+
+@scenario.command(name="list", help="Liste les scénarios enregistrés d'un territoire.")
+@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option("--format", "fmt", type=SCENARIO_OUT, default="table", show_default=True)
+def scenario_list_cmd(slug: str, fmt: str) -> None:
+    from maillage.diagnostic.models import Scenario
+
+    rows = [
+        {
+            "numero": s.pk,
+            "nom": s.name,
+            "theme": s.theme,
+            "public": s.public,
+            "rayon_m": s.max_distance_m,
+            "cree_le": s.created.strftime("%Y-%m-%d %H:%M"),
+        }
+        for s in Scenario.objects.filter(territory=_territory(slug))
+    ]
+    emit(rows, fmt=fmt)
+
+
+commands = [analyse, scenario]
