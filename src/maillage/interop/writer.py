@@ -81,6 +81,13 @@ def _unchanged_date(obj: models.Model, changes: dict[str, Any]) -> None:
         del changes["data_updated_on"]
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal, floats within 1e-9 (spreadsheets round the last binary digit)."""
+    if isinstance(a, int | float) and isinstance(b, int | float) and a is not None:
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return a == b
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
@@ -190,7 +197,7 @@ class DirectoryWriter:
         changes = {
             k: v
             for k, v in wanted.items()
-            if v != _current(match, k)
+            if not _same(v, _current(match, k))
             and (same_record or (_empty(_current(match, k)) and not _empty(v)))
         }
         _unchanged_date(match, changes)
@@ -262,7 +269,7 @@ class DirectoryWriter:
         changes = {
             k: v
             for k, v in wanted.items()
-            if v != getattr(match, k)
+            if not _same(v, getattr(match, k))
             and (same_record or (_empty(getattr(match, k)) and not _empty(v)))
         }
         _unchanged_date(match, changes)
