@@ -107,29 +107,32 @@ def equipment_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> by
 
 
 def coverage_map(
-    report: DiagnosticReport, *, fmt: ImageFormat = "png", after: bool = False
+    report: DiagnosticReport, *, fmt: ImageFormat = "png", when: str = "actuel"
 ) -> bytes:
-    """IRIS coloured by their 2SFCA coverage (places per 100 children under 3)."""
+    """IRIS coloured by their 2SFCA value: the current childcare coverage (places per 100
+    children under 3), or the scenario's value ``when`` = ``"avant"`` / ``"apres"``."""
     from maillage.territory.selectors import territory_get
 
-    access = report.access
-    scenario = report.scenario
-    values = (
-        scenario.zone_after if (after and scenario) else (access.zone_coverage if access else {})
-    )
+    access, scenario = report.access, report.scenario
+    if when in ("avant", "apres") and scenario is not None:
+        values = scenario.zone_after if when == "apres" else scenario.zone_before
+        what = scenario.comparison.value_label
+        label = "après le scénario" if when == "apres" else "avant le scénario"
+        title = f"{scenario.name} — {label}"
+    else:
+        values = access.zone_coverage if access else {}
+        what = "Places pour 100 enfants de moins de 3 ans accessibles (2SFCA)"
+        title = "Couverture petite enfance par IRIS"
     zones = [
         MapZone(geometry=z.geometry, label=z.name, value=values.get(z.code))
         for z in report.zones
         if z.kind == "iris" and z.geometry and values.get(z.code) is not None
     ]
-    label = "après le scénario" if after else "situation actuelle"
     return static_map(
         territory=territory_get(slug=report.territory_slug),
         zones=zones,
-        title=f"Couverture petite enfance par IRIS ({label})",
-        legend=(
-            "Places pour 100 enfants de moins de 3 ans accessibles (2SFCA) par IRIS. " + CONTOURS
-        ),
+        title=title,
+        legend=f"{what}, par IRIS (valeur inscrite dans chaque IRIS). {CONTOURS}",
         fmt=fmt,
     )
 

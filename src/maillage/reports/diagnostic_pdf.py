@@ -1,0 +1,83 @@
+"""The diagnostic as PDF: an HTML template rendered by WeasyPrint (``maillage.reports.pdf``).
+
+Charts and static maps are embedded as PNG images (``data:`` URIs, nothing fetched remotely),
+each followed by the table of its data.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+
+from .diagnostic import DiagnosticReport
+from .diagnostic_figures import figure
+
+TEMPLATE = "diagnostic/report_pdf.html"
+
+
+def _render(context: dict) -> bytes:
+    """Template → PDF. Every image is an inline ``data:`` URI: nothing else is ever fetched.
+
+    (``maillage.reports.pdf.render_pdf`` passes a plain function as URL fetcher, which
+    WeasyPrint ≥ 66 rejects as soon as a resource is fetched; this fetcher only decodes
+    ``data:`` URIs and refuses everything else.)
+    """
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class DataOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
+            if not url.startswith("data:"):
+                raise ValueError(f"Ressource non locale refusée dans un PDF : {url}")
+            return super().fetch(url, headers)
+
+    html = render_to_string(TEMPLATE, context)
+    return HTML(
+        string=html, base_url="http://maillage.invalid/", url_fetcher=DataOnlyFetcher()
+    ).write_pdf()
+
+
+def _png(report: DiagnosticReport, name: str, **kw) -> str:
+    data = figure(report, name, fmt="png", **kw)
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def document_images(
+    report: DiagnosticReport, *, progress: Callable[[str], None] = lambda m: None
+) -> dict[str, str]:
+    """The report's images as ``data:`` URIs, by name (only those with data to show)."""
+    images: dict[str, str] = {}
+    progress("graphiques")
+    if report.ages:
+        images["ages"] = _png(report, "ages")
+    if report.families:
+        images["familles"] = _png(report, "familles")
+    if report.childcare.by_typology:
+        images["accueil"] = _png(report, "accueil")
+    if report.equipment:
+        images["equipements"] = _png(report, "equipements")
+    progress("cartes")
+    if report.access is not None:
+        images["couverture"] = _png(report, "couverture")
+        if report.access.main_white is not None:
+            images["zones_blanches"] = _png(report, "zones-blanches")
+    if report.scenario is not None:
+        images["scenario_avant"] = _png(report, "couverture", when="avant")
+        images["scenario_apres"] = _png(report, "couverture", when="apres")
+    return images
+
+
+def diagnostic_pdf(
+    report: DiagnosticReport, *, progress: Callable[[str], None] = lambda m: None
+) -> bytes:
+    images = document_images(report, progress=progress)
+    progress("mise en page PDF")
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return _render({"report": report, "images": images})
+    finally:
+        logger.setLevel(level)
