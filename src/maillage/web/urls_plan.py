@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         f"{T}indicateurs/<int:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"
     ),
+    path(f"{T}indicateurs/<int:pk>/cibles/", plan.indicator_edit, name="plan-indicator-edit"),
     path(f"{T}journal/", plan.journal_page, name="plan-journal"),
     path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
     path(f"{T}journal/nouvelle/", plan.activity_new, name="plan-activity-new"),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _g
 
 from maillage.accounts.permissions import can_edit, coordinator_required, is_coordinator
 from maillage.interop.tabular import CONTENT_TYPES, TableError
-from maillage.plan.models import Activity, Milestone
+from maillage.plan.models import Activity, Indicator, Milestone
 from maillage.plan.selectors import (
     PlanNotFound,
     indicator_result,
@@ -108,6 +108,41 @@ def indicator_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "plan/indicator.html",
         _ctx(territory, tree, request, r=result, years=pf.year_rows(result)),
+    )
+
+
+@coordinator_required
+def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Targets and baseline of an indicator; yearly value of a ``manual`` one."""
+    territory, tree = _plan(slug)
+    indicator = (
+        Indicator.objects.filter(axis__convention__territory=territory, pk=pk)
+        .select_related("axis__convention")
+        .prefetch_related("targets")
+        .first()
+    )
+    if indicator is None:
+        raise Http404(_g("Indicateur introuvable dans ce plan."))
+    years = list(range(tree.period[0], tree.period[1] + 1))
+    post = request.POST if request.method == "POST" else None
+    targets = pf.TargetsForm(
+        post if post and "targets" in post else None, indicator=indicator, years=years
+    )
+    manual = None
+    if indicator.kind == Indicator.Kind.MANUAL:
+        manual = pf.ManualValueForm(
+            post if post and "manual" in post else None, indicator=indicator, years=years
+        )
+    if post and "targets" in post and targets.is_valid() and targets.save():
+        return redirect("web:plan-indicator", slug=slug, pk=pk)
+    if post and manual is not None and "manual" in post:
+        if manual.is_valid() and manual.save(author=request.user):
+            return redirect("web:plan-indicator", slug=slug, pk=pk)
+    return render(
+        request,
+        "plan/indicator_edit.html",
+        _ctx(territory, tree, request, indicator=indicator, targets=targets, manual=manual),
+        status=400 if post else 200,
     )
 
 

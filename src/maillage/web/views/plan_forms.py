@@ -250,3 +250,82 @@ class MilestoneForm(forms.Form):
             for key, messages in exc.message_dict.items():
                 self.add_error(key if key in self.fields else None, _sentence(messages))
             return None
+
+
+class TargetsForm(forms.Form):
+    """Yearly targets and baseline of an indicator (empty target: none for that year)."""
+
+    baseline_value = forms.FloatField(label=_("Valeur de référence"), required=False)
+    baseline_year = forms.IntegerField(label=_("Année de la valeur de référence"), required=False)
+
+    def __init__(self, *args: Any, indicator: Any, years: list[int], **kwargs: Any) -> None:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        kwargs.setdefault(
+            "initial",
+            {
+                "baseline_value": indicator.baseline_value,
+                "baseline_year": indicator.baseline_year,
+                **{f"target_{y}": targets.get(y) for y in years},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.indicator, self.years = indicator, years
+        for y in years:
+            self.fields[f"target_{y}"] = forms.FloatField(
+                label=_("Cible %(year)s") % {"year": y}, required=False, min_value=0
+            )
+
+    def save(self) -> bool:
+        """Write every target and the baseline in one transaction; False on refusal."""
+        from django.db import transaction
+
+        from maillage.plan.services import indicator_baseline_set, indicator_target_set
+
+        d = self.cleaned_data
+        try:
+            with transaction.atomic():
+                for y in self.years:
+                    indicator_target_set(indicator=self.indicator, year=y, value=d[f"target_{y}"])
+                indicator_baseline_set(
+                    indicator=self.indicator, value=d["baseline_value"], year=d["baseline_year"]
+                )
+        except PlanValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.add_error(key if key in self.fields else None, _sentence(messages))
+            return False
+        return True
+
+
+class ManualValueForm(forms.Form):
+    """The value of a ``manual`` indicator for a year, with its justification."""
+
+    year = forms.TypedChoiceField(label=_("Année"), coerce=int)
+    value = forms.FloatField(label=_("Valeur"))
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea,
+        help_text=_("Source et méthode : enquête, relevé, compte rendu…"),
+    )
+
+    def __init__(self, *args: Any, indicator: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["year"].choices = [(str(y), str(y)) for y in years]
+
+    def save(self, *, author: Any) -> bool:
+        from maillage.plan.services import indicator_value_set
+
+        d = self.cleaned_data
+        try:
+            indicator_value_set(
+                indicator=self.indicator,
+                year=d["year"],
+                value=d["value"],
+                justification=d["justification"],
+                author=author,
+            )
+        except PlanValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.add_error(key if key in self.fields else None, _sentence(messages))
+            return False
+        return True
