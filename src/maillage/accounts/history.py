@@ -99,6 +99,11 @@ class HistoryEntry:
     changes: dict[str, tuple]
     labels: dict[str, str]
 
+    @property
+    def rows(self) -> list[tuple[str, Any, Any]]:
+        """``(field label, before, after)`` for each changed field."""
+        return [(self.labels.get(k, k), old, new) for k, (old, new) in self.changes.items()]
+
 
 def _labels(model: type[models.Model] | None) -> dict[str, str]:
     if model is None:

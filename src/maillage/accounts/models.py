@@ -165,6 +165,11 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.object_repr}"
 
+    @property
+    def object_label(self) -> str:
+        """``"app_label.model"`` of the object, as used in the history URL."""
+        return f"{self.content_type.app_label}.{self.content_type.model}"
+
 
 class PendingChange(models.Model):
     """A partner's edit of published data, waiting for the coordinator's validation."""

@@ -1,3 +1,160 @@
-"""CLI commands of the accounts area."""
+"""``maillage users create | list | remind | token``: accounts, roles and reminders."""
 
-commands: list = []
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .output import FORMATS, emit
+
+
+def _territory(slug: str) -> Any:
+    from maillage.territory.selectors import TerritoryNotFound, territory_get
+
+    try:
+        return territory_get(slug=slug)
+    except TerritoryNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _errors(exc: Any) -> str:
+    if hasattr(exc, "message_dict"):
+        return " ; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+@click.group(name="users", help="Comptes des partenaires : création, liste, relances.")
+def users() -> None:
+    pass
+
+
+@users.command(
+    name="create",
+    help="Crée un compte avec un rôle sur un territoire et affiche le lien d'invitation "
+    "(choix du mot de passe, valable 14 jours).",
+)
+@click.option("--email", required=True, help="Adresse électronique (identifiant de connexion).")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["coordinator", "partner", "observer"]),
+    help="coordinator (chargé de coopération), partner (rédacteur) ou observer.",
+)
+@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option(
+    "--organisation", default=None, help="Identifiant (slug) de l'organisation d'un partenaire."
+)
+@click.option("--first-name", default="", help="Prénom.")
+@click.option("--last-name", default="", help="Nom.")
+@click.option(
+    "--base-url",
+    default="http://localhost:8000",
+    show_default=True,
+    help="Adresse du site, pour le lien d'invitation.",
+)
+@click.option("--send", is_flag=True, help="Envoyer aussi le lien par courriel.")
+def users_create(
+    email: str,
+    role: str,
+    slug: str,
+    organisation: str | None,
+    first_name: str,
+    last_name: str,
+    base_url: str,
+    send: bool,
+) -> None:
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from maillage.accounts.services import invitation_send, user_invite
+    from maillage.directory.models import Organisation
+
+    territory = _territory(slug)
+    org = None
+    if organisation:
+        org = Organisation.objects.filter(slug=organisation).first()
+        if org is None:
+            raise click.ClickException(f"Organisation « {organisation} » inconnue.")
+    try:
+        user, token = user_invite(
+            email=email,
+            territory=territory,
+            role=role,
+            organisation=org,
+            first_name=first_name,
+            last_name=last_name,
+        )
+    except ValidationError as exc:
+        raise click.ClickException(_errors(exc)) from exc
+    link = base_url.rstrip("/") + reverse("web:invitation", args=[token])
+    if send:
+        invitation_send(user=user, link=link, territory=territory)
+    click.echo(f"Compte {user.email} : {role} sur {territory.slug}.")
+    click.echo(f"Lien d'invitation (à transmettre, valable une fois) : {link}")
+
+
+@users.command(name="list", help="Liste les comptes et leurs rôles sur un territoire.")
+@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def users_list(slug: str, fmt: str) -> None:
+    from maillage.accounts.selectors import memberships
+
+    territory = _territory(slug)
+    rows = [
+        {
+            "courriel": m.user.email,
+            "rôle": m.role,
+            "organisation": m.organisation.slug if m.organisation else "",
+            "actif": "oui" if m.user.is_active and m.user.has_usable_password() else "invité",
+            "dernière connexion": m.user.last_login.isoformat() if m.user.last_login else "",
+        }
+        for m in memberships(territory=territory)
+    ]
+    emit(rows, fmt=fmt)
+
+
+@users.command(
+    name="remind",
+    help="Relance par courriel les partenaires dont les fiches n'ont pas été vérifiées "
+    "depuis N mois (par défaut : settings.REMINDER_MONTHS, 12).",
+)
+@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option("--months", type=click.IntRange(min=1), default=None, help="Délai en mois.")
+@click.option("--dry-run", is_flag=True, help="Affiche les relances sans envoyer de courriel.")
+def users_remind(slug: str, months: int | None, dry_run: bool) -> None:
+    from maillage.network.selectors import reminder_months
+    from maillage.network.services import reminders_send
+
+    territory = _territory(slug)
+    months = months or reminder_months()
+    sent = reminders_send(territory=territory, months=months, dry_run=dry_run)
+    verb = "à relancer" if dry_run else "relancé(s)"
+    for user, structures in sent:
+        click.echo(f"{user.email} : {len(structures)} fiche(s)")
+    click.echo(f"{len(sent)} partenaire(s) {verb} (fiches non vérifiées depuis {months} mois).")
+
+
+@users.command(
+    name="token",
+    help="Crée un jeton d'API personnel pour un compte (affiché une seule fois).",
+)
+@click.option("--email", required=True, help="Adresse du compte.")
+@click.option("--name", required=True, help="Nom du jeton (usage).")
+def users_token(email: str, name: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from maillage.accounts.services import api_token_create
+
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        raise click.ClickException(f"Aucun compte pour « {email} ».")
+    try:
+        _, secret = api_token_create(user=user, name=name)
+    except ValidationError as exc:
+        raise click.ClickException(_errors(exc)) from exc
+    click.echo(f"Jeton (à conserver, il ne sera plus affiché) : {secret}")
+
+
+commands = [users]

@@ -1,3 +1,60 @@
-"""URLs of the accounts pages."""
+"""URLs of the accounts pages: login, invitation, partners' space, history, network, RGPD."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import accounts as v
+from .views import accounts_network as n
+
+T = "territoire/<slug:slug>/"
+
+urlpatterns = [
+    # Authentication (Django's auth views, French templates)
+    path("connexion/", v.LoginView.as_view(), name="login"),
+    path("deconnexion/", v.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/oubli/", v.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        v.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        v.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        v.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path("invitation/<str:token>/", v.invitation, name="invitation"),
+    path("espace/", v.account, name="account"),
+    path("donnees-personnelles/", v.rgpd, name="rgpd"),
+    # Partners' space of a territory
+    path(T + "espace/", v.partner_space, name="partner-space"),
+    path(T + "espace/utilisateurs/", v.users_page, name="users"),
+    path(T + "espace/structures/<int:pk>/modifier/", v.structure_edit, name="structure-edit"),
+    path(
+        T + "espace/structures/<int:pk>/confirmer/",
+        v.structure_confirm_view,
+        name="structure-confirm",
+    ),
+    path(T + "espace/services/<int:pk>/modifier/", v.service_edit, name="service-edit"),
+    path(T + "espace/propositions/<int:pk>/", v.pending_detail, name="pending-change"),
+    path(T + "historique/restaurer/<int:pk>/", v.history_restore, name="history-restore"),
+    path(
+        T + "historique/<str:content_type>/<str:object_id>/",
+        v.history,
+        name="history",
+    ),
+    # Network: working groups, meetings, toolbox
+    path(T + "espace/groupes/", n.groups_page, name="groups"),
+    path(T + "espace/groupes/<int:pk>/", n.group_page, name="group"),
+    path(T + "espace/groupes/<int:pk>/membres/", n.member_add, name="group-member-add"),
+    path(T + "espace/groupes/<int:pk>/reunions/", n.meeting_add, name="meeting-add"),
+    path(T + "espace/reunions/<int:pk>/", n.meeting_page, name="meeting"),
+    path(T + "reunions.ics", n.meetings_ics, name="meetings-ics"),
+    path(T + "boite-a-outils/", n.toolbox_page, name="toolbox"),
+    path(T + "boite-a-outils/<int:pk>/telecharger/", n.toolbox_download, name="toolbox-download"),
+    path(T + "boite-a-outils/<int:pk>/supprimer/", n.toolbox_delete, name="toolbox-delete"),
+]

@@ -1,0 +1,228 @@
+"""Forms of the partners' space: login with rate limit, invitation, structure/service edits,
+users, working groups, meetings, toolbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from maillage.accounts import ratelimit
+from maillage.directory.models import CtgTheme, Organisation, Service, Structure
+from maillage.network.models import ToolboxItem, WorkingGroup
+from maillage.network.uploads import MAX_BYTES
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refused after too many failures for the same IP and user name."""
+
+    username = forms.CharField(
+        label=_("Adresse électronique ou identifiant"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.data.get("username") or "").strip()
+        ip = ratelimit.client_ip(self.request)
+        if ratelimit.is_blocked(username=username, ip=ip):
+            raise ValidationError(
+                _g(
+                    "Trop de tentatives de connexion échouées. Réessayez dans %(minutes)d minutes "
+                    "ou réinitialisez votre mot de passe."
+                )
+                % {"minutes": ratelimit.WINDOW_MINUTES},
+                code="rate_limited",
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            ratelimit.record_failure(username=username, ip=ip)
+            raise
+
+    def get_invalid_login_error(self) -> ValidationError:
+        return ValidationError(
+            _g("Identifiant ou mot de passe incorrect (attention aux majuscules)."),
+            code="invalid_login",
+        )
+
+
+class PasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 8 caractères, pas uniquement des chiffres, pas trop courant."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _g("Les deux mots de passe diffèrent."))
+        return data
+
+
+class StructureEditForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "description",
+            "address",
+            "postcode",
+            "phone",
+            "email",
+            "website",
+            "opening_hours",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ServiceEditForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "description",
+            "conditions_acces",
+            "frais",
+            "frais_precisions",
+            "opening_hours",
+            "capacity",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "conditions_acces": forms.Textarea(attrs={"rows": 3}),
+            "frais_precisions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+def changed_fields(form: forms.ModelForm) -> dict[str, Any]:
+    """The cleaned values that differ from the instance (what the user really changed)."""
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+    }
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[("validate", _("Valider")), ("reject", _("Refuser"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique professionnelle"))
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=[
+            ("partner", _("partenaire (rédacteur)")),
+            ("observer", _("observateur")),
+            ("coordinator", _("chargé de coopération")),
+        ],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (pour un partenaire)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            structures__territory=territory
+        ).distinct()
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Nom du groupe"), max_length=200)
+    kind = forms.ChoiceField(label=_("Nature"), choices=WorkingGroup.Kind.choices)
+    theme = forms.ChoiceField(
+        label=_("Thème CTG"), choices=[("", "—"), *CtgTheme.choices], required=False
+    )
+    axes = forms.ModelMultipleChoiceField(
+        label=_("Axes de la CTG"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(
+        label=_("Objet"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:
+        from maillage.plan.models import Axis
+
+        super().__init__(*args, **kwargs)
+        self.fields["axes"].queryset = Axis.objects.filter(convention__territory=territory)
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=150)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (annuaire)"), queryset=Organisation.objects.all(), required=False
+    )
+    organisation_name = forms.CharField(
+        label=_("ou organisation (si absente de l'annuaire)"), max_length=200, required=False
+    )
+    role = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Courriel professionnel"), required=False)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    location = forms.CharField(label=_("Lieu"), max_length=300, required=False)
+    agenda = forms.CharField(
+        label=_("Ordre du jour"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 6}))
+    participants = forms.IntegerField(
+        label=_("Nombre de participants"), min_value=0, required=False
+    )
+
+
+class ToolboxForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    audience = forms.ChoiceField(label=_("Public"), choices=ToolboxItem.Audience.choices)
+    theme = forms.ChoiceField(label=_("Thème CTG"), choices=CtgTheme.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    url = forms.URLField(label=_("Lien (https://…)"), required=False, assume_scheme="https")
+    file = forms.FileField(
+        label=_("ou fichier (PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG ; 10 Mo au plus)"),
+        required=False,
+    )
+    published = forms.BooleanField(
+        label=_("Visible du public (sinon des seuls partenaires)"), required=False, initial=True
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > MAX_BYTES:
+            raise ValidationError(_g("Fichier trop volumineux (10 Mo au plus)."))
+        return upload

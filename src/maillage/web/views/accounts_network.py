@@ -1,0 +1,268 @@
+"""Partners' space, network part: working groups, members, meetings (iCalendar feed, minutes
+feeding the journal) and the shared toolbox (checked uploads, served as attachments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _g
+from django.views.decorators.http import require_POST
+
+from maillage.accounts import permissions as perms
+from maillage.directory.models import CtgTheme
+from maillage.network import ical
+from maillage.network import selectors as net
+from maillage.network import services as net_services
+from maillage.network.models import ToolboxItem, WorkingGroup
+
+from . import accounts_forms as af
+from .territory import _territory
+
+ATTACHMENT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, msgs in errors.items():
+        form.add_error(field if field in form.fields else None, msgs)
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@perms.member_required
+def groups_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    coordinator = perms.is_coordinator(request.user, territory)
+    form = af.GroupForm(request.POST or None, territory=territory)
+    if request.method == "POST":
+        if not coordinator:
+            raise PermissionDenied(_g("Action réservée au chargé de coopération."))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                group = net_services.group_create(
+                    territory=territory,
+                    user=request.user,
+                    name=d["name"],
+                    kind=d["kind"],
+                    theme=d["theme"],
+                    axes=list(d["axes"]),
+                    description=d["description"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return redirect("web:group", slug, group.pk)
+    return render(
+        request,
+        "network/groups.html",
+        {
+            "territory": territory,
+            "groups": net.groups(territory=territory),
+            "form": form,
+            "coordinator": coordinator,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _group(territory: Any, pk: int) -> WorkingGroup:
+    group = net.groups(territory=territory).filter(pk=pk).first()
+    if group is None:
+        raise Http404(_g("Groupe introuvable."))
+    return group
+
+
+@perms.member_required
+def group_page(
+    request: HttpRequest, slug: str, pk: int, forms_: dict | None = None
+) -> HttpResponse:
+    territory = _territory(slug)
+    group = _group(territory, pk)
+    forms_ = forms_ or {}
+    return render(
+        request,
+        "network/group.html",
+        {
+            "territory": territory,
+            "group": group,
+            "meetings": group.meetings.all(),
+            "coordinator": perms.is_coordinator(request.user, territory),
+            "member_form": forms_.get("member") or af.MemberForm(),
+            "meeting_form": forms_.get("meeting") or af.MeetingForm(),
+        },
+        status=400 if forms_ else 200,
+    )
+
+
+@require_POST
+@perms.coordinator_required
+def member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    group = _group(territory, pk)
+    form = af.MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            net_services.member_add(group=group, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("web:group", slug, pk)
+    return group_page(request, slug=slug, pk=pk, forms_={"member": form})
+
+
+@require_POST
+@perms.coordinator_required
+def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    group = _group(territory, pk)
+    form = af.MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = net_services.meeting_save(group=group, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("web:meeting", slug, meeting.pk)
+    return group_page(request, slug=slug, pk=pk, forms_={"meeting": form})
+
+
+@perms.member_required
+def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    meeting = net.meetings(territory=territory).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404(_g("Réunion introuvable."))
+    coordinator = perms.is_coordinator(request.user, territory)
+    form = af.MinutesForm(
+        request.POST or None,
+        initial={"minutes": meeting.minutes, "participants": meeting.participants},
+    )
+    if request.method == "POST":
+        if not coordinator:
+            raise PermissionDenied(_g("Action réservée au chargé de coopération."))
+        if form.is_valid():
+            try:
+                net_services.meeting_record_minutes(
+                    meeting=meeting, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _g("Compte rendu enregistré et reporté au journal."))
+                return redirect("web:meeting", slug, pk)
+    return render(
+        request,
+        "network/meeting.html",
+        {"territory": territory, "meeting": meeting, "form": form, "coordinator": coordinator},
+        status=400 if form.errors else 200,
+    )
+
+
+def meetings_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """iCalendar feed: times, titles and places for everyone; the agenda for members."""
+    territory = _territory(slug)
+    body = ical.calendar(
+        meetings=net.meetings(territory=territory).order_by("starts_at"),
+        name=_g("Réunions CTG %(name)s") % {"name": territory.name},
+        host=request.get_host().split(":")[0],
+        with_agenda=perms.is_member(request.user, territory),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="reunions-{territory.slug}.ics"'
+    return response
+
+
+# --------------------------------------------------------------------------- toolbox
+
+
+def toolbox_page(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    audience = request.GET.get("public", "")
+    theme = request.GET.get("theme", "")
+    audience = audience if audience in ToolboxItem.Audience.values else ""
+    theme = theme if theme in CtgTheme.values else ""
+    can_add = perms.role_of(request.user, territory) in (perms.COORDINATOR, perms.PARTNER)
+    form = af.ToolboxForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not can_add:
+            raise PermissionDenied(_g("Dépôt réservé au chargé de coopération et aux partenaires."))
+        if form.is_valid():
+            d = form.cleaned_data
+            upload = d.pop("file")
+            try:
+                net_services.toolbox_add(
+                    territory=territory,
+                    user=request.user,
+                    data=upload.read() if upload else None,
+                    filename=upload.name if upload else "",
+                    **d,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _g("Ressource ajoutée à la boîte à outils."))
+                return redirect("web:toolbox", slug)
+    return render(
+        request,
+        "network/toolbox.html",
+        {
+            "territory": territory,
+            "items": net.toolbox_items(
+                territory=territory, user=request.user, audience=audience, theme=theme
+            ),
+            "audiences": ToolboxItem.Audience.choices,
+            "themes": CtgTheme.choices,
+            "audience": audience,
+            "theme": theme,
+            "form": form if can_add else None,
+            "coordinator": perms.is_coordinator(request.user, territory),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def toolbox_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Serve a document as an attachment (never rendered inline by the browser)."""
+    territory = _territory(slug)
+    item = net.toolbox_item_get(territory=territory, user=request.user, pk=pk)
+    if item is None:
+        raise Http404(_g("Ressource introuvable."))
+    if item.url:
+        return HttpResponseRedirect(item.url)
+    if not item.file:
+        raise Http404(_g("Fichier introuvable."))
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name or "document",
+        content_type=item.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
+    response["Cache-Control"] = "private, no-store" if not item.published else "private"
+    return response
+
+
+@require_POST
+def toolbox_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    item = ToolboxItem.objects.filter(territory=territory, pk=pk).first()
+    if item is None:
+        raise Http404(_g("Ressource introuvable."))
+    net_services.toolbox_delete(item=item, user=request.user)
+    messages.success(request, _g("Ressource supprimée."))
+    return redirect("web:toolbox", slug)

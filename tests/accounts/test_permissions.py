@@ -1,0 +1,85 @@
+"""Roles per territory and organisation: who may edit what, and what waits for validation."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from maillage.accounts import permissions as p
+from maillage.plan.models import Activity
+
+
+def test_roles_by_territory(roles, armentieres):
+    assert p.role_of(roles.coordinator, armentieres) == "coordinator"
+    assert p.role_of(roles.partner_a, armentieres) == "partner"
+    assert p.role_of(roles.observer, armentieres) == "observer"
+    assert p.role_of(roles.outsider, armentieres) is None
+    assert p.role_of(AnonymousUser(), armentieres) is None
+    # The slug (as passed by coordinator_required) works like the object.
+    assert p.is_coordinator(roles.coordinator, "armentieres")
+    assert not p.is_coordinator(roles.partner_a, "armentieres")
+
+
+def test_partner_edits_only_own_organisation(roles):
+    s_a, s_b = roles.orgs.structure_a, roles.orgs.structure_b
+    assert p.can_edit(roles.partner_a, s_a) and p.can_edit(roles.partner_a, roles.orgs.service)
+    assert not p.can_edit(roles.partner_a, s_b)
+    assert not p.can_edit(roles.partner_b, s_a)
+    assert not p.can_edit(roles.partner_b, roles.orgs.service)
+    assert p.can_edit(roles.coordinator, s_a) and p.can_edit(roles.coordinator, s_b)
+    assert not p.can_edit(roles.observer, s_a)
+    assert not p.can_edit(roles.outsider, s_a)
+
+
+def test_published_data_edited_by_a_partner_waits_for_validation(roles):
+    s_a = roles.orgs.structure_a
+    assert s_a.published
+    assert p.needs_validation(roles.partner_a, s_a)
+    assert p.needs_validation(roles.partner_a, roles.orgs.service)
+    assert not p.needs_validation(roles.coordinator, s_a)
+
+
+def test_drafts_visible_to_coordinator_and_observer_only(roles, armentieres):
+    assert p.can_view_drafts(roles.coordinator, armentieres)
+    assert p.can_view_drafts(roles.observer, armentieres)
+    assert not p.can_view_drafts(roles.partner_a, armentieres)
+    assert not p.can_view_drafts(AnonymousUser(), armentieres)
+
+
+def test_journal_entries_partner_writes_new_and_own_only(roles, armentieres):
+    assert p.can_edit(roles.partner_a, Activity(territory=armentieres))
+    own = Activity(territory=armentieres, author=roles.partner_a, pk=10**6)
+    other = Activity(territory=armentieres, author=roles.partner_b, pk=10**6 + 1)
+    assert p.can_edit(roles.partner_a, own)
+    assert not p.can_edit(roles.partner_a, other)
+    assert p.can_edit(roles.coordinator, other)
+    assert not p.can_edit(roles.observer, Activity(territory=armentieres))
+
+
+def test_role_on_one_territory_gives_nothing_on_another(roles, armentieres):
+    from maillage.territory.models import Territory
+
+    other = Territory.objects.create(
+        slug="autre-ctg", name="Autre", period_start=2023, period_end=2026
+    )
+    assert p.role_of(roles.coordinator, other) is None
+    assert not p.is_coordinator(roles.coordinator, other)
+    assert p.is_coordinator(roles.coordinator, armentieres)
+
+
+@pytest.mark.parametrize("flags", [{"is_superuser": True, "is_staff": True}, {"is_staff": True}])
+def test_superuser_and_staff_without_roles_coordinate(armentieres, flags):
+    user = get_user_model().objects.create_user(username="admin@example.org", **flags)
+    assert p.is_coordinator(user, armentieres)
+
+
+def test_staff_with_a_membership_is_bound_by_it(roles, armentieres):
+    roles.observer.is_staff = True
+    roles.observer.save()
+    assert not p.is_coordinator(roles.observer, armentieres)
+
+
+def test_inactive_user_has_no_role(roles, armentieres):
+    roles.coordinator.is_active = False
+    assert p.role_of(roles.coordinator, armentieres) is None
