@@ -146,3 +146,16 @@ def test_bilan_downloads(client, activity):
     assert "bilan-ctg-armentieres-2024.xlsx" in response["Content-Disposition"]
     assert client.get(url("plan-bilan", "exe")).status_code == 404
     assert client.get(url("plan-bilan", "xlsx", annee=2019)).status_code == 404
+
+
+def test_journal_export_keeps_the_filters_and_reimports(client, armentieres, activity):
+    from maillage.interop.tabular import read_table
+
+    activity_record(
+        territory=armentieres, date=dt.date(2025, 2, 3), kind="commission", title="CLAS", axes=[4]
+    )
+    response = client.get(url("plan-journal-export", "csv", annee=2024))
+    table = read_table(b"".join(response), filename="journal.csv")
+    assert [row["titre"] for _, row in table.rows] == ["Groupe de travail AVS"]
+    assert table.rows[0][1]["quartiers"] == "Attargette - Chanzy"
+    assert client.get(url("plan-journal-export", "pdf")).status_code == 404

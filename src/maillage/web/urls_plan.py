@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
     path(f"{T}journal/nouvelle/", plan.activity_new, name="plan-activity-new"),
     path(f"{T}journal/import/", plan.journal_import, name="plan-journal-import"),
+    path(f"{T}journal/export.<str:fmt>", plan.journal_export, name="plan-journal-export"),
     path(f"{T}journal/modele.<str:fmt>", plan.journal_template, name="plan-journal-template"),
     path(f"{T}journal/<int:pk>/", plan.activity_page, name="plan-activity"),
     path(f"{T}echeancier/", plan.schedule_page, name="plan-schedule"),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from maillage.accounts.permissions import can_edit, coordinator_required, is_coordinator
-from maillage.interop.tabular import CONTENT_TYPES, TableError
+from maillage.interop.tabular import CONTENT_TYPES, TableError, table_response
 from maillage.plan.models import Activity, Indicator, Milestone
 from maillage.plan.selectors import (
     PlanNotFound,
@@ -240,6 +240,20 @@ def journal_geojson(request: HttpRequest, slug: str) -> JsonResponse:
                 }
             )
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def journal_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The filtered journal with the import columns (an export re-imports unchanged)."""
+    from maillage.plan.journal import JOURNAL_COLUMNS, journal_rows
+
+    territory, tree = _plan(slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404(_g("Format inconnu (csv, xlsx ou ods)."))
+    form = _journal_filters(request, territory, tree)
+    rows = journal_rows(territory=territory, **form.selector_kwargs())
+    return table_response(
+        rows, columns=JOURNAL_COLUMNS, fmt=fmt, filename=f"journal-ctg-{territory.slug}"
+    )
 
 
 def activity_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
