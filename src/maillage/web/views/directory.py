@@ -392,7 +392,10 @@ def pro_directory(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt in ("csv", "xlsx", "ods") and result is not None:
         rows = _export_rows(request, slug, result.results)
         return table_response(
-            rows, columns=EXPORT_COLUMNS, fmt=fmt, filename=f"annuaire-{territory.slug}"
+            rows,
+            columns=[(k, str(label)) for k, label in EXPORT_COLUMNS],
+            fmt=fmt,
+            filename=f"annuaire-{territory.slug}",
         )
     hits = result.results if result else []
     rows = _service_rows(hits)
