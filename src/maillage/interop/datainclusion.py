@@ -152,7 +152,9 @@ def _drop_refused(
             return record
         except PydanticError as exc:
             fields = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
-            optional = [f for f in fields if f in record and not model.model_fields[f].is_required()]
+            optional = [
+                f for f in fields if f in record and not model.model_fields[f].is_required()
+            ]
             if not optional:
                 raise
             for name in optional:
@@ -281,9 +283,7 @@ def datainclusion_write(*, territory: Territory, directory: Path) -> DataInclusi
     return export
 
 
-def validate_records(
-    records: list[Any], *, kind: str, filename: str
-) -> list[tuple[int, str, str]]:
+def validate_records(records: list[Any], *, kind: str, filename: str) -> list[tuple[int, str, str]]:
     """(record number, field, French message) for each record refused by the official schema."""
     model = schema.Structure if kind == "structures" else schema.Service
     problems = []

@@ -130,7 +130,11 @@ def _extra_problems(records: list[dict[str, Any]], filename: str, report: Import
                 isinstance(value, bool) or not isinstance(value, int | float)
             ):
                 report.refuse(
-                    file=filename, row=number, field=key, message="nombre attendu.", row_label=RECORD
+                    file=filename,
+                    row=number,
+                    field=key,
+                    message="nombre attendu.",
+                    row_label=RECORD,
                 )
 
 
@@ -175,9 +179,7 @@ def datainclusion_import(
             where = Where(services_name, number, RECORD)
             structure = by_id.get(_text(record.get("structure_id")))
             if structure is None:
-                if _text(record.get("structure_id")) not in {
-                    _text(r.get("id")) for r in s_records
-                }:
+                if _text(record.get("structure_id")) not in {_text(r.get("id")) for r in s_records}:
                     writer.refuse(
                         where,
                         "structure_id",

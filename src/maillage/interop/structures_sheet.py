@@ -165,7 +165,9 @@ class _RowParser:
         self.communes |= {normalize(c.name): c.insee_code for c in Commune.objects.all()}
 
     def refuse(self, line: int, key: str, message: str) -> None:
-        self.report.refuse(file=self.filename, row=line, field=LABELS.get(key, key), message=message)
+        self.report.refuse(
+            file=self.filename, row=line, field=LABELS.get(key, key), message=message
+        )
 
     def parse(self, line: int, values: dict[str, str]) -> dict[str, Any] | None:
         before = len(self.report.problems)
@@ -320,8 +322,9 @@ def structures_import(
                 for key, _ in STRUCTURE_COLUMNS:
                     if row.get(key) not in (None, "", first.get(key)):
                         parser.refuse(
-                            line, key, f"valeur différente de la ligne {first_line} pour la "
-                            "même structure."
+                            line,
+                            key,
+                            f"valeur différente de la ligne {first_line} pour la même structure.",
                         )
             structure = writer.structure(
                 where=Where(table.filename, first_line),
