@@ -156,3 +156,38 @@ def test_schedule_is_edited_by_the_coordinator_only(client, coordinator_client, 
     milestone.refresh_from_db()
     assert milestone.status == "realise"
     assert "réalisé" in client.get(url("plan-schedule")).content.decode()
+
+
+def _partner(django_user_model, territory, username="centre-social"):
+    from maillage.accounts.models import Membership
+
+    user = django_user_model.objects.create_user(username, password="x-y-z-123456-abc")
+    Membership.objects.create(user=user, territory=territory, role="partner")
+    return user
+
+
+def test_a_partner_records_and_deletes_only_their_own_entries(
+    client, armentieres, django_user_model, activity
+):
+    partner = _partner(django_user_model, armentieres)
+    client.force_login(partner)
+    assert client.post(url("plan-activity-new"), _valid()).status_code == 302
+    own = Activity.objects.get(author=partner)
+    # Someone else's entry: no delete button, and a forged POST is refused.
+    assert "Supprimer" not in client.get(url("plan-activity", activity.pk)).content.decode()
+    assert client.post(url("plan-activity-delete", activity.pk)).status_code == 403
+    assert client.get(url("plan-activity-delete", own.pk)).status_code == 403  # POST only
+    response = client.post(url("plan-activity-delete", own.pk))
+    assert response.status_code == 302
+    assert list(Activity.objects.all()) == [activity]
+
+
+def test_an_observer_cannot_record(client, armentieres, django_user_model):
+    from maillage.accounts.models import Membership
+
+    user = django_user_model.objects.create_user("caf", password="x-y-z-123456-abc")
+    Membership.objects.create(user=user, territory=armentieres, role="observer")
+    client.force_login(user)
+    assert "Saisir une activité" not in client.get(url("plan-journal")).content.decode()
+    assert client.post(url("plan-activity-new"), _valid()).status_code == 403
+    assert not Activity.objects.exists()

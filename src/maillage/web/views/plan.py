@@ -196,7 +196,7 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
             zone_counts=zone_counts,
             query=query,
             geojson_url=reverse("web:plan-journal-geojson", args=[slug]) + f"?{query}",
-            can_record=request.user.is_authenticated,
+            can_record=can_edit(request.user, Activity(territory=territory)),
         ),
     )
 
@@ -261,7 +261,11 @@ def activity_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     activity = journal_queryset(territory=territory).filter(pk=pk).first()
     if activity is None:
         raise Http404(_g("Activité introuvable dans ce journal."))
-    return render(request, "plan/activity.html", _ctx(territory, tree, request, a=activity))
+    return render(
+        request,
+        "plan/activity.html",
+        _ctx(territory, tree, request, a=activity, can_delete=can_edit(request.user, activity)),
+    )
 
 
 def _require_editor(request: HttpRequest, territory: Territory) -> HttpResponse | None:
@@ -285,6 +289,26 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "plan/activity_form.html", _ctx(territory, tree, request, form=form), status=status
     )
+
+
+def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Delete a journal entry (coordinator, or the partner who wrote it); POST only."""
+    from django.contrib import messages
+
+    from maillage.plan.services import activity_delete as delete_service
+
+    territory, _tree = _plan(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("web:plan-activity", args=[slug, pk]))
+    activity = Activity.objects.filter(territory=territory, pk=pk).first()
+    if activity is None:
+        raise Http404(_g("Activité introuvable dans ce journal."))
+    if request.method != "POST" or not can_edit(request.user, activity):
+        raise PermissionDenied(_g("Suppression réservée au chargé de coopération et à l'auteur."))
+    title = activity.title
+    delete_service(activity=activity)
+    messages.success(request, _g("Activité « %(title)s » supprimée du journal.") % {"title": title})
+    return redirect("web:plan-journal", slug=slug)
 
 
 def _import_path(token: str) -> Path:
