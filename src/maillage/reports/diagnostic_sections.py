@@ -280,20 +280,22 @@ def quality_panel(*, territory: Territory, diag: Diagnostic, today: dt.date) -> 
     report = data_quality(territory=territory)
     services = Service.objects.filter(structure__territory=territory)
     childcare = services.filter(structure__typology__childcare=True)
-    old_figures = []
-    seen = set()
+    groups: dict[tuple[str, str], list[str]] = {}
     for f in diag.figures:
         year = vintage_year(f.vintage)
-        if year is None or today.year - year <= OLD_AFTER_YEARS:
-            continue
-        marker = (f.label, f.vintage)
-        if marker not in seen:
-            seen.add(marker)
-            old_figures.append(
-                OldFigure(
-                    label=f.label, vintage=f.vintage, age_years=today.year - year, source=f.source
-                )
-            )
+        if year is not None and today.year - year > OLD_AFTER_YEARS:
+            labels = groups.setdefault((f.vintage, f.source), [])
+            if f.label not in labels:
+                labels.append(f.label)
+    old_figures = [
+        OldFigure(
+            label=labels[0] if len(labels) == 1 else f"{len(labels)} chiffres ({labels[0]}…)",
+            vintage=vintage,
+            age_years=today.year - (vintage_year(vintage) or today.year),
+            source=source,
+        )
+        for (vintage, source), labels in groups.items()
+    ]
     old_sources = []
     for s in diag.sources:
         year = vintage_year(s.vintage)

@@ -235,6 +235,10 @@ def zones_page(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         params = form.params()
         context.update(_zone_results(territory, params))
+        white = context.get("white")
+        if white is not None:
+            context["white_qpv"] = sum(z.qpv_population for z in white.zones)
+            context["white_non_qpv"] = white.concerned_population - context["white_qpv"]
         context["params"] = params
         context["geojson_query"] = request.GET.urlencode()
     else:

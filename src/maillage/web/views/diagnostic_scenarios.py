@@ -1,10 +1,501 @@
-"""Scenario pages (placeholder until the scenario services land)."""
+"""Scenario pages: list, create and edit (coordinators), run before/after, compare.
 
-from django.http import Http404
+Every edit is validated as a whole scenario by :func:`maillage.diagnostic.scenarios.
+spec_from_file` (the file format of ``docs/scenarios.md``) before anything is written; errors
+come back in French on the field. Runs are :func:`scenario_run` (in memory, never written).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from maillage.accounts.permissions import coordinator_required, is_coordinator
+from maillage.diagnostic.models import HousingProject, Scenario, ScenarioChange
+from maillage.diagnostic.scenario_spec import ScenarioError
+from maillage.diagnostic.themes import PUBLICS, THEMES
+from maillage.territory.models import Territory
+
+from .territory import _territory
+
+ACTIONS = [(a, lbl) for a, lbl in ScenarioChange.Action.choices]
 
 
-def scenario_list(request, slug):
-    raise Http404
+def _zone_choices(territory: Territory) -> list[tuple[str, str]]:
+    from maillage.territory.selectors import territory_zones
+
+    return [("", _("— (position en lon/lat)"))] + [
+        (z.code, f"{z.get_kind_display()} {z.name} ({z.code})")
+        for z in territory_zones(territory=territory)
+        if z.kind in ("iris", "qpv")
+    ]
 
 
-scenario_compare_page = scenario_detail = scenario_edit = scenario_geojson = scenario_list
+class ScenarioForm(forms.Form):
+    name = forms.CharField(label=_("Nom du scénario"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    theme = forms.ChoiceField(
+        label=_("Thème"), choices=[(t.slug, t.label) for t in THEMES.values()]
+    )
+    public = forms.ChoiceField(
+        label=_("Public"), choices=[(k, str(v[0]).capitalize()) for k, v in PUBLICS.items()]
+    )
+    distance_m = forms.IntegerField(
+        label=_("Distance maximale (mètres)"), min_value=100, max_value=10_000, initial=1000
+    )
+    horizon = forms.IntegerField(
+        label=_("Année d'horizon des logements"), min_value=2000, max_value=2100, required=False
+    )
+
+
+class ChangeForm(forms.Form):
+    action = forms.ChoiceField(label=_("Changement"), choices=ACTIONS)
+    structure = forms.ChoiceField(label=_("Structure existante"), required=False)
+    name = forms.CharField(label=_("Nom de la structure ajoutée"), max_length=200, required=False)
+    typology = forms.ChoiceField(label=_("Type de structure ajoutée"), required=False)
+    places = forms.IntegerField(label=_("Places"), min_value=0, max_value=10_000, required=False)
+    zone = forms.ChoiceField(label=_("Zone (centre de ses carreaux habités)"), required=False)
+    lon = forms.FloatField(label=_("Longitude (WGS84)"), required=False)
+    lat = forms.FloatField(label=_("Latitude (WGS84)"), required=False)
+
+    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
+        from maillage.directory.models import Structure, Typology
+
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].choices = [("", "—")] + [
+            (str(s.pk), s.name)
+            for s in Structure.objects.filter(territory=territory, published=True).order_by("name")
+        ]
+        self.fields["typology"].choices = [("", "—")] + [
+            (t.code, t.label) for t in Typology.objects.order_by("position", "label")
+        ]
+        self.fields["zone"].choices = _zone_choices(territory)
+
+    def item(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        keys = {
+            "add": ("name", "typology", "places", "zone", "lon", "lat"),
+            "move": ("structure", "zone", "lon", "lat"),
+            "close": ("structure",),
+            "resize": ("structure", "places"),
+        }[d["action"]]
+        return {"action": d["action"], **{k: d[k] for k in keys if d.get(k) not in (None, "")}}
+
+
+class HousingForm(forms.Form):
+    name = forms.CharField(label=_("Nom du projet"), max_length=200)
+    dwellings = forms.IntegerField(label=_("Logements"), min_value=0, max_value=100_000)
+    delivery_year = forms.IntegerField(
+        label=_("Année de livraison"), min_value=2000, max_value=2100
+    )
+    zone = forms.ChoiceField(label=_("Zone (centre de ses carreaux habités)"), required=False)
+    lon = forms.FloatField(label=_("Longitude (WGS84)"), required=False)
+    lat = forms.FloatField(label=_("Latitude (WGS84)"), required=False)
+    persons_per_dwelling = forms.FloatField(
+        label=_("Personnes par logement"), min_value=0.5, max_value=10, required=False
+    )
+    share_0_2 = forms.FloatField(
+        label=_("Part des moins de 3 ans (0 à 1)"), min_value=0, max_value=1, required=False
+    )
+    note = forms.CharField(label=_("Hypothèses (texte libre)"), required=False)
+
+    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
+        from maillage.diagnostic.scenarios import household_size
+
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = _zone_choices(territory)
+        try:
+            size, source = household_size(territory=territory)
+            self.fields["persons_per_dwelling"].help_text = _(
+                "Vide : %(v)s personnes par ménage (%(s)s)."
+            ) % {"v": f"{size:.2f}".replace(".", ","), "s": source}
+        except (ValueError, LookupError):
+            pass
+        self.fields["share_0_2"].help_text = _(
+            "Vide : part estimée pour le territoire (recensement, répartition par IRIS)."
+        )
+
+    def item(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        item = {
+            k: d[k]
+            for k in (
+                "name",
+                "dwellings",
+                "delivery_year",
+                "zone",
+                "lon",
+                "lat",
+                "persons_per_dwelling",
+                "note",
+            )
+            if d.get(k) not in (None, "")
+        }
+        if d.get("share_0_2") is not None:
+            item["age_shares"] = {"0-2": d["share_0_2"]}
+        return item
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _scenario(territory: Territory, pk: int) -> Scenario:
+    scenario = Scenario.objects.filter(territory=territory, pk=pk).first()
+    if scenario is None:
+        raise Http404(_("Scénario introuvable."))
+    return scenario
+
+
+def _place(obj: Any) -> dict[str, Any]:
+    if obj.zone_id:
+        return {"zone": obj.zone.code}
+    if obj.lon is not None and obj.lat is not None:
+        return {"lon": obj.lon, "lat": obj.lat}
+    return {}
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """A stored scenario in the file format of ``docs/scenarios.md``."""
+    changes = []
+    for ch in scenario.changes.select_related("zone"):
+        item: dict[str, Any] = {"action": ch.action}
+        if ch.structure_id:
+            item["structure"] = ch.structure_id
+        if ch.action == "add":
+            item.update(name=ch.name, typology=ch.typology)
+        if ch.places is not None:
+            item["places"] = ch.places
+        if ch.action in ("add", "move"):
+            item.update(_place(ch))
+        changes.append(item)
+    housing = []
+    for h in scenario.housing_projects.select_related("zone"):
+        item = {
+            "name": h.name,
+            "dwellings": h.dwellings,
+            "delivery_year": h.delivery_year,
+            **_place(h),
+        }
+        if h.persons_per_dwelling is not None:
+            item["persons_per_dwelling"] = h.persons_per_dwelling
+        if h.age_shares:
+            item["age_shares"] = dict(h.age_shares)
+        if h.note:
+            item["note"] = h.note
+        housing.append(item)
+    data = {
+        "format": 1,
+        "territory": scenario.territory.slug,
+        "name": scenario.name,
+        "description": scenario.description,
+        "theme": scenario.theme,
+        "public": scenario.public,
+        "distance_m": scenario.max_distance_m,
+        "changes": changes,
+        "housing": housing,
+    }
+    if scenario.horizon_year:
+        data["horizon"] = scenario.horizon_year
+    return data
+
+
+def _validate(territory: Territory, data: dict, *targets: tuple[str, forms.Form]) -> Any:
+    """Validate the whole scenario; put each error on the form whose prefix names its field
+    (``("changes[3].", change_form)``; ``("", form)`` takes the top-level fields)."""
+    from maillage.diagnostic.scenarios import spec_from_file
+
+    try:
+        return spec_from_file(territory=territory, data=data, source=str(_("formulaire")))
+    except ScenarioError as exc:
+        ordered = sorted(targets, key=lambda t: -len(t[0]))
+        for name, message in exc.errors:
+            prefix, form = next(((p, f) for p, f in ordered if name.startswith(p)), ordered[-1])
+            field = name[len(prefix) :] if name.startswith(prefix) else name
+            field = {"age_shares.0-2": "share_0_2"}.get(field, field)
+            if field in form.fields:
+                form.add_error(field, message)
+            else:
+                form.add_error(None, f"« {name} » : {message}")
+        return None
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied(_("Action réservée au chargé de coopération du territoire."))
+
+
+def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    coordinator = is_coordinator(request.user, territory)
+    form = ScenarioForm(initial={"theme": "petite-enfance", "public": "0-2", "distance_m": 1000})
+    change = ChangeForm(territory=territory, prefix="c")
+    status = 200
+    if request.method == "POST":
+        if not coordinator:
+            return _refuse(request)
+        form = ScenarioForm(request.POST)
+        change = ChangeForm(request.POST, territory=territory, prefix="c")
+        if form.is_valid() and change.is_valid():
+            from maillage.diagnostic.scenarios import scenario_save
+
+            d = form.cleaned_data
+            data = {
+                "format": 1,
+                "territory": territory.slug,
+                "name": d["name"],
+                "description": d["description"],
+                "theme": d["theme"],
+                "public": d["public"],
+                "distance_m": d["distance_m"],
+                "changes": [change.item()],
+            }
+            if d["horizon"]:
+                data["horizon"] = d["horizon"]
+            spec = _validate(territory, data, ("changes[0].", change), ("", form))
+            if spec is not None:
+                scenario = scenario_save(spec=spec, author=request.user)
+                return redirect("web:diagnostic-scenario", slug=slug, pk=scenario.pk)
+        status = 400
+    scenarios = Scenario.objects.filter(territory=territory).order_by("-created", "pk")
+    return render(
+        request,
+        "diagnostic/scenarios.html",
+        {
+            "territory": territory,
+            "scenarios": scenarios,
+            "form": form,
+            "change": change,
+            "coordinator": coordinator,
+        },
+        status=status,
+    )
+
+
+def _run(scenario: Scenario) -> tuple[Any, str]:
+    from maillage.diagnostic.scenarios import scenario_run
+
+    try:
+        return scenario_run(scenario=scenario), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    scenario = _scenario(territory, pk)
+    comparison, error = _run(scenario)
+    return render(
+        request,
+        "diagnostic/scenario.html",
+        {
+            "territory": territory,
+            "scenario": scenario,
+            "s": comparison,
+            "error": error,
+            "coordinator": is_coordinator(request.user, territory),
+        },
+        status=200 if comparison else 400,
+    )
+
+
+@coordinator_required
+def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    scenario = _scenario(territory, pk)
+    data = scenario_data(scenario)
+    meta = ScenarioForm(initial={**data, "horizon": data.get("horizon")})
+    change = ChangeForm(territory=territory, prefix="c")
+    housing = HousingForm(territory=territory, prefix="h")
+    status = 200
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        ok = False
+        if op == "meta":
+            meta = ScenarioForm(request.POST)
+            if meta.is_valid():
+                d = meta.cleaned_data
+                new = {
+                    **data,
+                    "name": d["name"],
+                    "description": d["description"],
+                    "theme": d["theme"],
+                    "public": d["public"],
+                    "distance_m": d["distance_m"],
+                }
+                new.pop("horizon", None)
+                if d["horizon"]:
+                    new["horizon"] = d["horizon"]
+                if _validate(territory, new, ("", meta)):
+                    Scenario.objects.filter(pk=scenario.pk).update(
+                        name=d["name"],
+                        description=d["description"],
+                        theme=d["theme"],
+                        public=d["public"],
+                        max_distance_m=float(d["distance_m"]),
+                        horizon_year=d["horizon"],
+                    )
+                    ok = True
+        elif op == "change":
+            change = ChangeForm(request.POST, territory=territory, prefix="c")
+            if change.is_valid():
+                n = len(data["changes"])
+                spec = _validate(
+                    territory,
+                    {**data, "changes": [*data["changes"], change.item()]},
+                    (f"changes[{n}].", change),
+                    ("", change),
+                )
+                if spec is not None:
+                    _store_change(scenario, spec.changes[-1], position=n)
+                    ok = True
+        elif op == "housing":
+            housing = HousingForm(request.POST, territory=territory, prefix="h")
+            if housing.is_valid():
+                n = len(data["housing"])
+                spec = _validate(
+                    territory,
+                    {**data, "housing": [*data["housing"], housing.item()]},
+                    (f"housing[{n}].", housing),
+                    ("", housing),
+                )
+                if spec is not None:
+                    _store_housing(scenario, housing.item(), spec.housing[-1])
+                    ok = True
+        elif op in ("delete-change", "delete-housing"):
+            model = ScenarioChange if op == "delete-change" else HousingProject
+            model.objects.filter(scenario=scenario, pk=request.POST.get("item") or 0).delete()
+            ok = True
+        if ok:
+            return redirect("web:diagnostic-scenario-edit", slug=slug, pk=pk)
+        status = 400
+    return render(
+        request,
+        "diagnostic/scenario_edit.html",
+        {
+            "territory": territory,
+            "scenario": scenario,
+            "meta": meta,
+            "change": change,
+            "housing": housing,
+            "changes": scenario.changes.select_related("structure", "zone"),
+            "projects": scenario.housing_projects.select_related("zone"),
+        },
+        status=status,
+    )
+
+
+@transaction.atomic
+def _store_change(scenario: Scenario, ch: Any, *, position: int) -> None:
+    from maillage.territory.models import Zone
+
+    place = ch.place
+    ScenarioChange.objects.create(
+        scenario=scenario,
+        position=position,
+        action=ch.action,
+        structure_id=ch.structure.id if ch.structure else None,
+        name=ch.name,
+        typology=ch.typology,
+        places=ch.places,
+        lon=place.lon if place and not place.zone else None,
+        lat=place.lat if place and not place.zone else None,
+        zone=Zone.objects.filter(code=place.zone).first() if place and place.zone else None,
+    )
+
+
+@transaction.atomic
+def _store_housing(scenario: Scenario, item: dict, h: Any) -> None:
+    from maillage.territory.models import Zone
+
+    place = h.place
+    HousingProject.objects.create(
+        scenario=scenario,
+        name=h.name,
+        dwellings=h.dwellings,
+        lon=None if place.zone else place.lon,
+        lat=None if place.zone else place.lat,
+        zone=Zone.objects.filter(code=place.zone).first() if place.zone else None,
+        delivery_year=h.delivery_year,
+        persons_per_dwelling=h.persons_per_dwelling,
+        age_shares=h.age_shares,
+        note=h.note,
+    )
+
+
+def scenario_geojson(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
+    territory = _territory(slug)
+    scenario = _scenario(territory, pk)
+    comparison, error = _run(scenario)
+    if comparison is None:
+        return JsonResponse({"erreurs": {"__all__": [error]}}, status=400)
+    when = request.GET.get("quand", "après")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": c.boundary,
+            "properties": {"layer": "commune", "name": c.name, "code": c.insee_code},
+        }
+        for c in territory.communes.all()
+        if c.boundary
+    ]
+    for f in comparison.to_geojson()["features"]:
+        if f["properties"]["scenario"] == when:
+            f["properties"]["layer"] = "white"
+            features.append(f)
+    if when == "après":
+        from maillage.diagnostic.scenarios import spec_from_model
+
+        for ch in spec_from_model(scenario).changes:
+            if ch.action in ("add", "move") and ch.place is not None:
+                name = ch.name or (ch.structure.name if ch.structure else "")
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [ch.place.lon, ch.place.lat]},
+                        "properties": {"layer": "site", "name": name},
+                    }
+                )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def scenario_compare_page(request: HttpRequest, slug: str) -> HttpResponse:
+    from maillage.diagnostic.scenarios import scenario_compare
+
+    territory = _territory(slug)
+    ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()]
+    scenarios = list(Scenario.objects.filter(territory=territory, pk__in=ids))
+    result, error = None, ""
+    if len(scenarios) < 2:
+        error = str(_("Choisissez au moins deux scénarios à comparer."))
+    else:
+        try:
+            result = scenario_compare(scenarios=scenarios)
+        except ValueError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "diagnostic/scenario_compare.html",
+        {
+            "territory": territory,
+            "result": result,
+            "error": error,
+            "scenarios": scenarios,
+            "list_url": reverse("web:diagnostic-scenarios", kwargs={"slug": slug}),
+        },
+        status=200 if result else 400,
+    )
