@@ -70,7 +70,8 @@ SERVICE_COLUMNS: list[tuple[str, str]] = [
     ("service_childcare_modes", "Service : modes d'accueil du jeune enfant"),
 ]
 COLUMNS = STRUCTURE_COLUMNS + SERVICE_COLUMNS
-LABELS = dict(COLUMNS) | {f"service_{k}": v for k, v in SERVICE_COLUMNS}
+LABELS = dict(COLUMNS)
+SERVICE_LABELS = {k.removeprefix("service_"): v for k, v in SERVICE_COLUMNS}
 FLOATS = {"lon", "lat", "service_age_min", "service_age_max"}
 INTEGERS = {
     "grouped_count",
@@ -313,9 +314,9 @@ def structures_import(
                 parser.refuse(line, "name", "Le nom est obligatoire.")
                 continue
             groups.setdefault(_structure_key(row), []).append((line, row))
-        if report.problems:
-            return
-        writer = DirectoryWriter(territory=territory, report=report, labels=LABELS)
+        writer = DirectoryWriter(
+            territory=territory, report=report, labels=LABELS, service_labels=SERVICE_LABELS
+        )
         for rows in groups.values():
             first_line, first = rows[0]
             for line, row in rows[1:]:

@@ -111,32 +111,42 @@ class DirectoryWriter:
     """Create or update structures and services of one territory, reporting refused rows."""
 
     def __init__(
-        self, *, territory: Territory, report: ImportReport, labels: dict[str, str] | None = None
+        self,
+        *,
+        territory: Territory,
+        report: ImportReport,
+        labels: dict[str, str] | None = None,
+        service_labels: dict[str, str] | None = None,
     ) -> None:
         self.territory = territory
         self.report = report
         self.labels = labels or {}
+        self.service_labels = service_labels or self.labels
         self.index = StructureIndex.of(territory)
         self.communes = {c.insee_code: c for c in Commune.objects.all()}
 
     # ------------------------------------------------------------------ reporting
 
-    def refuse(self, where: Where, field: str, message: str) -> None:
+    def refuse(
+        self, where: Where, field: str, message: str, labels: dict[str, str] | None = None
+    ) -> None:
+        labels = self.labels if labels is None else labels
         self.report.refuse(
             file=where.file,
             row=where.row,
-            field=self.labels.get(field, field),
+            field=labels.get(field, field),
             message=message,
             row_label=where.row_label,
         )
 
     @contextmanager
-    def _validation(self, where: Where):
+    def _validation(self, where: Where, labels: dict[str, str] | None = None):
         try:
             yield
         except ValidationError as exc:
             for field, texts in messages(exc).items():
-                self.refuse(where, "" if field == "__all__" else field, " ".join(texts))
+                name = "" if field == "__all__" else field
+                self.refuse(where, name, " ".join(texts), labels)
 
     # ------------------------------------------------------------------ organisations
 
@@ -244,7 +254,7 @@ class DirectoryWriter:
         too_long = _check_lengths(Service, {"name": name, **fields})
         too_long.update(_check_lengths(Service, {"source": source, "source_id": source_id}))
         for field, message in too_long.items():
-            self.refuse(where, field, message)
+            self.refuse(where, field, message, self.service_labels)
         if too_long:
             return None
         existing = list(structure.services.all())
@@ -256,7 +266,7 @@ class DirectoryWriter:
         if match is None:
             match = next((s for s in existing if normalize(s.name) == normalize(name)), None)
         if match is None:
-            with self._validation(where):
+            with self._validation(where, self.service_labels):
                 service = service_create(structure=structure, name=name, **fields)
                 if source and source_id:
                     Service.objects.filter(pk=service.pk).update(source=source, source_id=source_id)
@@ -276,7 +286,7 @@ class DirectoryWriter:
         if not changes:
             self.report.count(SERVICE_LABEL, "unchanged")
             return match
-        with self._validation(where):
+        with self._validation(where, self.service_labels):
             service_update(service=match, **changes)
             self.report.count(SERVICE_LABEL, "updated")
             return match
