@@ -78,6 +78,11 @@ class IndicatorLine:
     evidence: list[Evidence]
 
     @property
+    def has_chart(self) -> bool:
+        """Whether there is anything to draw (a value or a target in some year)."""
+        return any(v is not None or t is not None for _, v, t in self.trend)
+
+    @property
     def trend(self) -> list[tuple[int, float | None, float | None]]:
         r = self.result
         return [(y, r.values_by_year.get(y), r.target_by_year.get(y)) for y in r.years]

@@ -83,7 +83,11 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
             document.add_paragraph(
                 f"Valeur : {fr_number(line.value)} ; cible : {target} ; statut : {line.status}."
             )
-            document.add_picture(io.BytesIO(indicator_trend(line, fmt="png")), width=Cm(12))
+            if line.has_chart:
+                chart = indicator_trend(line, fmt="png")
+                document.add_picture(io.BytesIO(chart), width=Cm(12))
+            else:
+                document.add_paragraph("Pas de graphique : aucune valeur ni cible.")
             for note in r.notes:
                 document.add_paragraph(note)
             if line.evidence:

@@ -42,7 +42,9 @@ def bilan_pdf(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None)
                         indicator_trend(line, fmt="svg"),
                         prefix=f"i{line.result.indicator_id}",
                         css_class="chart",
-                    ),
+                    )
+                    if line.has_chart
+                    else None,
                 )
                 for line in axis.indicators
             ],

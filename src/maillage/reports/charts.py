@@ -44,11 +44,13 @@ _RC = {
 }
 
 
-def _to_bytes(fig: Figure, fmt: ImageFormat, *, dpi: int = 150) -> bytes:
+def _to_bytes(fig: Figure, fmt: ImageFormat, *, dpi: int = 150, tight: bool = True) -> bytes:
+    """Save ``fig``; ``tight`` crops to the drawn content (one more draw: slower)."""
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
+    bbox = "tight" if tight else None
     with matplotlib.rc_context(_RC):
-        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=bbox, metadata=metadata)
     plt.close(fig)
     return buffer.getvalue()
 
@@ -77,7 +79,7 @@ def trend_chart(
     if len(values) != len(years) or (targets is not None and len(targets) != len(years)):
         raise ValueError("years, values and targets must have the same length")
     with matplotlib.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        fig, ax = plt.subplots(figsize=(width_in, height_in), layout="constrained")
         positions = list(range(len(years)))
         heights = [v if v is not None else 0 for v in values]
         bars = ax.bar(positions, heights, color=BLUE, width=0.6, label="Réalisé")
@@ -107,7 +109,7 @@ def trend_chart(
         ax.legend(frameon=False, loc="upper left", fontsize=8)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-    return _to_bytes(fig, fmt)
+    return _to_bytes(fig, fmt, tight=False)
 
 
 def bar_chart(
