@@ -166,3 +166,59 @@ def test_saved_scenario_runs_like_its_file_and_can_be_compared(armentieres):
     rows = both.rows()
     assert [r["scenario"] for r in rows] == [spec.name, other.name]
     assert rows[0]["couverture_avant"] == rows[1]["couverture_avant"]
+
+
+def test_household_size_prefers_the_population_of_households(armentieres):
+    import csv
+
+    from maillage.territory.models import Commune, Statistic
+
+    raw = (
+        Path(__file__).resolve().parents[2]
+        / "src/maillage/datasets/armentieres/raw"
+        / "insee_rp_armentieres_menages_composition_2011_2016_2022.csv"
+    )
+    with raw.open(encoding="utf-8") as f:
+        row = next(
+            r
+            for r in csv.DictReader(f)
+            if r["type_menage"] == "Ensemble" and r["annee_rp"] == "2022"
+        )
+    Statistic.objects.get_or_create(
+        commune=Commune.objects.get(insee_code="59017"),
+        key="menages_ensemble_population",
+        vintage="RP 2022",
+        defaults={
+            "label": "Population des ménages — Ensemble",
+            "value": float(row["population_menages"]),
+            "unit": "personnes",
+            "source": "INSEE RP 2022 (FAM T1)",
+        },
+    )
+    size, note = household_size(territory=armentieres)
+    assert size == pytest.approx(float(row["population_menages"]) / float(row["nb_menages"]))
+    assert "population des ménages" in note
+
+
+def test_a_saved_scenario_whose_structure_was_deleted_is_refused(armentieres):
+    spec = _spec(armentieres, changes=[{"action": "close", "structure": "creche-municipale"}])
+    saved = scenario_save(spec=spec)
+    Structure.objects.filter(slug="creche-municipale").delete()
+    saved.refresh_from_db()
+    assert saved.changes.get().structure is None
+    with pytest.raises(ScenarioError) as exc:
+        scenario_run(scenario=saved)
+    assert "structure absente" in str(exc.value)
+
+
+def test_other_themes_run_too(armentieres):
+    change = {
+        "action": "add",
+        "name": "ALSH (exemple fictif)",
+        "typology": "alsh",
+        "zone": "QP059070",
+    }
+    result = scenario_run(scenario=_spec(armentieres, theme="jeunesse", changes=[change]))
+    assert result.public == "11-17"
+    assert result.white_population_after < result.white_population_before
+    assert result.zone("QP059070").after > result.zone("QP059070").before

@@ -173,3 +173,22 @@ def test_bad_parameters_are_refused_in_french(armentieres, params, field):
     with pytest.raises(ParameterError) as exc:
         selectors.white_zones(territory=armentieres, **params)
     assert exc.value.field == field and f"« {field} »" in str(exc.value)
+
+
+def test_e2sfca_weights_keep_the_total_when_every_place_is_in_reach(
+    armentieres, locate, iris_centre
+):
+    lon, lat = iris_centre("590170301")
+    for slug in CHILDCARE_WITH_PLACES:
+        locate(slug, lon, lat)
+    territory_touch(territory=armentieres)
+    flat = selectors.coverage(territory=armentieres, max_distance_m=20_000)
+    banded = selectors.coverage(
+        territory=armentieres, max_distance_m=20_000, weights=[(1000, 1.0), (20_000, 0.5)]
+    )
+    assert banded.weights == [(1000.0, 1.0), (20_000.0, 0.5)]
+    # Σ children × accessibility = Σ places in both steps (Luo & Qi), whatever the weights...
+    assert banded.located_rate == pytest.approx(flat.rate)
+    # ...but near and far IRIS now differ.
+    values = [z.value for z in banded.zones if z.kind == "iris" and z.target_population > 0]
+    assert max(values) > min(values)

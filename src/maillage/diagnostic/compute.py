@@ -21,7 +21,7 @@ from maillage.analysis import (
     two_step_fca,
     white_zones,
 )
-from maillage.territory.geo import l93_to_geojson
+from maillage.territory.geo import l93_to_geojson, l93_to_lonlat
 
 from .inputs import Demand, SiteRow
 from .results import (
@@ -381,14 +381,15 @@ def compute_influence(
             pop = float(c.population[i, col])
             qpop = float(c.qpv_population[i, col])
             poly = c.polygons[i]
+            lon, lat = (s.lon, s.lat) if s.lon is not None else l93_to_lonlat(s.x, s.y)
             out.append(
                 SiteCatchment(
                     structure_id=s.id,
                     slug=s.slug,
                     name=s.name,
                     typology=s.typology,
-                    lon=float(s.lon) if s.lon is not None else float("nan"),
-                    lat=float(s.lat) if s.lat is not None else float("nan"),
+                    lon=float(lon),
+                    lat=float(lat),
                     places=s.places,
                     population=pop,
                     population_by_band={

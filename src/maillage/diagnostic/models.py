@@ -81,7 +81,7 @@ class ScenarioChange(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     structure = models.ForeignKey(
         Structure,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
