@@ -159,3 +159,21 @@ def test_journal_export_keeps_the_filters_and_reimports(client, armentieres, act
     assert [row["titre"] for _, row in table.rows] == ["Groupe de travail AVS"]
     assert table.rows[0][1]["quartiers"] == "Attargette - Chanzy"
     assert client.get(url("plan-journal-export", "pdf")).status_code == 404
+
+
+def test_bilan_download_follows_the_journal(client, armentieres, activity):
+    """A cached bilan is never stale: a new journal entry changes the next download."""
+    import io
+
+    from openpyxl import load_workbook
+
+    def titles():
+        data = b"".join(client.get(url("plan-bilan", "xlsx", annee=2024)))
+        sheet = load_workbook(io.BytesIO(data), read_only=True)["Activités"]
+        return sorted(r[1] for r in list(sheet.iter_rows(values_only=True))[1:])
+
+    assert titles() == ["Groupe de travail AVS"]
+    activity_record(
+        territory=armentieres, date=dt.date(2024, 9, 2), kind="commission", title="CLAS", axes=[4]
+    )
+    assert titles() == ["CLAS", "Groupe de travail AVS"]

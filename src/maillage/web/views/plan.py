@@ -454,8 +454,15 @@ def bilan_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in bilan_report.FORMATS:
         raise Http404(_g("Format inconnu (pdf, docx ou xlsx)."))
     year = _bilan_year(request, tree)
-    result = bilan_report.bilan_build(territory=territory, year=year)
-    data = bilan_report.bilan_render(result, fmt=fmt)
+    today = timezone.localdate()
+    # The same document until the territory's data change (or the day changes).
+    key = f"plan-bilan:{territory.pk}:{territory.data_version}:{today}:{year}:{fmt}"
+    cached = cache.get(key)
+    if cached is None:
+        result = bilan_report.bilan_build(territory=territory, year=year, today=today)
+        cached = (result.filename_stem, bilan_report.bilan_render(result, fmt=fmt))
+        cache.set(key, cached, 3600)
+    stem, data = cached
     response = HttpResponse(data, content_type=bilan_report.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{result.filename_stem}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
