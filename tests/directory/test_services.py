@@ -146,3 +146,36 @@ def test_created_structure_and_service_are_searchable(armentieres, coordinator):
     assert [s.name for s in page.results[0].services] == ["Atelier jeux parents-enfants"]
     assert structure_search(territory=armentieres, q="ludotheque", age=2).total == 1
     assert structure_search(territory=armentieres, q="ludotheque", age=7).total == 0
+
+
+def test_model_forms_show_errors_on_their_own_fields_only():
+    from django import forms
+
+    class HoursForm(forms.ModelForm):
+        class Meta:
+            model = Structure
+            fields = ["opening_hours", "website"]
+
+    form = HoursForm(data={"opening_hours": "lundi 9h-12h", "website": "exemple.fr"})
+    assert not form.is_valid()
+    assert list(form.errors) == ["opening_hours"]  # « name » is not in the form
+    assert "Horaires invalides" in form.errors["opening_hours"][0]
+
+    class PlacesForm(forms.ModelForm):
+        class Meta:
+            model = Service
+            fields = ["name", "age_min", "age_max", "capacity"]
+
+    form = PlacesForm(data={"name": "Accueil", "age_min": "6", "age_max": "3", "capacity": "-2"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"age_max", "capacity"}
+
+
+def test_reindex_rebuilds_search_data_after_bulk_writes(armentieres):
+    from maillage.directory.services import structure_reindex_territory
+
+    Structure.objects.filter(territory=armentieres).update(search_text="", sort_name="")
+    assert structure_search(territory=armentieres, q="rostand").total == 0
+    assert structure_reindex_territory(territory=armentieres) > 0
+    assert structure_search(territory=armentieres, q="rostand").total == 1
+    assert structure_reindex_territory(territory=armentieres) == 0

@@ -10,10 +10,38 @@ Validation lives in :mod:`maillage.directory.validation` (called by ``clean()`` 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.territory.models import Commune, DatasetSource, Territory, Zone
+
+
+def _clean_fields_with(obj: Any, validate: Any, exclude: Any, base: Any) -> None:
+    """Django's field checks plus ours, keeping only errors of the fields not excluded
+    (a form showing some fields never gets an error it cannot display)."""
+    errors: dict[str, list] = {}
+    for check in (lambda: base(exclude=exclude), lambda: validate(obj)):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if not exclude or field not in exclude:
+                    errors.setdefault(field, []).extend(
+                        m for m in messages if m not in errors.get(field, [])
+                    )
+    if errors:
+        raise ValidationError(errors)
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose form field assumes ``https://`` when the scheme is missing."""
+
+    def formfield(self, **kwargs):  # noqa: ANN001, ANN201 — Django's signature
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
 
 
 class CtgTheme(models.TextChoices):
@@ -77,7 +105,7 @@ class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("nature"), max_length=30, choices=Kind.choices, default=Kind.AUTRE)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    website = models.URLField(_("site web"), max_length=300, blank=True)
+    website = HttpsURLField(_("site web"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
@@ -157,8 +185,8 @@ class Structure(models.Model):
     )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
-    website = models.URLField(_("site web"), max_length=300, blank=True)
-    acceslibre_url = models.URLField(_("fiche Acceslibre"), max_length=300, blank=True)
+    website = HttpsURLField(_("site web"), max_length=300, blank=True)
+    acceslibre_url = HttpsURLField(_("fiche Acceslibre"), max_length=300, blank=True)
     # Identifiers and provenance
     uai = models.CharField(_("UAI"), max_length=8, blank=True, db_index=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
@@ -187,6 +215,9 @@ class Structure(models.Model):
     )
     published = models.BooleanField(_("publiée"), default=True)
     search_text = models.TextField(_("texte de recherche"), blank=True, editable=False)
+    sort_name = models.CharField(
+        _("nom pour le tri"), max_length=200, blank=True, editable=False, db_index=True
+    )
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
@@ -216,10 +247,10 @@ class Structure(models.Model):
     def data_inclusion_id(self) -> str:
         return f"{self.source}--{self.source_id}"
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude: Any = None) -> None:
         from .validation import validate_structure
 
-        validate_structure(self)
+        _clean_fields_with(self, validate_structure, exclude, super().clean_fields)
 
 
 class Service(models.Model):
@@ -298,7 +329,7 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.name} — {self.structure}"
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude: Any = None) -> None:
         from .validation import validate_service
 
-        validate_service(self)
+        _clean_fields_with(self, validate_service, exclude, super().clean_fields)

@@ -55,10 +55,11 @@ def build_search_text(structure: Any, services: list[Any] | None = None) -> str:
 
 
 def refresh_search_text(structure: Any) -> bool:
-    """Recompute and save ``search_text``; return whether it changed."""
+    """Recompute and save ``search_text`` and ``sort_name``; return whether they changed."""
     text = build_search_text(structure)
-    if text == structure.search_text:
+    sort_name = normalize(structure.name)[:200]
+    if text == structure.search_text and sort_name == structure.sort_name:
         return False
-    structure.search_text = text
-    type(structure).objects.filter(pk=structure.pk).update(search_text=text)
+    structure.search_text, structure.sort_name = text, sort_name
+    type(structure).objects.filter(pk=structure.pk).update(search_text=text, sort_name=sort_name)
     return True

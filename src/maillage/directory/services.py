@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
+from shapely import STRtree
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
@@ -141,20 +143,26 @@ def _sync_position(structure: Structure) -> None:
         structure.position_precision = Structure.Precision.APPROXIMATE
 
 
-def _sync_zones(structure: Structure) -> None:
+def _zone_index(territory: Territory) -> tuple[list[int], STRtree | None]:
+    codes = list(territory.communes.values_list("insee_code", flat=True))
+    codes += list(territory.neighbours.values_list("insee_code", flat=True))
+    zones = [
+        z
+        for z in Zone.objects.filter(Q(commune__insee_code__in=codes) | Q(territory=territory))
+        if z.boundary
+    ]
+    geoms = [geojson_to_l93(z.boundary) for z in zones]
+    return [z.pk for z in zones], (STRtree(geoms) if geoms else None)
+
+
+def _sync_zones(structure: Structure, index: tuple[list[int], Any] | None = None) -> None:
     if not structure.located:
         structure.zones.clear()
         return
+    ids, tree = index or _zone_index(structure.territory)
     point = Point(structure.x_l93, structure.y_l93)
-    territory = structure.territory
-    codes = list(territory.communes.values_list("insee_code", flat=True))
-    codes += list(territory.neighbours.values_list("insee_code", flat=True))
-    candidates = Zone.objects.filter(commune__insee_code__in=codes) | Zone.objects.filter(
-        territory=territory
-    )
-    structure.zones.set(
-        [z for z in candidates if z.boundary and geojson_to_l93(z.boundary).intersects(point)]
-    )
+    hits = [] if tree is None else tree.query(point, predicate="intersects")
+    structure.zones.set([ids[i] for i in hits])
 
 
 def _validate_or_reset(obj: Any, validate: Any) -> None:
@@ -285,3 +293,29 @@ def service_update(*, service: Service, user: Any = None, **fields: Any) -> Serv
     service.save()
     _after_write(service.structure)
     return service
+
+
+def structure_reindex_territory(*, territory: Territory) -> int:
+    """Rebuild the search text, sort name, Lambert-93 position and zones of every structure of
+    ``territory`` (after bulk writes that bypassed these services); return how many changed."""
+    changed = 0
+    structures = Structure.objects.filter(territory=territory).select_related(
+        "typology", "organisation", "commune"
+    )
+    index = _zone_index(territory)
+    with transaction.atomic():
+        for structure in structures.prefetch_related("services", "zones"):
+            before = (structure.x_l93, structure.y_l93, structure.position_precision)
+            _sync_position(structure)
+            if before != (structure.x_l93, structure.y_l93, structure.position_precision):
+                Structure.objects.filter(pk=structure.pk).update(
+                    x_l93=structure.x_l93,
+                    y_l93=structure.y_l93,
+                    position_precision=structure.position_precision,
+                )
+                _sync_zones(structure, index)
+                changed += 1
+            changed += refresh_search_text(structure)
+        if changed:
+            territory_touch(territory=territory)
+    return changed
