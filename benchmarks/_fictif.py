@@ -179,14 +179,17 @@ def generate(*, services: int, seed: int, slug: str, source_slug: str = "armenti
 
 
 def _reindex(*, territory) -> None:
-    """Let the directory app rebuild its search data for the territory, if it offers it."""
-    from maillage.directory import services as directory_services
+    """Rebuild the directory's search text of every generated structure (as its services do)."""
+    from maillage.directory.models import Structure
+    from maillage.directory.search_text import refresh_search_text
 
-    for name in ("structure_reindex_territory", "search_reindex", "structure_reindex"):
-        fn = getattr(directory_services, name, None)
-        if fn is not None:
-            fn(territory=territory)
-            return
+    qs = (
+        Structure.objects.filter(territory=territory)
+        .select_related("typology", "organisation", "commune")
+        .prefetch_related("services")
+    )
+    for structure in qs:
+        refresh_search_text(structure)
 
 
 def main(argv: list[str] | None = None) -> int:

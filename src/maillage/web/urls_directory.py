@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import directory
+from .views import directory, directory_guide, directory_pro
 
 urlpatterns = [
     path("territoire/<slug:slug>/annuaire/", directory.directory_search, name="directory"),
@@ -12,12 +12,12 @@ urlpatterns = [
         name="structure",
     ),
     path("territoire/<slug:slug>/parcours/", directory.parcours_view, name="parcours"),
-    path("territoire/<slug:slug>/pro/annuaire/", directory.pro_directory, name="pro-directory"),
-    path("territoire/<slug:slug>/qualite/", directory.quality, name="quality"),
+    path("territoire/<slug:slug>/pro/annuaire/", directory_pro.pro_directory, name="pro-directory"),
+    path("territoire/<slug:slug>/qualite/", directory_pro.quality, name="quality"),
     path(
         "territoire/<slug:slug>/qualite/structures/<int:pk>/position/",
-        directory.structure_place_view,
+        directory_pro.structure_place_view,
         name="structure-place",
     ),
-    path("territoire/<slug:slug>/guide.pdf", directory.guide_pdf, name="guide-pdf"),
+    path("territoire/<slug:slug>/guide.pdf", directory_guide.guide_pdf, name="guide-pdf"),
 ]

@@ -17,24 +17,23 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
-from maillage.accounts.permissions import coordinator_required, is_coordinator
 from maillage.directory import opening_hours
-from maillage.directory.models import CtgTheme, Service, Structure
+from maillage.directory.models import Service, Typology
 from maillage.directory.results import SearchHit, SearchPage
 from maillage.directory.selectors import (
     AGE_BANDS,
     StructureNotFound,
-    data_quality,
     parcours,
     structure_get,
     structure_search,
@@ -61,21 +60,54 @@ EXPORT_LIMIT = 500
 
 
 def _thematique_choices() -> list:
+    """Categories, each with the thématiques the CTG typologies use (the relevant ones)."""
+    used = {t for values in Typology.objects.values_list("thematiques", flat=True) for t in values}
     groups: list = [("", _("Toutes les thématiques"))]
     for cat, label in THEMATIQUE_CATEGORIES.items():
-        subs = [(slug, text) for slug, text in THEMATIQUE_LABELS.items() if slug.startswith(cat)]
+        subs = [(slug, THEMATIQUE_LABELS[slug]) for slug in sorted(used) if slug.startswith(cat)]
         groups.append((label, [(cat, _g("%(label)s (tout)") % {"label": label}), *subs]))
     return groups
 
 
+class FastSelect(forms.Select):
+    """A ``<select>`` rendered in Python: the search form is on every search request, and
+    rendering each ``<option>`` through a template cost more than the search itself."""
+
+    def render(self, name, value, attrs=None, renderer=None):  # noqa: ANN001, ANN201
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+
+        def options(choices: list) -> str:
+            return "".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    key,
+                    mark_safe(" selected") if str(key) in selected else "",  # noqa: S308
+                    label,
+                )
+                for key, label in choices
+            )
+
+        body = "".join(
+            format_html('<optgroup label="{}">{}</optgroup>', key, mark_safe(options(label)))  # noqa: S308
+            if isinstance(label, list | tuple)
+            else options([(key, label)])
+            for key, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(body))  # noqa: S308
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Que cherchez-vous ?"), required=False, max_length=200)
-    thematique = forms.ChoiceField(label=_("Thématique"), required=False)
-    public = forms.ChoiceField(label=_("Public"), required=False)
+    thematique = forms.ChoiceField(label=_("Thématique"), required=False, widget=FastSelect)
+    public = forms.ChoiceField(label=_("Public"), required=False, widget=FastSelect)
     age = forms.IntegerField(
         label=_("Âge de l'enfant (en années)"), required=False, min_value=0, max_value=25
     )
-    quartier = forms.ChoiceField(label=_("Quartier (IRIS ou QPV)"), required=False)
+    quartier = forms.ChoiceField(
+        label=_("Quartier (IRIS ou QPV)"), required=False, widget=FastSelect
+    )
     adresse = forms.CharField(label=_("Près de l'adresse"), required=False, max_length=200)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
@@ -325,246 +357,3 @@ def parcours_view(request: HttpRequest, slug: str) -> HttpResponse:
         (parcours(territory=territory, age_band=band), TRANSITIONS.get(band)) for band in AGE_BANDS
     ]
     return render(request, "directory/parcours.html", {"territory": territory, "steps": steps})
-
-
-# --------------------------------------------------------------------------- professional view
-
-EXPORT_COLUMNS = [
-    ("structure", _("Structure")),
-    ("typologie", _("Typologie")),
-    ("adresse", _("Adresse")),
-    ("commune", _("Commune")),
-    ("telephone", _("Téléphone")),
-    ("courriel", _("Courriel")),
-    ("site", _("Site web")),
-    ("service", _("Service")),
-    ("publics", _("Publics")),
-    ("conditions", _("Conditions d'accès")),
-    ("mobilisation", _("Modes de mobilisation")),
-    ("mobilisable_par", _("Mobilisable par")),
-    ("precisions", _("Précisions sur la mobilisation")),
-    ("horaires", _("Horaires")),
-    ("position", _("Position")),
-    ("fiche", _("Fiche en ligne")),
-]
-
-
-def _export_rows(request: HttpRequest, slug: str, hits: list[SearchHit]) -> list[dict]:
-    details = _service_details(hits)
-    rows = []
-    for h in hits:
-        s = h.structure
-        base = {
-            "structure": s.name,
-            "typologie": s.typology_label,
-            "adresse": " ".join(p for p in (s.address, s.postcode) if p),
-            "commune": s.commune_name,
-            "telephone": s.phone,
-            "courriel": s.email,
-            "site": s.website,
-            "horaires": s.opening_hours,
-            "position": _g("connue") if s.located else _g("à localiser"),
-            "fiche": request.build_absolute_uri(reverse("web:structure", args=[slug, s.id])),
-        }
-        for sv in h.services or [None]:
-            d = details.get(sv.id, {}) if sv else {}
-            rows.append(
-                {
-                    **base,
-                    "service": sv.name if sv else "",
-                    "publics": ", ".join(PUBLIC_LABELS.get(p, p) for p in sv.publics) if sv else "",
-                    "conditions": d.get("conditions_acces", ""),
-                    "mobilisation": ", ".join(d.get("modes_mobilisation", [])),
-                    "mobilisable_par": ", ".join(d.get("mobilisable_par", [])),
-                    "precisions": d.get("mobilisation_precisions", ""),
-                    "horaires": (sv.opening_hours if sv else "") or base["horaires"],
-                }
-            )
-    return rows
-
-
-def pro_directory(request: HttpRequest, slug: str) -> HttpResponse:
-    from maillage.interop.tabular import table_response
-
-    territory = _territory(slug)
-    fmt = request.GET.get("format", "")
-    form, result = _search(request, territory, limit=EXPORT_LIMIT if fmt else PAGE_SIZE)
-    if fmt in ("csv", "xlsx", "ods") and result is not None:
-        rows = _export_rows(request, slug, result.results)
-        return table_response(
-            rows,
-            columns=[(k, str(label)) for k, label in EXPORT_COLUMNS],
-            fmt=fmt,
-            filename=f"annuaire-{territory.slug}",
-        )
-    hits = result.results if result else []
-    rows = _service_rows(hits)
-    params = request.GET.copy()
-    params.pop("page", None)
-    exports = {}
-    for f in ("csv", "xlsx"):
-        params["format"] = f
-        exports[f] = "?" + params.urlencode()
-    return render(
-        request,
-        "directory/pro.html",
-        {
-            "territory": territory,
-            "form": form,
-            "result": result,
-            "entries": [(h, rows[h.structure.id]) for h in hits],
-            "pages": _page_links(request, result),
-            "exports": exports,
-        },
-    )
-
-
-# --------------------------------------------------------------------------- data quality
-
-
-class PlaceForm(forms.Form):
-    lat = forms.FloatField(label=_("Latitude (WGS84)"), min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude (WGS84)"), min_value=-180, max_value=180)
-    position_precision = forms.ChoiceField(
-        label=_("Précision"),
-        choices=[
-            (Structure.Precision.EXACT, _("exacte (bâtiment)")),
-            (Structure.Precision.APPROXIMATE, _("approchée (rue, quartier)")),
-        ],
-    )
-    position_source = forms.CharField(
-        label=_("Source de la position"),
-        max_length=300,
-        initial=_("Placement sur la carte par le chargé de coopération"),
-    )
-
-
-def quality(request: HttpRequest, slug: str, *, forms_by_id: dict | None = None) -> HttpResponse:
-    territory = _territory(slug)
-    report = data_quality(territory=territory)
-    coordinator = is_coordinator(request.user, territory)
-    place_forms = forms_by_id or {}
-    items = [
-        (item, place_forms.get(item.id) or PlaceForm(prefix=f"s{item.id}"))
-        for item in report.missing_position
-    ]
-    status = 400 if forms_by_id else 200
-    return render(
-        request,
-        "directory/quality.html",
-        {"territory": territory, "report": report, "items": items, "coordinator": coordinator},
-        status=status,
-    )
-
-
-@require_POST
-@coordinator_required
-def structure_place_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    from maillage.directory.services import structure_place
-
-    territory = _territory(slug)
-    structure = Structure.objects.filter(territory=territory, pk=pk).first()
-    if structure is None:
-        raise Http404(_g("Structure introuvable."))
-    form = PlaceForm(request.POST, prefix=f"s{pk}")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            structure_place(
-                structure=structure,
-                lon=d["lon"],
-                lat=d["lat"],
-                precision=d["position_precision"],
-                source=d["position_source"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"lat": exc.messages}
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
-        else:
-            messages.success(
-                request, _g("Position de « %(name)s » enregistrée.") % {"name": structure.name}
-            )
-            return redirect("web:quality", slug)
-    return quality(request, slug, forms_by_id={pk: form})
-
-
-# --------------------------------------------------------------------------- printable guide
-
-
-def _structure_url(slug: str, hit: SearchHit) -> str:
-    return reverse("web:structure", args=[slug, hit.structure.id])
-
-
-def _inline_svg(svg: bytes | str) -> str:
-    """SVG markup without its XML prolog, to inline in HTML (no URL fetch by WeasyPrint)."""
-    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
-    start = text.find("<svg")
-    return text[start:] if start >= 0 else ""
-
-
-def _qr(url: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
-    return _inline_svg(image.to_string())
-
-
-def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    from maillage.reports.charts import MapPoint, MapZone, static_map
-    from maillage.reports.pdf import render_pdf
-
-    territory = _territory(slug)
-    quartier = request.GET.get("quartier") or None
-    theme = request.GET.get("theme") or None
-    zones = {z.code: z for z in territory_zones(territory=territory)}
-    if quartier and quartier not in zones:
-        raise Http404(_g("Quartier « %(q)s » inconnu.") % {"q": quartier})
-    if theme and theme not in CtgTheme.values:
-        raise Http404(_g("Thème « %(t)s » inconnu.") % {"t": theme})
-    page = structure_search(territory=territory, quartier=quartier, limit=EXPORT_LIMIT)
-    hits = [h for h in page.results if not theme or h.structure.theme == theme]
-    order = list(CtgTheme.values)
-    by_theme: dict[str, list[SearchHit]] = {}
-    for h in sorted(
-        hits, key=lambda h: order.index(h.structure.theme) if h.structure.theme in order else 99
-    ):
-        by_theme.setdefault(h.structure.theme, []).append(h)
-    groups = [
-        (
-            CtgTheme(t).label if t in order else _g("Autres"),
-            [(h, _qr(request.build_absolute_uri(_structure_url(slug, h)))) for h in items],
-        )
-        for t, items in by_theme.items()
-    ]
-    outline = [zones[quartier]] if quartier else [z for z in zones.values() if z.kind == "qpv"]
-    svg = static_map(
-        territory=territory,
-        points=[
-            MapPoint(lon=h.structure.lon, lat=h.structure.lat, label=h.structure.name)
-            for h in hits
-            if h.structure.located
-        ],
-        zones=[MapZone(geometry=z.boundary, label=z.name) for z in outline if z.boundary],
-        show_neighbours=False,
-        fmt="svg",
-    )
-    pdf = render_pdf(
-        "directory/guide_pdf.html",
-        {
-            "territory": territory,
-            "groups": groups,
-            "count": len(hits),
-            "unlocated": sum(1 for h in hits if not h.structure.located),
-            "quartier": zones.get(quartier) if quartier else None,
-            "theme": CtgTheme(theme).label if theme else None,
-            "map_svg": _inline_svg(svg),
-            "today": timezone.localdate(),
-            "site_url": request.build_absolute_uri(reverse("web:directory", args=[slug])),
-        },
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="guide-{territory.slug}.pdf"'
-    return response
