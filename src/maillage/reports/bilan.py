@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from maillage.plan.indicators import Evidence, IndicatorResult
@@ -115,8 +116,8 @@ class Bilan:
     @property
     def scope_label(self) -> str:
         if self.year is not None:
-            return f"année {self.year}"
-        return f"période {self.period[0]}-{self.period[1]}"
+            return _("année %(year)s") % {"year": self.year}
+        return _("période %(start)s-%(end)s") % {"start": self.period[0], "end": self.period[1]}
 
     @property
     def includes_fictional(self) -> bool:
@@ -126,11 +127,11 @@ class Bilan:
     def fictional_warning(self) -> str:
         if not self.fictional_count:
             return ""
-        return (
-            f"Attention : ce bilan inclut {self.fictional_count} activité(s) d'un journal "
-            f"« {FICTIONAL_LABEL} », chargé pour une démonstration. Les chiffres qui en "
-            "découlent ne décrivent pas l'activité réelle du territoire."
-        )
+        return _(
+            "Attention : ce bilan inclut %(count)s activité(s) d'un journal « %(label)s », "
+            "chargé pour une démonstration. Les chiffres qui en découlent ne décrivent pas "
+            "l'activité réelle du territoire."
+        ) % {"count": self.fictional_count, "label": FICTIONAL_LABEL}
 
     @property
     def indicators(self) -> list[IndicatorLine]:
@@ -224,15 +225,15 @@ def bilan_build(
     years = list(range(tree.period[0], tree.period[1] + 1))
     if year is not None and year not in years:
         raise BilanError(
-            f"L'année {year} est hors de la période de la convention "
-            f"({tree.period[0]}-{tree.period[1]})."
+            _("L'année %(year)s est hors de la période de la convention (%(start)s-%(end)s).")
+            % {"year": year, "start": tree.period[0], "end": tree.period[1]}
         )
-    step("calcul des indicateurs")
+    step(_("calcul des indicateurs"))
     results = indicator_results(territory=territory, today=today)
-    step("lecture du journal")
+    step(_("lecture du journal"))
     activities = list(journal_queryset(territory=territory, year=year))
     lines = [activity_line(a) for a in activities]
-    step("décompte des activités par quartier")
+    step(_("décompte des activités par quartier"))
     zone_counts = activities_by_zone(territory=territory, activities=activities)
     axes = [
         BilanAxis(
@@ -275,6 +276,9 @@ def bilan_render(bilan: Bilan, *, fmt: str, progress: Progress | None = None) ->
     if fmt == "xlsx":
         from .bilan_xlsx import bilan_xlsx
 
-        step("écriture du classeur")
+        step(_("écriture du classeur"))
         return bilan_xlsx(bilan)
-    raise BilanError(f"Format « {fmt} » inconnu (formats : {', '.join(FORMATS)}).")
+    raise BilanError(
+        _("Format « %(fmt)s » inconnu (formats : %(known)s).")
+        % {"fmt": fmt, "known": ", ".join(FORMATS)}
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from .bilan import FICTIONAL_LABEL, Bilan, fr_number
 from .bilan_figures import bilan_map, indicator_trend
 
@@ -29,13 +31,22 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
     from docx.shared import Cm
 
     document = Document()
-    document.core_properties.title = f"Bilan {bilan.title} — {bilan.territory_name}"
+    document.core_properties.title = _("Bilan %(title)s — %(name)s") % {
+        "title": bilan.title,
+        "name": bilan.territory_name,
+    }
     document.core_properties.language = "fr-FR"
     document.add_heading(f"{bilan.title} — {bilan.territory_name}", level=0)
     document.add_paragraph(
-        f"Bilan pour le comité de pilotage — {bilan.scope_label}. Édité le "
-        f"{bilan.generated_on:%d/%m/%Y} à partir du journal de la CTG "
-        f"({bilan.activity_count} activité(s) retenue(s))."
+        _(
+            "Bilan pour le comité de pilotage — %(scope)s. Édité le %(date)s à partir du "
+            "journal de la CTG (%(count)s activité(s) retenue(s))."
+        )
+        % {
+            "scope": bilan.scope_label,
+            "date": f"{bilan.generated_on:%d/%m/%Y}",
+            "count": bilan.activity_count,
+        }
     )
     if bilan.includes_fictional:
         warning = document.add_paragraph()
@@ -43,10 +54,10 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
     for note in bilan.notes:
         document.add_paragraph(note)
 
-    document.add_heading("Synthèse des indicateurs", level=1)
+    document.add_heading(_("Synthèse des indicateurs"), level=1)
     _table(
         document,
-        ["Code", "Indicateur", *map(str, bilan.years), "Valeur", "Cible", "Statut"],
+        ["Code", _("Indicateur"), *map(str, bilan.years), _("Valeur"), _("Cible"), _("Statut")],
         [
             [
                 line.result.code,
@@ -58,40 +69,44 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
             ]
             for line in bilan.indicators
         ],
-        caption=f"Indicateurs d'évaluation, valeur et cible — {bilan.scope_label}",
+        caption=_("Indicateurs d'évaluation, valeur et cible — %(scope)s")
+        % {"scope": bilan.scope_label},
     )
 
-    progress("carte des actions par quartier")
-    document.add_heading("Carte des actions par quartier", level=1)
+    progress(_("carte des actions par quartier"))
+    document.add_heading(_("Carte des actions par quartier"), level=1)
     document.add_picture(io.BytesIO(bilan_map(bilan, fmt="png")), width=Cm(15))
     _table(
         document,
-        ["Zone", "Type", "Activités"],
+        [_("Zone"), _("Type"), _("Activités")],
         [[f"{z.name} ({z.code})", z.kind.upper(), str(z.count)] for z in bilan.zone_counts],
-        caption="Activités du journal par zone",
+        caption=_("Activités du journal par zone"),
     )
 
-    progress("graphiques et activités par axe")
+    progress(_("graphiques et activités par axe"))
     for axis in bilan.axes:
-        document.add_heading(f"Axe {axis.number} — {axis.title}", level=1)
+        document.add_heading(
+            _("Axe %(n)s — %(title)s") % {"n": axis.number, "title": axis.title}, level=1
+        )
         for line in axis.indicators:
             r = line.result
             document.add_heading(f"{r.code} {r.label}", level=2)
-            unit = f" — unité : {r.unit}" if r.unit else ""
+            unit = (" — " + _("unité : %(unit)s") % {"unit": r.unit}) if r.unit else ""
             document.add_paragraph(f"{r.kind_label}{unit}. {r.method}")
-            target = "non fixée" if line.target is None else fr_number(line.target)
+            target = _("non fixée") if line.target is None else fr_number(line.target)
             document.add_paragraph(
-                f"Valeur : {fr_number(line.value)} ; cible : {target} ; statut : {line.status}."
+                _("Valeur : %(value)s ; cible : %(target)s ; statut : %(status)s.")
+                % {"value": fr_number(line.value), "target": target, "status": line.status}
             )
             if line.has_chart:
                 chart = indicator_trend(line, fmt="png")
                 document.add_picture(io.BytesIO(chart), width=Cm(12))
             else:
-                document.add_paragraph("Pas de graphique : aucune valeur ni cible.")
+                document.add_paragraph(_("Pas de graphique : aucune valeur ni cible."))
             for note in r.notes:
                 document.add_paragraph(note)
             if line.evidence:
-                document.add_paragraph("Ce qui fonde la valeur :")
+                document.add_paragraph(_("Ce qui fonde la valeur :"))
                 for e in line.evidence:
                     when = f"{e.date:%d/%m/%Y} — " if e.date else ""
                     detail = f" ({e.detail})" if e.detail else ""
@@ -100,12 +115,19 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
                         f"{when}{e.label}{detail}{fictional}", style="List Bullet"
                     )
             else:
-                document.add_paragraph("Aucune activité ni donnée derrière cette valeur.")
-        document.add_heading(f"Activités de l'axe {axis.number}", level=2)
+                document.add_paragraph(_("Aucune activité ni donnée derrière cette valeur."))
+        document.add_heading(_("Activités de l'axe %(n)s") % {"n": axis.number}, level=2)
         if axis.activities:
             _table(
                 document,
-                ["Date", "Activité", "Type", "Quartiers", "Partenaires", "Participants"],
+                [
+                    _("Date"),
+                    _("Activité"),
+                    _("Type"),
+                    _("Quartiers"),
+                    _("Partenaires"),
+                    _("Participants"),
+                ],
                 [
                     [
                         f"{a.date:%d/%m/%Y}",
@@ -117,10 +139,11 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
                     ]
                     for a in axis.activities
                 ],
-                caption=f"Journal de l'axe {axis.number} — {bilan.scope_label}",
+                caption=_("Journal de l'axe %(n)s — %(scope)s")
+                % {"n": axis.number, "scope": bilan.scope_label},
             )
         else:
-            document.add_paragraph("Aucune activité au journal pour cet axe.")
+            document.add_paragraph(_("Aucune activité au journal pour cet axe."))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

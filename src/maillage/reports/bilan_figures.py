@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from .charts import ImageFormat, MapPoint, MapZone, static_map, trend_chart
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ def indicator_trend(line: IndicatorLine, *, fmt: ImageFormat = "svg") -> bytes:
         years=[y for y, _, _ in trend],
         values=[v for _, v, _ in trend],
         targets=targets if any(t is not None for t in targets) else None,
-        title=f"Indicateur {line.result.code}",
+        title=_("Indicateur %(code)s") % {"code": line.result.code},
         unit=line.result.unit,
         fmt=fmt,
         width_in=4.6,
@@ -54,7 +56,7 @@ def zones_map(
         zones=zones,
         points=[MapPoint(lon=lon, lat=lat, label=label) for lon, lat, label in points],
         title=title,
-        legend=(
+        legend=_(
             "Nombre d'activités du journal par IRIS et quartier prioritaire (QPV, contour "
             "orange si aucune). Points : activités localisées. Contours : IGN, INSEE, ANCT."
         ),
@@ -70,6 +72,6 @@ def bilan_map(bilan: Bilan, *, fmt: ImageFormat = "png") -> bytes:
         territory=territory,
         zone_counts=bilan.zone_counts,
         points=bilan.points,
-        title=f"Actions par quartier — {bilan.scope_label}",
+        title=_("Actions par quartier — %(scope)s") % {"scope": bilan.scope_label},
         fmt=fmt,
     )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from .bilan import Bilan
 from .bilan_figures import bilan_map, indicator_trend
@@ -31,7 +32,7 @@ def inline_svg(svg: bytes, *, prefix: str, css_class: str = "") -> SafeString:
 
 
 def bilan_pdf(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None) -> bytes:
-    progress("graphiques des indicateurs")
+    progress(_("graphiques des indicateurs"))
     sections = [
         {
             "axis": axis,
@@ -51,9 +52,9 @@ def bilan_pdf(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None)
         }
         for axis in bilan.axes
     ]
-    progress("carte des actions par quartier")
+    progress(_("carte des actions par quartier"))
     map_svg = inline_svg(bilan_map(bilan, fmt="svg"), prefix="map", css_class="map")
-    progress("mise en page PDF")
+    progress(_("mise en page PDF"))
     # WeasyPrint logs every SVG presentation attribute it does not know; keep real errors only.
     logger = logging.getLogger("weasyprint")
     level = logger.level

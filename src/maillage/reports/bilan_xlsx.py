@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from maillage.interop.tabular import safe_cell
 
 from .bilan import FICTIONAL_LABEL, Bilan
@@ -12,10 +14,12 @@ from .bilan import FICTIONAL_LABEL, Bilan
 
 def indicator_rows(bilan: Bilan) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the indicators sheet: one row per indicator of the plan."""
-    header = ["Axe", "Code", "Indicateur", "Mode de calcul", "Unité"]
-    header += [f"Valeur {y}" for y in bilan.years] + [f"Cible {y}" for y in bilan.years]
-    header += [f"Valeur ({bilan.scope_label})", f"Cible ({bilan.scope_label})", "Statut"]
-    header += ["Éléments justificatifs", "Inclut un exemple fictif", "Notes"]
+    scope = {"scope": bilan.scope_label}
+    header = [_("Axe"), "Code", _("Indicateur"), _("Mode de calcul"), _("Unité")]
+    header += [_("Valeur %(year)s") % {"year": y} for y in bilan.years]
+    header += [_("Cible %(year)s") % {"year": y} for y in bilan.years]
+    header += [_("Valeur (%(scope)s)") % scope, _("Cible (%(scope)s)") % scope, _("Statut")]
+    header += [_("Éléments justificatifs"), _("Inclut un exemple fictif"), _("Notes")]
     rows = []
     for line in bilan.indicators:
         r = line.result
@@ -46,20 +50,20 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
     workbook = Workbook()
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     header, rows = indicator_rows(bilan)
-    sheets.append(("Indicateurs", header, rows))
+    sheets.append((_("Indicateurs"), header, rows))
     activities = {a.id: a for axis in bilan.axes for a in axis.activities}
     sheets.append(
         (
-            "Activités",
+            _("Activités"),
             [
-                "Date",
-                "Activité",
-                "Type",
-                "Axes",
-                "Objectifs",
-                "Quartiers",
-                "Partenaires",
-                "Participants",
+                _("Date"),
+                _("Activité"),
+                _("Type"),
+                _("Axes"),
+                _("Objectifs"),
+                _("Quartiers"),
+                _("Partenaires"),
+                _("Participants"),
                 FICTIONAL_LABEL.capitalize(),
             ],
             [
@@ -80,23 +84,23 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
     )
     sheets.append(
         (
-            "Quartiers",
-            ["Type", "Code", "Zone", "Activités"],
+            _("Quartiers"),
+            [_("Type"), "Code", _("Zone"), _("Activités")],
             [[z.kind.upper(), z.code, z.name, z.count] for z in bilan.zone_counts],
         )
     )
     about = [
-        ["Territoire", bilan.territory_name],
-        ["Convention", bilan.title],
-        ["Portée", bilan.scope_label],
-        ["Édité le", bilan.generated_on],
-        ["Activités retenues", bilan.activity_count],
-        ["Dont exemple fictif", bilan.fictional_count],
+        [_("Territoire"), bilan.territory_name],
+        [_("Convention"), bilan.title],
+        [_("Portée"), bilan.scope_label],
+        [_("Édité le"), bilan.generated_on],
+        [_("Activités retenues"), bilan.activity_count],
+        [_("Dont exemple fictif"), bilan.fictional_count],
     ]
     if bilan.includes_fictional:
-        about.append(["Avertissement", bilan.fictional_warning])
-    about += [["Note", n] for n in bilan.notes]
-    sheets.append(("À propos", ["Rubrique", "Valeur"], about))
+        about.append([_("Avertissement"), bilan.fictional_warning])
+    about += [[_("Note"), n] for n in bilan.notes]
+    sheets.append((_("À propos"), [_("Rubrique"), _("Valeur")], about))
 
     workbook.remove(workbook.active)
     for title, head, body in sheets:
