@@ -265,8 +265,8 @@ def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
     _picture(document, report, "couverture", caption="Avant le scénario", when="avant")
     _picture(document, report, "couverture", caption="Après le scénario", when="apres")
 
-    def r(v: float | None) -> str:
-        return fr_number(None if v is None else round(v, 2))
+    def r(v: float | None) -> str:  # two decimals, as in the PDF and on the web page
+        return "—" if v is None else f"{v:,.2f}".replace(",", "\u202f").replace(".", ",")
 
     _table(
         document,
