@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _g
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts import permissions as perms
 from maillage.accounts import selectors as acc_selectors
@@ -98,6 +98,7 @@ def _login_required(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     """The user's territories and roles (straight to the territory when there is one)."""
     if denied := _login_required(request):
@@ -113,6 +114,7 @@ def account(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- partner space
 
 
+@require_safe
 @perms.member_required
 def partner_space(request: HttpRequest, slug: str) -> HttpResponse:
     territory = _territory(slug)
@@ -305,6 +307,7 @@ def _history_object(territory: Any, label: str, object_id: str) -> tuple[Any, An
     return ct, obj
 
 
+@require_safe
 def history(request: HttpRequest, slug: str, content_type: str, object_id: str) -> HttpResponse:
     territory = _territory(slug)
     if denied := _login_required(request):
@@ -383,6 +386,7 @@ def users_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def rgpd(request: HttpRequest) -> HttpResponse:
     from maillage.accounts.ratelimit import KEEP_HOURS
 

@@ -72,6 +72,10 @@ class PasswordForm(forms.Form):
 
 
 class StructureEditForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("site web"), max_length=300, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Structure
         fields = [

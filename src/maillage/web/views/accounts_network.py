@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _g
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts import permissions as perms
 from maillage.directory.models import CtgTheme
@@ -164,6 +164,7 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def meetings_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """iCalendar feed: times, titles and places for everyone; the agenda for members."""
     territory = _territory(slug)
@@ -231,6 +232,7 @@ def toolbox_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def toolbox_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Serve a document as an attachment (never rendered inline by the browser)."""
     territory = _territory(slug)
