@@ -97,3 +97,14 @@ def test_openapi_documents_the_search(client, armentieres):
     names = {p["name"] for p in operation["parameters"]}
     assert {"q", "thematique", "public", "age", "commune", "bbox", "near", "typology"} <= names
     assert "/api/v1/structures/{structure_id}" in schema["paths"]
+
+
+def test_geojson_endpoint_uses_the_same_filters(client, armentieres):
+    response = client.get(f"{URL}/geojson", {"typology": "college", "commune": "59017"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 4 and data["unlocated"] == 0
+    eaje = client.get(f"{URL}/geojson", {"typology": "EAJE"}).json()
+    assert eaje["unlocated"] > 0  # the CTG's crèches are « à localiser »
+    assert client.get(f"{URL}/geojson", {"near": "x,y"}).status_code == 400

@@ -149,3 +149,17 @@ def test_parcours_by_age_band(armentieres):
     assert {"college", "lycee"} <= {s.typology_code for g in ados.groups for s in g.structures}
     with pytest.raises(ValueError, match="inconnue"):
         parcours(territory=armentieres, age_band="18-25")
+
+
+def test_open_now_on_a_result(armentieres):
+    from datetime import datetime
+
+    from maillage.directory.services import structure_update
+
+    rostand = Structure.objects.get(territory=armentieres, uai="0594397J")
+    hit = structure_search(territory=armentieres, q="rostand").results[0]
+    assert hit.structure.is_open(datetime(2026, 11, 27, 10, 0)) is None  # hours unknown
+    structure_update(structure=rostand, opening_hours="Mo-Fr 08:00-17:00; PH off")
+    hit = structure_search(territory=armentieres, q="rostand").results[0]
+    assert hit.structure.is_open(datetime(2026, 11, 27, 10, 0)) is True
+    assert hit.structure.is_open(datetime(2026, 11, 28, 10, 0)) is False

@@ -18,6 +18,7 @@ from maillage.directory.selectors import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     StructureNotFound,
+    structure_geojson,
     structure_get,
     structure_search,
 )
@@ -206,15 +207,21 @@ def structures_search(
     limit: str | None = None,
     offset: str | None = None,
 ):
-    unknown = sorted(set(request.GET) - SEARCH_PARAMS)
+    return structure_search(**_search_filters(request))
+
+
+def _search_filters(request) -> dict:
+    """Check the query string and turn it into keyword arguments of ``structure_search``."""
+    get = request.GET
+    unknown = sorted(set(get) - SEARCH_PARAMS)
     if unknown:
         raise HttpError(
             400,
             f"Paramètre(s) inconnu(s) : {', '.join(unknown)}. "
             f"Paramètres acceptés : {', '.join(sorted(SEARCH_PARAMS))}.",
         )
-    terr = _territory(territory)
-    age_value = _number("age", age, minimum=0) if age not in (None, "") else None
+    age, bbox, near = get.get("age", ""), get.get("bbox", ""), get.get("near", "")
+    radius_m = get.get("radius_m", "")
     bbox_value = None
     if bbox:
         lo_lon, lo_lat, hi_lon, hi_lat = _numbers("bbox", bbox, 4, "2.85,50.67,2.91,50.70")
@@ -227,27 +234,57 @@ def structures_search(
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise HttpError(400, "Paramètre « near » : longitude,latitude en degrés attendues.")
         near_value = (lon, lat)
-    radius = _number("radius_m", radius_m, minimum=0) if radius_m not in (None, "") else None
+    radius = _number("radius_m", radius_m, minimum=0) if radius_m else None
     if radius is not None and near_value is None:
         raise HttpError(400, "Paramètre « radius_m » : il faut aussi « near » (lon,lat).")
-    size = _integer("limit", limit, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    size = _integer("limit", get.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
     if size == 0:
         raise HttpError(400, f"Paramètre « limit » : entre 1 et {MAX_LIMIT}.")
-    return structure_search(
-        territory=terr,
-        q=q,
-        thematique=thematique or None,
-        public=public or None,
-        age=age_value,
-        commune=commune or None,
-        bbox=bbox_value,
-        near=near_value,
-        radius_m=radius,
-        typology=typology or None,
-        quartier=quartier or None,
-        limit=size,
-        offset=_integer("offset", offset, default=0),
-    )
+    return {
+        "territory": _territory(get.get("territory")),
+        "q": get.get("q") or None,
+        "thematique": get.get("thematique") or None,
+        "public": get.get("public") or None,
+        "age": _number("age", age, minimum=0) if age else None,
+        "commune": get.get("commune") or None,
+        "bbox": bbox_value,
+        "near": near_value,
+        "radius_m": radius,
+        "typology": get.get("typology") or None,
+        "quartier": get.get("quartier") or None,
+        "limit": size,
+        "offset": _integer("offset", get.get("offset"), default=0),
+    }
+
+
+@router.get(
+    "/geojson",
+    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+    summary="Structures localisées (GeoJSON)",
+    description=(
+        "FeatureCollection (points WGS84) des structures localisées correspondant aux mêmes "
+        "paramètres que la recherche (sans limit ni offset) ; `unlocated` compte les structures "
+        "« à localiser » correspondantes, absentes de la carte."
+    ),
+)
+def structures_geojson(
+    request,
+    territory: str | None = None,
+    q: str | None = None,
+    thematique: str | None = None,
+    public: str | None = None,
+    age: str | None = None,
+    commune: str | None = None,
+    bbox: str | None = None,
+    near: str | None = None,
+    radius_m: str | None = None,
+    typology: str | None = None,
+    quartier: str | None = None,
+):
+    filters = _search_filters(request)
+    filters.pop("limit")
+    filters.pop("offset")
+    return structure_geojson(**filters)
 
 
 @router.get(

@@ -143,7 +143,8 @@ def childcare(slug: str, fmt: str) -> None:
         click.echo(f"Total : {supply.total_places} places ({supply.unlocated_places} à localiser).")
         if supply.coverage_per_100 is not None:
             click.echo(
-                f"Taux de couverture EAJE : {supply.coverage_per_100:.1f} places pour 100 enfants "
+                f"Taux de couverture EAJE : {supply.coverage_per_100:.1f}".replace(".", ",")
+                + " places pour 100 enfants "
                 f"de moins de 3 ans ({supply.children_under_3:.0f} enfants, "
                 f"{supply.children_source}, {supply.children_vintage})."
             )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from . import opening_hours
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,10 @@ class StructureSummary:
     @property
     def data_inclusion_id(self) -> str:
         return f"{self.source}--{self.source_id}"
+
+    def is_open(self, at: datetime) -> bool | None:
+        """« Ouvert maintenant » from the OSM hours; None when the hours are unknown."""
+        return opening_hours.is_open(self.opening_hours, at=at)
 
 
 @dataclass(frozen=True)
