@@ -60,7 +60,10 @@ def _restore_dataset_after_browser_tests(django_db_setup, django_db_blocker) -> 
 @pytest.fixture
 def live_data(live_server) -> str:
     """The live server's URL, with the Armentières dataset in its database."""
+    from django.core.cache import cache
+
     _ensure_dataset()
+    cache.clear()  # the reload may reuse ids and data_version: no stale cached search
     return live_server.url
 
 

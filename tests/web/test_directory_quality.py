@@ -115,3 +115,15 @@ def test_bad_position_is_refused_on_the_field(
 def test_placing_requires_post(client, coordinator, unlocated):
     client.force_login(coordinator)
     assert client.get(place_url(unlocated)).status_code == 405
+
+
+def test_search_sees_a_placement_at_once(client, coordinator, unlocated):
+    """Search results are cached until the territory's data change: a placement changes them."""
+    near = {"lat": "50.6880", "lon": "2.8800"}
+    before = client.get("/territoire/armentieres/annuaire/", near).context["result"]
+    assert unlocated.pk not in [h.structure.id for h in before.results]
+    client.force_login(coordinator)
+    client.post(place_url(unlocated), post_data(unlocated))
+    after = client.get("/territoire/armentieres/annuaire/", near).context["result"]
+    assert after.results[0].structure.id == unlocated.pk
+    assert after.unlocated_excluded == before.unlocated_excluded - 1

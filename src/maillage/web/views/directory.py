@@ -7,6 +7,7 @@ Thin views: parse the request with a form, call one selector or service of
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import urllib.parse
@@ -17,6 +18,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
@@ -54,6 +56,7 @@ from .territory import _territory
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 EXPORT_LIMIT = 500
+SEARCH_CACHE_S = 600
 
 
 # --------------------------------------------------------------------------- search form
@@ -174,9 +177,21 @@ def _search(request: HttpRequest, territory: Territory, *, limit: int) -> tuple[
         return form, None
     kwargs = form.search_kwargs() if form.is_bound else {}
     page = (form.cleaned_data.get("page") or 1) if form.is_bound else 1
-    return form, structure_search(
+    return form, cached_search(
         territory=territory, limit=limit, offset=(page - 1) * limit, **kwargs
     )
+
+
+def cached_search(*, territory: Territory, **kwargs: Any) -> SearchPage:
+    """:func:`structure_search`, remembered until the territory's data change
+    (``data_version``, bumped by every directory write) or for ``SEARCH_CACHE_S`` seconds."""
+    raw = json.dumps([territory.pk, territory.data_version, kwargs], sort_keys=True, default=str)
+    key = "directory-search:" + hashlib.sha256(raw.encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = structure_search(territory=territory, **kwargs)
+        cache.set(key, result, SEARCH_CACHE_S)
+    return result
 
 
 def _points(result: SearchPage | None, slug: str) -> list[dict[str, Any]]:
