@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.territory.models import Territory
-from maillage.territory.selectors import territory_zones
 from maillage.territory.services import territory_touch
 
 from .models import Activity, ActivityKind, Axis, Indicator
 from .selectors import convention_get
-from .services import FICTIONAL_PREFIX, activity_record
+from .services import FICTIONAL_PREFIX, PlanLookup, activity_record
 
 DEFAULT_SEED = 20230214
 DEFAULT_COUNT = 80
@@ -63,7 +62,8 @@ def demo_journal_load(
     span = max((end - start).days, 0)
     kinds = list(ActivityKind.objects.order_by("order"))
     axes = list(Axis.objects.filter(convention=convention).prefetch_related("objectives"))
-    zones = territory_zones(territory=territory)
+    lookup = PlanLookup.build(territory)
+    zones = lookup.zones
     by_name = {k.name: k for k in kinds}
     by_number = {a.number: a for a in axes}
     # Mostly the (kind, axis) pairs the indicators count, so that the demonstration shows values.
@@ -98,7 +98,7 @@ def demo_journal_load(
             validated=kind.name == "écrit partagé" and rng.random() < 0.5,
             is_fictional=True,
             touch=False,
-            zone_cache=zones,
+            lookup=lookup,
         )
     territory_touch(territory=territory)
     return DemoReport(created=count, removed=removed)

@@ -134,11 +134,11 @@ class ZoneSet:
     polygons_l93: tuple = ()
     source: str = ""
 
-    def contains(self, activity: Any) -> Evidence | None:
-        for zone in activity.zones.all():
-            if zone.pk in self.zone_ids:
-                return Evidence(kind="note", label=f"quartier {zone.name}")
-        if activity.lon is not None and self.polygons_l93:
+    def contains(self, activity: JournalEntry) -> Evidence | None:
+        for zone_id, zone_name in activity.zones:
+            if zone_id in self.zone_ids:
+                return Evidence(kind="note", label=f"quartier {zone_name}")
+        if activity.lon is not None and activity.lat is not None and self.polygons_l93:
             from shapely import Point
 
             from maillage.territory.geo import lonlat_to_l93
@@ -288,19 +288,35 @@ DATA_SOURCES: dict[str, Callable[[Any], DataFigure]] = {
 # --------------------------------------------------------------------------- matching
 
 
-def activity_matches(activity: Any, rule: dict) -> bool:
-    """Whether ``activity`` (with kind, axes and objectives prefetched) matches ``rule``."""
-    if activity.kind.name not in rule.get("kinds", ()):
+@dataclass(frozen=True)
+class JournalEntry:
+    """What the indicators need of a journal activity (read once, without model instances)."""
+
+    pk: int
+    date: dt.date
+    kind: str
+    title: str
+    validated: bool
+    is_fictional: bool
+    participants: int | None
+    lon: float | None
+    lat: float | None
+    axis_numbers: frozenset[int]
+    objective_codes: frozenset[str]
+    zones: tuple[tuple[int, str], ...]
+
+
+def activity_matches(activity: JournalEntry, rule: dict) -> bool:
+    """Whether ``activity`` matches the kinds, axis and objectives of ``rule``."""
+    if activity.kind not in rule.get("kinds", ()):
         return False
-    if "axis" in rule and rule["axis"] not in {a.number for a in activity.axes.all()}:
+    if "axis" in rule and rule["axis"] not in activity.axis_numbers:
         return False
     wanted = set(rule.get("objectives") or ())
-    if wanted and not wanted & {f"{o.axis.number}.{o.number}" for o in activity.objectives.all()}:
-        return False
-    return True
+    return not wanted or bool(wanted & activity.objective_codes)
 
 
-def activity_evidence(activity: Any, detail: str = "") -> Evidence:
+def activity_evidence(activity: JournalEntry, detail: str = "") -> Evidence:
     return Evidence(
         kind="activité",
         label=activity.title,
@@ -330,12 +346,16 @@ def _status(value: float | None, target: float | None, *, finished: bool, missin
 
 
 def compute_indicators(
-    *, territory: Any, indicators: list[Any], activities: list[Any], today: dt.date | None = None
+    *,
+    territory: Any,
+    indicators: list[Any],
+    activities: list[JournalEntry],
+    today: dt.date | None = None,
 ) -> list[IndicatorResult]:
     """Compute every indicator of ``indicators`` for the convention years.
 
     ``indicators`` have their axis, targets and manual values prefetched; ``activities`` are
-    the territory's journal with kind, axes, objectives (with axis) and zones prefetched.
+    the territory's journal (see :func:`maillage.plan.selectors.journal_entries`).
     """
     from .models import Indicator
 

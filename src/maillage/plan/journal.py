@@ -17,12 +17,11 @@ from django.db import transaction
 
 from maillage.interop.tabular import TableError, read_table, write_table
 from maillage.territory.models import Territory
-from maillage.territory.selectors import territory_zones
 from maillage.territory.services import territory_touch
 
 from .models import Activity
 from .selectors import journal_queryset
-from .services import PlanValidationError, activity_record, activity_validate, normalise
+from .services import PlanLookup, PlanValidationError, activity_record, activity_validate, normalise
 
 JOURNAL_COLUMNS: list[tuple[str, str]] = [
     ("date", "date"),
@@ -152,6 +151,21 @@ def activity_key(*, date: dt.date, kind_id: int, title: str, axis_ids: set[int])
     return (date, kind_id, normalise(title), frozenset(axis_ids))
 
 
+def existing_activity_keys(*, territory: Territory) -> set[tuple]:
+    """The :func:`activity_key` of every activity already in the territory's journal."""
+    axes: dict[int, set[int]] = {}
+    for act, axis in Activity.axes.through.objects.filter(
+        activity__territory=territory
+    ).values_list("activity_id", "axis_id"):
+        axes.setdefault(act, set()).add(axis)
+    return {
+        activity_key(date=date, kind_id=kind_id, title=title, axis_ids=axes.get(pk, set()))
+        for pk, date, kind_id, title in Activity.objects.filter(territory=territory).values_list(
+            "pk", "date", "kind_id", "title"
+        )
+    }
+
+
 def journal_import(
     *,
     territory: Territory,
@@ -169,16 +183,8 @@ def journal_import(
     table = read_table(data, filename=filename)
     mapping = _column_map(table.columns, table.filename)
     report = JournalImportReport(filename=table.filename, dry_run=dry_run, valid_only=valid_only)
-    zones = territory_zones(territory=territory)
-    existing = {
-        activity_key(
-            date=a.date,
-            kind_id=a.kind_id,
-            title=a.title,
-            axis_ids={ax.pk for ax in a.axes.all()},
-        )
-        for a in Activity.objects.filter(territory=territory).prefetch_related("axes")
-    }
+    lookup = PlanLookup.build(territory)
+    existing = existing_activity_keys(territory=territory)
     to_create: list[tuple[int, dict[str, Any]]] = []
     for line, row in table.rows:
         report.rows += 1
@@ -218,7 +224,7 @@ def journal_import(
                 objectives=values["objectives"],
                 zones=values["zones"],
                 participants=values["participants"],
-                zone_cache=zones,
+                lookup=lookup,
             )
         except PlanValidationError as exc:
             seen = {p.field for p in problems}
@@ -252,7 +258,7 @@ def journal_import(
     with transaction.atomic():
         for _line, values in to_create:
             activity_record(
-                territory=territory, author=author, touch=False, zone_cache=zones, **values
+                territory=territory, author=author, touch=False, lookup=lookup, **values
             )
         territory_touch(territory=territory)
     report.written = True
@@ -272,24 +278,42 @@ def journal_template(*, fmt: str = "xlsx") -> bytes:
 
 
 def journal_rows(*, territory: Territory, **filters: Any) -> list[dict[str, Any]]:
-    """The journal as rows with the import columns (an export re-imports unchanged)."""
+    """The journal as rows with the import columns (an export re-imports unchanged).
+
+    ``filters`` are those of :func:`~maillage.plan.selectors.journal_queryset`; oldest first.
+    """
+    through = {
+        name: getattr(Activity, name).through.objects.filter(activity__territory=territory)
+        for name in ("axes", "objectives", "zones", "partners")
+    }
+    lists: dict[str, dict[int, list]] = {name: {} for name in through}
+    for name, fields in (
+        ("axes", ("axis__number",)),
+        ("objectives", ("objective__axis__number", "objective__number")),
+        ("zones", ("zone__name",)),
+        ("partners", ("partner__name",)),
+    ):
+        for act, *values in through[name].order_by("pk").values_list("activity_id", *fields):
+            lists[name].setdefault(act, []).append(values)
     rows = []
-    for a in journal_queryset(territory=territory, **filters).reverse():
-        axes = sorted(a.axes.all(), key=lambda x: x.number)
+    activities = (
+        journal_queryset(territory=territory, **filters)
+        .order_by("date", "pk")
+        .values_list("pk", "date", "kind__name", "title", "participants", "description")
+    )
+    for pk, date, kind, title, participants, description in activities:
+        objectives = sorted(lists["objectives"].get(pk, []))
         rows.append(
             {
-                "date": a.date,
-                "type": a.kind.name,
-                "titre": a.title,
-                "axe": "; ".join(str(x.number) for x in axes),
-                "objectifs": "; ".join(
-                    f"{o.axis.number}.{o.number}"
-                    for o in sorted(a.objectives.all(), key=lambda o: (o.axis.number, o.number))
-                ),
-                "quartiers": "; ".join(z.name for z in a.zones.all()),
-                "partenaires": "; ".join(p.name for p in a.partners.all()),
-                "participants": a.participants,
-                "description": a.description,
+                "date": date,
+                "type": kind,
+                "titre": title,
+                "axe": "; ".join(str(n) for (n,) in sorted(lists["axes"].get(pk, []))),
+                "objectifs": "; ".join(f"{a}.{o}" for a, o in objectives),
+                "quartiers": "; ".join(n for (n,) in lists["zones"].get(pk, [])),
+                "partenaires": "; ".join(n for (n,) in lists["partners"].get(pk, [])),
+                "participants": participants,
+                "description": description,
             }
         )
     return rows

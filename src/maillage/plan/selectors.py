@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from maillage.territory.models import Territory
+from maillage.territory.models import Territory, Zone
 
-from .indicators import IndicatorResult, compute_indicators
+from .indicators import IndicatorResult, JournalEntry, compute_indicators
 from .models import Activity, ActivityKind, Axis, Convention, Indicator, Milestone, Objective
 
 
@@ -170,17 +171,55 @@ def plan_tree(*, territory: Territory) -> PlanTree:
 # --------------------------------------------------------------------------- indicators
 
 
-def _journal_for_indicators(territory: Territory) -> list[Activity]:
-    return list(
+def journal_entries(*, territory: Territory) -> list[JournalEntry]:
+    """The territory's journal as light rows for the indicators (4 queries, no JSON decoding)."""
+    axes: dict[int, set[int]] = defaultdict(set)
+    for act, number in Activity.axes.through.objects.filter(
+        activity__territory=territory
+    ).values_list("activity_id", "axis__number"):
+        axes[act].add(number)
+    objectives: dict[int, set[str]] = defaultdict(set)
+    for act, a, o in Activity.objectives.through.objects.filter(
+        activity__territory=territory
+    ).values_list("activity_id", "objective__axis__number", "objective__number"):
+        objectives[act].add(f"{a}.{o}")
+    zones: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for act, zone_id, name in Activity.zones.through.objects.filter(
+        activity__territory=territory
+    ).values_list("activity_id", "zone_id", "zone__name"):
+        zones[act].append((zone_id, name))
+    rows = (
         Activity.objects.filter(territory=territory)
-        .select_related("kind")
-        .prefetch_related(
-            "axes",
-            "zones",
-            Prefetch("objectives", queryset=Objective.objects.select_related("axis")),
-        )
         .order_by("date", "pk")
+        .values_list(
+            "pk",
+            "date",
+            "kind__name",
+            "title",
+            "validated",
+            "is_fictional",
+            "participants",
+            "lon",
+            "lat",
+        )
     )
+    return [
+        JournalEntry(
+            pk=pk,
+            date=date,
+            kind=kind,
+            title=title,
+            validated=validated,
+            is_fictional=fictional,
+            participants=participants,
+            lon=lon,
+            lat=lat,
+            axis_numbers=frozenset(axes[pk]),
+            objective_codes=frozenset(objectives[pk]),
+            zones=tuple(zones[pk]),
+        )
+        for pk, date, kind, title, validated, fictional, participants, lon, lat in rows
+    ]
 
 
 def indicator_results(
@@ -197,7 +236,7 @@ def indicator_results(
     return compute_indicators(
         territory=territory,
         indicators=indicators,
-        activities=_journal_for_indicators(territory),
+        activities=journal_entries(territory=territory),
         today=today,
     )
 
@@ -216,7 +255,7 @@ def indicator_result(
     return compute_indicators(
         territory=territory,
         indicators=indicators,
-        activities=_journal_for_indicators(territory),
+        activities=journal_entries(territory=territory),
         today=today,
     )[0]
 
@@ -226,6 +265,13 @@ def indicator_result(
 
 def activity_kinds() -> list[ActivityKind]:
     return list(ActivityKind.objects.order_by("order", "name"))
+
+
+def _objectives_light() -> QuerySet[Objective]:
+    """Objectives with their axis number, without the axis' long texts (read per activity)."""
+    return Objective.objects.select_related("axis").only(
+        "id", "number", "title", "axis__id", "axis__number", "axis__title", "axis__convention"
+    )
 
 
 def journal_queryset(
@@ -263,11 +309,11 @@ def journal_queryset(
         qs.distinct()
         .select_related("kind", "author")
         .prefetch_related(
-            "axes",
+            Prefetch("axes", queryset=Axis.objects.only("id", "number", "title", "convention")),
             "partners",
-            "zones",
+            Prefetch("zones", queryset=Zone.objects.defer("boundary")),
             "attachments",
-            Prefetch("objectives", queryset=Objective.objects.select_related("axis")),
+            Prefetch("objectives", queryset=_objectives_light()),
         )
         .order_by("-date", "-pk")
     )

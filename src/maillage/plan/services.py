@@ -11,16 +11,17 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 
 from maillage.territory.geo import in_france
 from maillage.territory.models import Territory, Zone
-from maillage.territory.selectors import territory_zones
 from maillage.territory.services import territory_touch
 
 from .models import (
@@ -64,19 +65,50 @@ def normalise(text: str) -> str:
 # --------------------------------------------------------------------------- resolution
 
 
-def resolve_kind(value: ActivityKind | str) -> ActivityKind:
+@dataclass
+class PlanLookup:
+    """The territory's plan, kinds and zones read once, to validate many activities quickly."""
+
+    convention: Convention
+    kinds: list[ActivityKind]
+    axes: list[Axis]
+    objectives: dict[tuple[int, int], Objective]
+    zones: list[Zone]
+
+    @classmethod
+    def build(cls, territory: Territory) -> PlanLookup:
+        convention = _convention(territory)
+        axes = list(convention.axes.order_by("number"))
+        objectives = {
+            (o.axis.number, o.number): o
+            for o in Objective.objects.filter(axis__convention=convention).select_related("axis")
+        }
+        zones = list(
+            Zone.objects.filter(Q(commune__in=territory.communes.all()) | Q(territory=territory))
+            .defer("boundary")
+            .order_by("kind", "code")
+        )
+        return cls(convention, list(ActivityKind.objects.all()), axes, objectives, zones)
+
+
+def resolve_kind(
+    value: ActivityKind | str, kinds: list[ActivityKind] | None = None
+) -> ActivityKind:
     if isinstance(value, ActivityKind):
         return value
     wanted = normalise(value)
-    for kind in ActivityKind.objects.all():
+    kinds = kinds if kinds is not None else list(ActivityKind.objects.all())
+    for kind in kinds:
         if wanted in (normalise(kind.name), normalise(kind.slug)):
             return kind
-    known = ", ".join(k.name for k in ActivityKind.objects.order_by("order"))
+    known = ", ".join(k.name for k in sorted(kinds, key=lambda k: k.order))
     raise PlanValidationError({"type": f"type d'activité « {value} » inconnu (connus : {known})."})
 
 
-def resolve_axis(convention: Convention, value: Axis | int | str) -> Axis:
-    axes = list(convention.axes.all())
+def resolve_axis(
+    convention: Convention, value: Axis | int | str, axes: list[Axis] | None = None
+) -> Axis:
+    axes = axes if axes is not None else list(convention.axes.all())
     if isinstance(value, Axis):
         if value.convention_id == convention.pk:
             return value
@@ -91,7 +123,11 @@ def resolve_axis(convention: Convention, value: Axis | int | str) -> Axis:
     )
 
 
-def resolve_objective(axes: list[Axis], value: Objective | str) -> Objective:
+def resolve_objective(
+    axes: list[Axis],
+    value: Objective | str,
+    objectives: dict[tuple[int, int], Objective] | None = None,
+) -> Objective:
     """An objective of one of ``axes``: an object, « 1.2 », or « 2 » when one axis is given."""
     if isinstance(value, Objective):
         if value.axis_id in {a.pk for a in axes}:
@@ -102,8 +138,11 @@ def resolve_objective(axes: list[Axis], value: Objective | str) -> Objective:
         if not sep:
             axis_part, number = (str(axes[0].number) if len(axes) == 1 else ""), text
         for axis in axes:
-            if axis_part == str(axis.number):
-                found = axis.objectives.filter(number=number if number.isdigit() else -1).first()
+            if axis_part == str(axis.number) and number.isdigit():
+                if objectives is not None:
+                    found = objectives.get((axis.number, int(number)))
+                else:
+                    found = axis.objectives.filter(number=int(number)).first()
                 if found:
                     return found
     raise PlanValidationError(
@@ -117,7 +156,7 @@ def resolve_objective(axes: list[Axis], value: Objective | str) -> Objective:
 
 def resolve_zone(territory: Territory, value: Zone | str, zones: list[Zone] | None = None) -> Zone:
     """A zone of the territory by name or code (case- and accent-insensitive)."""
-    zones = zones if zones is not None else territory_zones(territory=territory)
+    zones = zones if zones is not None else PlanLookup.build(territory).zones
     if isinstance(value, Zone):
         if value in zones:
             return value
@@ -171,10 +210,14 @@ def activity_validate(
     lat: float | None = None,
     participants: int | None = None,
     attachments: Iterable[UploadedFile] = (),
-    zone_cache: list[Zone] | None = None,
+    lookup: PlanLookup | None = None,
 ) -> dict[str, Any]:
-    """Validate an activity; return the resolved objects or raise :class:`PlanValidationError`."""
-    convention = _convention(territory)
+    """Validate an activity; return the resolved objects or raise :class:`PlanValidationError`.
+
+    ``lookup`` (:meth:`PlanLookup.build`) saves the plan reads when validating many activities.
+    """
+    lookup = lookup or PlanLookup.build(territory)
+    convention = lookup.convention
     errors: dict[str, str] = {}
     resolved: dict[str, Any] = {}
     if not isinstance(date, dt.date):
@@ -185,7 +228,7 @@ def activity_validate(
             f"({convention.period_start}-{convention.period_end})."
         )
     try:
-        resolved["kind"] = resolve_kind(kind)
+        resolved["kind"] = resolve_kind(kind, lookup.kinds)
     except PlanValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if not (title or "").strip():
@@ -195,7 +238,7 @@ def activity_validate(
     resolved["axes"] = []
     for value in axes:
         try:
-            axis = resolve_axis(convention, value)
+            axis = resolve_axis(convention, value, lookup.axes)
         except PlanValidationError as exc:
             errors["axe"] = exc.message_dict["axe"][0]
             continue
@@ -207,14 +250,15 @@ def activity_validate(
     if resolved["axes"]:
         for value in objectives:
             try:
-                resolved["objectives"].append(resolve_objective(resolved["axes"], value))
+                resolved["objectives"].append(
+                    resolve_objective(resolved["axes"], value, lookup.objectives)
+                )
             except PlanValidationError as exc:
                 errors["objectifs"] = exc.message_dict["objectifs"][0]
     resolved["zones"] = []
-    zone_cache = zone_cache if zone_cache is not None else territory_zones(territory=territory)
     for value in zones:
         try:
-            resolved["zones"].append(resolve_zone(territory, value, zone_cache))
+            resolved["zones"].append(resolve_zone(territory, value, lookup.zones))
         except PlanValidationError as exc:
             errors["quartiers"] = exc.message_dict["quartiers"][0]
     if (lon is None) != (lat is None):
@@ -269,7 +313,7 @@ def activity_record(
     author: Any = None,
     is_fictional: bool = False,
     touch: bool = True,
-    zone_cache: list[Zone] | None = None,
+    lookup: PlanLookup | None = None,
 ) -> Activity:
     """Record a journal activity after validating everything (nothing written on error).
 
@@ -291,7 +335,7 @@ def activity_record(
         lat=lat,
         participants=participants,
         attachments=attachments,
-        zone_cache=zone_cache,
+        lookup=lookup,
     )
     title = " ".join(title.split())
     if is_fictional and not title.startswith(FICTIONAL_PREFIX):
