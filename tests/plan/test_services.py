@@ -14,6 +14,7 @@ from maillage.plan.services import (
     PlanValidationError,
     activity_delete,
     activity_record,
+    activity_update,
     indicator_baseline_set,
     milestone_create,
     milestone_update,
@@ -112,3 +113,22 @@ def test_baseline_value_and_year_go_together(armentieres):
     indicator_baseline_set(indicator=ind, value=2, year=2022)
     ind.refresh_from_db()
     assert (ind.baseline_value, ind.baseline_year) == (2, 2022)
+
+
+def test_activity_update_revalidates_and_keeps_fictional_label(armentieres):
+    act = _record(armentieres, objectives=["1.1"])
+    activity_update(activity=act, axes=[2], objectives=["2.3"], participants=5)
+    act.refresh_from_db()
+    assert [a.number for a in act.axes.all()] == [2] and act.participants == 5
+    assert [o.code for o in act.objectives.all()] == ["2.3"]
+    with pytest.raises(PlanValidationError) as info:
+        activity_update(activity=act, date=dt.date(2030, 1, 1))
+    assert "date" in info.value.message_dict
+    act.refresh_from_db()
+    assert act.date == DAY
+    with pytest.raises(PlanValidationError):
+        activity_update(activity=act, territory=None)
+    fictional = _record(armentieres, is_fictional=True)
+    activity_update(activity=fictional, title="Renommé")
+    fictional.refresh_from_db()
+    assert fictional.title == "[exemple fictif] Renommé"

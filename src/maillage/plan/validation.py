@@ -1,0 +1,263 @@
+"""Validation of plan input: resolving kinds, axes, objectives and zones; French messages.
+
+Shared by the services (:mod:`maillage.plan.services`) and the journal import, so that a form,
+an import and the API refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+
+from maillage.territory.geo import in_france
+from maillage.territory.models import Territory, Zone
+
+from .models import ActivityKind, Axis, Convention, Objective
+
+ATTACHMENT_EXTENSIONS = frozenset(
+    "pdf odt ods odp doc docx xls xlsx ppt pptx txt csv png jpg jpeg".split()
+)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_COUNT = 10
+FICTIONAL_PREFIX = "[exemple fictif]"
+
+
+class PlanValidationError(ValidationError):
+    """Invalid input for a plan service; ``message_dict`` maps fields to French messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__({k: [v] for k, v in errors.items()})
+
+    def __str__(self) -> str:
+        return " ; ".join(f"{k} : {' '.join(v)}" for k, v in self.message_dict.items())
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces (« Attargette/Chanzy » → attargette chanzy)."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@dataclass
+class PlanLookup:
+    """The territory's plan, kinds and zones read once, to validate many activities quickly."""
+
+    convention: Convention
+    kinds: list[ActivityKind]
+    axes: list[Axis]
+    objectives: dict[tuple[int, int], Objective]
+    zones: list[Zone]
+
+    @classmethod
+    def build(cls, territory: Territory) -> PlanLookup:
+        convention = _convention(territory)
+        axes = list(convention.axes.order_by("number"))
+        objectives = {
+            (o.axis.number, o.number): o
+            for o in Objective.objects.filter(axis__convention=convention).select_related("axis")
+        }
+        zones = list(
+            Zone.objects.filter(Q(commune__in=territory.communes.all()) | Q(territory=territory))
+            .defer("boundary")
+            .order_by("kind", "code")
+        )
+        return cls(convention, list(ActivityKind.objects.all()), axes, objectives, zones)
+
+
+def resolve_kind(
+    value: ActivityKind | str, kinds: list[ActivityKind] | None = None
+) -> ActivityKind:
+    if isinstance(value, ActivityKind):
+        return value
+    wanted = normalise(value)
+    kinds = kinds if kinds is not None else list(ActivityKind.objects.all())
+    for kind in kinds:
+        if wanted in (normalise(kind.name), normalise(kind.slug)):
+            return kind
+    known = ", ".join(k.name for k in sorted(kinds, key=lambda k: k.order))
+    raise PlanValidationError({"type": f"type d'activité « {value} » inconnu (connus : {known})."})
+
+
+def resolve_axis(
+    convention: Convention, value: Axis | int | str, axes: list[Axis] | None = None
+) -> Axis:
+    axes = axes if axes is not None else list(convention.axes.all())
+    if isinstance(value, Axis):
+        if value.convention_id == convention.pk:
+            return value
+    else:
+        text = str(value).strip()
+        for axis in axes:
+            if text == str(axis.number) or normalise(text) == normalise(axis.title):
+                return axis
+    numbers = ", ".join(str(a.number) for a in axes)
+    raise PlanValidationError(
+        {"axe": f"axe « {value} » inconnu (numéro {numbers} ou titre de l'axe attendu)."}
+    )
+
+
+def resolve_objective(
+    axes: list[Axis],
+    value: Objective | str,
+    objectives: dict[tuple[int, int], Objective] | None = None,
+) -> Objective:
+    """An objective of one of ``axes``: an object, « 1.2 », or « 2 » when one axis is given."""
+    if isinstance(value, Objective):
+        if value.axis_id in {a.pk for a in axes}:
+            return value
+    else:
+        text = str(value).strip()
+        axis_part, sep, number = text.partition(".")
+        if not sep:
+            axis_part, number = (str(axes[0].number) if len(axes) == 1 else ""), text
+        for axis in axes:
+            if axis_part == str(axis.number) and number.isdigit():
+                if objectives is not None:
+                    found = objectives.get((axis.number, int(number)))
+                else:
+                    found = axis.objectives.filter(number=int(number)).first()
+                if found:
+                    return found
+    raise PlanValidationError(
+        {
+            "objectifs": f"objectif « {value} » inconnu pour l'axe "
+            + ", ".join(str(a.number) for a in axes)
+            + " (ex. « 1.2 », ou « 2 » dans l'axe choisi)."
+        }
+    )
+
+
+def resolve_zone(territory: Territory, value: Zone | str, zones: list[Zone] | None = None) -> Zone:
+    """A zone of the territory by name or code (case- and accent-insensitive)."""
+    zones = zones if zones is not None else PlanLookup.build(territory).zones
+    if isinstance(value, Zone):
+        if value in zones:
+            return value
+    else:
+        wanted = normalise(value)
+        priority = {Zone.Kind.QUARTIER: 0, Zone.Kind.QPV: 1, Zone.Kind.IRIS: 2}
+        matches = sorted(
+            (z for z in zones if wanted in (normalise(z.name), normalise(z.code))),
+            key=lambda z: priority.get(z.kind, 3),
+        )
+        if matches:
+            return matches[0]
+    raise PlanValidationError(
+        {"quartiers": f"quartier « {value} » inconnu sur le territoire (nom ou code attendu)."}
+    )
+
+
+def _convention(territory: Territory) -> Convention:
+    try:
+        return territory.convention
+    except Convention.DoesNotExist as exc:
+        raise PlanValidationError(
+            {"territoire": f"le territoire « {territory.slug} » n'a pas de plan CTG chargé."}
+        ) from exc
+
+
+def check_attachment(upload: UploadedFile) -> str | None:
+    """French message if ``upload`` is not an accepted attachment, else ``None``."""
+    name = PurePath(upload.name or "").name
+    ext = PurePath(name).suffix.lower().lstrip(".")
+    if ext not in ATTACHMENT_EXTENSIONS:
+        return f"« {name} » : extension non acceptée ({', '.join(sorted(ATTACHMENT_EXTENSIONS))})."
+    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
+        return f"« {name} » : fichier trop volumineux (10 Mo au plus)."
+    return None
+
+
+# --------------------------------------------------------------------------- activities
+
+
+def activity_validate(
+    *,
+    territory: Territory,
+    date: dt.date,
+    kind: ActivityKind | str,
+    title: str,
+    axes: Iterable[Axis | int | str],
+    objectives: Iterable[Objective | str] = (),
+    zones: Iterable[Zone | str] = (),
+    lon: float | None = None,
+    lat: float | None = None,
+    participants: int | None = None,
+    attachments: Iterable[UploadedFile] = (),
+    lookup: PlanLookup | None = None,
+) -> dict[str, Any]:
+    """Validate an activity; return the resolved objects or raise :class:`PlanValidationError`.
+
+    ``lookup`` (:meth:`PlanLookup.build`) saves the plan reads when validating many activities.
+    """
+    lookup = lookup or PlanLookup.build(territory)
+    convention = lookup.convention
+    errors: dict[str, str] = {}
+    resolved: dict[str, Any] = {}
+    if not isinstance(date, dt.date):
+        errors["date"] = "date attendue."
+    elif not convention.period_start <= date.year <= convention.period_end:
+        errors["date"] = (
+            f"le {date:%d/%m/%Y} est hors de la convention "
+            f"({convention.period_start}-{convention.period_end})."
+        )
+    try:
+        resolved["kind"] = resolve_kind(kind, lookup.kinds)
+    except PlanValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if not (title or "").strip():
+        errors["titre"] = "titre obligatoire."
+    elif len(title.strip()) > 300:
+        errors["titre"] = "titre trop long (300 caractères au plus)."
+    resolved["axes"] = []
+    for value in axes:
+        try:
+            axis = resolve_axis(convention, value, lookup.axes)
+        except PlanValidationError as exc:
+            errors["axe"] = exc.message_dict["axe"][0]
+            continue
+        if axis not in resolved["axes"]:
+            resolved["axes"].append(axis)
+    if not resolved["axes"] and "axe" not in errors:
+        errors["axe"] = "au moins un axe de la CTG est obligatoire."
+    resolved["objectives"] = []
+    if resolved["axes"]:
+        for value in objectives:
+            try:
+                resolved["objectives"].append(
+                    resolve_objective(resolved["axes"], value, lookup.objectives)
+                )
+            except PlanValidationError as exc:
+                errors["objectifs"] = exc.message_dict["objectifs"][0]
+    resolved["zones"] = []
+    for value in zones:
+        try:
+            resolved["zones"].append(resolve_zone(territory, value, lookup.zones))
+        except PlanValidationError as exc:
+            errors["quartiers"] = exc.message_dict["quartiers"][0]
+    if (lon is None) != (lat is None):
+        errors["position"] = "longitude et latitude vont ensemble."
+    elif lon is not None and not in_france(float(lon), float(lat)):
+        errors["position"] = "position hors de France (longitude, latitude WGS84 attendues)."
+    if participants is not None and (not isinstance(participants, int) or participants < 0):
+        errors["participants"] = "nombre de participants positif ou nul attendu."
+    attachments = list(attachments)
+    if len(attachments) > ATTACHMENT_MAX_COUNT:
+        errors["pièces jointes"] = f"{ATTACHMENT_MAX_COUNT} pièces jointes au plus."
+    for upload in attachments:
+        if problem := check_attachment(upload):
+            errors["pièces jointes"] = problem
+    if errors:
+        raise PlanValidationError(errors)
+    return resolved
