@@ -6,6 +6,7 @@ Images are cached with the report's ``data_version``, so a cached dashboard draw
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,8 @@ def grouped_bars(
                 label=str(year),
                 color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
             )
-        ax.set_xticks(range(len(series)), [s.label for s in series], rotation=0, fontsize=8)
+        labels = [textwrap.fill(s.label, 14) for s in series]
+        ax.set_xticks(range(len(series)), labels, rotation=0, fontsize=8)
         ax.yaxis.set_major_formatter(
             matplotlib.ticker.FuncFormatter(lambda v, _p: _format_number(v))
         )

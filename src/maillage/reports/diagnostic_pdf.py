@@ -74,7 +74,12 @@ def document_images(
         if report.access.main_white is not None:
             images["zones_blanches"] = _png(report, "zones-blanches")
     if report.scenario is not None:
-        images["scenario_avant"] = _png(report, "couverture", when="avant")
+        current = report.access.zone_coverage if report.access else {}
+        same = report.scenario.zone_before == current and "couverture" in images
+        # Before the scenario = today's coverage map when the scenario measures the same thing.
+        images["scenario_avant"] = (
+            images["couverture"] if same else _png(report, "couverture", when="avant")
+        )
         images["scenario_apres"] = _png(report, "couverture", when="apres")
     return images
 
