@@ -115,6 +115,8 @@ def _read(data: bytes, filename: str, kind: str, report: ImportReport) -> list[d
 def _extra_problems(records: list[dict[str, Any]], filename: str, report: ImportReport) -> None:
     """Check the ``maillage_`` additions' types (the schema ignores unknown fields)."""
     for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            continue  # already reported by the schema validation
         for key, value in record.items():
             if not key.startswith("maillage_") or value is None:
                 continue
