@@ -94,3 +94,21 @@ def test_plan_command_shows_objectives_and_indicators(armentieres):
     data = json.loads(_run("plan", "--territory", "armentieres", "--format", "json").output)
     assert data["title"] == "Convention Territoriale Globale 2023/2026"
     assert data["axes"][2]["objectives"][0]["description"].startswith("Quel offre")
+
+
+def test_indicator_evidence_lists_the_activities_behind_a_value(
+    armentieres, journal_bytes, tmp_path
+):
+    path = tmp_path / "journal.csv"
+    path.write_bytes(
+        journal_bytes([gt_row("GT mars", "2025-03-01"), gt_row("GT 2024", "2024-05-02")])
+    )
+    _run("journal", "import", str(path), "--territory", "armentieres")
+    args = ["indicators", "--territory", "armentieres", "--code", "1.1"]
+    table = _run(*args, "--year", "2025")
+    assert "Nombre de groupes de travail dédié" in table.output
+    assert "GT mars" in table.output and "GT 2024" not in table.output
+    data = json.loads(_run(*args, "--format", "json").output)
+    assert data["values_by_year"] == {"2023": 0.0, "2024": 1.0, "2025": 1.0, "2026": 0.0}
+    bad = CliRunner().invoke(main, ["indicators", "--territory", "armentieres", "--code", "9.9"])
+    assert bad.exit_code == 2 and "inconnu" in bad.output

@@ -61,8 +61,11 @@ def _num(value: float | None) -> float | str:
 @click.command(help="Indicateurs de la CTG calculés, par année et sur la période, avec preuves.")
 @territory_option
 @click.option("--year", type=int, default=None, help="Une année de la convention (ex. 2025).")
+@click.option(
+    "--code", default=None, help="Un indicateur (ex. 1.1) : affiche les preuves de ses valeurs."
+)
 @format_option
-def indicators(slug: str, year: int | None, fmt: str) -> None:
+def indicators(slug: str, year: int | None, code: str | None, fmt: str) -> None:
     from maillage.plan.selectors import indicator_results
 
     territory = _territory(slug)
@@ -73,6 +76,9 @@ def indicators(slug: str, year: int | None, fmt: str) -> None:
             param_hint="--year",
         )
     results = indicator_results(territory=territory)
+    if code is not None:
+        _evidence(results, code=code, year=year, fmt=fmt)
+        return
     rows = []
     for r in results:
         row: dict[str, Any] = {"code": r.code, "indicateur": r.label, "calcul": r.kind}
@@ -111,6 +117,37 @@ def indicators(slug: str, year: int | None, fmt: str) -> None:
     emit(rows, fmt=fmt, payload=payload)
     if fmt == "table" and any(r.includes_fictional for r in results):
         click.echo("Attention : des activités « exemple fictif » sont comptées.", err=True)
+
+
+def _evidence(results: list, *, code: str, year: int | None, fmt: str) -> None:
+    result = next((r for r in results if r.code == code), None)
+    if result is None:
+        raise click.BadParameter(
+            f"indicateur « {code} » inconnu (codes : {', '.join(r.code for r in results)}).",
+            param_hint="--code",
+        )
+    years = [year] if year is not None else result.years
+    rows = [
+        {
+            "année": y,
+            "preuve": e.kind,
+            "libellé": e.label,
+            "date": e.date.isoformat() if e.date else "",
+            "valeur": _num(e.value),
+            "détail": e.detail,
+            "fictif": "oui" if e.is_fictional else "",
+        }
+        for y in years
+        for e in result.evidence_by_year[y]
+    ]
+    if fmt == "table":
+        click.echo(f"{result.code} {result.label} — {result.kind_label}")
+        click.echo(f"Méthode : {result.method}")
+        for note in result.notes:
+            click.echo(f"Note : {note}")
+        values = ", ".join(f"{y} : {_num(result.values_by_year[y])}" for y in years)
+        click.echo(f"Valeurs : {values} ; période : {_num(result.total)} ({result.status})")
+    emit(rows, fmt=fmt, payload=result.as_dict())
 
 
 @click.group(help="Journal des activités de la CTG : import, export, modèle, démonstration.")
