@@ -18,7 +18,11 @@ GOOD_KEY = "k" * 20 + "Zq9#fL2@xV7!pR4$wN8^mT1&bH5*cJ3("
 
 
 def run_django(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAILLAGE_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MAILLAGE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-m", "maillage.manage", *args],
@@ -40,7 +44,8 @@ def test_every_maillage_variable_read_by_the_code_is_registered():
     names = {s.name for s in REGISTRY}
     used = set()
     for path in SRC.rglob("*.py"):
-        used |= set(re.findall(r"\b(MAILLAGE_[A-Z_]+)\b", path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"[\"'](MAILLAGE_[A-Z0-9_]+)[\"']", text))
     assert used <= names, used - names
 
 
