@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -32,8 +33,8 @@ def _call(request: HttpRequest, slug: str, name: str, allowed: frozenset[str]) -
     if unknown:
         raise HttpError(
             400,
-            f"Paramètre(s) inconnu(s) : {', '.join(unknown)} "
-            f"(attendus : {', '.join(sorted(allowed))}).",
+            _("Paramètre(s) inconnu(s) : %(unknown)s (attendus : %(allowed)s).")
+            % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))},
         )
     try:
         territory = territory_get(slug=slug)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from maillage.territory.models import Territory
 
@@ -81,7 +82,7 @@ def _weights(weights: Any) -> list[tuple[float, float]] | None:
         return [(float(b), float(w)) for b, w in weights]
     except (TypeError, ValueError):
         raise ParameterError(
-            "weights", "liste de paires (borne en mètres, poids) attendue."
+            "weights", gettext("liste de paires (borne en mètres, poids) attendue.")
         ) from None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.selectors import PARENTS
@@ -80,7 +81,11 @@ def _plain(text: str) -> str:
 def theme_get(value: str) -> Theme:
     slug = _plain(value or "").replace(" ", "-")
     if slug not in THEMES:
-        raise ParameterError("theme", f"thème « {value} » inconnu (attendu : {', '.join(THEMES)}).")
+        raise ParameterError(
+            "theme",
+            gettext("thème « %(v)s » inconnu (attendu : %(all)s).")
+            % {"v": value, "all": ", ".join(THEMES)},
+        )
     return THEMES[slug]
 
 
@@ -90,7 +95,9 @@ def public_get(value: str | None, *, theme: Theme) -> str:
     key = PUBLIC_ALIASES.get(value.strip().lower(), value.strip().lower())
     if key not in PUBLICS:
         raise ParameterError(
-            "public", f"public « {value} » inconnu (attendu : {', '.join(PUBLICS)})."
+            "public",
+            gettext("public « %(v)s » inconnu (attendu : %(all)s).")
+            % {"v": value, "all": ", ".join(PUBLICS)},
         )
     return key
 
@@ -101,9 +108,11 @@ def distance_get(value: float | str | None, *, default: float = 1000.0) -> float
     try:
         d = float(value)
     except (TypeError, ValueError):
-        raise ParameterError("distance_m", f"« {value} » n'est pas un nombre de mètres.") from None
+        raise ParameterError(
+            "distance_m", gettext("« %s » n'est pas un nombre de mètres.") % value
+        ) from None
     if not (50 <= d <= 50_000):
-        raise ParameterError("distance_m", "distance attendue entre 50 et 50 000 mètres.")
+        raise ParameterError("distance_m", gettext("distance attendue entre 50 et 50 000 mètres."))
     return d
 
 
