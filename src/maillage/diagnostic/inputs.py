@@ -118,8 +118,8 @@ def load_demand(*, territory: Territory) -> Demand:
     zone_index = {z.pk: j for j, z in enumerate(zones)}
     rows, cols, vals = [], [], []
     for cell_pk, zone_pk, share in CellZone.objects.filter(
-        cell__in=pk_index.keys(), zone__in=zone_index.keys()
-    ).values_list("cell", "zone", "share"):
+        cell__commune__in=communes, zone__in=zone_index.keys()
+    ).values_list("cell", "zone", "share"):  # a join, not a list of every cell id
         rows.append(pk_index[cell_pk])
         cols.append(zone_index[zone_pk])
         vals.append(share)
