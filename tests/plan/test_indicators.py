@@ -99,7 +99,12 @@ def test_manual_values_carry_their_justification(armentieres):
         )
 
 
-def test_zone_blanche_indicator_is_not_computable_until_zones_blanches_exist(armentieres):
+def test_zone_blanche_indicator_is_not_computable_until_zones_blanches_exist(
+    armentieres, monkeypatch
+):
+    from maillage.plan import indicators
+
+    monkeypatch.setattr(indicators, "_zone_blanche_providers", [indicators.flagged_zones_blanches])
     zone = Zone.objects.get(kind="iris", code="590170102")
     _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 2), "Dans la zone", zones=[zone])
     _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 3), "Ailleurs")
@@ -115,7 +120,7 @@ def test_zone_blanche_indicator_is_not_computable_until_zones_blanches_exist(arm
 def test_a_zone_blanche_provider_can_be_plugged(armentieres):
     zone = Zone.objects.get(kind="iris", code="590170201")
     _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 2), "Bizet", zones=[zone])
-    register_zone_blanche_provider(lambda t: ZoneSet(zone_ids=frozenset({zone.pk})))
+    register_zone_blanche_provider(lambda t, theme: ZoneSet(zone_ids=frozenset({zone.pk})))
     try:
         assert _result(armentieres, "1.2").total == 1.0
     finally:
@@ -168,3 +173,33 @@ def test_all_indicators_are_computed_without_error_and_fictional_is_flagged(arme
     demo_journal_load(territory=armentieres, count=40, today=TODAY)
     results = indicator_results(territory=armentieres, today=TODAY)
     assert any(r.includes_fictional for r in results)
+
+
+def test_computed_zones_blanches_count_positions_inside_and_mostly_covered_zones(
+    armentieres, monkeypatch
+):
+    """With the diagnostic's zones blanches (here: the Attargette - Chanzy QPV outline)."""
+    from types import SimpleNamespace
+
+    from maillage.diagnostic import selectors as diagnostic
+    from maillage.territory.geo import geojson_to_l93, l93_to_lonlat
+
+    qpv = Zone.objects.get(kind="qpv", code="QP059069")
+    fake = SimpleNamespace(
+        sites_used=1,
+        theme="vie-sociale",
+        max_distance_m=1000.0,
+        zones=[SimpleNamespace(geometry=qpv.boundary)],
+    )
+    monkeypatch.setattr(diagnostic, "white_zones", lambda **kw: fake)
+    inside = geojson_to_l93(qpv.boundary).representative_point()
+    lon, lat = (float(v) for v in l93_to_lonlat(inside.x, inside.y))
+    other = Zone.objects.get(kind="iris", code="590170403")
+    _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 2), "Tag QPV", zones=[qpv])
+    _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 3), "Point", lon=lon, lat=lat)
+    _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 4), "Centre", zones=[other])
+    r = _result(armentieres, "1.2")
+    assert sorted(e.label for e in r.evidence) == ["Point", "Tag QPV"]
+    assert any("calculées par le diagnostic" in n for n in r.notes)
+    fake.sites_used = 0  # nothing located: every place would be « blanche », so no figure
+    assert _result(armentieres, "1.2").status == "non calculable"

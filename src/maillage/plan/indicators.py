@@ -6,7 +6,8 @@ Each :class:`~maillage.plan.models.Indicator` has a kind and a rule (data, from 
     Number of journal activities matching the rule: ``kinds`` (activity kind names), ``axis``
     (axis number), optionally ``objectives`` (codes such as ``"1.3"``, any of them) and ``zone``
     (``"qpv"``: an activity tagged with a QPV zone or positioned inside a QPV polygon;
-    ``"zone_blanche"``: same with the zones blanches given by the zone blanche provider).
+    ``"zone_blanche"``: same with the zones blanches of the providers — zones flagged by the
+    coordinator, else those the diagnostic computes for the rule's ``theme``).
 ``document``
     Presence (1/0) of a validated document: a journal activity matching ``kinds``/``axis`` whose
     ``validated`` flag is set. A document counts from its year to the end of the period.
@@ -98,7 +99,7 @@ def rule_problem(
     if not isinstance(rule, dict):
         return "la règle doit être un dictionnaire."
     if kind in ("activity_count", "document"):
-        allowed = {"kinds", "axis", "objectives", "zone"}
+        allowed = {"kinds", "axis", "objectives", "zone", "theme"}
         if unknown := set(rule) - allowed:
             return f"clé(s) inconnue(s) : {', '.join(sorted(unknown))}."
         kinds = rule.get("kinds")
@@ -113,6 +114,8 @@ def rule_problem(
             return "objectifs inconnus (codes attendus, ex. « 1.3 »)."
         if rule.get("zone") not in (None, *ZONE_FILTERS):
             return f"filtre de zone inconnu (connus : {', '.join(ZONE_FILTERS)})."
+        if "theme" in rule and (rule.get("zone") != "zone_blanche" or not rule["theme"]):
+            return "« theme » (thème du diagnostic) ne sert qu'avec zone: zone_blanche."
         return None
     if kind == "data":
         if rule.get("source") not in DATA_SOURCES:
@@ -167,8 +170,8 @@ def qpv_zones(territory: Any) -> ZoneSet:
     )
 
 
-def flagged_zones_blanches(territory: Any) -> ZoneSet | None:
-    """Default provider: zones flagged as zones blanches in the tool (``ZoneBlanche``)."""
+def flagged_zones_blanches(territory: Any, theme: str | None = None) -> ZoneSet | None:
+    """First provider: zones flagged as zones blanches by the coordinator (``ZoneBlanche``)."""
     from .models import ZoneBlanche
 
     flags = list(ZoneBlanche.objects.filter(territory=territory).select_related("zone"))
@@ -177,21 +180,70 @@ def flagged_zones_blanches(territory: Any) -> ZoneSet | None:
     return _zone_set((f.zone for f in flags), "zones signalées comme zones blanches")
 
 
-ZoneBlancheProvider = Callable[[Any], ZoneSet | None]
-_zone_blanche_providers: list[ZoneBlancheProvider] = [flagged_zones_blanches]
+def computed_zones_blanches(
+    territory: Any, theme: str | None = None, *, min_share: float = 0.5
+) -> ZoneSet | None:
+    """Second provider: zones blanches computed by the diagnostic for ``theme``.
+
+    A position counts when it lies inside a computed zone blanche; a tagged zone (IRIS, QPV,
+    quartier) counts when at least ``min_share`` of its area lies in zones blanches. ``None``
+    when the diagnostic is unavailable or has no located structure for the theme (then every
+    place would be « blanche » and the count would mean nothing).
+    """
+    if not theme:
+        return None
+    try:
+        from maillage.diagnostic.selectors import white_zones
+        from maillage.diagnostic.themes import ParameterError
+    except ImportError:
+        return None
+    try:
+        result = white_zones(territory=territory, theme=theme)
+    except ParameterError:
+        return None
+    if not result.sites_used:
+        return None
+    import shapely
+
+    from maillage.territory.geo import geojson_to_l93
+    from maillage.territory.selectors import territory_zones
+
+    polygons = tuple(geojson_to_l93(z.geometry) for z in result.zones)
+    zone_ids: set[int] = set()
+    if polygons:
+        blank = shapely.union_all(polygons)
+        for zone in territory_zones(territory=territory):
+            if zone.boundary:
+                shape = geojson_to_l93(zone.boundary)
+                if shape.area and shape.intersection(blank).area >= min_share * shape.area:
+                    zone_ids.add(zone.pk)
+    return ZoneSet(
+        zone_ids=frozenset(zone_ids),
+        polygons_l93=polygons,
+        source=f"zones blanches calculées par le diagnostic (thème « {result.theme} », "
+        f"{result.max_distance_m:.0f} m)",
+    )
+
+
+ZoneBlancheProvider = Callable[[Any, str | None], ZoneSet | None]
+_zone_blanche_providers: list[ZoneBlancheProvider] = [
+    flagged_zones_blanches,
+    computed_zones_blanches,
+]
 
 
 def register_zone_blanche_provider(provider: ZoneBlancheProvider) -> None:
-    """Add a provider of zones blanches (e.g. the accessibility engine), tried first.
+    """Add a provider of zones blanches, tried before the others.
 
-    A provider returns a :class:`ZoneSet`, or ``None`` when it has nothing computed yet.
+    A provider takes ``(territory, theme)`` and returns a :class:`ZoneSet`, or ``None`` when it
+    has nothing computed; the first non-``None`` answer is used.
     """
     _zone_blanche_providers.insert(0, provider)
 
 
-def zones_blanches(territory: Any) -> ZoneSet | None:
+def zones_blanches(territory: Any, theme: str | None = None) -> ZoneSet | None:
     for provider in _zone_blanche_providers:
-        found = provider(territory)
+        found = provider(territory, theme)
         if found is not None:
             return found
     return None
@@ -363,7 +415,7 @@ def compute_indicators(
     convention = territory.convention
     years = convention.years
     qpv: ZoneSet | None = None
-    blanches: ZoneSet | None | str = "unset"
+    blanches: dict[str | None, ZoneSet | None] = {}
     data_cache: dict[str, DataFigure] = {}
     results = []
     for ind in indicators:
@@ -379,11 +431,17 @@ def compute_indicators(
                 qpv = qpv or qpv_zones(territory)
                 zone_set = qpv
             elif rule.get("zone") == "zone_blanche":
-                if blanches == "unset":
-                    blanches = zones_blanches(territory)
-                zone_set = blanches
+                theme = rule.get("theme")
+                if theme not in blanches:
+                    blanches[theme] = zones_blanches(territory, theme)
+                zone_set = blanches[theme]
                 if zone_set is None:
-                    notes.append(f"{NOT_COMPUTABLE} : zones blanches non encore calculées.")
+                    notes.append(
+                        f"{NOT_COMPUTABLE} : zones blanches non encore calculées (aucune zone "
+                        "signalée, et aucune structure localisée pour le thème)."
+                    )
+                else:
+                    notes.append(f"Zones blanches : {zone_set.source}.")
             if zone_set is None and rule.get("zone"):
                 missing = NOT_COMPUTABLE
             else:
