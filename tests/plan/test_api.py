@@ -80,3 +80,16 @@ def test_journal_is_paginated_in_a_stable_order(api, armentieres):
     assert len(set(ids)) == 4
     assert api("armentieres/journal?objective=1.2")["count"] == 4
     assert api("armentieres/journal?axis=2")["count"] == 0
+
+
+def test_one_indicator_and_the_schedule(api, armentieres):
+    from maillage.plan.services import milestone_create
+
+    data = api("armentieres/indicators/2.6")
+    assert data["label"] == "Evolution positive des rapports familles/établissements scolaires"
+    assert data["status"] == "non renseigné"
+    assert "absent" in api("armentieres/indicators/9.9", status=404)["detail"]
+    assert "Code" in api("armentieres/indicators/abc", status=400)["detail"]
+    assert api("armentieres/milestones") == []
+    milestone_create(territory=armentieres, title="Recrutement", due_date=dt.date(2025, 3, 1))
+    assert [m["title"] for m in api("armentieres/milestones")] == ["Recrutement"]

@@ -17,6 +17,7 @@ from maillage.plan.selectors import (
     convention_get,
     indicator_results,
     journal_queryset,
+    milestones,
     plan_tree,
 )
 from maillage.territory.selectors import TerritoryNotFound, territory_get
@@ -185,6 +186,53 @@ def plan_indicators(request, slug: str, year: str | None = None):
         data["years"] = [wanted]
         out.append(data)
     return out
+
+
+@router.get(
+    "/{slug}/indicators/{code}",
+    response=IndicatorOut,
+    summary="Un indicateur (ex. 1.1), par année, avec ses preuves",
+)
+def plan_indicator(request, slug: str, code: str):
+    territory = _territory(slug)
+    if not _is_code(code):
+        raise HttpError(400, "Code d'indicateur attendu, ex. « 1.1 ».")
+    found = next((r for r in indicator_results(territory=territory) if r.code == code), None)
+    if found is None:
+        raise HttpError(404, f"Indicateur « {code} » absent du plan.")
+    return found
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    owner: str
+    due_date: dt.date
+    status: str
+    status_label: str
+    axis: int | None
+    objective: str | None
+    note: str
+
+
+@router.get(
+    "/{slug}/milestones", response=list[MilestoneOut], summary="Échéancier de la convention"
+)
+def plan_milestones(request, slug: str):
+    return [
+        {
+            "id": m.pk,
+            "title": m.title,
+            "owner": m.owner,
+            "due_date": m.due_date,
+            "status": m.status,
+            "status_label": str(m.get_status_display()),
+            "axis": m.axis.number if m.axis_id else None,
+            "objective": m.objective.code if m.objective_id else None,
+            "note": m.note,
+        }
+        for m in milestones(territory=_territory(slug))
+    ]
 
 
 @router.get("/{slug}/journal", response=JournalPage, summary="Journal des activités (paginé)")
