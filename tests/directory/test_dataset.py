@@ -177,3 +177,23 @@ def test_a_web_position_outside_france_is_refused(tmp_path):
     with pytest.raises(DatasetError) as info:
         parse_structures_web(spec, _write(tmp_path, "web.csv", bad), manifest)
     assert info.value.field == "lat" and "hors de France" in str(info.value)
+
+
+def test_a_row_removed_from_the_file_is_removed_on_reload(armentieres, tmp_path):
+    import shutil
+
+    from maillage.directory.services import structure_create
+
+    mine = structure_create(territory=armentieres, name="Exemple fictif saisi à la main")
+    copy = tmp_path / "armentieres"
+    shutil.copytree(DATASET, copy)
+    lines = (copy / "structures_ctg.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("laep,")]
+    assert len(kept) == len(lines) - 1
+    (copy / "structures_ctg.csv").write_text("".join(kept), encoding="utf-8")
+    report = load_dataset(str(copy))
+    assert report.counts[("structures", "supprimé")] == 1
+    structures = Structure.objects.filter(territory=armentieres)
+    assert not structures.filter(source="ctg", source_id="laep").exists()
+    assert structures.filter(pk=mine.pk).exists()  # entries of other sources are kept
+    assert structures.filter(source="ctg").count() == len(kept) - 1

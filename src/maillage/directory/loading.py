@@ -229,15 +229,47 @@ def _organisation(ctx: LoadContext, data: dict[str, str] | None) -> Organisation
     )
 
 
-def _slugs(records: list[StructureRecord]) -> list[str]:
+def _slugs(ctx: LoadContext, records: list[StructureRecord]) -> list[str]:
+    """Readable slugs, stable from one load to the next, unique in the territory."""
+    taken = {
+        slug: (source, source_id)
+        for slug, source, source_id in Structure.objects.filter(
+            territory=ctx.territory
+        ).values_list("slug", "source", "source_id")
+    }
     slugs: list[str] = []
     for r in records:
         base = slugify(r.fields.get("name", ""))[:100] or slugify(r.source_id)
         slug = base
-        if slug in slugs:
+        owner = taken.get(slug)
+        if slug in slugs or (owner is not None and owner != (r.source, r.source_id)):
             slug = f"{base}-{slugify(r.source_id)}"[:120]
         slugs.append(slug)
     return slugs
+
+
+def _delete_stale(ctx: LoadContext, merged: list[StructureRecord]) -> None:
+    """Remove the structures and services that these files produced before and no longer do
+    (records of other sources — user entries, imports — are never touched)."""
+    kept = {(r.source, r.source_id) for r in merged}
+    sources = {r.source for r in merged}
+    for s in Structure.objects.filter(territory=ctx.territory, source__in=sources):
+        if (s.source, s.source_id) not in kept:
+            s.delete()
+            ctx.count(Structure, "supprimé")
+    for r in merged:
+        wanted = {(sv["source"], sv["source_id"]) for sv in r.services}
+        service_sources = {r.source} | {src for src, _ in wanted}
+        stale = Service.objects.filter(
+            structure__territory=ctx.territory,
+            structure__source=r.source,
+            structure__source_id=r.source_id,
+            source__in=service_sources,
+        )
+        for sv in stale:
+            if (sv.source, sv.source_id) not in wanted:
+                sv.delete()
+                ctx.count(Service, "supprimé")
 
 
 def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: dict) -> None:
@@ -246,7 +278,8 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
     communes = {c.insee_code: c for c in Commune.objects.all()}
     zones, tree = _zone_index(ctx)
     merged = merge(records)
-    for record, slug in zip(merged, _slugs(merged), strict=True):
+    _delete_stale(ctx, merged)
+    for record, slug in zip(merged, _slugs(ctx, merged), strict=True):
         f = dict(record.fields)
         lon, lat = f.get("lon"), f.get("lat")
         x = y = None
