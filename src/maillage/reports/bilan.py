@@ -184,7 +184,8 @@ def activities_by_zone(*, territory: Territory, activities: Iterable[Any]) -> li
     ]
 
 
-def _line(result: IndicatorResult, year: int | None) -> IndicatorLine:
+def indicator_line(result: IndicatorResult, year: int | None) -> IndicatorLine:
+    """``result`` seen for one year, or for the whole period when ``year`` is ``None``."""
     if year is None:
         return IndicatorLine(
             result=result,
@@ -239,7 +240,7 @@ def bilan_build(
         BilanAxis(
             number=axis.number,
             title=axis.title,
-            indicators=[_line(r, year) for r in results if r.axis_number == axis.number],
+            indicators=[indicator_line(r, year) for r in results if r.axis_number == axis.number],
             activities=[a for a in lines if axis.number in a.axes],
         )
         for axis in tree.axes

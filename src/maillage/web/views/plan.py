@@ -148,14 +148,14 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def indicator_chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The trend of an indicator as SVG, cached until the territory's data change."""
-    from maillage.reports.bilan import _line
+    from maillage.reports.bilan import indicator_line
     from maillage.reports.bilan_figures import indicator_trend
 
     territory = _territory(slug)
     key = f"plan-chart:{territory.pk}:{territory.data_version}:{pk}"
     svg = cache.get(key)
     if svg is None:
-        svg = indicator_trend(_line(_result(territory, pk), None), fmt="svg")
+        svg = indicator_trend(indicator_line(_result(territory, pk), None), fmt="svg")
         cache.set(key, svg, 3600)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
@@ -178,9 +178,7 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
     qs = journal_queryset(territory=territory, **form.selector_kwargs())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     activities = list(qs)
-    zone_counts = [
-        z for z in bilan_report.activities_by_zone(territory=territory, activities=activities)
-    ]
+    zone_counts = bilan_report.activities_by_zone(territory=territory, activities=activities)
     query = form.querystring()
     return render(
         request,
