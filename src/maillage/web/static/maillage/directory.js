@@ -144,8 +144,9 @@
     });
     function fill(latlng) {
       if (!current) { return; }
-      current.querySelector("[name=lat]").value = latlng.lat.toFixed(6);
-      current.querySelector("[name=lon]").value = latlng.lng.toFixed(6);
+      // The forms are prefixed (one per structure): fields are named "s<id>-lat", "s<id>-lon".
+      current.querySelector("[name$='-lat']").value = latlng.lat.toFixed(6);
+      current.querySelector("[name$='-lon']").value = latlng.lng.toFixed(6);
     }
     onMapLoaded(el, function (detail) {
       detail.map.on("click", function (ev) {
