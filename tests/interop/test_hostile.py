@@ -166,3 +166,29 @@ def test_arbitrary_json_as_quartiers(armentieres, value):
 def test_random_bytes_as_an_archive(armentieres, data):
     with pytest.raises(DumpError):
         restore_territory(source=data)
+
+
+@BOUNDED
+@given(
+    model=st.sampled_from(["territory.commune", "territory.territory", "directory.structure"]),
+    pk=JSON,
+    fields=st.dictionaries(
+        st.sampled_from(["name", "slug", "insee_code", "territory", "lon", "period_start"]), JSON
+    ),
+)
+def test_archives_with_garbage_rows_are_refused(armentieres, model, pk, fields):
+    manifest = {
+        "format": "maillage-dump",
+        "format_version": 1,
+        "territory": {"slug": "territoire-exemple"},
+        "models": [{"model": model, "file": "data/x.json"}],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("data/x.json", json.dumps([{"pk": pk, "fields": fields}]))
+    before = _counts()
+    try:
+        restore_territory(source=buffer.getvalue())
+    except DumpError:
+        assert _counts() == before

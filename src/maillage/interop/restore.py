@@ -20,16 +20,19 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from maillage.territory.models import Territory
 
 from .dump import FORMAT, FORMAT_VERSION, SHARED, DumpError, label
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
+# What malformed rows raise while being built or written (wrong types, broken references).
+BROKEN_DATA = (TypeError, ValueError, KeyError, AttributeError, DatabaseError, ValidationError)
 MAX_MEMBERS = 100_000
 BATCH = 500
 
@@ -309,9 +312,16 @@ def restore_territory(*, source: Path | bytes, replace: bool = False) -> Restore
                 for model_label in order:
                     restorer.restore_m2m(model_label)
                 _reset_sequences([apps.get_model(m) for m in order])
-            except BaseException:
+            except BaseException as exc:
                 for name in restorer.saved_media:
                     default_storage.delete(name)
+                if isinstance(exc, DumpError):
+                    raise
+                if isinstance(exc, BROKEN_DATA):
+                    raise DumpError(
+                        f"Archive incohérente : données refusées ({type(exc).__name__}). "
+                        "Rien n'a été restauré."
+                    ) from exc
                 raise
     return result
 
