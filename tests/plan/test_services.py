@@ -132,3 +132,14 @@ def test_activity_update_revalidates_and_keeps_fictional_label(armentieres):
     activity_update(activity=fictional, title="Renommé")
     fictional.refresh_from_db()
     assert fictional.title == "[exemple fictif] Renommé"
+
+
+def test_attachment_model_validators_guard_other_entry_points(armentieres):
+    """The admin (model validation) refuses what the service refuses."""
+    from django.core.exceptions import ValidationError
+
+    act = _record(armentieres)
+    bad = ActivityAttachment(activity=act, name="x", file=SimpleUploadedFile("x.exe", b"MZ"))
+    with pytest.raises(ValidationError) as info:
+        bad.full_clean()
+    assert "file" in info.value.message_dict

@@ -8,6 +8,8 @@ activities and manual indicator values are entered in the tool.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -383,6 +385,17 @@ class Activity(models.Model):
         return f"{self.date:%d/%m/%Y} {self.title}"
 
 
+ATTACHMENT_EXTENSIONS = tuple(
+    "pdf odt ods odp doc docx xls xlsx ppt pptx txt csv png jpg jpeg".split()
+)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_attachment_size(file) -> None:
+    if file.size is not None and file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("Fichier trop volumineux (10 Mo au plus)."))
+
+
 def _attachment_path(instance: ActivityAttachment, filename: str) -> str:
     return f"journal/{instance.activity.territory.slug}/{instance.activity_id}/{filename}"
 
@@ -391,7 +404,15 @@ class ActivityAttachment(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("activité")
     )
-    file = models.FileField(_("fichier"), upload_to=_attachment_path, max_length=300)
+    file = models.FileField(
+        _("fichier"),
+        upload_to=_attachment_path,
+        max_length=300,
+        validators=[
+            FileExtensionValidator(list(ATTACHMENT_EXTENSIONS)),
+            validate_attachment_size,
+        ],
+    )
     name = models.CharField(_("nom"), max_length=200)
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
 

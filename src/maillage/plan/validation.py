@@ -21,12 +21,15 @@ from django.db.models import Q
 from maillage.territory.geo import in_france
 from maillage.territory.models import Territory, Zone
 
-from .models import ActivityKind, Axis, Convention, Objective
-
-ATTACHMENT_EXTENSIONS = frozenset(
-    "pdf odt ods odp doc docx xls xlsx ppt pptx txt csv png jpg jpeg".split()
+from .models import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ActivityKind,
+    Axis,
+    Convention,
+    Objective,
 )
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
 ATTACHMENT_MAX_COUNT = 10
 FICTIONAL_PREFIX = "[exemple fictif]"
 
