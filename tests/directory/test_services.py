@@ -179,3 +179,17 @@ def test_reindex_rebuilds_search_data_after_bulk_writes(armentieres):
     assert structure_reindex_territory(territory=armentieres) > 0
     assert structure_search(territory=armentieres, q="rostand").total == 1
     assert structure_reindex_territory(territory=armentieres) == 0
+
+
+def test_imports_keep_the_producers_identifiers(armentieres):
+    structure = structure_create(
+        territory=armentieres, name="Exemple fictif importé", source="dora", source_id="42"
+    )
+    assert structure.data_inclusion_id == "dora--42"
+    errors = _refused(
+        structure_create, territory=armentieres, name="Autre", source="dora", source_id="42"
+    )
+    assert "déjà utilisé" in errors["source_id"][0]
+    service = service_create(structure=structure, name="Accueil", source="dora", source_id="s1")
+    assert (service.source, service.source_id) == ("dora", "s1")
+    _refused(service_create, structure=structure, name="Accueil", source="dora", source_id="s1")

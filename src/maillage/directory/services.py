@@ -181,16 +181,32 @@ def _after_write(structure: Structure) -> None:
 
 @transaction.atomic
 def structure_create(
-    *, territory: Territory, name: str, user: Any = None, **fields: Any
+    *,
+    territory: Territory,
+    name: str,
+    user: Any = None,
+    source: str = "maillage",
+    source_id: str = "",
+    **fields: Any,
 ) -> Structure:
-    """Create a structure (``typology`` as a code, ``commune`` as an INSEE code accepted)."""
+    """Create a structure (``typology`` as a code, ``commune`` as an INSEE code accepted).
+
+    ``source``/``source_id`` keep a producer's data·inclusion identifiers (imports); by
+    default the structure is ours (``maillage``) and its id is its slug.
+    """
     _check_fields(fields, STRUCTURE_FIELDS)
     structure = Structure(territory=territory, name=name, **_resolve(fields))
     _check_user(user, structure)
     validate_structure(structure)
     structure.slug = _unique_slug(territory, name)
-    structure.source = structure.source or "maillage"
-    structure.source_id = structure.slug
+    structure.source = (source or "maillage")[:60]
+    structure.source_id = (source_id or structure.slug)[:120]
+    if Structure.objects.filter(
+        territory=territory, source=structure.source, source_id=structure.source_id
+    ).exists():
+        raise ValidationError(
+            {"source_id": f"Identifiant « {structure.source_id} » déjà utilisé pour cette source."}
+        )
     _sync_position(structure)
     structure.save()
     _sync_zones(structure)
@@ -266,18 +282,34 @@ def structure_place(
 
 
 @transaction.atomic
-def service_create(*, structure: Structure, name: str, user: Any = None, **fields: Any) -> Service:
+def service_create(
+    *,
+    structure: Structure,
+    name: str,
+    user: Any = None,
+    source: str = "maillage",
+    source_id: str = "",
+    **fields: Any,
+) -> Service:
+    """Create a service of ``structure`` (``source``/``source_id`` as for structures)."""
     _check_user(user, structure)
     _check_fields(fields, SERVICE_FIELDS)
     service = Service(structure=structure, name=name, **fields)
     validate_service(service)
-    service.source = "maillage"
-    base = slugify(name)[:100] or "service"
-    source_id, n = base, 1
-    while Service.objects.filter(structure=structure, source="maillage", source_id=source_id):
-        n += 1
-        source_id = f"{base}-{n}"
-    service.source_id = source_id
+    service.source = (source or "maillage")[:60]
+    same = Service.objects.filter(structure=structure, source=service.source)
+    if source_id:
+        if same.filter(source_id=source_id).exists():
+            raise ValidationError(
+                {"source_id": f"Identifiant « {source_id} » déjà utilisé pour cette source."}
+            )
+    else:
+        base = slugify(name)[:100] or "service"
+        source_id, n = base, 1
+        while same.filter(source_id=source_id).exists():
+            n += 1
+            source_id = f"{base}-{n}"
+    service.source_id = source_id[:120]
     service.save()
     _after_write(structure)
     return service
