@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .output import FORMATS, emit
+from .output import FORMATS, _fmt, emit
 
 
 def _territory(slug: str) -> Any:
@@ -133,7 +133,7 @@ def _evidence(results: list, *, code: str, year: int | None, fmt: str) -> None:
             "preuve": e.kind,
             "libellé": e.label,
             "date": e.date.isoformat() if e.date else "",
-            "valeur": _num(e.value),
+            "participants ou valeur": _num(e.value),
             "détail": e.detail,
             "fictif": "oui" if e.is_fictional else "",
         }
@@ -145,8 +145,9 @@ def _evidence(results: list, *, code: str, year: int | None, fmt: str) -> None:
         click.echo(f"Méthode : {result.method}")
         for note in result.notes:
             click.echo(f"Note : {note}")
-        values = ", ".join(f"{y} : {_num(result.values_by_year[y])}" for y in years)
-        click.echo(f"Valeurs : {values} ; période : {_num(result.total)} ({result.status})")
+        values = ", ".join(f"{y} : {_fmt(result.values_by_year[y]) or '—'}" for y in years)
+        total = _fmt(result.total) or "—"
+        click.echo(f"Valeurs : {values} ; période : {total} ({result.status})")
     emit(rows, fmt=fmt, payload=result.as_dict())
 
 
