@@ -26,8 +26,9 @@ from maillage.territory.geo import lonlat_to_l93
 from maillage.territory.models import Territory, Zone
 
 from .models import Service, Structure, Typology
-from .results import SearchHit, SearchPage, ServiceSummary, StructureSummary
+from .results import SearchHit, SearchPage
 from .search_text import tokens
+from .summaries import page_summaries, service_summary, structure_summary
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -36,76 +37,6 @@ DEFAULT_LIMIT = 50
 class StructureNotFound(LookupError):
     def __init__(self, ref: Any) -> None:
         super().__init__(_("Structure « %(ref)s » introuvable.") % {"ref": ref})
-
-
-# --------------------------------------------------------------------------- summaries
-
-
-def service_summary(service: Service) -> ServiceSummary:
-    return ServiceSummary(
-        id=service.pk,
-        name=service.name,
-        description=service.description,
-        type=service.type,
-        thematiques=list(service.thematiques or []),
-        publics=list(service.publics or []),
-        frais=service.frais,
-        modes_accueil=list(service.modes_accueil or []),
-        age_min=service.age_min,
-        age_max=service.age_max,
-        capacity=service.capacity,
-        places_open_to_public=service.places_open_to_public,
-        childcare_modes=list(service.childcare_modes or []),
-        insertion_places=service.insertion_places,
-        opening_hours=service.opening_hours,
-        source=service.source,
-        source_id=service.source_id,
-        source_label=service.source_label,
-        note=service.note,
-    )
-
-
-def structure_summary(s: Structure) -> StructureSummary:
-    t, org, commune = s.typology, s.organisation, s.commune
-    return StructureSummary(
-        id=s.pk,
-        slug=s.slug,
-        name=s.name,
-        typology_code=t.code if t else "",
-        typology_label=t.label if t else "",
-        typology_family=t.family if t else "",
-        theme=t.theme if t else "",
-        organisation=org.name if org else "",
-        organisation_kind=org.kind if org else "",
-        sector=s.sector,
-        address=s.address,
-        postcode=s.postcode,
-        commune_code=commune.insee_code if commune else "",
-        commune_name=commune.name if commune else "",
-        lon=s.lon,
-        lat=s.lat,
-        x_l93=s.x_l93,
-        y_l93=s.y_l93,
-        position_precision=s.position_precision,
-        position_source=s.position_source,
-        opening_hours=s.opening_hours,
-        phone=s.phone,
-        email=s.email,
-        website=s.website,
-        acceslibre_url=s.acceslibre_url,
-        uai=s.uai,
-        siret=s.siret,
-        finess=s.finess,
-        source=s.source,
-        source_id=s.source_id,
-        source_label=s.source_label,
-        source_url=s.source_url,
-        data_updated_on=s.data_updated_on,
-        grouped_count=s.grouped_count,
-        note=s.note,
-        published=s.published,
-        zones=[z.code for z in s.zones.all()],
-    )
 
 
 def base_queryset(*, territory: Territory, published_only: bool) -> QuerySet[Structure]:
@@ -357,20 +288,12 @@ def structure_search(
         page = near_ids[offset : offset + limit]
         page_ids = [pk for pk, _ in page]
         distances = dict(page)
-    objects = base_queryset(territory=territory, published_only=published_only).in_bulk(page_ids)
-    results = []
-    for pk in page_ids:
-        s = objects[pk]
-        services = list(s.services.all())
-        if any(v is not None for v in service_filters.values()):
-            services = [sv for sv in services if service_matches(sv, s.typology, **service_filters)]
-        results.append(
-            SearchHit(
-                structure=structure_summary(s),
-                services=[service_summary(sv) for sv in services],
-                distance_m=distances.get(pk),
-            )
-        )
+    results = [
+        SearchHit(structure=summary, services=services, distance_m=distances.get(pk))
+        for pk, (summary, services) in page_summaries(
+            page_ids, published_only=published_only, matches=service_matches, **service_filters
+        ).items()
+    ]
     return SearchPage(
         results=results,
         total=total,
