@@ -287,7 +287,8 @@ def journal_queryset(
 ) -> QuerySet[Activity]:
     """The territory's journal, filtered, newest first (stable order: date then id).
 
-    ``kind`` is a kind slug, ``objective`` a code such as ``"1.3"``, ``zone`` a zone code.
+    ``kind`` is a kind slug, ``objective`` a code such as ``"1.3"`` (a malformed code matches
+    nothing), ``zone`` a zone code.
     """
     qs = Activity.objects.filter(territory=territory)
     if year is not None:
@@ -296,7 +297,9 @@ def journal_queryset(
         qs = qs.filter(axes__number=axis)
     if objective:
         a, _, o = objective.partition(".")
-        qs = qs.filter(objectives__axis__number=a, objectives__number=o)
+        if not (a.isdigit() and o.isdigit()):
+            return Activity.objects.none()
+        qs = qs.filter(objectives__axis__number=int(a), objectives__number=int(o))
     if kind:
         qs = qs.filter(kind__slug=kind)
     if zone:
