@@ -164,3 +164,27 @@ def test_api_tokens_are_hashed_and_revocable(roles):
         api_token_revoke(token=token, by=roles.partner_b)
     api_token_revoke(token=token, by=roles.partner_a)
     assert api_token_authenticate(secret=secret) is None
+
+
+def test_recording_never_duplicates_a_change_the_service_already_kept(roles):
+    from maillage.accounts.history import recording
+
+    structure = roles.orgs.structure_a
+    with recording(obj=structure, user=roles.partner_a, action="validate", note="n"):
+        before = snapshot(structure)
+        structure.phone = "03 20 12 12 12"
+        structure.save()
+        # A service wired to record its own changes.
+        record_change(
+            obj=structure,
+            user=roles.coordinator,
+            before=before,
+            after=snapshot(structure),
+            action="update",
+        )
+    records = ChangeRecord.objects.filter(object_id=str(structure.pk))
+    assert [(r.action, r.user, r.note) for r in records] == [("validate", roles.partner_a, "n")]
+    with recording(obj=structure, user=roles.coordinator, action="update"):
+        structure.phone = "03 20 13 13 13"
+        structure.save()
+    assert ChangeRecord.objects.filter(object_id=str(structure.pk)).count() == 2

@@ -13,7 +13,8 @@ object taken before and after::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,28 @@ def object_history(*, content_type: ContentType, object_id: str) -> list[History
     return [HistoryEntry(r, diff(r.before, r.after), labels) for r in records]
 
 
+@contextmanager
+def recording(
+    *, obj: models.Model, user: Any, action: str, note: str = "", before: Any = ...
+) -> Iterator[None]:
+    """Record the change made inside the block, exactly once.
+
+    When the service called inside already records its own changes (once the lead wires
+    :func:`record_change` into the other apps' services), its record is relabelled with
+    ``action``, ``note`` and ``user`` instead of being duplicated.
+    """
+    if before is ...:
+        before = snapshot(obj) if obj.pk is not None else None
+    last_id = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    yield
+    obj.refresh_from_db()
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    recorded = ChangeRecord.objects.filter(pk__gt=last_id, content_type=ct, object_id=str(obj.pk))
+    if recorded.update(action=action, note=note[:300], user=user if user else None):
+        return
+    record_change(obj=obj, user=user, before=before, after=snapshot(obj), action=action, note=note)
+
+
 # --------------------------------------------------------------------------- restore
 
 Restorer = Callable[[models.Model, dict[str, Any], Any], None]
@@ -214,31 +237,20 @@ def restore_change(*, record: ChangeRecord, user: Any, side: str = "before") -> 
     created = obj is None
     if created:
         obj = model(pk=record.object_id)
-    current = None if created else snapshot(obj)
-    last_id = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    restorer = RESTORERS.get(model._meta.label_lower)
-    if restorer and not created:
-        restorer(obj, values, user)
-    else:
-        apply_values(obj, values)
-        territory = territory_of(obj)
-        if getattr(territory, "pk", None):
-            territory_touch(territory=territory)
-    obj.refresh_from_db()
     note = f"version du {timezone.localtime(record.created_at):%d/%m/%Y %H:%M}"
-    ct = record.content_type
-    # A service wired to record its own changes already kept this one: relabel it.
-    recorded = ChangeRecord.objects.filter(
-        pk__gt=last_id, content_type=ct, object_id=str(obj.pk)
-    ).update(action=ChangeRecord.Action.RESTORE, note=note, user=user)
-    if recorded:
-        return obj
-    record_change(
+    with recording(
         obj=obj,
         user=user,
-        before=current,
-        after=snapshot(obj),
         action=ChangeRecord.Action.RESTORE,
         note=note,
-    )
+        before=None if created else ...,
+    ):
+        restorer = RESTORERS.get(model._meta.label_lower)
+        if restorer and not created:
+            restorer(obj, values, user)
+        else:
+            apply_values(obj, values)
+            territory = territory_of(obj)
+            if getattr(territory, "pk", None):
+                territory_touch(territory=territory)
     return obj

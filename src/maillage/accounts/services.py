@@ -27,7 +27,7 @@ from maillage.directory.models import Organisation
 from maillage.territory.models import Territory
 
 from . import permissions
-from .history import diff, record_change, snapshot
+from .history import diff, recording, snapshot
 from .models import ApiToken, ChangeRecord, Invitation, Membership, PendingChange, Role
 
 INVITATION_DAYS = 14
@@ -272,11 +272,8 @@ def edit_or_propose(
         raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
     if permissions.needs_validation(user, obj):
         return None, propose_change(obj=obj, user=user, fields=fields)
-    before = snapshot(obj)
-    obj = _apply(obj, fields, user)
-    record_change(
-        obj=obj, user=user, before=before, after=snapshot(obj), action=ChangeRecord.Action.UPDATE
-    )
+    with recording(obj=obj, user=user, action=ChangeRecord.Action.UPDATE):
+        obj = _apply(obj, fields, user)
     return obj, None
 
 
@@ -320,16 +317,15 @@ def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> m
             + ", ".join(sorted(moved))
             + ") : refusez-la et demandez une nouvelle proposition."
         )
-    obj = _apply(obj, _from_snapshot(obj, change.changes), user)
     name = change.proposed_by.get_username() if change.proposed_by else "?"
-    record_change(
+    with recording(
         obj=obj,
         user=change.proposed_by,
-        before=before,
-        after=snapshot(obj),
         action=ChangeRecord.Action.VALIDATE,
         note=f"proposée par {name}, validée par {user.get_username()}",
-    )
+        before=before,
+    ):
+        obj = _apply(obj, _from_snapshot(obj, change.changes), user)
     change.status = PendingChange.Status.VALIDATED
     change.reviewed_by, change.reviewed_at, change.comment = user, timezone.now(), comment
     change.save()
