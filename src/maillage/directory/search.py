@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from maillage.territory.geo import lonlat_to_l93
@@ -174,18 +174,17 @@ def _filtered(
             )
         )
     if thematique or public or age is not None:
-        services = Service.objects.filter(structure=OuterRef("pk"))
+        services = Service.objects.all()
         if published_only:
             services = services.filter(published=True)
-        matching = Exists(
-            services.filter(_service_q(thematique=thematique, public=public, age=age))
-        )
-        fallback = ~Exists(services)
+        wanted = services.filter(_service_q(thematique=thematique, public=public, age=age))
+        # Semi-joins (evaluated once), not correlated subqueries (one per structure).
+        matching = Q(pk__in=wanted.values("structure_id"))
         if public:  # a structure without services has no known public
-            fallback = Q(pk__in=[])
+            qs = qs.filter(matching)
         else:
-            fallback = fallback & _typology_q("", thematique=thematique, age=age)
-        qs = qs.filter(matching | fallback)
+            without = ~Q(pk__in=services.values("structure_id"))
+            qs = qs.filter(matching | (without & _typology_q("", thematique=thematique, age=age)))
     return qs
 
 
@@ -280,8 +279,9 @@ def structure_search(
         **service_filters,
     )
     if near_ids is None:
-        total = qs.count()
-        page_ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+        all_ids = list(qs.values_list("pk", flat=True))  # one query for the count and the page
+        total = len(all_ids)
+        page_ids = all_ids[offset : offset + limit]
         distances: dict[int, float | None] = {}
     else:
         total = len(near_ids)
