@@ -188,3 +188,18 @@ def test_recording_never_duplicates_a_change_the_service_already_kept(roles):
         structure.phone = "03 20 13 13 13"
         structure.save()
     assert ChangeRecord.objects.filter(object_id=str(structure.pk)).count() == 2
+
+
+def test_withdrawn_role_deactivates_an_account_left_without_role(roles):
+    from maillage.accounts.models import Membership
+    from maillage.accounts.services import membership_remove
+
+    membership = Membership.objects.get(user=roles.observer)
+    with pytest.raises(PermissionDenied):
+        membership_remove(membership=membership, by=roles.partner_a)
+    own = Membership.objects.get(user=roles.coordinator)
+    with pytest.raises(ValidationError):
+        membership_remove(membership=own, by=roles.coordinator)
+    membership_remove(membership=membership, by=roles.coordinator)
+    roles.observer.refresh_from_db()
+    assert not roles.observer.is_active

@@ -133,3 +133,17 @@ def test_group_pages_for_members_only(roles, group):
     assert (
         partner.post(reverse("web:groups", args=["armentieres"]), {"name": "x"}).status_code == 403
     )
+
+
+def test_coordinator_removes_a_member_for_good(roles, group):
+    member = member_add(
+        group=group, name="Ancienne référente", organisation=roles.orgs.a, user=roles.coordinator
+    )
+    url = reverse("web:group-member-remove", args=["armentieres", member.pk])
+    partner = Client()
+    partner.force_login(roles.partner_a)
+    assert partner.post(url).status_code == 403
+    coordinator = Client()
+    coordinator.force_login(roles.coordinator)
+    assert coordinator.post(url).status_code == 302
+    assert not group.members.filter(name="Ancienne référente").exists()

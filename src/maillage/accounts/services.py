@@ -75,6 +75,20 @@ def membership_set(
 
 
 @transaction.atomic
+def membership_remove(*, membership: Membership, by: Any) -> None:
+    """Withdraw a role; the account is deactivated when it has no role left anywhere."""
+    _check_manager(by, membership.territory)
+    if membership.user_id == by.pk:
+        raise ValidationError("Vous ne pouvez pas retirer votre propre rôle.")
+    user = membership.user
+    membership.delete()
+    if not user.memberships.exists() and not user.is_superuser:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    permissions.forget_memberships(user)
+
+
+@transaction.atomic
 def user_invite(
     *,
     email: str,

@@ -127,6 +127,13 @@ def member_add(
     )
 
 
+@transaction.atomic
+def member_remove(*, member: GroupMember, user: Any) -> None:
+    """Remove a member (their name and e-mail are deleted, not archived)."""
+    _require_coordinator(user, member.group.territory)
+    member.delete()
+
+
 # --------------------------------------------------------------------------- meetings
 
 

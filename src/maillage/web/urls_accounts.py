@@ -33,6 +33,11 @@ urlpatterns = [
     # Partners' space of a territory
     path(T + "espace/", v.partner_space, name="partner-space"),
     path(T + "espace/utilisateurs/", v.users_page, name="users"),
+    path(
+        T + "espace/utilisateurs/<int:pk>/retirer/",
+        v.membership_remove_view,
+        name="membership-remove",
+    ),
     path(T + "espace/structures/<int:pk>/modifier/", v.structure_edit, name="structure-edit"),
     path(
         T + "espace/structures/<int:pk>/confirmer/",
@@ -52,6 +57,7 @@ urlpatterns = [
     path(T + "espace/groupes/<int:pk>/", n.group_page, name="group"),
     path(T + "espace/groupes/<int:pk>/membres/", n.member_add, name="group-member-add"),
     path(T + "espace/groupes/<int:pk>/reunions/", n.meeting_add, name="meeting-add"),
+    path(T + "espace/membres/<int:pk>/retirer/", n.member_remove, name="group-member-remove"),
     path(T + "espace/reunions/<int:pk>/", n.meeting_page, name="meeting"),
     path(T + "reunions.ics", n.meetings_ics, name="meetings-ics"),
     path(T + "boite-a-outils/", n.toolbox_page, name="toolbox"),

@@ -386,6 +386,22 @@ def users_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_POST
+@perms.coordinator_required
+def membership_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    territory = _territory(slug)
+    membership = Membership.objects.filter(territory=territory, pk=pk).first()
+    if membership is None:
+        raise Http404(_g("Rôle introuvable."))
+    try:
+        acc_services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _g("Rôle retiré."))
+    return redirect("web:users", slug)
+
+
 @require_safe
 def rgpd(request: HttpRequest) -> HttpResponse:
     from maillage.accounts.ratelimit import KEEP_HOURS

@@ -118,6 +118,21 @@ def member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 @perms.coordinator_required
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from maillage.network.models import GroupMember
+
+    territory = _territory(slug)
+    member = GroupMember.objects.filter(group__territory=territory, pk=pk).first()
+    if member is None:
+        raise Http404(_g("Membre introuvable."))
+    group_id = member.group_id
+    net_services.member_remove(member=member, user=request.user)
+    messages.success(request, _g("Membre retiré du groupe."))
+    return redirect("web:group", slug, group_id)
+
+
+@require_POST
+@perms.coordinator_required
 def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     territory = _territory(slug)
     group = _group(territory, pk)
