@@ -62,12 +62,15 @@ BAD_ROWS = [
     ({"date": "2022-12-31"}, "date", "hors de la convention"),
     ({"date": "31/02/2025"}, "date", "illisible"),
     ({"participants": "-4"}, "participants", "ne peut pas être négatif"),
+    ({"participants": "inf"}, "participants", "nombre entier attendu"),
+    ({"participants": "12,5"}, "participants", "nombre entier attendu"),
+    ({"participants": "1e99"}, "participants", "invraisemblable"),
     ({"quartiers": "Wazemmes"}, "quartiers", "quartier « Wazemmes » inconnu"),
     ({"titre": ""}, "titre", "titre obligatoire"),
 ]
 
 
-@pytest.mark.parametrize(("change", "field", "message"), BAD_ROWS, ids=[b[1] for b in BAD_ROWS])
+@pytest.mark.parametrize(("change", "field", "message"), BAD_ROWS, ids=[b[2] for b in BAD_ROWS])
 def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(
     armentieres, journal_bytes, change, field, message
 ):

@@ -10,10 +10,12 @@ import is safe to re-run.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from maillage.interop.tabular import TableError, read_table, write_table
 from maillage.territory.models import Territory
@@ -43,6 +45,7 @@ ALIASES = {
     "nombre de participants": "participants",
 }
 LIST_SEPARATOR = ";"
+MAX_PARTICIPANTS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,9 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"Ligne {self.line}, colonne « {self.field} » : {self.message}"
+        return _("Ligne {line}, colonne « {field} » : {message}").format(
+            line=self.line, field=self.field, message=self.message
+        )
 
 
 @dataclass
@@ -73,20 +78,32 @@ class JournalImportReport:
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.rows} ligne(s) lue(s) dans « {self.filename} » : {self.valid} valide(s), "
-            f"{len(self.refused_lines)} refusée(s), {len(self.duplicates)} déjà au journal."
+            _(
+                "{rows} ligne(s) lue(s) dans « {filename} » : {valid} valide(s), "
+                "{refused} refusée(s), {duplicates} déjà au journal."
+            ).format(
+                rows=self.rows,
+                filename=self.filename,
+                valid=self.valid,
+                refused=len(self.refused_lines),
+                duplicates=len(self.duplicates),
+            )
         ]
         out += [str(p) for p in self.refused]
         if self.dry_run:
             out.append(
-                f"Simulation : {self.created} activité(s) seraient créées, rien n'est écrit."
+                _("Simulation : {n} activité(s) seraient créées, rien n'est écrit.").format(
+                    n=self.created
+                )
             )
         elif self.written:
-            out.append(f"{self.created} activité(s) créée(s).")
+            out.append(_("{n} activité(s) créée(s).").format(n=self.created))
         else:
             out.append(
-                "Rien n'a été écrit : corrigez les lignes refusées, ou importez seulement les "
-                "lignes valides (--valid-only)."
+                _(
+                    "Rien n'a été écrit : corrigez les lignes refusées, ou importez seulement "
+                    "les lignes valides (--valid-only)."
+                )
             )
         return out
 
@@ -108,26 +125,33 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(text[:10] if "T" in text else text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"date « {text} » illisible (JJ/MM/AAAA ou AAAA-MM-JJ attendu).")
+    raise ValueError(
+        _("date « {text} » illisible (JJ/MM/AAAA ou AAAA-MM-JJ attendu).").format(text=text)
+    )
 
 
 def parse_participants(text: str) -> int | None:
     text = (text or "").strip().replace("\u202f", "").replace(" ", "")
     if not text:
         return None
+    not_integer = _("nombre entier attendu, trouvé « {text} ».").format(text=text)
     try:
         number = float(text.replace(",", "."))
     except ValueError as exc:
-        raise ValueError(f"nombre entier attendu, trouvé « {text} ».") from exc
-    if number != int(number):
-        raise ValueError(f"nombre entier attendu, trouvé « {text} ».")
+        raise ValueError(not_integer) from exc
+    if not math.isfinite(number) or number != int(number):
+        raise ValueError(not_integer)
     if number < 0:
-        raise ValueError(f"le nombre de participants ne peut pas être négatif ({text}).")
+        raise ValueError(
+            _("le nombre de participants ne peut pas être négatif ({text}).").format(text=text)
+        )
+    if number > MAX_PARTICIPANTS:
+        raise ValueError(_("nombre de participants invraisemblable ({text}).").format(text=text))
     return int(number)
 
 
 def _column_map(columns: list[str], filename: str) -> dict[str, str]:
-    known = {key for key, _ in JOURNAL_COLUMNS}
+    known = {key for key, _label in JOURNAL_COLUMNS}
     mapping = {}
     for column in columns:
         key = normalise(column)
@@ -136,11 +160,12 @@ def _column_map(columns: list[str], filename: str) -> dict[str, str]:
             mapping[key] = column
     if missing := [c for c in REQUIRED if c not in mapping]:
         raise TableError(
-            "colonne(s) obligatoire(s) absente(s) de l'en-tête : "
-            + ", ".join(missing)
-            + " (en-têtes attendus : "
-            + ", ".join(k for k, _ in JOURNAL_COLUMNS)
-            + ").",
+            _(
+                "colonne(s) obligatoire(s) absente(s) de l'en-tête : {missing} "
+                "(en-têtes attendus : {expected})."
+            ).format(
+                missing=", ".join(missing), expected=", ".join(k for k, _l in JOURNAL_COLUMNS)
+            ),
             filename=filename,
         )
     return mapping
@@ -213,7 +238,7 @@ def journal_import(
             problems.append(RowProblem(line, "participants", str(exc)))
             values["participants"] = None
         if not values["kind"]:
-            problems.append(RowProblem(line, "type", "type d'activité obligatoire."))
+            problems.append(RowProblem(line, "type", _("type d'activité obligatoire.")))
         try:
             resolved = activity_validate(
                 territory=territory,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from maillage.territory.models import Territory, Zone
 from maillage.territory.services import territory_touch
@@ -152,7 +153,7 @@ def activity_update(*, activity: Activity, **changes: Any) -> Activity:
     existing ones). An *exemple fictif* activity stays fictional and labelled.
     """
     if unknown := set(changes) - ACTIVITY_EDITABLE:
-        raise PlanValidationError({k: "champ non modifiable." for k in sorted(unknown)})
+        raise PlanValidationError({k: _("champ non modifiable.") for k in sorted(unknown)})
     current: dict[str, Any] = {
         "date": activity.date,
         "kind": activity.kind,
@@ -168,7 +169,11 @@ def activity_update(*, activity: Activity, **changes: Any) -> Activity:
     attachments = list(changes.get("attachments") or ())
     if len(attachments) + activity.attachments.count() > ATTACHMENT_MAX_COUNT:
         raise PlanValidationError(
-            {"pièces jointes": f"{ATTACHMENT_MAX_COUNT} pièces jointes au plus."}
+            {
+                "pièces jointes": _("{count} pièces jointes au plus.").format(
+                    count=ATTACHMENT_MAX_COUNT
+                )
+            }
         )
     resolved = activity_validate(territory=activity.territory, attachments=attachments, **merged)
     title = " ".join(merged["title"].split())
@@ -212,18 +217,20 @@ def activity_delete(*, activity: Activity) -> None:
 def _milestone_fields(convention: Convention, values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if "title" in values and not (values["title"] or "").strip():
-        errors["title"] = "intitulé de l'étape obligatoire."
+        errors["title"] = _("intitulé de l'étape obligatoire.")
     if "due_date" in values and not isinstance(values["due_date"], dt.date):
-        errors["due_date"] = "date d'échéance attendue."
+        errors["due_date"] = _("date d'échéance attendue.")
     if "status" in values and values["status"] not in Milestone.Status.values:
-        errors["status"] = "statut inconnu (" + ", ".join(Milestone.Status.values) + ")."
+        errors["status"] = _("statut inconnu ({known}).").format(
+            known=", ".join(Milestone.Status.values)
+        )
     if values.get("axis") is not None and values["axis"].convention_id != convention.pk:
-        errors["axis"] = "axe d'une autre convention."
+        errors["axis"] = _("axe d'une autre convention.")
     objective = values.get("objective")
     if objective is not None:
         axis = values.get("axis")
         if objective.axis.convention_id != convention.pk or (axis and objective.axis_id != axis.pk):
-            errors["objective"] = "objectif hors de l'axe choisi."
+            errors["objective"] = _("objectif hors de l'axe choisi.")
     if errors:
         raise PlanValidationError(errors)
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
@@ -265,7 +272,7 @@ def milestone_update(*, milestone: Milestone, **changes: Any) -> Milestone:
     """Change some fields of a milestone (title, due_date, owner, status, axis, objective, note)."""
     allowed = {"title", "due_date", "owner", "status", "axis", "objective", "note"}
     if unknown := set(changes) - allowed:
-        raise PlanValidationError({k: "champ non modifiable." for k in unknown})
+        raise PlanValidationError({k: _("champ non modifiable.") for k in unknown})
     current = {"axis": milestone.axis, "objective": milestone.objective}
     values = _milestone_fields(milestone.convention, current | changes)
     for key, value in values.items():
@@ -282,7 +289,11 @@ def _year_in_period(indicator: Indicator, year: int, field: str = "year") -> Non
     conv = indicator.axis.convention
     if not isinstance(year, int) or not conv.period_start <= year <= conv.period_end:
         raise PlanValidationError(
-            {field: f"année hors de la convention ({conv.period_start}-{conv.period_end})."}
+            {
+                field: _("année hors de la convention ({start}-{end}).").format(
+                    start=conv.period_start, end=conv.period_end
+                )
+            }
         )
 
 
@@ -293,7 +304,7 @@ def indicator_target_set(*, indicator: Indicator, year: int, value: float | None
     if value is None:
         IndicatorTarget.objects.filter(indicator=indicator, year=year).delete()
     elif not isinstance(value, int | float) or value < 0:
-        raise PlanValidationError({"value": "valeur cible positive ou nulle attendue."})
+        raise PlanValidationError({"value": _("valeur cible positive ou nulle attendue.")})
     else:
         IndicatorTarget.objects.update_or_create(
             indicator=indicator, year=year, defaults={"value": float(value)}
@@ -305,9 +316,11 @@ def indicator_target_set(*, indicator: Indicator, year: int, value: float | None
 def indicator_baseline_set(*, indicator: Indicator, value: float | None, year: int | None) -> None:
     """Set the baseline value of an indicator and the year it describes (or clear both)."""
     if (value is None) != (year is None):
-        raise PlanValidationError({"baseline_year": "valeur et année de référence vont ensemble."})
+        raise PlanValidationError(
+            {"baseline_year": _("valeur et année de référence vont ensemble.")}
+        )
     if year is not None and not 1990 <= year <= indicator.axis.convention.period_end:
-        raise PlanValidationError({"baseline_year": "année de référence invalide."})
+        raise PlanValidationError({"baseline_year": _("année de référence invalide.")})
     indicator.baseline_value, indicator.baseline_year = value, year
     indicator.save(update_fields=["baseline_value", "baseline_year"])
     territory_touch(territory=indicator.axis.convention.territory)
@@ -320,14 +333,16 @@ def indicator_value_set(
     """Enter the value of a ``manual`` indicator for a year, with its justification."""
     if indicator.kind != Indicator.Kind.MANUAL:
         raise PlanValidationError(
-            {"indicator": "cet indicateur est calculé : sa valeur ne se saisit pas."}
+            {"indicator": _("cet indicateur est calculé : sa valeur ne se saisit pas.")}
         )
     _year_in_period(indicator, year)
     if not isinstance(value, int | float):
-        raise PlanValidationError({"value": "nombre attendu."})
+        raise PlanValidationError({"value": _("nombre attendu.")})
     if not (justification or "").strip():
-        raise PlanValidationError({"justification": "justification obligatoire (source, méthode)."})
-    entry, _ = IndicatorValue.objects.update_or_create(
+        raise PlanValidationError(
+            {"justification": _("justification obligatoire (source, méthode).")}
+        )
+    entry, _created = IndicatorValue.objects.update_or_create(
         indicator=indicator,
         year=year,
         defaults={"value": float(value), "justification": justification.strip(), "author": author},

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from maillage.territory.geo import in_france
 from maillage.territory.models import Territory, Zone
@@ -90,7 +91,13 @@ def resolve_kind(
         if wanted in (normalise(kind.name), normalise(kind.slug)):
             return kind
     known = ", ".join(k.name for k in sorted(kinds, key=lambda k: k.order))
-    raise PlanValidationError({"type": f"type d'activité « {value} » inconnu (connus : {known})."})
+    raise PlanValidationError(
+        {
+            "type": _("type d'activité « {value} » inconnu (connus : {known}).").format(
+                value=value, known=known
+            )
+        }
+    )
 
 
 def resolve_axis(
@@ -107,7 +114,11 @@ def resolve_axis(
                 return axis
     numbers = ", ".join(str(a.number) for a in axes)
     raise PlanValidationError(
-        {"axe": f"axe « {value} » inconnu (numéro {numbers} ou titre de l'axe attendu)."}
+        {
+            "axe": _(
+                "axe « {value} » inconnu (numéro {numbers} ou titre de l'axe attendu)."
+            ).format(value=value, numbers=numbers)
+        }
     )
 
 
@@ -135,9 +146,10 @@ def resolve_objective(
                     return found
     raise PlanValidationError(
         {
-            "objectifs": f"objectif « {value} » inconnu pour l'axe "
-            + ", ".join(str(a.number) for a in axes)
-            + " (ex. « 1.2 », ou « 2 » dans l'axe choisi)."
+            "objectifs": _(
+                "objectif « {value} » inconnu pour l'axe {axes} (ex. « 1.2 », ou « 2 » dans "
+                "l'axe choisi)."
+            ).format(value=value, axes=", ".join(str(a.number) for a in axes))
         }
     )
 
@@ -158,7 +170,11 @@ def resolve_zone(territory: Territory, value: Zone | str, zones: list[Zone] | No
         if matches:
             return matches[0]
     raise PlanValidationError(
-        {"quartiers": f"quartier « {value} » inconnu sur le territoire (nom ou code attendu)."}
+        {
+            "quartiers": _(
+                "quartier « {value} » inconnu sur le territoire (nom ou code attendu)."
+            ).format(value=value)
+        }
     )
 
 
@@ -167,7 +183,11 @@ def _convention(territory: Territory) -> Convention:
         return territory.convention
     except Convention.DoesNotExist as exc:
         raise PlanValidationError(
-            {"territoire": f"le territoire « {territory.slug} » n'a pas de plan CTG chargé."}
+            {
+                "territoire": _("le territoire « {slug} » n'a pas de plan CTG chargé.").format(
+                    slug=territory.slug
+                )
+            }
         ) from exc
 
 
@@ -176,9 +196,11 @@ def check_attachment(upload: UploadedFile) -> str | None:
     name = PurePath(upload.name or "").name
     ext = PurePath(name).suffix.lower().lstrip(".")
     if ext not in ATTACHMENT_EXTENSIONS:
-        return f"« {name} » : extension non acceptée ({', '.join(sorted(ATTACHMENT_EXTENSIONS))})."
+        return _("« {name} » : extension non acceptée ({known}).").format(
+            name=name, known=", ".join(sorted(ATTACHMENT_EXTENSIONS))
+        )
     if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
-        return f"« {name} » : fichier trop volumineux (10 Mo au plus)."
+        return _("« {name} » : fichier trop volumineux (10 Mo au plus).").format(name=name)
     return None
 
 
@@ -209,20 +231,19 @@ def activity_validate(
     errors: dict[str, str] = {}
     resolved: dict[str, Any] = {}
     if not isinstance(date, dt.date):
-        errors["date"] = "date attendue."
+        errors["date"] = _("date attendue.")
     elif not convention.period_start <= date.year <= convention.period_end:
-        errors["date"] = (
-            f"le {date:%d/%m/%Y} est hors de la convention "
-            f"({convention.period_start}-{convention.period_end})."
+        errors["date"] = _("le {date} est hors de la convention ({start}-{end}).").format(
+            date=f"{date:%d/%m/%Y}", start=convention.period_start, end=convention.period_end
         )
     try:
         resolved["kind"] = resolve_kind(kind, lookup.kinds)
     except PlanValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if not (title or "").strip():
-        errors["titre"] = "titre obligatoire."
+        errors["titre"] = _("titre obligatoire.")
     elif len(title.strip()) > 300:
-        errors["titre"] = "titre trop long (300 caractères au plus)."
+        errors["titre"] = _("titre trop long (300 caractères au plus).")
     resolved["axes"] = []
     for value in axes:
         try:
@@ -233,7 +254,7 @@ def activity_validate(
         if axis not in resolved["axes"]:
             resolved["axes"].append(axis)
     if not resolved["axes"] and "axe" not in errors:
-        errors["axe"] = "au moins un axe de la CTG est obligatoire."
+        errors["axe"] = _("au moins un axe de la CTG est obligatoire.")
     resolved["objectives"] = []
     if resolved["axes"]:
         for value in objectives:
@@ -250,14 +271,16 @@ def activity_validate(
         except PlanValidationError as exc:
             errors["quartiers"] = exc.message_dict["quartiers"][0]
     if (lon is None) != (lat is None):
-        errors["position"] = "longitude et latitude vont ensemble."
+        errors["position"] = _("longitude et latitude vont ensemble.")
     elif lon is not None and not in_france(float(lon), float(lat)):
-        errors["position"] = "position hors de France (longitude, latitude WGS84 attendues)."
+        errors["position"] = _("position hors de France (longitude, latitude WGS84 attendues).")
     if participants is not None and (not isinstance(participants, int) or participants < 0):
-        errors["participants"] = "nombre de participants positif ou nul attendu."
+        errors["participants"] = _("nombre de participants positif ou nul attendu.")
     attachments = list(attachments)
     if len(attachments) > ATTACHMENT_MAX_COUNT:
-        errors["pièces jointes"] = f"{ATTACHMENT_MAX_COUNT} pièces jointes au plus."
+        errors["pièces jointes"] = _("{count} pièces jointes au plus.").format(
+            count=ATTACHMENT_MAX_COUNT
+        )
     for upload in attachments:
         if problem := check_attachment(upload):
             errors["pièces jointes"] = problem
