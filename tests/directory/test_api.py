@@ -83,6 +83,9 @@ def test_detail_and_unknown_structure(client, armentieres):
         ({"radius_m": "100"}, "near"),
         ({"colour": "red"}, "inconnu"),
         ({"territory": "nulle-part"}, "introuvable"),
+        ({"thematique": "garde"}, "thematique"),
+        ({"public": "enfants"}, "public"),
+        ({"typology": "creche"}, "typology"),
     ],
 )
 def test_malformed_parameters_get_a_french_4xx(client, armentieres, params, fragment):
@@ -108,3 +111,14 @@ def test_geojson_endpoint_uses_the_same_filters(client, armentieres):
     eaje = client.get(f"{URL}/geojson", {"typology": "EAJE"}).json()
     assert eaje["unlocated"] > 0  # the CTG's crèches are « à localiser »
     assert client.get(f"{URL}/geojson", {"near": "x,y"}).status_code == 400
+
+
+def test_known_vocabulary_is_accepted(client, armentieres):
+    for params in (
+        {"thematique": "famille"},
+        {"thematique": "famille--garde-denfants"},
+        {"public": "familles"},
+        {"typology": "eaje-micro-creche"},
+        {"typology": "eaje"},
+    ):
+        assert _get(client, **params).status_code == 200, params

@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from django.db.models import Q
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from maillage.directory.models import Typology
 from maillage.directory.selectors import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -22,6 +24,7 @@ from maillage.directory.selectors import (
     structure_get,
     structure_search,
 )
+from maillage.directory.vocabulary import PUBLICS, THEMATIQUE_CATEGORIES, THEMATIQUES
 from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
 
@@ -210,6 +213,30 @@ def structures_search(
     return structure_search(**_search_filters(request))
 
 
+def _check_vocabulary(get) -> None:
+    """Refuse a thématique, public or typology that does not exist (instead of no result)."""
+    thematique, public, typology = get.get("thematique"), get.get("public"), get.get("typology")
+    if thematique and thematique not in THEMATIQUES and thematique not in THEMATIQUE_CATEGORIES:
+        raise HttpError(
+            400,
+            f"Paramètre « thematique » : « {thematique} » n'est pas une thématique "
+            "data·inclusion v1 (ex. famille--garde-denfants, ou la catégorie famille).",
+        )
+    if public and public not in PUBLICS:
+        raise HttpError(
+            400,
+            f"Paramètre « public » : « {public} » inconnu "
+            f"(attendu : {', '.join(sorted(PUBLICS))}).",
+        )
+    if (
+        typology
+        and not Typology.objects.filter(Q(code=typology) | Q(family__iexact=typology)).exists()
+    ):
+        raise HttpError(
+            400, f"Paramètre « typology » : « {typology} » n'est ni un code ni une famille connue."
+        )
+
+
 def _search_filters(request) -> dict:
     """Check the query string and turn it into keyword arguments of ``structure_search``."""
     get = request.GET
@@ -240,6 +267,7 @@ def _search_filters(request) -> dict:
     size = _integer("limit", get.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
     if size == 0:
         raise HttpError(400, f"Paramètre « limit » : entre 1 et {MAX_LIMIT}.")
+    _check_vocabulary(get)
     return {
         "territory": _territory(get.get("territory")),
         "q": get.get("q") or None,
