@@ -15,8 +15,9 @@ from ninja.errors import HttpError
 from maillage.interop import geojson
 from maillage.interop.datainclusion import datainclusion_export
 from maillage.interop.hsds import hsds_export
+from maillage.interop.lists import list_table
 from maillage.interop.structures_sheet import COLUMNS, structure_rows
-from maillage.interop.tabular import table_response
+from maillage.interop.tabular import CONTENT_TYPES, table_response
 from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
 
@@ -127,3 +128,22 @@ def structures_table(request, slug: str, fmt: Literal["csv", "xlsx", "ods"]) -> 
     territory = _territory(slug)
     rows = structure_rows(territory=territory, published_only=True)
     return table_response(rows, columns=COLUMNS, fmt=fmt, filename=f"structures-{slug}")
+
+
+@router.get(
+    "/{slug}/listes/{name}.{fmt}",
+    response={200: None, **NOT_FOUND},
+    summary="Une liste du territoire (zones, chiffres, indicateurs, échéancier) en tableur",
+)
+def list_download(
+    request,
+    slug: str,
+    name: Literal["zones", "chiffres", "indicateurs", "echeancier"],
+    fmt: Literal["csv", "xlsx", "ods"],
+) -> HttpResponse:
+    territory = _territory(slug)
+    response = HttpResponse(
+        list_table(territory=territory, name=name, fmt=fmt), content_type=CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}-{slug}.{fmt}"'
+    return response

@@ -127,6 +127,24 @@ def export_structures(slug: str, fmt: str, published_only: bool, output: Path) -
     click.echo(f"Liste écrite dans {output}.")
 
 
+@export_group.command(
+    name="liste",
+    help="Une liste du territoire en tableur (CSV, XLSX, ODS) : structures, zones, chiffres, "
+    "indicateurs, echeancier.",
+)
+@click.argument(
+    "name", type=click.Choice(["structures", "zones", "chiffres", "indicateurs", "echeancier"])
+)
+@territory_option
+@click.option("--format", "fmt", type=SHEET_FORMATS, default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Fichier.")
+def export_list(name: str, slug: str, fmt: str, output: Path) -> None:
+    from maillage.interop.lists import list_table
+
+    output.write_bytes(list_table(territory=_territory(slug), name=name, fmt=fmt))
+    click.echo(f"Liste « {name} » écrite dans {output}.")
+
+
 # --------------------------------------------------------------------------- import
 
 
