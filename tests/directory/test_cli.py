@@ -43,3 +43,10 @@ def test_childcare_and_unknown_territory(armentieres):
     assert "Total : 175 places" in result.output
     bad = CliRunner().invoke(main, ["structures", "--territory", "nulle-part"])
     assert bad.exit_code != 0 and "introuvable" in bad.output
+
+
+def test_json_output_of_a_school_with_its_update_date(armentieres):
+    result = _run("structures", "--territory", "armentieres", "--q", "jean mace", "--format=json")
+    assert result.exit_code == 0
+    schools = json.loads(result.output)["results"]
+    assert {s["structure"]["data_updated_on"] for s in schools} == {"2026-08-20"}

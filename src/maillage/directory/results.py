@@ -117,10 +117,22 @@ class SearchPage:
         return self.offset + len(self.results) < self.total
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (dates as ISO 8601 text)."""
         data = asdict(self)
         for hit, raw in zip(self.results, data["results"], strict=True):
             raw["structure"]["located"] = hit.structure.located
-        return data
+        return jsonable(data)
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO 8601 text, recursively, for JSON output."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 @dataclass(frozen=True)
