@@ -160,3 +160,19 @@ def test_cli_refuses_a_year_outside_the_period(armentieres, tmp_path):
     assert result.exit_code == 1
     assert "hors de la période" in result.output
     assert not out.exists()
+
+
+def test_long_evidence_lists_are_cut_on_paper_and_complete_in_the_workbook(armentieres):
+    from openpyxl import load_workbook
+
+    bilan = bilan_build(territory=armentieres, today=TODAY)
+    long = [line for line in bilan.indicators if line.evidence_hidden]
+    assert long, "the real directory gives the cartography indicators more than 25 items"
+    text, _ = _docx_text(bilan_render(bilan, fmt="docx"))
+    for line in long:
+        assert f"… et {line.evidence_hidden} autre(s) élément(s)" in text
+    hidden_label = long[0].evidence[-1].label
+    workbook = load_workbook(io.BytesIO(bilan_render(bilan, fmt="xlsx")), read_only=True)
+    rows = list(workbook["Éléments"].iter_rows(values_only=True))[1:]
+    assert len(rows) == sum(len(line.evidence) for line in bilan.indicators)
+    assert hidden_label in {r[4] for r in rows}

@@ -28,6 +28,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FICTIONAL_LABEL = "exemple fictif"
+EVIDENCE_LIMIT = 25
 Progress = Callable[[str], None]
 
 
@@ -77,6 +78,16 @@ class IndicatorLine:
     target: float | None
     status: str
     evidence: list[Evidence]
+
+    @property
+    def evidence_shown(self) -> list[Evidence]:
+        """The first :data:`EVIDENCE_LIMIT` items, for documents read on paper."""
+        return self.evidence[:EVIDENCE_LIMIT]
+
+    @property
+    def evidence_hidden(self) -> int:
+        """How many items the paper documents leave out (all are in the XLSX and on the web)."""
+        return max(0, len(self.evidence) - EVIDENCE_LIMIT)
 
     @property
     def has_chart(self) -> bool:

@@ -107,12 +107,20 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
                 document.add_paragraph(note)
             if line.evidence:
                 document.add_paragraph(_("Ce qui fonde la valeur :"))
-                for e in line.evidence:
+                for e in line.evidence_shown:
                     when = f"{e.date:%d/%m/%Y} — " if e.date else ""
                     detail = f" ({e.detail})" if e.detail else ""
                     fictional = f" [{FICTIONAL_LABEL}]" if e.is_fictional else ""
                     document.add_paragraph(
                         f"{when}{e.label}{detail}{fictional}", style="List Bullet"
+                    )
+                if line.evidence_hidden:
+                    document.add_paragraph(
+                        _(
+                            "… et %(n)s autre(s) élément(s) (liste complète dans le classeur "
+                            "XLSX, feuille « Éléments »)."
+                        )
+                        % {"n": line.evidence_hidden}
                     )
             else:
                 document.add_paragraph(_("Aucune activité ni donnée derrière cette valeur."))

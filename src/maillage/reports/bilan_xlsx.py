@@ -84,6 +84,35 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
     )
     sheets.append(
         (
+            _("Éléments"),
+            [
+                _("Code"),
+                _("Indicateur"),
+                _("Nature"),
+                _("Date"),
+                _("Élément"),
+                _("Valeur"),
+                _("Précision"),
+                FICTIONAL_LABEL.capitalize(),
+            ],
+            [
+                [
+                    line.result.code,
+                    line.result.label,
+                    e.kind,
+                    e.date,
+                    e.label,
+                    e.value,
+                    e.detail,
+                    e.is_fictional,
+                ]
+                for line in bilan.indicators
+                for e in line.evidence
+            ],
+        )
+    )
+    sheets.append(
+        (
             _("Quartiers"),
             [_("Type"), "Code", _("Zone"), _("Activités")],
             [[z.kind.upper(), z.code, z.name, z.count] for z in bilan.zone_counts],
