@@ -59,3 +59,19 @@ def test_api_lists_figures(armentieres, client):
     by_key = {f["key"]: f for f in figures}
     assert by_key["foyers_allocataires"]["value"] == 7410
     assert client.get("/api/v1/territories/nope/figures").status_code == 404
+
+
+def test_territory_page_links_every_area(armentieres, client):
+    html = client.get("/territoire/armentieres/").content.decode()
+    for path in (
+        "annuaire/",
+        "parcours/",
+        "diagnostic/",
+        "plan/",
+        "indicateurs/",
+        "journal/",
+        "echeancier/",
+        "boite-a-outils/",
+        "espace/",
+    ):
+        assert f'href="/territoire/armentieres/{path}"' in html, path
