@@ -64,6 +64,7 @@ def test_detail_and_unknown_structure(client, armentieres):
     missing = client.get(f"{URL}/999999")
     assert missing.status_code == 404 and "introuvable" in missing.json()["detail"]
     assert client.get(f"{URL}/abc").status_code == 400
+    assert client.get(f"{URL}/{'9' * 30}").status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -86,6 +87,9 @@ def test_detail_and_unknown_structure(client, armentieres):
         ({"thematique": "garde"}, "thematique"),
         ({"public": "enfants"}, "public"),
         ({"typology": "creche"}, "typology"),
+        ({"commune": "59017\x00"}, "commune"),
+        ({"q": "x" * 600}, "q"),
+        ({"offset": "9" * 40}, "offset"),
     ],
 )
 def test_malformed_parameters_get_a_french_4xx(client, armentieres, params, fragment):

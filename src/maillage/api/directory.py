@@ -155,7 +155,7 @@ def _number(name: str, value: str, *, minimum: float | None = None) -> float:
 def _integer(name: str, value: str | None, *, default: int, maximum: int | None = None) -> int:
     if value is None or value == "":
         return default
-    if not value.isdigit():
+    if not value.isdigit() or len(value) > 18:
         raise HttpError(
             400, f"Paramètre « {name} » : entier positif ou nul attendu, reçu « {value} »."
         )
@@ -267,6 +267,13 @@ def _search_filters(request) -> dict:
     size = _integer("limit", get.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
     if size == 0:
         raise HttpError(400, f"Paramètre « limit » : entre 1 et {MAX_LIMIT}.")
+    for key, value in get.items():
+        if any(ord(c) < 32 for c in value) or len(value) > 500:
+            raise HttpError(
+                400,
+                f"Paramètre « {key} » : valeur invalide (caractères de contrôle "
+                "ou plus de 500 caractères).",
+            )
     _check_vocabulary(get)
     return {
         "territory": _territory(get.get("territory")),
@@ -321,7 +328,7 @@ def structures_geojson(
     summary="Une structure et ses services",
 )
 def structures_detail(request, structure_id: str, territory: str | None = None):
-    if not structure_id.isdigit():
+    if not structure_id.isdigit() or len(structure_id) > 18:
         raise HttpError(400, f"Identifiant de structure invalide : « {structure_id} ».")
     try:
         return structure_get(territory=_territory(territory), id=int(structure_id))
