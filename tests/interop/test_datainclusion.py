@@ -163,3 +163,31 @@ def test_dry_run_reports_without_writing(armentieres):
 def test_import_dir_without_structures_file_is_refused(armentieres, tmp_path):
     report = datainclusion_import_dir(territory=armentieres, directory=tmp_path)
     assert not report.ok and "absent" in report.problems[0].message
+
+
+def test_structures_outside_the_territory_are_ignored_and_counted(armentieres):
+    records = [
+        {
+            "source": "dora",
+            "id": "dora--lille",
+            "nom": "Lieu à Lille (exemple fictif)",
+            "date_maj": "2024-05-02",
+            "code_insee": "59350",
+        }
+    ]
+    services = [
+        {
+            "source": "dora",
+            "structure_id": "dora--lille",
+            "id": "dora--s1",
+            "nom": "Service à Lille",
+            "description": "Service d'exemple fictif.",
+            "date_maj": "2024-05-02",
+        }
+    ]
+    report = datainclusion_import(
+        territory=armentieres, structures=dumps(records), services=dumps(services)
+    )
+    assert report.ok and report.ignored == {"structures": 1, "services": 1}
+    assert not Structure.objects.filter(source="dora").exists()
+    assert "hors du territoire" in " ".join(report.lines())

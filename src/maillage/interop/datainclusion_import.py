@@ -1,5 +1,8 @@
 """Import of data·inclusion v1 files (``structures.json``, ``services.json``) into a territory.
 
+Structures located (``code_insee``) in a commune outside the territory and its neighbours are
+ignored and counted (a departmental export of DORA can be imported as it is).
+
 Every record is checked against the official schema (``data-inclusion-schema``) and the
 directory's rules; the structures are matched (SIRET, UAI/FINESS, producer identifier, then name
 and address) so that importing the same files again changes nothing. One transaction: any
@@ -159,9 +162,15 @@ def datainclusion_import(
         if report.problems:
             return
         writer = DirectoryWriter(territory=territory, report=report, labels=_LABELS)
-        by_id = {}
+        perimeter = set(territory.communes.values_list("insee_code", flat=True))
+        perimeter |= set(territory.neighbours.values_list("insee_code", flat=True))
+        by_id, outside = {}, set()
         for number, record in enumerate(s_records, start=1):
             fields = structure_fields(record)
+            if fields.get("commune") and fields["commune"] not in perimeter:
+                outside.add(_text(record.get("id")))
+                report.count("structures", "ignored")
+                continue
             org = writer.organisation(
                 _text(record.get("maillage_organisation_nom")),
                 _text(record.get("maillage_organisation_nature")),
@@ -180,6 +189,9 @@ def datainclusion_import(
         for number, record in enumerate(v_records, start=1):
             where = Where(services_name, number, RECORD)
             structure = by_id.get(_text(record.get("structure_id")))
+            if _text(record.get("structure_id")) in outside:
+                report.count("services", "ignored")
+                continue
             if structure is None:
                 if _text(record.get("structure_id")) not in {_text(r.get("id")) for r in s_records}:
                     writer.refuse(

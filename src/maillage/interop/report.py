@@ -37,6 +37,7 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    ignored: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -48,7 +49,12 @@ class ImportReport:
         return self.ok and not self.dry_run
 
     def count(self, what: str, outcome: str) -> None:
-        target = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        target = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "ignored": self.ignored,
+        }
         counts = target[outcome]
         counts[what] = counts.get(what, 0) + 1
 
@@ -70,8 +76,13 @@ class ImportReport:
             out += [f"  - {p}" for p in self.problems]
             return out
         prefix = "Simulation (rien n'est enregistré) : " if self.dry_run else ""
-        labels = (("created", "créé(s)"), ("updated", "modifié(s)"), ("unchanged", "inchangé(s)"))
-        names = sorted({*self.created, *self.updated, *self.unchanged})
+        labels = (
+            ("created", "créé(s)"),
+            ("updated", "modifié(s)"),
+            ("unchanged", "inchangé(s)"),
+            ("ignored", "ignoré(s) car hors du territoire"),
+        )
+        names = sorted({*self.created, *self.updated, *self.unchanged, *self.ignored})
         for name in names:
             parts = [
                 f"{getattr(self, key).get(name, 0)} {label}"
