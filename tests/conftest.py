@@ -22,3 +22,13 @@ def armentieres(db):
     from maillage.territory.models import Territory
 
     return Territory.objects.get(slug="armentieres")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached computations must not leak from one (rolled-back) test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
