@@ -176,3 +176,18 @@ def test_long_evidence_lists_are_cut_on_paper_and_complete_in_the_workbook(armen
     rows = list(workbook["Éléments"].iter_rows(values_only=True))[1:]
     assert len(rows) == sum(len(line.evidence) for line in bilan.indicators)
     assert hidden_label in {r[4] for r in rows}
+
+
+def test_activities_are_summed_by_axis_and_by_kind(demo_journal):
+    from django.db.models import Count
+
+    bilan = bilan_build(territory=demo_journal, year=2025, today=TODAY)
+    in_2025 = Activity.objects.filter(territory=demo_journal, date__year=2025)
+    by_axis = {n: c for n, _title, c in bilan.activities_by_axis}
+    for number, count in by_axis.items():
+        assert count == in_2025.filter(axes__number=number).count()
+    expected = dict(in_2025.values_list("kind__name").annotate(n=Count("pk")))
+    assert dict(bilan.activities_by_kind) == expected
+    text, paragraphs = _docx_text(bilan_render(bilan, fmt="docx"))
+    assert ("Heading 1", "Activités du journal") in paragraphs
+    assert "Activités par type" in text

@@ -10,6 +10,7 @@ XLSX (openpyxl). Nothing is recomputed by a renderer.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,18 @@ class Bilan:
     @property
     def indicators(self) -> list[IndicatorLine]:
         return [line for axis in self.axes for line in axis.indicators]
+
+    @property
+    def activities_by_axis(self) -> list[tuple[int, str, int]]:
+        """(axis number, title, activities) — an activity on two axes counts in both."""
+        return [(a.number, a.title, len(a.activities)) for a in self.axes]
+
+    @property
+    def activities_by_kind(self) -> list[tuple[str, int]]:
+        """(activity kind, activities), most frequent first; each activity counted once."""
+        unique = {a.id: a for axis in self.axes for a in axis.activities}
+        counts = Counter(a.kind for a in unique.values())
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     @property
     def filename_stem(self) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 from .bilan import FICTIONAL_LABEL, Bilan, fr_number
-from .bilan_figures import bilan_map, indicator_trend
+from .bilan_figures import axes_chart, bilan_map, indicator_trend
 
 
 def _table(document, header: list[str], rows: list[list[str]], *, caption: str):  # noqa: ANN001
@@ -53,6 +53,22 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
         warning.add_run(bilan.fictional_warning).bold = True
     for note in bilan.notes:
         document.add_paragraph(note)
+
+    document.add_heading(_("Activités du journal"), level=1)
+    document.add_picture(io.BytesIO(axes_chart(bilan, fmt="png")), width=Cm(13))
+    _table(
+        document,
+        [_("Axe"), _("Activités")],
+        [[f"{n}. {title}", str(count)] for n, title, count in bilan.activities_by_axis],
+        caption=_("Activités par axe — %(scope)s") % {"scope": bilan.scope_label},
+    )
+    if bilan.activities_by_kind:
+        _table(
+            document,
+            [_("Type d'activité"), _("Activités")],
+            [[kind, str(count)] for kind, count in bilan.activities_by_kind],
+            caption=_("Activités par type"),
+        )
 
     document.add_heading(_("Synthèse des indicateurs"), level=1)
     _table(

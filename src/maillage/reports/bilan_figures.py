@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from .charts import ImageFormat, MapPoint, MapZone, static_map, trend_chart
+from .charts import ImageFormat, MapPoint, MapZone, bar_chart, static_map, trend_chart
 
 if TYPE_CHECKING:
     from maillage.territory.models import Territory
@@ -74,4 +74,17 @@ def bilan_map(bilan: Bilan, *, fmt: ImageFormat = "png") -> bytes:
         points=bilan.points,
         title=_("Actions par quartier — %(scope)s") % {"scope": bilan.scope_label},
         fmt=fmt,
+    )
+
+
+def axes_chart(bilan: Bilan, *, fmt: ImageFormat = "svg") -> bytes:
+    """Journal activities per axis of the convention (horizontal bars)."""
+    rows = bilan.activities_by_axis
+    return bar_chart(
+        labels=[_("Axe %(n)s") % {"n": n} for n, _title, _count in rows],
+        values=[float(count) for _n, _title, count in rows],
+        title=_("Activités du journal par axe — %(scope)s") % {"scope": bilan.scope_label},
+        unit=_("activités"),
+        fmt=fmt,
+        width_in=5.5,
     )

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .bilan import Bilan
-from .bilan_figures import bilan_map, indicator_trend
+from .bilan_figures import axes_chart, bilan_map, indicator_trend
 from .pdf import render_pdf
 
 TEMPLATE = "plan/bilan_pdf.html"
@@ -52,6 +52,7 @@ def bilan_pdf(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None)
         }
         for axis in bilan.axes
     ]
+    axes_svg = inline_svg(axes_chart(bilan, fmt="svg"), prefix="axes", css_class="chart")
     progress(_("carte des actions par quartier"))
     map_svg = inline_svg(bilan_map(bilan, fmt="svg"), prefix="map", css_class="map")
     progress(_("mise en page PDF"))
@@ -60,6 +61,9 @@ def bilan_pdf(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None)
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        return render_pdf(TEMPLATE, {"bilan": bilan, "sections": sections, "map_svg": map_svg})
+        return render_pdf(
+            TEMPLATE,
+            {"bilan": bilan, "sections": sections, "map_svg": map_svg, "axes_svg": axes_svg},
+        )
     finally:
         logger.setLevel(level)
