@@ -31,8 +31,9 @@ def test_geojson_endpoints(client, armentieres):
     assert zones and {f["properties"]["kind"] for f in zones} == {"qpv"}
     ok = client.get(f"{BASE}/zones-blanches.geojson", {"theme": "petite-enfance"})
     assert ok.status_code == 200
-    bad = client.get(f"{BASE}/influence.geojson", {"theme": "inconnu"})
-    assert bad.status_code == 400 and "thème" in bad.json()["detail"]
+    assert client.get(f"{BASE}/influence.geojson", {"theme": "inconnu"}).status_code == 422
+    bad = client.get(f"{BASE}/influence.geojson", {"theme": "petite-enfance", "public": "x"})
+    assert bad.status_code == 400 and "public" in bad.json()["detail"]
 
 
 def test_unknown_territory_is_a_404_in_french(client, armentieres):

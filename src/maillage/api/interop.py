@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from maillage.diagnostic.themes import THEMES
 from maillage.interop import geojson
 from maillage.interop.datainclusion import datainclusion_export
 from maillage.interop.hsds import hsds_export
@@ -22,6 +23,7 @@ from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
 
 PREFIX = "/export"
+ThemeSlug = Literal.__getitem__(tuple(THEMES))  # the diagnostic's themes, documented in OpenAPI
 router = Router(tags=["données ouvertes"])
 
 
@@ -71,7 +73,7 @@ def diagnostic_geojson(
     request,
     slug: str,
     layer: Literal["influence", "zones-blanches"],
-    theme: str,
+    theme: ThemeSlug,
     public: str | None = None,
     max_distance_m: float | None = None,
 ):
