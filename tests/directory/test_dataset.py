@@ -197,3 +197,15 @@ def test_a_row_removed_from_the_file_is_removed_on_reload(armentieres, tmp_path)
     assert not structures.filter(source="ctg", source_id="laep").exists()
     assert structures.filter(pk=mine.pk).exists()  # entries of other sources are kept
     assert structures.filter(source="ctg").count() == len(kept) - 1
+
+
+def test_a_web_row_of_an_unmapped_type_is_refused(tmp_path):
+    manifest = read_manifest(DATASET)
+    spec = _spec(manifest, "raw/structures_armentieres_sources_web.csv")
+    text = (DATASET / spec.path).read_text(encoding="utf-8")
+    bad = text.replace(",médiathèque,public (municipal),", ",ludothèque,public (municipal),")
+    assert bad != text
+    with pytest.raises(DatasetError) as info:
+        parse_structures_web(spec, _write(tmp_path, "web.csv", bad), manifest)
+    assert info.value.field == "type" and "typology_map" in str(info.value)
+    assert info.value.location == "ligne 9"

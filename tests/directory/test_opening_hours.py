@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from maillage.directory import opening_hours
 
@@ -80,3 +82,14 @@ def test_always_open_and_unknown_hours():
     assert opening_hours.is_open("24/7", at=datetime(2026, 12, 25, 3, 0)) is True
     assert opening_hours.is_open("", at=datetime(2026, 12, 25, 3, 0)) is None
     assert opening_hours.is_open("n'importe quoi", at=datetime(2026, 12, 25, 3, 0)) is None
+
+
+@given(st.text(alphabet="MoTuWeThFrSaPH0123456789:-,; off/", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_either_valid_or_refused_in_french(text):
+    message = opening_hours.validate(text)
+    if message is None and text.strip():
+        hours = opening_hours.parse(text)
+        assert hours.is_open(datetime(2026, 11, 27, 10, 0)) in (True, False)
+    else:
+        assert message is None or message.startswith("Horaires invalides")
