@@ -23,12 +23,26 @@ def init() -> None:
     click.echo("Base à jour.")
 
 
+def require_migrated_database() -> None:
+    """Stop with a French message when the database is missing migrations."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise click.ClickException(
+            "La base de données n'est pas à jour : lancez d'abord « maillage init »."
+        )
+
+
 @click.command(help="Charge un jeu de données (« armentieres » ou un dossier avec manifest.yaml).")
 @click.argument("dataset")
 @click.option("--dry-run", is_flag=True, help="Affiche ce qui changerait, sans rien écrire.")
 def load(dataset: str, dry_run: bool) -> None:
     from maillage.territory.errors import DatasetError
     from maillage.territory.loader import load_dataset
+
+    require_migrated_database()
 
     def progress(message: str) -> None:
         click.echo(f"  … {message}", err=True)
