@@ -269,7 +269,14 @@ def bilan_build(
         )
         for axis in tree.axes
     ]
-    notes = sorted({n for r in results for n in r.notes})
+    codes_by_note: dict[str, list[str]] = {}
+    for r in results:
+        for note in r.notes:
+            codes_by_note.setdefault(note, []).append(r.code)
+    notes = [
+        _("Indicateur(s) %(codes)s : %(note)s") % {"codes": ", ".join(codes), "note": note}
+        for note, codes in codes_by_note.items()
+    ]
     return Bilan(
         territory_slug=territory.slug,
         territory_name=territory.name,

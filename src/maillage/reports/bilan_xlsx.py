@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -139,6 +140,9 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
             cell.font = Font(bold=True)
         for values in body:
             sheet.append([safe_cell(v) if v is not None else None for v in values])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD/MM/YYYY"
         sheet.freeze_panes = "A2"
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
