@@ -155,3 +155,19 @@ def test_password_reset_by_e_mail(roles):
 def test_unknown_address_gives_the_same_answer(roles):
     response = Client().post(reverse("web:password-reset"), {"email": "personne@example.org"})
     assert response.status_code == 302 and not mail.outbox
+
+
+def test_account_page_leads_to_the_territory(roles):
+    client = Client()
+    client.force_login(roles.partner_a)
+    response = client.get(reverse("web:account"))
+    assert response.status_code == 302
+    assert response.url == reverse("web:partner-space", args=["armentieres"])
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_user(username="admin-x", is_superuser=True)
+    client.force_login(admin)
+    body = client.get(reverse("web:account")).content.decode()
+    assert reverse("web:partner-space", args=["armentieres"]) in body
+    client.force_login(roles.outsider)
+    assert "aucun territoire" in client.get(reverse("web:account")).content.decode()

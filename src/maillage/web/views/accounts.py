@@ -108,7 +108,18 @@ def account(request: HttpRequest) -> HttpResponse:
     )
     if len(memberships) == 1:
         return redirect("web:partner-space", memberships[0].territory.slug)
-    return render(request, "accounts/account.html", {"memberships": memberships})
+    coordinated = []
+    if not memberships:  # superuser, or staff without roles: coordinator everywhere
+        from maillage.territory.models import Territory
+
+        coordinated = [
+            t for t in Territory.objects.order_by("name") if perms.is_coordinator(request.user, t)
+        ]
+    return render(
+        request,
+        "accounts/account.html",
+        {"memberships": memberships, "coordinated": coordinated},
+    )
 
 
 # --------------------------------------------------------------------------- partner space
