@@ -58,6 +58,7 @@ def structures(
     limit: int,
     fmt: str,
 ) -> None:
+    from maillage.directory.models import Structure
     from maillage.directory.selectors import structure_search
 
     page = structure_search(
@@ -74,6 +75,7 @@ def structures(
         published_only=not show_all,
         limit=limit,
     )
+    precisions = dict(Structure.Precision.choices)
     rows = [
         {
             "id": h.structure.id,
@@ -81,7 +83,7 @@ def structures(
             "typologie": h.structure.typology_label,
             "commune": h.structure.commune_name,
             "adresse": h.structure.address,
-            "position": "à localiser" if h.structure.to_locate else h.structure.position_precision,
+            "position": str(precisions.get(h.structure.position_precision, "")),
             "places": sum(s.capacity or 0 for s in h.services) or None,
             "distance_m": h.distance_m,
         }
