@@ -163,3 +163,14 @@ def test_open_now_on_a_result(armentieres):
     hit = structure_search(territory=armentieres, q="rostand").results[0]
     assert hit.structure.is_open(datetime(2026, 11, 27, 10, 0)) is True
     assert hit.structure.is_open(datetime(2026, 11, 28, 10, 0)) is False
+
+
+def test_typology_keywords_and_thematique_labels_are_searchable(armentieres):
+    # « crèche » also finds the multi-accueil and the halte-garderie (typology keywords).
+    creches = _names(structure_search(territory=armentieres, q="creche", limit=500))
+    assert "Multi-accueil municipal (2 lieux)" in creches
+    assert "Halte-garderie de la Maison parent-enfant (quartier Salengro)" in creches
+    # A data·inclusion thématique label: « parentalité » finds the LAEP.
+    parentalite = _names(structure_search(territory=armentieres, q="parentalité", limit=500))
+    assert "Lieu d'accueil enfants-parents (LAEP)" in parentalite
+    assert "Collège Jean Rostand" not in parentalite

@@ -129,6 +129,7 @@ def write_typologies(ctx: LoadContext) -> dict[str, Typology]:
                 "age_min": entry.get("age_min"),
                 "age_max": entry.get("age_max"),
                 "childcare": bool(entry.get("childcare")),
+                "keywords": str(entry.get("keywords") or ""),
                 "position": position,
             },
         )

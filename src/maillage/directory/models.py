@@ -77,6 +77,12 @@ class Typology(models.Model):
             "Compte dans le taux de couverture (places pour 100 enfants de moins de 3 ans)."
         ),  # noqa: E501
     )
+    keywords = models.CharField(
+        _("mots-clés de recherche"),
+        max_length=300,
+        blank=True,
+        help_text=_("Synonymes trouvés par la recherche (ex. « crèche » pour un multi-accueil)."),
+    )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:

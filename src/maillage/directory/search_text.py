@@ -11,6 +11,8 @@ import re
 import unicodedata
 from typing import Any
 
+from .vocabulary import THEMATIQUE_LABELS
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -39,14 +41,19 @@ def build_search_text(structure: Any, services: list[Any] | None = None) -> str:
         structure.uai,
         structure.description,
     ]
+    thematiques: list[str] = []
     if structure.typology_id:
-        parts += [structure.typology.label, structure.typology.family, structure.typology.code]
+        t = structure.typology
+        parts += [t.label, t.family, t.code, t.keywords]
+        thematiques += list(t.thematiques or [])
     if structure.organisation_id:
         parts.append(structure.organisation.name)
     if structure.commune_id:
         parts.append(structure.commune.name)
     for service in services if services is not None else structure.services.all():
         parts += [service.name, service.description]
+        thematiques += list(service.thematiques or [])
+    parts += [THEMATIQUE_LABELS.get(slug, "") for slug in dict.fromkeys(thematiques)]
     words: list[str] = []
     for word in normalize(" ".join(p for p in parts if p)).split():
         if word not in words:
