@@ -191,3 +191,43 @@ def test_an_observer_cannot_record(client, armentieres, django_user_model):
     assert "Saisir une activité" not in client.get(url("plan-journal")).content.decode()
     assert client.post(url("plan-activity-new"), _valid()).status_code == 403
     assert not Activity.objects.exists()
+
+
+def test_entry_form_takes_attachments_and_refuses_unknown_types(
+    coordinator_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    bad = SimpleUploadedFile("outil.exe", b"MZ...", content_type="application/octet-stream")
+    response = coordinator_client.post(url("plan-activity-new"), _valid(attachments=[bad]))
+    assert response.status_code == 400
+    assert "attachments" in response.context["form"].errors
+    assert not Activity.objects.exists()
+    good = SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = coordinator_client.post(url("plan-activity-new"), _valid(attachments=[good]))
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert [a.name for a in activity.attachments.all()] == ["compte-rendu.pdf"]
+    assert "compte-rendu.pdf" in coordinator_client.get(response["Location"]).content.decode()
+
+
+def test_an_entry_is_edited_by_its_author_or_the_coordinator_only(
+    client, coordinator_client, armentieres, django_user_model, activity
+):
+    page = url("plan-activity-edit", activity.pk)
+    form = coordinator_client.get(page)
+    assert form.status_code == 200
+    assert form.context["form"].initial["zones"] == ["QP059069"]
+    changed = _valid(title="Groupe de travail AVS (compte rendu)", axes=["1"], objectives=["1.2"])
+    assert coordinator_client.post(page, changed).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Groupe de travail AVS (compte rendu)"
+    assert [f"{o.axis.number}.{o.number}" for o in activity.objectives.all()] == ["1.2"]
+    refused = coordinator_client.post(page, dict(changed, title="", date="2031-01-01"))
+    assert refused.status_code == 400
+    activity.refresh_from_db()
+    assert activity.title == "Groupe de travail AVS (compte rendu)"
+    client.force_login(_partner(django_user_model, armentieres, "autre-partenaire"))
+    assert client.get(page).status_code == 403
+    assert client.post(page, dict(changed, title="Détourné")).status_code == 403
+    activity.refresh_from_db()
+    assert activity.title == "Groupe de travail AVS (compte rendu)"

@@ -112,7 +112,7 @@ def test_schedule_lists_milestones_by_due_date_and_flags_late_ones(client, armen
     assert html.count("en retard") == 1
 
 
-def test_stored_script_is_escaped_on_every_page(client, armentieres):
+def test_stored_script_is_escaped_on_every_page(client, armentieres, django_user_model):
     bad = activity_record(
         territory=armentieres,
         date=dt.date(2025, 3, 4),
@@ -135,6 +135,14 @@ def test_stored_script_is_escaped_on_every_page(client, armentieres):
     for page in pages:
         html = client.get(page).content.decode()
         assert SCRIPT not in html, page
+    edit = reverse("web:plan-activity-edit", args=["armentieres", bad.pk])
+    client.force_login(
+        django_user_model.objects.create_user(
+            "coordination", password="x-y-z-123456", is_staff=True
+        )
+    )
+    html = client.get(edit).content.decode()
+    assert SCRIPT not in html and "&lt;script&gt;" in html
     for page in pages[:3] + [url("plan-schedule")]:
         assert "&lt;script&gt;" in client.get(page).content.decode(), page
 

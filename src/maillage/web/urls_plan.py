@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{T}journal/export.<str:fmt>", plan.journal_export, name="plan-journal-export"),
     path(f"{T}journal/modele.<str:fmt>", plan.journal_template, name="plan-journal-template"),
     path(f"{T}journal/<int:pk>/", plan.activity_page, name="plan-activity"),
+    path(f"{T}journal/<int:pk>/modifier/", plan.activity_edit, name="plan-activity-edit"),
     path(f"{T}journal/<int:pk>/supprimer/", plan.activity_delete, name="plan-activity-delete"),
     path(f"{T}echeancier/", plan.schedule_page, name="plan-schedule"),
     path(f"{T}echeancier/nouvelle/", plan.milestone_edit, name="plan-milestone-new"),

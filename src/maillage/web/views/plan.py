@@ -278,7 +278,9 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
     territory, tree = _plan(slug)
     if denied := _require_editor(request, territory):
         return denied
-    form = pf.ActivityForm(request.POST or None, territory=territory, tree=tree)
+    form = pf.ActivityForm(
+        request.POST or None, request.FILES or None, territory=territory, tree=tree
+    )
     if request.method == "POST" and form.is_valid():
         activity = form.save(author=request.user)
         if activity is not None:
@@ -286,6 +288,33 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(
         request, "plan/activity_form.html", _ctx(territory, tree, request, form=form), status=status
+    )
+
+
+def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a journal entry (coordinator, or the partner who wrote it)."""
+    territory, tree = _plan(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    activity = journal_queryset(territory=territory).filter(pk=pk).first()
+    if activity is None:
+        raise Http404(_g("Activité introuvable dans ce journal."))
+    if not can_edit(request.user, activity):
+        raise PermissionDenied(_g("Modification réservée au chargé de coopération et à l'auteur."))
+    form = pf.ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        territory=territory,
+        tree=tree,
+        activity=activity,
+    )
+    if request.method == "POST" and form.is_valid() and form.save(author=request.user):
+        return redirect("web:plan-activity", slug=slug, pk=pk)
+    return render(
+        request,
+        "plan/activity_form.html",
+        _ctx(territory, tree, request, form=form, activity=activity),
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -20,6 +20,7 @@ from maillage.plan.models import ActivityKind, Milestone
 from maillage.plan.services import (
     PlanValidationError,
     activity_record,
+    activity_update,
     milestone_create,
     milestone_update,
 )
@@ -123,6 +124,24 @@ class JournalFilter(forms.Form):
         return urllib.parse.urlencode({k: v for k, v in data.items() if v not in (None, "")})
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the plan service checks their type and size."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 # Service error keys → form fields.
 ACTIVITY_FIELDS = {
     "date": "date",
@@ -133,6 +152,7 @@ ACTIVITY_FIELDS = {
     "quartiers": "zones",
     "position": "lat",
     "participants": "participants",
+    "pièces jointes": "attachments",
 }
 
 
@@ -170,41 +190,76 @@ class ActivityForm(forms.Form):
     validated = forms.BooleanField(
         label=_("Écrit partagé validé par les partenaires"), required=False
     )
+    attachments = MultipleFileField(
+        label=_("Pièces jointes"),
+        required=False,
+        help_text=_("Compte rendu, support… (PDF, bureautique, image ; 10 Mo au plus chacune)."),
+    )
 
-    def __init__(self, *args: Any, territory: Territory, tree: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        territory: Territory,
+        tree: Any,
+        activity: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if activity is not None:
+            kwargs.setdefault("initial", _activity_initial(activity))
         super().__init__(*args, **kwargs)
-        self.territory = territory
+        self.territory, self.activity = territory, activity
         self.fields["axes"].choices = _axis_choices(tree)
         self.fields["objectives"].choices = _objective_choices(tree)
         self.fields["zones"].choices = _zone_choices(territory)
         self.fields["axes"].error_messages["required"] = _("Choisissez au moins un axe.")
+        if activity is not None:
+            self.fields["attachments"].label = _("Pièces jointes à ajouter")
 
     def save(self, *, author: Any) -> Any:
-        """Record the activity; on a service refusal, put its messages on the fields."""
+        """Record (or update) the activity; on a refusal, put the messages on the fields."""
         d = self.cleaned_data
-        partners = [p.strip() for p in (d.get("partners") or "").split(";") if p.strip()]
+        values = {
+            "date": d["date"],
+            "kind": d["kind"],
+            "title": d["title"],
+            "axes": d["axes"],
+            "objectives": d.get("objectives") or [],
+            "zones": d.get("zones") or [],
+            "partners": [p.strip() for p in (d.get("partners") or "").split(";") if p.strip()],
+            "participants": d.get("participants"),
+            "publics": d.get("publics") or "",
+            "description": d.get("description") or "",
+            "lon": d.get("lon"),
+            "lat": d.get("lat"),
+            "validated": bool(d.get("validated")),
+            "attachments": d.get("attachments") or [],
+        }
         try:
-            return activity_record(
-                territory=self.territory,
-                date=d["date"],
-                kind=d["kind"],
-                title=d["title"],
-                axes=d["axes"],
-                objectives=d.get("objectives") or [],
-                zones=d.get("zones") or [],
-                partners=partners,
-                participants=d.get("participants"),
-                publics=d.get("publics") or "",
-                description=d.get("description") or "",
-                lon=d.get("lon"),
-                lat=d.get("lat"),
-                validated=bool(d.get("validated")),
-                author=author,
-            )
+            if self.activity is not None:
+                return activity_update(activity=self.activity, **values)
+            return activity_record(territory=self.territory, author=author, **values)
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.add_error(ACTIVITY_FIELDS.get(key), _sentence(messages))
             return None
+
+
+def _activity_initial(activity: Any) -> dict[str, Any]:
+    return {
+        "date": activity.date,
+        "kind": activity.kind_id,
+        "title": activity.title,
+        "axes": [str(a.number) for a in activity.axes.all()],
+        "objectives": [f"{o.axis.number}.{o.number}" for o in activity.objectives.all()],
+        "zones": [z.code for z in activity.zones.all()],
+        "partners": "; ".join(p.name for p in activity.partners.all()),
+        "participants": activity.participants,
+        "publics": activity.publics,
+        "description": activity.description,
+        "lon": activity.lon,
+        "lat": activity.lat,
+        "validated": activity.validated,
+    }
 
 
 class ImportForm(forms.Form):
