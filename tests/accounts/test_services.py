@@ -203,3 +203,12 @@ def test_withdrawn_role_deactivates_an_account_left_without_role(roles):
     membership_remove(membership=membership, by=roles.coordinator)
     roles.observer.refresh_from_db()
     assert not roles.observer.is_active
+
+
+def test_coordinators_are_told_of_a_new_proposal(roles, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        propose_change(obj=roles.orgs.structure_a, user=roles.partner_a, fields={"phone": "0320"})
+    assert [m.to for m in mail.outbox] == [[roles.coordinator.email]]
+    assert roles.orgs.structure_a.name in mail.outbox[0].subject

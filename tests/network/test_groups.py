@@ -147,3 +147,38 @@ def test_coordinator_removes_a_member_for_good(roles, group):
     coordinator.force_login(roles.coordinator)
     assert coordinator.post(url).status_code == 302
     assert not group.members.filter(name="Ancienne référente").exists()
+
+
+def test_rescheduling_a_meeting_bumps_its_ical_sequence(roles, group):
+    meeting = meeting_save(
+        group=group,
+        user=roles.coordinator,
+        title="Séance",
+        starts_at=_when(),
+        ends_at=_when(hour=16),
+    )
+    client = Client()
+    client.force_login(roles.coordinator)
+    url = reverse("web:meeting-edit", args=["armentieres", meeting.pk])
+    bad = client.post(
+        url,
+        {
+            "edit-title": "Séance",
+            "edit-starts_at": "2025-03-13T10:00",
+            "edit-ends_at": "2025-03-13T09:00",
+        },
+    )
+    assert bad.status_code == 400 and "La fin doit suivre le début" in bad.content.decode()
+    ok = client.post(
+        url,
+        {
+            "edit-title": "Séance reportée",
+            "edit-starts_at": "2025-03-13T10:00",
+            "edit-ends_at": "2025-03-13T12:00",
+        },
+    )
+    assert ok.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and meeting.title == "Séance reportée"
+    ics = Client().get(reverse("web:meetings-ics", args=["armentieres"])).content.decode()
+    assert "SEQUENCE:1" in ics and "DTSTART:20250313T090000Z" in ics

@@ -260,7 +260,7 @@ def propose_change(*, obj: models.Model, user: Any, fields: dict[str, Any]) -> P
     if not changes:
         raise ValidationError("Aucune modification par rapport à la fiche publiée.")
     territory = permissions.territory_of(obj)
-    return PendingChange.objects.create(
+    change = PendingChange.objects.create(
         territory=territory,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
@@ -270,6 +270,36 @@ def propose_change(*, obj: models.Model, user: Any, fields: dict[str, Any]) -> P
         before={k: before.get(k) for k in changes},
         changes=changes,
     )
+    transaction.on_commit(lambda: notify_coordinators(change=change))
+    return change
+
+
+def notify_coordinators(*, change: PendingChange) -> int:
+    """E-mail the territory's coordinators that a proposal waits; returns the mails sent."""
+    recipients = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(
+                territory=change.territory, role=Role.COORDINATOR, user__is_active=True
+            ).select_related("user")
+            if m.user.email
+        }
+    )
+    if not recipients:
+        return 0
+    who = change.proposed_by.get_username() if change.proposed_by else "?"
+    fields = ", ".join(sorted(change.changes))
+    send_mail(
+        subject=f"Maillage — modification à valider : {change.object_repr}",
+        message=(
+            f"Bonjour,\n\n{who} propose une modification de « {change.object_repr} » "
+            f"(champs : {fields}).\nExaminez-la depuis l'espace partenaires, rubrique "
+            "« Modifications à valider ».\n\nMaillage"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)
 
 
 @transaction.atomic

@@ -59,6 +59,7 @@ urlpatterns = [
     path(T + "espace/groupes/<int:pk>/reunions/", n.meeting_add, name="meeting-add"),
     path(T + "espace/membres/<int:pk>/retirer/", n.member_remove, name="group-member-remove"),
     path(T + "espace/reunions/<int:pk>/", n.meeting_page, name="meeting"),
+    path(T + "espace/reunions/<int:pk>/modifier/", n.meeting_edit, name="meeting-edit"),
     path(T + "reunions.ics", n.meetings_ics, name="meetings-ics"),
     path(T + "boite-a-outils/", n.toolbox_page, name="toolbox"),
     path(T + "boite-a-outils/<int:pk>/telecharger/", n.toolbox_download, name="toolbox-download"),

@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _g
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts import permissions as perms
@@ -68,6 +70,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/reinitialisation_terminee.html"
 
 
+@sensitive_post_parameters("password1", "password2")
+@never_cache
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Set one's password from an invitation link, then log in."""
     invite = acc_services.invitation_get(token=token)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_POST, require_safe
 
@@ -147,18 +148,43 @@ def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return group_page(request, slug=slug, pk=pk, forms_={"meeting": form})
 
 
-@perms.member_required
-def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+def _meeting(territory: Any, pk: int) -> Any:
     meeting = net.meetings(territory=territory).filter(pk=pk).first()
     if meeting is None:
         raise Http404(_g("Réunion introuvable."))
+    return meeting
+
+
+@require_POST
+@perms.coordinator_required
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Reschedule or rename a meeting (its iCalendar SEQUENCE goes up)."""
+    territory = _territory(slug)
+    meeting = _meeting(territory, pk)
+    form = af.MeetingForm(request.POST, prefix="edit")
+    if form.is_valid():
+        try:
+            net_services.meeting_save(
+                group=meeting.group, user=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _g("Réunion modifiée."))
+            return redirect("web:meeting", slug, pk)
+    return meeting_page(request, slug=slug, pk=pk, edit_form=form)
+
+
+@perms.member_required
+def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None) -> HttpResponse:
+    territory = _territory(slug)
+    meeting = _meeting(territory, pk)
     coordinator = perms.is_coordinator(request.user, territory)
     form = af.MinutesForm(
-        request.POST or None,
+        (request.POST or None) if edit_form is None else None,
         initial={"minutes": meeting.minutes, "participants": meeting.participants},
     )
-    if request.method == "POST":
+    if request.method == "POST" and edit_form is None:
         if not coordinator:
             raise PermissionDenied(_g("Action réservée au chargé de coopération."))
         if form.is_valid():
@@ -174,8 +200,24 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "network/meeting.html",
-        {"territory": territory, "meeting": meeting, "form": form, "coordinator": coordinator},
-        status=400 if form.errors else 200,
+        {
+            "territory": territory,
+            "meeting": meeting,
+            "form": form,
+            "coordinator": coordinator,
+            "edit_form": edit_form
+            or af.MeetingForm(
+                prefix="edit",
+                initial={
+                    "title": meeting.title,
+                    "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+                    "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+                    "location": meeting.location,
+                    "agenda": meeting.agenda,
+                },
+            ),
+        },
+        status=400 if form.errors or (edit_form is not None and edit_form.errors) else 200,
     )
 
 
