@@ -176,8 +176,8 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
     territory, tree = _plan(slug)
     form = _journal_filters(request, territory, tree)
     qs = journal_queryset(territory=territory, **form.selector_kwargs())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    activities = list(qs)
+    activities = list(qs)  # one evaluation for the counts, the map table and the page
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     zone_counts = bilan_report.activities_by_zone(territory=territory, activities=activities)
     query = form.querystring()
     return render(
