@@ -185,3 +185,18 @@ def test_bilan_download_follows_the_journal(client, armentieres, activity):
         territory=armentieres, date=dt.date(2024, 9, 2), kind="commission", title="CLAS", axes=[4]
     )
     assert titles() == ["CLAS", "Groupe de travail AVS"]
+
+
+def test_journal_is_paged_and_labels_the_fictional_journal(client, armentieres):
+    from maillage.plan.fictif import demo_journal_load
+    from maillage.plan.models import Activity
+
+    demo_journal_load(territory=armentieres, count=60, today=dt.date(2025, 11, 28))
+    first = client.get(url("plan-journal"))
+    second = client.get(url("plan-journal", page=2))
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == Activity.objects.count() - 50
+    assert "Dont 60 « exemple fictif »" in first.content.decode()
+    filtered = client.get(url("plan-journal", axe=1)).content.decode()
+    expected = Activity.objects.filter(axes__number=1).count()
+    assert f"{expected} activités." in filtered
