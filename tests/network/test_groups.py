@@ -182,3 +182,18 @@ def test_rescheduling_a_meeting_bumps_its_ical_sequence(roles, group):
     assert meeting.sequence == 1 and meeting.title == "Séance reportée"
     ics = Client().get(reverse("web:meetings-ics", args=["armentieres"])).content.decode()
     assert "SEQUENCE:1" in ics and "DTSTART:20250313T090000Z" in ics
+
+
+def test_network_changes_are_in_the_history_and_a_removed_member_can_be_restored(roles, group):
+    from maillage.accounts.history import restore_change
+    from maillage.accounts.models import ChangeRecord
+    from maillage.network.services import member_remove
+
+    member = member_add(
+        group=group, name="Coordinatrice RPE", organisation=roles.orgs.a, user=roles.coordinator
+    )
+    member_remove(member=member, user=roles.coordinator)
+    record = ChangeRecord.objects.get(action="delete", object_repr__startswith="Coordinatrice")
+    assert record.before["name"] == "Coordinatrice RPE" and record.user == roles.coordinator
+    restore_change(record=record, user=roles.coordinator)
+    assert group.members.filter(name="Coordinatrice RPE").exists()

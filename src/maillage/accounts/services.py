@@ -27,7 +27,7 @@ from maillage.directory.models import Organisation
 from maillage.territory.models import Territory
 
 from . import permissions
-from .history import diff, recording, snapshot
+from .history import diff, record_change, recording, snapshot
 from .models import ApiToken, ChangeRecord, Invitation, Membership, PendingChange, Role
 
 INVITATION_DAYS = 14
@@ -65,12 +65,21 @@ def membership_set(
         raise ValidationError(
             {"organisation": "Un partenaire doit être rattaché à une organisation."}
         )
+    existing = Membership.objects.filter(user=user, territory=territory).first()
+    before = snapshot(existing) if existing else None
     membership, _ = Membership.objects.update_or_create(
         user=user,
         territory=territory,
         defaults={"role": role, "organisation": organisation if role == Role.PARTNER else None},
     )
     permissions.forget_memberships(user)
+    record_change(
+        obj=membership,
+        user=by,
+        before=before,
+        after=snapshot(membership),
+        action="update" if before else "create",
+    )
     return membership
 
 
@@ -81,6 +90,7 @@ def membership_remove(*, membership: Membership, by: Any) -> None:
     if membership.user_id == by.pk:
         raise ValidationError("Vous ne pouvez pas retirer votre propre rôle.")
     user = membership.user
+    record_change(obj=membership, user=by, before=snapshot(membership), after=None, action="delete")
     membership.delete()
     if not user.memberships.exists() and not user.is_superuser:
         user.is_active = False

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import (
     COORDINATOR,
     PARTNER,
@@ -81,6 +82,7 @@ def group_create(
         territory=territory, name=name, kind=kind, theme=theme, description=description.strip()
     )
     group.axes.set(axes)
+    record_change(obj=group, user=user, before=None, after=snapshot(group), action="create")
     return group
 
 
@@ -117,7 +119,7 @@ def member_add(
         raise ValidationError({"name": "Nom obligatoire."})
     if organisation is None and not _clean(organisation_name, 200):
         raise ValidationError({"organisation": "Indiquez l'organisation du membre."})
-    return GroupMember.objects.create(
+    member = GroupMember.objects.create(
         group=group,
         name=name,
         organisation=organisation,
@@ -125,12 +127,15 @@ def member_add(
         role=_clean(role, 150),
         email=check_professional_email(email),
     )
+    record_change(obj=member, user=user, before=None, after=snapshot(member), action="create")
+    return member
 
 
 @transaction.atomic
 def member_remove(*, member: GroupMember, user: Any) -> None:
     """Remove a member (their name and e-mail are deleted, not archived)."""
     _require_coordinator(user, member.group.territory)
+    record_change(obj=member, user=user, before=snapshot(member), after=None, action="delete")
     member.delete()
 
 
@@ -158,6 +163,7 @@ def meeting_save(
         errors["ends_at"] = "La fin doit suivre le début."
     if errors:
         raise ValidationError(errors)
+    before = None if meeting is None else snapshot(meeting)
     if meeting is None:
         meeting = Meeting(group=group)
     else:
@@ -165,6 +171,8 @@ def meeting_save(
     meeting.title, meeting.location = _clean(title, 200), _clean(location, 300)
     meeting.starts_at, meeting.ends_at, meeting.agenda = starts_at, ends_at, agenda.strip()
     meeting.save()
+    action = "create" if before is None else "update"
+    record_change(obj=meeting, user=user, before=before, after=snapshot(meeting), action=action)
     return meeting
 
 
@@ -274,6 +282,7 @@ def toolbox_add(
         item.original_name, item.content_type, item.size = safe, content_type, len(data)
         item.file.save(safe, ContentFile(data), save=False)
     item.save()
+    record_change(obj=item, user=user, before=None, after=snapshot(item), action="create")
     return item
 
 
@@ -281,6 +290,7 @@ def toolbox_add(
 def toolbox_delete(*, item: ToolboxItem, user: Any) -> None:
     if not (is_coordinator(user, item.territory) or item.uploaded_by_id == user.pk):
         raise PermissionDenied("Suppression réservée au chargé de coopération et à l'auteur.")
+    record_change(obj=item, user=user, before=snapshot(item), after=None, action="delete")
     if item.file:
         item.file.delete(save=False)
     item.delete()
