@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -155,9 +156,16 @@ def _int(value: str | None, name: str, *, low: int, high: int) -> int | None:
     try:
         number = int(value)
     except ValueError as exc:
-        raise HttpError(400, f"Paramètre « {name} » : nombre entier attendu.") from exc
+        raise HttpError(
+            400, _("Paramètre « {name} » : nombre entier attendu.").format(name=name)
+        ) from exc
     if not low <= number <= high:
-        raise HttpError(400, f"Paramètre « {name} » : valeur entre {low} et {high} attendue.")
+        raise HttpError(
+            400,
+            _("Paramètre « {name} » : valeur entre {low} et {high} attendue.").format(
+                name=name, low=low, high=high
+            ),
+        )
     return number
 
 
@@ -196,10 +204,10 @@ def plan_indicators(request, slug: str, year: str | None = None):
 def plan_indicator(request, slug: str, code: str):
     territory = _territory(slug)
     if not _is_code(code):
-        raise HttpError(400, "Code d'indicateur attendu, ex. « 1.1 ».")
+        raise HttpError(400, _("Code d'indicateur attendu, ex. « 1.1 »."))
     found = next((r for r in indicator_results(territory=territory) if r.code == code), None)
     if found is None:
-        raise HttpError(404, f"Indicateur « {code} » absent du plan.")
+        raise HttpError(404, _("Indicateur « {code} » absent du plan.").format(code=code))
     return found
 
 
@@ -254,9 +262,9 @@ def plan_journal(
     page_n = _int(page, "page", low=1, high=1_000_000) or 1
     size = _int(page_size, "page_size", low=1, high=MAX_PAGE_SIZE) or 50
     if objective and not _is_code(objective):
-        raise HttpError(400, "Paramètre « objective » : code attendu, ex. « 1.2 ».")
+        raise HttpError(400, _("Paramètre « objective » : code attendu, ex. « 1.2 »."))
     if fictional not in (None, "", "true", "false", "1", "0"):
-        raise HttpError(400, "Paramètre « fictional » : true ou false attendu.")
+        raise HttpError(400, _("Paramètre « fictional » : true ou false attendu."))
     qs = journal_queryset(
         territory=territory,
         year=_int(year, "year", low=conv.period_start, high=conv.period_end),

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 ZONE_FILTERS = ("qpv", "zone_blanche")
 NOT_COMPUTABLE = "non calculable"
@@ -140,7 +141,7 @@ class ZoneSet:
     def contains(self, activity: JournalEntry) -> Evidence | None:
         for zone_id, zone_name in activity.zones:
             if zone_id in self.zone_ids:
-                return Evidence(kind="note", label=f"quartier {zone_name}")
+                return Evidence(kind="note", label=_("quartier {name}").format(name=zone_name))
         if activity.lon is not None and activity.lat is not None and self.polygons_l93:
             from shapely import Point
 
@@ -220,8 +221,9 @@ def computed_zones_blanches(
     return ZoneSet(
         zone_ids=frozenset(zone_ids),
         polygons_l93=polygons,
-        source=f"zones blanches calculées par le diagnostic (thème « {result.theme} », "
-        f"{result.max_distance_m:.0f} m)",
+        source=_(
+            "zones blanches calculées par le diagnostic (thème « {theme} », {distance:.0f} m)"
+        ).format(theme=result.theme, distance=result.max_distance_m),
     )
 
 
@@ -279,14 +281,14 @@ def data_cartography(territory: Any) -> DataFigure:
         return DataFigure(
             None,
             [],
-            f"{NOT_COMPUTABLE} : l'annuaire des structures n'est pas encore disponible.",
+            _("non calculable : l'annuaire des structures n'est pas encore disponible."),
         )
     qs = model.objects.filter(territory=territory)
     if "published" in _field_names(model):
         qs = qs.filter(published=True)
     structures = list(qs.order_by("name", "pk"))
     if not structures:
-        return DataFigure(None, [], f"{NOT_COMPUTABLE} : aucune structure dans l'annuaire.")
+        return DataFigure(None, [], _("non calculable : aucune structure dans l'annuaire."))
     located = {s.pk for s in structures if s.x_l93 is not None and s.y_l93 is not None}
     evidence = [
         Evidence(
@@ -299,7 +301,11 @@ def data_cartography(territory: Any) -> DataFigure:
     ]
     share = round(100.0 * len(located) / len(structures), 1)
     return DataFigure(
-        share, evidence, f"{len(located)} structures localisées sur {len(structures)}."
+        share,
+        evidence,
+        _("{located} structures localisées sur {total}.").format(
+            located=len(located), total=len(structures)
+        ),
     )
 
 
@@ -310,7 +316,7 @@ def data_insertion_places(territory: Any) -> DataFigure:
         return DataFigure(
             None,
             [],
-            f"{NOT_COMPUTABLE} : l'annuaire des services n'est pas encore disponible.",
+            _("non calculable : l'annuaire des services n'est pas encore disponible."),
         )
     services = list(
         model.objects.filter(structure__territory=territory, insertion_places__isnull=False)
@@ -321,14 +327,16 @@ def data_insertion_places(territory: Any) -> DataFigure:
         return DataFigure(
             None,
             [],
-            f"{NOT_COMPUTABLE} : aucun service de l'annuaire ne renseigne encore ses places à "
-            "vocation d'insertion professionnelle.",
+            _(
+                "non calculable : aucun service de l'annuaire ne renseigne encore ses places à "
+                "vocation d'insertion professionnelle."
+            ),
         )
     evidence = [
         Evidence(kind="donnée", label=str(s), value=float(s.insertion_places)) for s in services
     ]
     total = float(sum(s.insertion_places for s in services))
-    return DataFigure(total, evidence, f"{len(services)} services renseignés.")
+    return DataFigure(total, evidence, _("{n} services renseignés.").format(n=len(services)))
 
 
 DATA_SOURCES: dict[str, Callable[[Any], DataFigure]] = {
@@ -437,11 +445,13 @@ def compute_indicators(
                 zone_set = blanches[theme]
                 if zone_set is None:
                     notes.append(
-                        f"{NOT_COMPUTABLE} : zones blanches non encore calculées (aucune zone "
-                        "signalée, et aucune structure localisée pour le thème)."
+                        _(
+                            "non calculable : zones blanches non encore calculées (aucune zone "
+                            "signalée, et aucune structure localisée pour le thème)."
+                        )
                     )
                 else:
-                    notes.append(f"Zones blanches : {zone_set.source}.")
+                    notes.append(_("Zones blanches : {source}.").format(source=zone_set.source))
             if zone_set is None and rule.get("zone"):
                 missing = NOT_COMPUTABLE
             else:
