@@ -91,3 +91,10 @@ def test_confirmed_structures_are_no_longer_due(armentieres, roles):
 def test_token_is_shown_once(armentieres, roles):
     result = _run("users", "token", "--email", roles.partner_a.email, "--name", "import")
     assert result.exit_code == 0 and "mlg_" in result.output
+
+
+def test_remind_without_territory_covers_every_territory(armentieres, roles):
+    result = _run("users", "remind", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"armentieres — {roles.partner_a.email}" in result.output
+    assert not mail.outbox

@@ -117,22 +117,28 @@ def users_list(slug: str, fmt: str) -> None:
 @users.command(
     name="remind",
     help="Relance par courriel les partenaires dont les fiches n'ont pas été vérifiées "
-    "depuis N mois (par défaut : settings.REMINDER_MONTHS, 12).",
+    "depuis N mois (par défaut : settings.REMINDER_MONTHS, 12) ; tous les territoires sans "
+    "--territory. Un partenaire n'est pas relancé deux fois en 30 jours.",
 )
-@click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
+@click.option("--territory", "slug", default=None, help="Identifiant du territoire.")
 @click.option("--months", type=click.IntRange(min=1), default=None, help="Délai en mois.")
 @click.option("--dry-run", is_flag=True, help="Affiche les relances sans envoyer de courriel.")
-def users_remind(slug: str, months: int | None, dry_run: bool) -> None:
+def users_remind(slug: str | None, months: int | None, dry_run: bool) -> None:
     from maillage.network.selectors import reminder_months
     from maillage.network.services import reminders_send
+    from maillage.territory.models import Territory
 
-    territory = _territory(slug)
+    territories = [_territory(slug)] if slug else list(Territory.objects.order_by("slug"))
     months = months or reminder_months()
-    sent = reminders_send(territory=territory, months=months, dry_run=dry_run)
     verb = "à relancer" if dry_run else "relancé(s)"
-    for user, structures in sent:
-        click.echo(f"{user.email} : {len(structures)} fiche(s)")
-    click.echo(f"{len(sent)} partenaire(s) {verb} (fiches non vérifiées depuis {months} mois).")
+    for territory in territories:
+        sent = reminders_send(territory=territory, months=months, dry_run=dry_run)
+        for user, structures in sent:
+            click.echo(f"{territory.slug} — {user.email} : {len(structures)} fiche(s)")
+        click.echo(
+            f"{territory.slug} : {len(sent)} partenaire(s) {verb} "
+            f"(fiches non vérifiées depuis {months} mois)."
+        )
 
 
 @users.command(
