@@ -143,3 +143,27 @@ def test_attachment_model_validators_guard_other_entry_points(armentieres):
     with pytest.raises(ValidationError) as info:
         bad.full_clean()
     assert "file" in info.value.message_dict
+
+
+def test_zones_blanches_are_flagged_by_name_with_a_justification(armentieres):
+    from maillage.plan.models import ZoneBlanche
+    from maillage.plan.services import zone_blanche_flag, zone_blanche_unflag
+
+    with pytest.raises(PlanValidationError):
+        zone_blanche_flag(territory=armentieres, zone="Prés du Hem", justification=" ")
+    flag = zone_blanche_flag(
+        territory=armentieres, zone="pres du hem", justification="Diagnostic 2022"
+    )
+    assert flag.zone.code == "590170102"
+    assert zone_blanche_unflag(territory=armentieres, zone="590170102")
+    assert not ZoneBlanche.objects.exists()
+
+
+def test_admin_edits_bump_the_data_version(armentieres, admin_client):
+    act = _record(armentieres)
+    armentieres.refresh_from_db()
+    version = armentieres.data_version
+    response = admin_client.post(f"/admin/plan/activity/{act.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    armentieres.refresh_from_db()
+    assert armentieres.data_version == version + 1

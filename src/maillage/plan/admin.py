@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+
+from maillage.territory.services import territory_touch
 
 from .models import (
     Activity,
@@ -21,6 +25,43 @@ from .models import (
 )
 
 
+def _territory_of(obj: Any) -> Any:
+    for path in (
+        "territory",
+        "convention.territory",
+        "axis.convention.territory",
+        "indicator.axis.convention.territory",
+        "activity.territory",
+    ):
+        target = obj
+        for attr in path.split("."):
+            target = getattr(target, attr, None)
+        if target is not None:
+            return target
+    return None
+
+
+class TouchAdmin(admin.ModelAdmin):
+    """Admin writes bump the territory's data_version, like the services do (caches refresh)."""
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if (territory := _territory_of(form.instance)) is not None:
+            territory_touch(territory=territory)
+
+    def delete_model(self, request, obj) -> None:
+        territory = _territory_of(obj)
+        super().delete_model(request, obj)
+        if territory is not None:
+            territory_touch(territory=territory)
+
+    def delete_queryset(self, request, queryset) -> None:
+        territories = {t.pk: t for t in map(_territory_of, queryset) if t is not None}
+        super().delete_queryset(request, queryset)
+        for territory in territories.values():
+            territory_touch(territory=territory)
+
+
 class AxisInline(admin.TabularInline):
     model = Axis
     fields = ["number", "title"]
@@ -28,7 +69,7 @@ class AxisInline(admin.TabularInline):
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(TouchAdmin):
     list_display = ["title", "territory", "period_start", "period_end", "status"]
     inlines = [AxisInline]
 
@@ -44,20 +85,20 @@ class ModalityInline(admin.TabularInline):
 
 
 @admin.register(Axis)
-class AxisAdmin(admin.ModelAdmin):
+class AxisAdmin(TouchAdmin):
     list_display = ["number", "title", "convention"]
     list_filter = ["convention"]
     inlines = [ObjectiveInline, ModalityInline]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(TouchAdmin):
     list_display = ["__str__", "axis"]
     list_filter = ["axis__convention", "axis"]
 
 
 @admin.register(Modality)
-class ModalityAdmin(admin.ModelAdmin):
+class ModalityAdmin(TouchAdmin):
     list_display = ["text", "axis"]
     list_filter = ["axis"]
 
@@ -68,42 +109,42 @@ class IndicatorTargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TouchAdmin):
     list_display = ["__str__", "kind", "unit"]
     list_filter = ["kind", "axis"]
     inlines = [IndicatorTargetInline]
 
 
 @admin.register(IndicatorTarget)
-class IndicatorTargetAdmin(admin.ModelAdmin):
+class IndicatorTargetAdmin(TouchAdmin):
     list_display = ["indicator", "year", "value"]
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(TouchAdmin):
     list_display = ["indicator", "year", "value", "author", "updated_at"]
     list_filter = ["year"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(TouchAdmin):
     list_display = ["title", "due_date", "owner", "status", "axis"]
     list_filter = ["status", "axis"]
 
 
 @admin.register(ActivityKind)
-class ActivityKindAdmin(admin.ModelAdmin):
+class ActivityKindAdmin(TouchAdmin):
     list_display = ["name", "slug", "order"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(TouchAdmin):
     list_display = ["name", "territory"]
     search_fields = ["name"]
 
 
 @admin.register(ZoneBlanche)
-class ZoneBlancheAdmin(admin.ModelAdmin):
+class ZoneBlancheAdmin(TouchAdmin):
     list_display = ["zone", "territory"]
 
 
@@ -113,7 +154,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(TouchAdmin):
     list_display = ["date", "title", "kind", "participants", "is_fictional"]
     list_filter = ["territory", "kind", "axes", "is_fictional"]
     search_fields = ["title", "description"]
@@ -123,5 +164,5 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityAttachment)
-class ActivityAttachmentAdmin(admin.ModelAdmin):
+class ActivityAttachmentAdmin(TouchAdmin):
     list_display = ["name", "activity", "uploaded_at"]

@@ -31,6 +31,7 @@ from .models import (
     Milestone,
     Objective,
     Partner,
+    ZoneBlanche,
 )
 from .validation import (  # noqa: F401  (re-exported: services are the public entry point)
     ATTACHMENT_EXTENSIONS,
@@ -349,3 +350,32 @@ def indicator_value_set(
     )
     territory_touch(territory=indicator.axis.convention.territory)
     return entry
+
+
+# --------------------------------------------------------------------------- zones blanches
+
+
+@transaction.atomic
+def zone_blanche_flag(*, territory: Territory, zone: Zone | str, justification: str) -> ZoneBlanche:
+    """Flag a zone of the territory as « zone blanche », with why (source, diagnostic…)."""
+    found = resolve_zone(territory, zone)
+    if not (justification or "").strip():
+        raise PlanValidationError(
+            {"justification": _("justification obligatoire (source, méthode).")}
+        )
+    flag, _created = ZoneBlanche.objects.update_or_create(
+        territory=territory, zone=found, defaults={"justification": justification.strip()}
+    )
+    territory_touch(territory=territory)
+    return flag
+
+
+@transaction.atomic
+def zone_blanche_unflag(*, territory: Territory, zone: Zone | str) -> bool:
+    """Remove the « zone blanche » flag of a zone; ``False`` if it was not flagged."""
+    deleted, _details = ZoneBlanche.objects.filter(
+        territory=territory, zone=resolve_zone(territory, zone)
+    ).delete()
+    if deleted:
+        territory_touch(territory=territory)
+    return bool(deleted)
