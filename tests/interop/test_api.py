@@ -58,3 +58,12 @@ def test_hsds_tables(client, armentieres):
     response = client.get(f"{BASE}/hsds/locations.json")
     assert response.status_code == 200 and response.json()
     assert client.get(f"{BASE}/hsds/unknown.json").status_code == 422
+
+
+def test_spreadsheet_template_download(client):
+    from maillage.interop.structures_sheet import COLUMNS
+
+    response = client.get("/api/v1/export/modele/structures.xlsx")
+    assert response.status_code == 200
+    table = read_table(response.content, filename="modele.xlsx")
+    assert table.columns == [label for _, label in COLUMNS] and table.rows == []

@@ -47,6 +47,15 @@ NOT_FOUND = {404: Message}
 
 
 @router.get(
+    "/modele/structures.{fmt}",
+    response={200: None},
+    summary="Modèle vide du tableur d'import des structures et services",
+)
+def structures_template(request, fmt: Literal["csv", "xlsx", "ods"]) -> HttpResponse:
+    return table_response([], columns=COLUMNS, fmt=fmt, filename="modele-structures")
+
+
+@router.get(
     "/{slug}/structures.geojson",
     response={200: FeatureCollection, **NOT_FOUND},
     summary="Structures localisées (GeoJSON WGS84)",
