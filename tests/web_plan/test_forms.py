@@ -98,7 +98,10 @@ def _journal(rows):
 ROW = {"date": "04/03/2025", "type": "groupe de travail", "titre": "GT AVS", "axe": "1"}
 
 
-def test_import_shows_refused_rows_then_imports_valid_ones_on_confirmation(coordinator_client):
+def test_import_shows_refused_rows_then_imports_valid_ones_on_confirmation(
+    coordinator_client, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
     data = _journal([ROW, dict(ROW, titre="GT 2", axe="9"), dict(ROW, titre="GT 3", date="hier")])
     upload = SimpleUploadedFile("journal.csv", data, content_type="text/csv")
     response = coordinator_client.post(url("plan-journal-import"), {"file": upload})
@@ -112,6 +115,7 @@ def test_import_shows_refused_rows_then_imports_valid_ones_on_confirmation(coord
     response = coordinator_client.post(url("plan-journal-import"), confirm)
     assert "1 activité(s) créée(s)." in response.content.decode()
     assert list(Activity.objects.values_list("title", flat=True)) == ["GT AVS"]
+    assert not list((tmp_path / "imports").glob("*.bin"))  # the pending upload is removed
     again = coordinator_client.post(url("plan-journal-import"), confirm)  # token used once
     assert "Import expiré" in again.content.decode()
     assert Activity.objects.count() == 1
@@ -231,3 +235,20 @@ def test_an_entry_is_edited_by_its_author_or_the_coordinator_only(
     assert client.post(page, dict(changed, title="Détourné")).status_code == 403
     activity.refresh_from_db()
     assert activity.title == "Groupe de travail AVS (compte rendu)"
+
+
+def test_import_refuses_an_oversized_file_before_reading_it(coordinator_client, settings):
+    from maillage.interop.tabular import MAX_BYTES
+
+    big = SimpleUploadedFile("journal.csv", b"x" * (MAX_BYTES + 1), content_type="text/csv")
+    response = coordinator_client.post(url("plan-journal-import"), {"file": big})
+    assert response.status_code == 400
+    assert "Fichier trop volumineux" in response.content.decode()
+
+
+def test_a_new_upload_replaces_the_pending_one(coordinator_client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    for title in ("GT un", "GT deux"):
+        upload = SimpleUploadedFile("j.csv", _journal([dict(ROW, titre=title)]), "text/csv")
+        coordinator_client.post(url("plan-journal-import"), {"file": upload})
+    assert len(list((tmp_path / "imports").glob("*.bin"))) == 1

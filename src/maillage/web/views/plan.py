@@ -8,10 +8,8 @@ Thin views: parse the request with a form, call one selector or service of :mod:
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -40,7 +38,6 @@ from . import plan_forms as pf
 from .territory import _territory
 
 PAGE_SIZE = 50
-IMPORT_DIR = "imports"
 
 
 def _plan(slug: str) -> tuple[Territory, Any]:
@@ -338,10 +335,6 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("web:plan-journal", slug=slug)
 
 
-def _import_path(token: str) -> Path:
-    return Path(settings.VAR_DIR) / IMPORT_DIR / f"{uuid.UUID(token).hex}.bin"
-
-
 def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload → dry run showing refused rows → confirm (valid rows only, on request)."""
     from maillage.plan.journal import journal_import as import_service
@@ -360,7 +353,7 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
         if not pending or pending.get("token") != token or pending.get("slug") != slug:
             error = _g("Import expiré : déposez à nouveau le fichier.")
         else:
-            path = _import_path(token)
+            path = pf.import_path(token)
             try:
                 report = import_service(
                     territory=territory,
@@ -385,8 +378,9 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
             error = str(exc)
         else:
             if report.created:
+                pf.forget_pending_import(request)
                 token = str(uuid.uuid4())
-                path = _import_path(token)
+                path = pf.import_path(token)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
                 request.session["plan_import"] = {

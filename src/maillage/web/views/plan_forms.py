@@ -7,12 +7,16 @@ messages (keyed by service field) are shown on the matching form field.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import urllib.parse
+import uuid
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -268,6 +272,17 @@ class ImportForm(forms.Form):
         help_text=_("Colonnes : date, type, titre, axe, objectifs, quartiers, partenaires, …"),
     )
 
+    def clean_file(self) -> Any:
+        from maillage.interop.tabular import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Fichier trop volumineux (%(max)s Mo au plus).")
+                % {"max": MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Étape"), max_length=300)
@@ -384,3 +399,24 @@ class ManualValueForm(forms.Form):
                 self.add_error(key if key in self.fields else None, _sentence(messages))
             return False
         return True
+
+
+# --------------------------------------------------------------------------- pending imports
+IMPORT_DIR = "imports"
+
+
+def import_path(token: str) -> Path:
+    """Where an uploaded journal waits for confirmation (``token`` is a UUID)."""
+    return Path(settings.VAR_DIR) / IMPORT_DIR / f"{uuid.UUID(token).hex}.bin"
+
+
+def forget_pending_import(request: Any) -> None:
+    """Drop the session's pending upload and any abandoned one older than a day."""
+    pending = request.session.pop("plan_import", None)
+    if pending:
+        import_path(pending["token"]).unlink(missing_ok=True)
+    folder = Path(settings.VAR_DIR) / IMPORT_DIR
+    limit = time.time() - 86400
+    for old in folder.glob("*.bin") if folder.is_dir() else ():
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
