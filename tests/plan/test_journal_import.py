@@ -67,6 +67,7 @@ BAD_ROWS = [
     ({"participants": "1e99"}, "participants", "invraisemblable"),
     ({"quartiers": "Wazemmes"}, "quartiers", "quartier « Wazemmes » inconnu"),
     ({"titre": ""}, "titre", "titre obligatoire"),
+    ({"titre": "[exemple fictif] GT"}, "titre", "réservé aux activités générées"),
 ]
 
 

@@ -109,6 +109,7 @@ def activity_record(
         participants=participants,
         attachments=attachments,
         lookup=lookup,
+        is_fictional=is_fictional,
     )
     title = " ".join(title.split())
     if is_fictional and not title.startswith(FICTIONAL_PREFIX):
@@ -176,7 +177,12 @@ def activity_update(*, activity: Activity, **changes: Any) -> Activity:
                 )
             }
         )
-    resolved = activity_validate(territory=activity.territory, attachments=attachments, **merged)
+    resolved = activity_validate(
+        territory=activity.territory,
+        attachments=attachments,
+        is_fictional=activity.is_fictional,
+        **merged,
+    )
     title = " ".join(merged["title"].split())
     if activity.is_fictional and not title.startswith(FICTIONAL_PREFIX):
         title = f"{FICTIONAL_PREFIX} {title}"[:300]

@@ -221,6 +221,7 @@ def activity_validate(
     participants: int | None = None,
     attachments: Iterable[UploadedFile] = (),
     lookup: PlanLookup | None = None,
+    is_fictional: bool = False,
 ) -> dict[str, Any]:
     """Validate an activity; return the resolved objects or raise :class:`PlanValidationError`.
 
@@ -244,6 +245,10 @@ def activity_validate(
         errors["titre"] = _("titre obligatoire.")
     elif len(title.strip()) > 300:
         errors["titre"] = _("titre trop long (300 caractères au plus).")
+    elif not is_fictional and normalise(title).startswith(normalise(FICTIONAL_PREFIX)):
+        errors["titre"] = _(
+            "« {prefix} » est réservé aux activités générées pour la démonstration."
+        ).format(prefix=FICTIONAL_PREFIX)
     resolved["axes"] = []
     for value in axes:
         try:
