@@ -13,12 +13,37 @@ import pytest
 from browser import conftest as harness
 
 # The harness's fixtures, made visible to this module's tests (used by name).
-browser = harness.browser
 page = harness.page
 live_data = harness.live_data
 assert_accessible = harness.assert_accessible
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser(request: pytest.FixtureRequest) -> Iterator:
+    """The Chromium of ``tests/browser`` when it already runs in this session (Playwright's sync
+    API allows one per thread), else one for this module, closed at its end."""
+    manager = request._fixturemanager
+    candidates = list(getattr(manager, "_arg2fixturedefs", {}).get("browser", ()))  # pytest < 9
+    for defs in getattr(manager, "_arg2node2fixturedefs", {}).get("browser", {}).values():
+        candidates.extend(defs)  # pytest ≥ 9
+    for fixturedef in candidates:
+        cached = getattr(fixturedef, "cached_result", None)
+        if cached is not None and cached[0] is not None:  # the harness's, already running
+            yield cached[0]
+            return
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

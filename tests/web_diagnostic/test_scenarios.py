@@ -159,3 +159,25 @@ def test_scenario_map_has_the_white_zones_before_and_after(client, creche_scenar
     assert "site" in layers and "commune" in layers
     before = client.get(url("diagnostic-scenario-geojson", creche_scenario.pk), {"quand": "avant"})
     assert before.status_code == 200
+
+
+def test_coordinator_edits_the_parameters_with_field_messages(coordinator_client, creche_scenario):
+    edit = url("diagnostic-scenario-edit", creche_scenario.pk)
+    page = coordinator_client.get(edit)
+    assert page.status_code == 200
+    assert page.context["meta"].initial["distance_m"] == 1000
+    data = {
+        "op": "meta",
+        "name": "Crèche à 800 m (exemple fictif)",
+        "theme": "petite-enfance",
+        "public": "0-2",
+        "distance_m": "20000",
+    }
+    response = coordinator_client.post(edit, data)
+    assert response.status_code == 400
+    assert 'id="id_distance_m_error"' in response.content.decode()
+    response = coordinator_client.post(edit, {**data, "distance_m": "800"})
+    assert response.status_code == 302
+    creche_scenario.refresh_from_db()
+    assert creche_scenario.max_distance_m == 800
+    assert creche_scenario.name == "Crèche à 800 m (exemple fictif)"

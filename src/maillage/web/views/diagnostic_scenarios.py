@@ -318,7 +318,9 @@ def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     territory = _territory(slug)
     scenario = _scenario(territory, pk)
     data = scenario_data(scenario)
-    meta = ScenarioForm(initial={**data, "horizon": data.get("horizon")})
+    meta = ScenarioForm(
+        initial={**data, "distance_m": round(data["distance_m"]), "horizon": data.get("horizon")}
+    )
     change = ChangeForm(territory=territory, prefix="c")
     housing = HousingForm(territory=territory, prefix="h")
     status = 200
