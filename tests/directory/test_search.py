@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from maillage.directory.models import Structure
+from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import parcours, structure_geojson, structure_search
 from maillage.territory.geo import lonlat_to_l93
 
@@ -174,3 +174,22 @@ def test_typology_keywords_and_thematique_labels_are_searchable(armentieres):
     parentalite = _names(structure_search(territory=armentieres, q="parentalité", limit=500))
     assert "Lieu d'accueil enfants-parents (LAEP)" in parentalite
     assert "Collège Jean Rostand" not in parentalite
+
+
+def test_public_falls_back_to_the_typology_defaults(armentieres):
+    familles = structure_search(territory=armentieres, public="familles", limit=500)
+    codes = {h.structure.typology_code for h in familles.results}
+    assert {"eaje-micro-creche", "laep", "ecole-maternelle"} <= codes
+    assert "lycee" not in codes
+    jeunes = structure_search(territory=armentieres, public="jeunes", limit=500)
+    jeunes_codes = {h.structure.typology_code for h in jeunes.results}
+    assert {"college", "lycee"} <= jeunes_codes and "eaje-micro-creche" not in jeunes_codes
+    assert "centre-social" in jeunes_codes  # « tous publics » welcomes every public
+    # A service's own publics win over the typology's.
+    epsm = Service.objects.get(structure__source_id="creche-entreprise-epsm")
+    epsm.publics = ["actifs"]
+    epsm.save()
+    names = _names(structure_search(territory=armentieres, public="familles", limit=500))
+    assert "Crèche d'entreprise de l'EPSM" not in names
+    names = _names(structure_search(territory=armentieres, public="actifs", limit=500))
+    assert "Crèche d'entreprise de l'EPSM" in names

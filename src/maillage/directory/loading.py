@@ -28,7 +28,7 @@ from maillage.territory.models import Commune, Zone
 from .models import CtgTheme, Organisation, Service, Structure, Typology
 from .search_text import refresh_search_text
 from .validation import validate_service, validate_structure
-from .vocabulary import THEMATIQUES
+from .vocabulary import PUBLICS, THEMATIQUES
 
 TYPOLOGY_FILE = Path(__file__).resolve().parent / "typology.yaml"
 DIRECTORY_KINDS: set[str] = set()
@@ -108,6 +108,14 @@ def read_typologies(path: Path = TYPOLOGY_FILE) -> list[dict[str, Any]]:
                 location=loc,
                 field="thematiques",
             )
+        unknown = [p for p in entry.get("publics") or [] if p not in PUBLICS]
+        if unknown:
+            raise DatasetError(
+                f"public(s) data·inclusion inconnu(s) : {', '.join(unknown)}.",
+                file=name,
+                location=loc,
+                field="publics",
+            )
         lo, hi = entry.get("age_min"), entry.get("age_max")
         if lo is not None and hi is not None and lo >= hi:
             raise DatasetError("tranche d'âge inversée.", file=name, location=loc, field="age_max")
@@ -126,6 +134,7 @@ def write_typologies(ctx: LoadContext) -> dict[str, Typology]:
                 "family": entry.get("family") or "",
                 "theme": entry["theme"],
                 "thematiques": list(entry.get("thematiques") or []),
+                "publics": list(entry.get("publics") or []),
                 "age_min": entry.get("age_min"),
                 "age_max": entry.get("age_max"),
                 "childcare": bool(entry.get("childcare")),

@@ -68,6 +68,9 @@ class Typology(models.Model):
     thematiques = models.JSONField(
         _("thématiques data·inclusion"), default=list, blank=True, help_text=_("Slugs v1.")
     )
+    publics = models.JSONField(
+        _("publics data·inclusion par défaut"), default=list, blank=True, help_text=_("Slugs v1.")
+    )
     age_min = models.FloatField(_("âge minimum par défaut (ans)"), null=True, blank=True)
     age_max = models.FloatField(_("âge maximum par défaut (ans)"), null=True, blank=True)
     childcare = models.BooleanField(

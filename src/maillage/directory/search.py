@@ -97,6 +97,8 @@ def service_matches(
             return False
     if public:
         values = list(service.publics or []) if service else []
+        if not values and typology is not None:
+            values = list(getattr(typology, "publics", None) or [])
         if public not in values and "tous-publics" not in values:
             return False
     return age is None or _contains_age(age_range(service, typology), age)
@@ -120,10 +122,18 @@ def _age_q(prefix: str, age: float) -> Q:
     )
 
 
-def _typology_q(prefix: str, *, thematique: str | None, age: float | None) -> Q:
+def _publics_q(field: str, public: str) -> Q:
+    return _json_has(field, public) | _json_has(field, "tous-publics")
+
+
+def _typology_q(
+    prefix: str, *, thematique: str | None, age: float | None, public: str | None = None
+) -> Q:
     q = Q()
     if thematique:
         q &= _json_has(f"{prefix}typology__thematiques", thematique, prefix=True)
+    if public:
+        q &= _publics_q(f"{prefix}typology__publics", public)
     if age is not None:
         q &= _age_q(f"{prefix}typology__", age)
     return q
@@ -136,7 +146,10 @@ def _service_q(*, thematique: str | None, public: str | None, age: float | None)
         none = ~Q(thematiques__icontains='"')  # an empty list
         q &= own | (none & _typology_q("structure__", thematique=thematique, age=None))
     if public:
-        q &= _json_has("publics", public) | _json_has("publics", "tous-publics")
+        none = ~Q(publics__icontains='"')  # an empty list: the typology's publics apply
+        q &= _publics_q("publics", public) | (
+            none & _typology_q("structure__", thematique=None, age=None, public=public)
+        )
     if age is not None:
         no_range = Q(age_min__isnull=True, age_max__isnull=True)
         q &= _age_q("", age) | (no_range & _typology_q("structure__", thematique=None, age=age))
@@ -174,17 +187,15 @@ def _filtered(
             )
         )
     if thematique or public or age is not None:
-        services = Service.objects.all()
+        services = Service.objects.filter(structure__territory=territory)
         if published_only:
             services = services.filter(published=True)
         wanted = services.filter(_service_q(thematique=thematique, public=public, age=age))
         # Semi-joins (evaluated once), not correlated subqueries (one per structure).
         matching = Q(pk__in=wanted.values("structure_id"))
-        if public:  # a structure without services has no known public
-            qs = qs.filter(matching)
-        else:
-            without = ~Q(pk__in=services.values("structure_id"))
-            qs = qs.filter(matching | (without & _typology_q("", thematique=thematique, age=age)))
+        without = ~Q(pk__in=services.values("structure_id"))
+        by_typology = _typology_q("", thematique=thematique, age=age, public=public)
+        qs = qs.filter(matching | (without & by_typology))
     return qs
 
 
@@ -254,7 +265,8 @@ def structure_search(
     ----------
     q : words, each contained in the structure's search text (accent- and case-insensitive).
     thematique : data·inclusion v1 thématique slug or category (``famille``).
-    public : data·inclusion v1 public slug (``tous-publics`` services match every public).
+    public : data·inclusion v1 public slug (``tous-publics`` services match every public);
+        a service without publics takes its typology's default publics.
     age : age in years; matches services (or the typology default) whose range contains it.
     commune : INSEE code or name. typology : typology code or family (``EAJE``).
     quartier : zone code (IRIS, QPV or quartier) containing the structure.

@@ -125,6 +125,7 @@ _RELATED_COLUMNS = {
 _SERVICE_COLUMNS = tuple(f for f in ServiceSummary.__dataclass_fields__ if f != "id")
 _TYPOLOGY_COLUMNS = {
     "thematiques": "typology__thematiques",
+    "publics": "typology__publics",
     "age_min": "typology__age_min",
     "age_max": "typology__age_max",
 }
