@@ -45,11 +45,13 @@ else
   "$BIN/maillage" serve --host 127.0.0.1 --port "$PORT" >"$VAR_DIR/server.log" 2>&1 &
 fi
 SERVER_PID=$!
+SCHEMA="$VAR_DIR/openapi.json"
+# The schema is generated on first request (several seconds on a busy machine): fetch it once.
 for _ in $(seq 1 60); do
-  if curl -fsS "$URL/api/v1/openapi.json" >/dev/null 2>&1; then break; fi
+  if curl -fsS --max-time 120 "$URL/api/v1/openapi.json" -o "$SCHEMA" 2>/dev/null; then break; fi
   sleep 1
 done
-curl -fsS "$URL/api/v1/openapi.json" >/dev/null
+test -s "$SCHEMA"
 
 # Path parameters naming a territory get the loaded one, so that the tests reach each endpoint's
 # logic instead of stopping at « territoire introuvable » (unknown names are covered by pytest).
@@ -62,7 +64,7 @@ TOML
 
 echo "== schemathesis ($MAX_EXAMPLES exemples par opération, graine $SEED, ${TIMEOUT} s au plus)"
 status=0
-timeout "$TIMEOUT" "$BIN/schemathesis" --config-file "$CONFIG" run "$URL/api/v1/openapi.json" \
+timeout "$TIMEOUT" "$BIN/schemathesis" --config-file "$CONFIG" run "$SCHEMA" --url "$URL" \
   --checks not_a_server_error,response_schema_conformance \
   --max-examples "$MAX_EXAMPLES" \
   --seed "$SEED" \
