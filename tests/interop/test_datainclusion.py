@@ -8,7 +8,7 @@ import json
 import pytest
 from data_inclusion.schema import v1 as schema
 
-from maillage.directory.models import Service, Structure
+from maillage.directory.models import Organisation, Service, Structure
 from maillage.interop.datainclusion import datainclusion_export, datainclusion_write, dumps
 from maillage.interop.datainclusion_import import datainclusion_import, datainclusion_import_dir
 
@@ -67,8 +67,12 @@ def test_additions_are_prefixed_and_never_rename_schema_fields(armentieres):
 def test_import_into_an_empty_directory_then_export_gives_the_same_data(armentieres):
     first = datainclusion_export(territory=armentieres)
     Structure.objects.filter(territory=armentieres).delete()
+    Organisation.objects.all().delete()
     report = _import(armentieres, first)
     assert report.ok, report.lines()
+    assert report.created["organisations"] == len(
+        {r["maillage_organisation_nom"] for r in first.structures} - {None}
+    )
     assert report.created["structures"] == len(first.structures)
     assert report.created["services"] == len(first.services)
     again = datainclusion_export(territory=armentieres)
