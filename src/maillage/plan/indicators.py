@@ -23,13 +23,16 @@ Every value carries its evidence: the activities counted, the data rows, or the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+logger = logging.getLogger(__name__)
 ZONE_FILTERS = ("qpv", "zone_blanche")
 NOT_COMPUTABLE = "non calculable"
 
@@ -199,8 +202,12 @@ def computed_zones_blanches(
     except ImportError:
         return None
     try:
-        result = white_zones(territory=territory, theme=theme)
+        with transaction.atomic():  # a failure must not break the other indicators
+            result = white_zones(territory=territory, theme=theme)
     except ParameterError:
+        return None
+    except Exception:  # noqa: BLE001  (another area's computation: degrade, but log it)
+        logger.exception("Zones blanches du diagnostic indisponibles pour %s", territory)
         return None
     if not result.sites_used:
         return None

@@ -21,9 +21,9 @@ from maillage.interop.tabular import TableError, read_table, write_table
 from maillage.territory.models import Territory
 from maillage.territory.services import territory_touch
 
-from .models import Activity
+from .models import Activity, Partner
 from .selectors import journal_queryset
-from .services import PlanLookup, PlanValidationError, activity_record, activity_validate, normalise
+from .services import PlanLookup, PlanValidationError, activity_validate, normalise
 
 JOURNAL_COLUMNS: list[tuple[str, str]] = [
     ("date", "date"),
@@ -210,7 +210,7 @@ def journal_import(
     report = JournalImportReport(filename=table.filename, dry_run=dry_run, valid_only=valid_only)
     lookup = PlanLookup.build(territory)
     existing = existing_activity_keys(territory=territory)
-    to_create: list[tuple[int, dict[str, Any]]] = []
+    to_create: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for line, row in table.rows:
         report.rows += 1
 
@@ -273,7 +273,7 @@ def journal_import(
             report.duplicates.append(line)
             continue
         existing.add(key)
-        to_create.append((line, values))
+        to_create.append((values, resolved))
     if report.refused and not valid_only:
         return report
     report.created = len(to_create)
@@ -281,13 +281,57 @@ def journal_import(
         report.written = not dry_run
         return report
     with transaction.atomic():
-        for _line, values in to_create:
-            activity_record(
-                territory=territory, author=author, touch=False, lookup=lookup, **values
-            )
+        _bulk_write(territory=territory, rows=to_create, author=author)
         territory_touch(territory=territory)
     report.written = True
     return report
+
+
+def _bulk_write(
+    *, territory: Territory, rows: list[tuple[dict[str, Any], dict[str, Any]]], author: Any
+) -> None:
+    """Write validated rows: activities then their links, a few queries for the whole file."""
+    partners = {normalise(p.name): p for p in Partner.objects.filter(territory=territory)}
+    for values, _resolved in rows:
+        for name in values["partners"]:
+            name = " ".join(name.split())[:300]
+            if name and normalise(name) not in partners:
+                partners[normalise(name)] = Partner.objects.create(territory=territory, name=name)
+    activities = Activity.objects.bulk_create(
+        [
+            Activity(
+                territory=territory,
+                date=values["date"],
+                kind=resolved["kind"],
+                title=" ".join(values["title"].split()),
+                description=values["description"],
+                participants=values["participants"],
+                author=author,
+            )
+            for values, resolved in rows
+        ]
+    )
+    if any(a.pk is None for a in activities):  # pragma: no cover (backends without RETURNING)
+        raise RuntimeError("bulk_create did not return primary keys")
+    links: dict[str, list] = {"axes": [], "objectives": [], "zones": [], "partners": []}
+    for activity, (values, resolved) in zip(activities, rows, strict=True):
+        links["axes"] += [(activity.pk, a.pk) for a in resolved["axes"]]
+        links["objectives"] += [(activity.pk, o.pk) for o in dict.fromkeys(resolved["objectives"])]
+        links["zones"] += [(activity.pk, z.pk) for z in dict.fromkeys(resolved["zones"])]
+        chosen = dict.fromkeys(
+            partners[normalise(" ".join(n.split())[:300])] for n in values["partners"] if n.strip()
+        )
+        links["partners"] += [(activity.pk, p.pk) for p in chosen]
+    for name, field_name in (
+        ("axes", "axis_id"),
+        ("objectives", "objective_id"),
+        ("zones", "zone_id"),
+        ("partners", "partner_id"),
+    ):
+        through = getattr(Activity, name).through
+        through.objects.bulk_create(
+            [through(activity_id=a, **{field_name: b}) for a, b in links[name]]
+        )
 
 
 _FIELD_NAMES = {"titre": "titre", "type": "type", "axe": "axe", "position": "quartiers"}
