@@ -91,9 +91,9 @@ def test_housing_adds_children_with_stated_assumptions(armentieres):
 
 def test_default_household_size_comes_from_the_census(armentieres):
     size, note = household_size(territory=armentieres)
-    # RP 2022 Armentières: 26 107 inhabitants, 11 745 households.
-    assert size == pytest.approx(26107 / 11745)
-    assert "RP 2022" in note
+    # RP 2022 Armentières (FAM T1): 25 405 persons living in 11 745 households.
+    assert size == pytest.approx(25405 / 11745)
+    assert "RP 2022" in note and "population des ménages" in note
 
 
 def test_a_position_can_be_given_in_lon_lat(armentieres, iris_centre):
