@@ -203,3 +203,18 @@ def test_computed_zones_blanches_count_positions_inside_and_mostly_covered_zones
     assert any("calculées par le diagnostic" in n for n in r.notes)
     fake.sites_used = 0  # nothing located: every place would be « blanche », so no figure
     assert _result(armentieres, "1.2").status == "non calculable"
+
+
+def test_a_failing_diagnostic_only_makes_the_zone_blanche_indicator_not_computable(
+    armentieres, monkeypatch
+):
+    from maillage.diagnostic import selectors as diagnostic
+
+    def broken(**kw):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(diagnostic, "white_zones", broken)
+    _record(armentieres, "groupe de travail", 1, dt.date(2025, 2, 2), "GT")
+    results = {r.code: r for r in indicator_results(territory=armentieres, today=TODAY)}
+    assert results["1.2"].status == "non calculable"
+    assert results["1.1"].values_by_year[2025] == 1.0
