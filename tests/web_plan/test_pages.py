@@ -109,7 +109,8 @@ def test_schedule_lists_milestones_by_due_date_and_flags_late_ones(client, armen
     )
     html = client.get(url("plan-schedule")).content.decode()
     assert html.index("Recrutement du chargé") < html.index("Comité de pilotage annuel")
-    assert html.count("en retard") == 1
+    assert html.count('<strong class="late-label">en retard</strong>') == 1
+    assert "1 étape en retard" in html
 
 
 def test_stored_script_is_escaped_on_every_page(client, armentieres, django_user_model):

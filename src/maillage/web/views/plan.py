@@ -413,11 +413,17 @@ def journal_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
     territory, tree = _plan(slug)
-    steps = milestones(territory=territory)
+    steps, today = milestones(territory=territory), timezone.localdate()
     return render(
         request,
         "plan/schedule.html",
-        _ctx(territory, tree, request, groups=pf.schedule_groups(steps, timezone.localdate())),
+        _ctx(
+            territory,
+            tree,
+            request,
+            groups=pf.schedule_groups(steps, today),
+            summary=pf.schedule_summary(steps, today),
+        ),
     )
 
 

@@ -76,6 +76,19 @@ def schedule_groups(steps: list[Milestone], today: dt.date) -> list[dict[str, An
     return [{"year": y, "steps": groups[y]} for y in sorted(groups)]
 
 
+def schedule_summary(steps: list[Milestone], today: dt.date) -> dict[str, Any]:
+    """Steps per status (in the order of the statuses) and how many are late."""
+    counts = Counter(m.status for m in steps)
+    return {
+        "by_status": [
+            (value, label, counts[value])
+            for value, label in Milestone.Status.choices
+            if counts[value]
+        ],
+        "late": sum(1 for m in steps if m.due_date < today and m.status in OPEN_STATUSES),
+    }
+
+
 def _sentence(messages: list[str]) -> str:
     text = " ".join(messages)
     return text[:1].upper() + text[1:]
