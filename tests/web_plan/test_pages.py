@@ -99,13 +99,16 @@ def test_journal_geojson_counts_activities_per_zone(client, activity):
 
 
 def test_schedule_lists_milestones_by_due_date_and_flags_late_ones(client, armentieres):
+    today = dt.date.today()
+    milestone_create(
+        territory=armentieres,
+        title="Comité de pilotage annuel",
+        due_date=today + dt.timedelta(days=60),
+    )
     milestone_create(
         territory=armentieres,
         title="Recrutement du chargé de coopération",
-        due_date=dt.date(2023, 9, 1),
-    )
-    milestone_create(
-        territory=armentieres, title="Comité de pilotage annuel", due_date=dt.date(2026, 12, 1)
+        due_date=today - dt.timedelta(days=30),
     )
     html = client.get(url("plan-schedule")).content.decode()
     assert html.index("Recrutement du chargé") < html.index("Comité de pilotage annuel")
