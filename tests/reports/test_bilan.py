@@ -191,3 +191,19 @@ def test_activities_are_summed_by_axis_and_by_kind(demo_journal):
     text, paragraphs = _docx_text(bilan_render(bilan, fmt="docx"))
     assert ("Heading 1", "Activités du journal") in paragraphs
     assert "Activités par type" in text
+
+
+def test_hostile_titles_stay_inert_text_in_the_documents(armentieres):
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://exemple.invalid","cliquer")'
+    script = "<script>alert(1)</script> & co"
+    for title in (formula, script):
+        activity_record(territory=armentieres, date=TODAY, kind="commission", title=title, axes=[4])
+    bilan = bilan_build(territory=armentieres, year=TODAY.year, today=TODAY)
+    workbook = load_workbook(io.BytesIO(bilan_render(bilan, fmt="xlsx")))
+    titles = {row[1].value for row in workbook["Activités"].iter_rows(min_row=2)}
+    assert "'" + formula in titles and script in titles
+    assert all(row[1].data_type == "s" for row in workbook["Activités"].iter_rows(min_row=2))
+    text, _ = _docx_text(bilan_render(bilan, fmt="docx"))
+    assert script in text
