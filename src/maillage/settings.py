@@ -59,6 +59,11 @@ REGISTRY: tuple[Setting, ...] = (
         "MAILLAGE_EMAIL_URL", "", "Serveur SMTP (`smtp://user:pass@hote:587`) ; vide : console."
     ),
     Setting("MAILLAGE_DEFAULT_FROM_EMAIL", "maillage@localhost", "Expéditeur des courriels."),
+    Setting(
+        "MAILLAGE_REMINDER_MONTHS",
+        "12",
+        "Mois sans vérification d'une fiche avant relance du partenaire.",
+    ),
 )
 
 _NAMES = {s.name for s in REGISTRY}
@@ -200,6 +205,10 @@ if _email_url:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("MAILLAGE_DEFAULT_FROM_EMAIL")
+try:
+    REMINDER_MONTHS = int(env("MAILLAGE_REMINDER_MONTHS"))
+except ValueError as exc:
+    raise ImproperlyConfigured("MAILLAGE_REMINDER_MONTHS doit être un nombre de mois.") from exc
 
 LOGIN_URL = "/connexion/"
 X_FRAME_OPTIONS = "DENY"
