@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from maillage.plan.indicators import (
+from maillage.plan.evidence_sources import (
     ZoneSet,
     _zone_blanche_providers,
     register_zone_blanche_provider,
@@ -102,9 +102,9 @@ def test_manual_values_carry_their_justification(armentieres):
 def test_zone_blanche_indicator_is_not_computable_until_zones_blanches_exist(
     armentieres, monkeypatch
 ):
-    from maillage.plan import indicators
+    from maillage.plan import evidence_sources as sources
 
-    monkeypatch.setattr(indicators, "_zone_blanche_providers", [indicators.flagged_zones_blanches])
+    monkeypatch.setattr(sources, "_zone_blanche_providers", [sources.flagged_zones_blanches])
     zone = Zone.objects.get(kind="iris", code="590170102")
     _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 2), "Dans la zone", zones=[zone])
     _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 3), "Ailleurs")
