@@ -18,6 +18,7 @@ from shapely import STRtree
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
+from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import can_edit
 from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
 from maillage.territory.models import Commune, Territory, Zone
@@ -174,6 +175,16 @@ def _validate_or_reset(obj: Any, validate: Any) -> None:
         raise
 
 
+def _before(obj: Structure | Service) -> dict[str, Any]:
+    """The stored state of ``obj`` (before the caller's in-memory changes), for the history."""
+    return snapshot(type(obj).objects.get(pk=obj.pk))
+
+
+def _record(obj: Structure | Service, user: Any, before: dict[str, Any] | None) -> None:
+    action = "create" if before is None else "update"
+    record_change(obj=obj, user=user, before=before, after=snapshot(obj), action=action)
+
+
 def _after_write(structure: Structure) -> None:
     refresh_search_text(structure)
     territory_touch(territory=structure.territory)
@@ -211,6 +222,7 @@ def structure_create(
     structure.save()
     _sync_zones(structure)
     _after_write(structure)
+    _record(structure, user, None)
     return structure
 
 
@@ -219,6 +231,7 @@ def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -
     """Change some fields of a structure; the position is re-projected when it changes."""
     _check_user(user, structure)
     _check_fields(fields, STRUCTURE_FIELDS)
+    before = _before(structure)
     fields = _resolve(fields)
     for key, value in fields.items():
         setattr(structure, key, value)
@@ -228,6 +241,7 @@ def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -
     if {"lon", "lat"} & set(fields):
         _sync_zones(structure)
     _after_write(structure)
+    _record(structure, user, before)
     return structure
 
 
@@ -247,6 +261,7 @@ def structure_place(
     ``NEAR_TERRITORY_M`` metres from the territory's communes and neighbours.
     """
     _check_user(user, structure)
+    before = _before(structure)
     errors: dict[str, str] = {}
     if precision not in (Structure.Precision.EXACT, Structure.Precision.APPROXIMATE):
         errors["position_precision"] = "Précision attendue : exacte ou approchée."
@@ -278,6 +293,7 @@ def structure_place(
     structure.save()
     _sync_zones(structure)
     _after_write(structure)
+    _record(structure, user, before)
     return structure
 
 
@@ -312,6 +328,7 @@ def service_create(
     service.source_id = source_id[:120]
     service.save()
     _after_write(structure)
+    _record(service, user, None)
     return service
 
 
@@ -319,11 +336,13 @@ def service_create(
 def service_update(*, service: Service, user: Any = None, **fields: Any) -> Service:
     _check_user(user, service.structure)
     _check_fields(fields, SERVICE_FIELDS)
+    before = _before(service)
     for key, value in fields.items():
         setattr(service, key, value)
     _validate_or_reset(service, validate_service)
     service.save()
     _after_write(service.structure)
+    _record(service, user, before)
     return service
 
 
