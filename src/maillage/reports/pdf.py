@@ -9,18 +9,22 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 
-def _local_fetcher(url: str, *args: Any, **kwargs: Any) -> dict:
-    """Serve ``/static/…`` URLs from the project's static files; refuse anything remote."""
-    from weasyprint.urls import default_url_fetcher
+def _local_fetcher() -> Any:
+    """A WeasyPrint URL fetcher serving ``data:`` URIs and ``/static/…`` files, nothing remote."""
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    marker = "/static/"
-    if marker in url:
-        path = finders.find(url.split(marker, 1)[1].split("?", 1)[0])
-        if path:
-            return {"file_obj": Path(path).open("rb"), "filename": Path(path).name}
-    raise ValueError(f"Ressource non locale refusée dans un PDF : {url}")
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict | None = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            marker = "/static/"
+            if marker in url:
+                found = finders.find(url.split(marker, 1)[1].split("?", 1)[0])
+                if found:
+                    return super().fetch(Path(found).resolve().as_uri(), headers)
+            raise ValueError(f"Ressource non locale refusée dans un PDF : {url}")
+
+    return LocalFetcher(allowed_protocols=("data", "file"))
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
@@ -29,5 +33,5 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 
     html = render_to_string(template_name, context)
     return HTML(
-        string=html, base_url="http://maillage.invalid/", url_fetcher=_local_fetcher
+        string=html, base_url="http://maillage.invalid/", url_fetcher=_local_fetcher()
     ).write_pdf()
