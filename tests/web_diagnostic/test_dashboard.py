@@ -167,3 +167,21 @@ def test_report_is_recomputed_after_a_data_change(armentieres, report):
     territory_touch(territory=armentieres)
     again = diagnostic_build(territory=armentieres)
     assert again.data_version == report.data_version + 1
+
+
+@pytest.mark.parametrize("name", ["zones-blanches-choix", "zones-influence", "accessibilite"])
+def test_zones_page_tables_download_for_the_chosen_threshold(client, armentieres, name):
+    from maillage.diagnostic.selectors import white_zones
+
+    query = {"theme": "vie-sociale", "distance_m": "600"}
+    page = text(client.get(url("diagnostic-zones"), query))
+    assert url("diagnostic-table", name, "csv") in page
+    response = client.get(url("diagnostic-table", name, "csv"), query)
+    assert response.status_code == 200
+    assert "600m" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    if name == "zones-blanches-choix":
+        result = white_zones(territory=armentieres, theme="vie-sociale", max_distance_m=600)
+        assert len(rows) == 1 + len(result.zones)
+    bad = client.get(url("diagnostic-table", name, "csv"), {**query, "distance_m": "5"})
+    assert bad.status_code == 400

@@ -95,6 +95,8 @@ def table_download(request: HttpRequest, slug: str, name: str, fmt: str) -> Http
     territory = _territory(slug)
     if fmt not in TABLE_FORMATS:
         raise Http404(_("Format inconnu."))
+    if name in ZONE_TABLES:
+        return _zone_table(request, territory, name, fmt)
     report = _report(territory)
     try:
         rows, columns = report_mod.table_for(report, name)
@@ -241,6 +243,11 @@ def zones_page(request: HttpRequest, slug: str) -> HttpResponse:
             context["white_non_qpv"] = white.concerned_population - context["white_qpv"]
         context["params"] = params
         context["geojson_query"] = request.GET.urlencode()
+        context["zone_tables"] = [
+            ("zones-blanches-choix", _("zones blanches")),
+            ("zones-influence", _("zones d'influence")),
+            ("accessibilite", _("accessibilité par zone")),
+        ]
     else:
         status = 400
     return render(request, "diagnostic/zones.html", context, status=status)
@@ -271,6 +278,57 @@ def zones_geojson(request: HttpRequest, slug: str) -> JsonResponse:
             }
         )
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+ZONE_TABLES = {
+    "zones-blanches-choix": (
+        "white",
+        [
+            ("rang", "Rang"),
+            ("population", "Population cible concernée"),
+            ("en_qpv", "Dont en QPV"),
+            ("carreaux", "Carreaux de 200 m"),
+            ("km2", "Surface (km²)"),
+            ("zones", "IRIS / QPV touchés"),
+        ],
+    ),
+    "zones-influence": (
+        "influence",
+        [
+            ("structure", "Structure"),
+            ("places", "Places"),
+            ("population", "Population rattachée"),
+            ("en_qpv", "Dont en QPV"),
+            ("part_qpv", "Part en QPV (%)"),
+            ("carreaux", "Carreaux de 200 m"),
+        ],
+    ),
+    "accessibilite": (
+        "accessibility",
+        [
+            ("zone", "Type de zone"),
+            ("code", "Code"),
+            ("nom", "Nom"),
+            ("population", "Population cible (estimée)"),
+            ("valeur", "Valeur"),
+        ],
+    ),
+}
+
+
+def _zone_table(request: HttpRequest, territory: Territory, name: str, fmt: str) -> HttpResponse:
+    """A table of the zones page, for the theme, public and distance of the query string."""
+    form = _zones_form(request)
+    if not form.is_valid():
+        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+        return JsonResponse({"erreurs": errors}, status=400)
+    params = form.params()
+    results = _zone_results(territory, params)
+    if results["error"]:
+        return JsonResponse({"erreurs": {"__all__": [results["error"]]}}, status=400)
+    key, columns = ZONE_TABLES[name]
+    stem = f"diagnostic-{territory.slug}-{name}-{params['theme']}-{int(params['max_distance_m'])}m"
+    return table_response(results[key].rows(), columns=columns, fmt=fmt, filename=stem)
 
 
 # --------------------------------------------------------------------------- documents
