@@ -65,11 +65,26 @@ SEARCH_CACHE_S = 600
 def _thematique_choices() -> list:
     """Categories, each with the thématiques the CTG typologies use (the relevant ones)."""
     used = {t for values in Typology.objects.values_list("thematiques", flat=True) for t in values}
-    groups: list = [("", _("Toutes les thématiques"))]
+    groups: list = [("", _g("Toutes les thématiques"))]
     for cat, label in THEMATIQUE_CATEGORIES.items():
         subs = [(slug, THEMATIQUE_LABELS[slug]) for slug in sorted(used) if slug.startswith(cat)]
         groups.append((label, [(cat, _g("%(label)s (tout)") % {"label": label}), *subs]))
     return groups
+
+
+def _choices(territory: Territory) -> tuple[list, list]:
+    """Thématique and quartier choices, computed once per version of the territory's data."""
+    key = f"directory-choices:{territory.pk}:{territory.data_version}"
+    found = cache.get(key)
+    if found is None:
+        quartiers = [("", _g("Tout le territoire"))] + [
+            (z.code, f"{z.name} ({z.get_kind_display()})")
+            for z in territory_zones(territory=territory)
+            if z.kind != "iris" or z.zone_type in ("", "H")
+        ]
+        found = (_thematique_choices(), quartiers)
+        cache.set(key, found, SEARCH_CACHE_S)
+    return found
 
 
 class FastSelect(forms.Select):
@@ -118,13 +133,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["thematique"].choices = _thematique_choices()
+        thematiques, quartiers = _choices(territory)
+        self.fields["thematique"].choices = thematiques
         self.fields["public"].choices = [("", _("Tous les publics")), *PUBLIC_LABELS.items()]
-        self.fields["quartier"].choices = [("", _("Tout le territoire"))] + [
-            (z.code, f"{z.name} ({z.get_kind_display()})")
-            for z in territory_zones(territory=territory)
-            if z.kind != "iris" or z.zone_type in ("", "H")
-        ]
+        self.fields["quartier"].choices = quartiers
         if not settings.GEOCODER_URL:
             del self.fields["adresse"]
 
