@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from maillage.accounts.history import record_change, snapshot
 from maillage.territory.models import Territory, Zone
 from maillage.territory.services import territory_touch
 
@@ -49,6 +50,13 @@ from .validation import (  # noqa: F401  (re-exported: services are the public e
     resolve_objective,
     resolve_zone,
 )
+
+
+def _history(obj: Any, user: Any, before: dict[str, Any] | None, *, deleted: bool = False) -> None:
+    """Keep the change in the history (who, when, before/after)."""
+    after = None if deleted else snapshot(obj)
+    action = "delete" if deleted else ("create" if before is None else "update")
+    record_change(obj=obj, user=user, before=before, after=after, action=action)
 
 
 def _partners(territory: Territory, names: Iterable[str]) -> list[Partner]:
@@ -136,6 +144,7 @@ def activity_record(
         ActivityAttachment.objects.create(
             activity=activity, file=upload, name=PurePath(upload.name).name[:200]
         )
+    _history(activity, author, None)
     if touch:
         territory_touch(territory=territory)
     return activity
@@ -148,7 +157,7 @@ ACTIVITY_EDITABLE = frozenset(
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, **changes: Any) -> Activity:
+def activity_update(*, activity: Activity, user: Any = None, **changes: Any) -> Activity:
     """Change fields of a journal activity, validated like :func:`activity_record`.
 
     ``changes`` take the arguments of :func:`activity_record` (``attachments`` are added to the
@@ -156,6 +165,7 @@ def activity_update(*, activity: Activity, **changes: Any) -> Activity:
     """
     if unknown := set(changes) - ACTIVITY_EDITABLE:
         raise PlanValidationError({k: _("champ non modifiable.") for k in sorted(unknown)})
+    before = snapshot(activity)
     current: dict[str, Any] = {
         "date": activity.date,
         "kind": activity.kind,
@@ -205,13 +215,15 @@ def activity_update(*, activity: Activity, **changes: Any) -> Activity:
         ActivityAttachment.objects.create(
             activity=activity, file=upload, name=PurePath(upload.name).name[:200]
         )
+    _history(activity, user, before)
     territory_touch(territory=activity.territory)
     return activity
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity) -> None:
+def activity_delete(*, activity: Activity, user: Any = None) -> None:
     territory = activity.territory
+    _history(activity, user, snapshot(activity), deleted=True)
     for attachment in activity.attachments.all():
         attachment.file.delete(save=False)
     activity.delete()
@@ -254,6 +266,7 @@ def milestone_create(
     axis: Axis | None = None,
     objective: Objective | None = None,
     note: str = "",
+    user: Any = None,
 ) -> Milestone:
     """Add a step to the schedule (échéancier) of the territory's convention."""
     convention = _convention(territory)
@@ -270,21 +283,24 @@ def milestone_create(
         },
     )
     milestone = Milestone.objects.create(convention=convention, **values)
+    _history(milestone, user, None)
     territory_touch(territory=territory)
     return milestone
 
 
 @transaction.atomic
-def milestone_update(*, milestone: Milestone, **changes: Any) -> Milestone:
+def milestone_update(*, milestone: Milestone, user: Any = None, **changes: Any) -> Milestone:
     """Change some fields of a milestone (title, due_date, owner, status, axis, objective, note)."""
     allowed = {"title", "due_date", "owner", "status", "axis", "objective", "note"}
     if unknown := set(changes) - allowed:
         raise PlanValidationError({k: _("champ non modifiable.") for k in unknown})
+    before = snapshot(milestone)
     current = {"axis": milestone.axis, "objective": milestone.objective}
     values = _milestone_fields(milestone.convention, current | changes)
     for key, value in values.items():
         setattr(milestone, key, value)
     milestone.save()
+    _history(milestone, user, before)
     territory_touch(territory=milestone.convention.territory)
     return milestone
 
@@ -305,22 +321,31 @@ def _year_in_period(indicator: Indicator, year: int, field: str = "year") -> Non
 
 
 @transaction.atomic
-def indicator_target_set(*, indicator: Indicator, year: int, value: float | None) -> None:
+def indicator_target_set(
+    *, indicator: Indicator, year: int, value: float | None, user: Any = None
+) -> None:
     """Set (or remove, with ``None``) the target of an indicator for a year of the convention."""
     _year_in_period(indicator, year)
+    existing = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
+    before = snapshot(existing) if existing else None
     if value is None:
-        IndicatorTarget.objects.filter(indicator=indicator, year=year).delete()
+        if existing:
+            _history(existing, user, before, deleted=True)
+            existing.delete()
     elif not isinstance(value, int | float) or value < 0:
         raise PlanValidationError({"value": _("valeur cible positive ou nulle attendue.")})
     else:
-        IndicatorTarget.objects.update_or_create(
+        target, _created = IndicatorTarget.objects.update_or_create(
             indicator=indicator, year=year, defaults={"value": float(value)}
         )
+        _history(target, user, before)
     territory_touch(territory=indicator.axis.convention.territory)
 
 
 @transaction.atomic
-def indicator_baseline_set(*, indicator: Indicator, value: float | None, year: int | None) -> None:
+def indicator_baseline_set(
+    *, indicator: Indicator, value: float | None, year: int | None, user: Any = None
+) -> None:
     """Set the baseline value of an indicator and the year it describes (or clear both)."""
     if (value is None) != (year is None):
         raise PlanValidationError(
@@ -328,8 +353,10 @@ def indicator_baseline_set(*, indicator: Indicator, value: float | None, year: i
         )
     if year is not None and not 1990 <= year <= indicator.axis.convention.period_end:
         raise PlanValidationError({"baseline_year": _("année de référence invalide.")})
+    before = snapshot(indicator)
     indicator.baseline_value, indicator.baseline_year = value, year
     indicator.save(update_fields=["baseline_value", "baseline_year"])
+    _history(indicator, user, before)
     territory_touch(territory=indicator.axis.convention.territory)
 
 
@@ -349,11 +376,14 @@ def indicator_value_set(
         raise PlanValidationError(
             {"justification": _("justification obligatoire (source, méthode).")}
         )
+    existing = IndicatorValue.objects.filter(indicator=indicator, year=year).first()
+    before = snapshot(existing) if existing else None
     entry, _created = IndicatorValue.objects.update_or_create(
         indicator=indicator,
         year=year,
         defaults={"value": float(value), "justification": justification.strip(), "author": author},
     )
+    _history(entry, author, before)
     territory_touch(territory=indicator.axis.convention.territory)
     return entry
 

@@ -130,7 +130,7 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         manual = pf.ManualValueForm(
             post if post and "manual" in post else None, indicator=indicator, years=years
         )
-    if post and "targets" in post and targets.is_valid() and targets.save():
+    if post and "targets" in post and targets.is_valid() and targets.save(user=request.user):
         return redirect("web:plan-indicator", slug=slug, pk=pk)
     if post and manual is not None and "manual" in post:
         if manual.is_valid() and manual.save(author=request.user):
@@ -438,7 +438,7 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     form = pf.MilestoneForm(
         request.POST or None, territory=territory, tree=tree, milestone=milestone
     )
-    if request.method == "POST" and form.is_valid() and form.save() is not None:
+    if request.method == "POST" and form.is_valid() and form.save(user=request.user) is not None:
         return redirect("web:plan-schedule", slug=slug)
     status = 400 if request.method == "POST" else 200
     return render(

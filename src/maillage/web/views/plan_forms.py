@@ -253,7 +253,7 @@ class ActivityForm(forms.Form):
         }
         try:
             if self.activity is not None:
-                return activity_update(activity=self.activity, **values)
+                return activity_update(activity=self.activity, user=author, **values)
             return activity_record(territory=self.territory, author=author, **values)
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
@@ -321,14 +321,14 @@ class MilestoneForm(forms.Form):
         self.territory, self.milestone = territory, milestone
         self.fields["axis"].choices = [("", _("Aucun"))] + _axis_choices(tree)
 
-    def save(self) -> Milestone | None:
+    def save(self, *, user: Any = None) -> Milestone | None:
         d = dict(self.cleaned_data)
         number = d.pop("axis")
         d["axis"] = self.territory.convention.axes.filter(number=number).first() if number else None
         try:
             if self.milestone is None:
-                return milestone_create(territory=self.territory, **d)
-            return milestone_update(milestone=self.milestone, **d)
+                return milestone_create(territory=self.territory, user=user, **d)
+            return milestone_update(milestone=self.milestone, user=user, **d)
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.add_error(key if key in self.fields else None, _sentence(messages))
@@ -358,7 +358,7 @@ class TargetsForm(forms.Form):
                 label=_("Cible %(year)s") % {"year": y}, required=False, min_value=0
             )
 
-    def save(self) -> bool:
+    def save(self, *, user: Any = None) -> bool:
         """Write every target and the baseline in one transaction; False on refusal."""
         from django.db import transaction
 
@@ -368,9 +368,14 @@ class TargetsForm(forms.Form):
         try:
             with transaction.atomic():
                 for y in self.years:
-                    indicator_target_set(indicator=self.indicator, year=y, value=d[f"target_{y}"])
+                    indicator_target_set(
+                        indicator=self.indicator, year=y, value=d[f"target_{y}"], user=user
+                    )
                 indicator_baseline_set(
-                    indicator=self.indicator, value=d["baseline_value"], year=d["baseline_year"]
+                    indicator=self.indicator,
+                    value=d["baseline_value"],
+                    year=d["baseline_year"],
+                    user=user,
                 )
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
