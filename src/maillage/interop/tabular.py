@@ -246,7 +246,7 @@ def write_table(
     """Write rows as CSV (UTF-8 with BOM, ``;``), XLSX or ODS; ``columns`` = (key, header)."""
     if fmt not in FORMATS:
         raise ValueError(f"Format « {fmt} » inconnu (csv, xlsx ou ods).")
-    matrix = [[label for _, label in columns]] + [
+    matrix = [[str(label) for _, label in columns]] + [
         [safe_cell(row.get(key)) for key, _ in columns] for row in rows
     ]
     if fmt == "csv":

@@ -22,7 +22,7 @@
   }
   window.MaillageMap = {
     init: function (el) {
-      var map = L.map(el, { zoomSnap: 0.25 });
+      var map = L.map(el, { zoomSnap: 0.25, maxZoom: 19 });
       if (el.dataset.tileUrl) {
         L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
       }
