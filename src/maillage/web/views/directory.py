@@ -30,8 +30,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from maillage.accounts.permissions import can_view_drafts
 from maillage.directory import opening_hours
-from maillage.directory.models import Service, Typology
+from maillage.directory.models import Service, Structure, Typology
 from maillage.directory.results import SearchHit, SearchPage
 from maillage.directory.selectors import (
     AGE_BANDS,
@@ -188,6 +189,7 @@ def _search(request: HttpRequest, territory: Territory, *, limit: int) -> tuple[
     if request.GET and not form.is_valid():
         return form, None
     kwargs = form.search_kwargs() if form.is_bound else {}
+    kwargs["published_only"] = not can_view_drafts(request.user, territory)
     page = (form.cleaned_data.get("page") or 1) if form.is_bound else 1
     return form, cached_search(
         territory=territory, limit=limit, offset=(page - 1) * limit, **kwargs
@@ -287,9 +289,9 @@ def week_hours(text: str, *, start: date) -> list[DayHours] | None:
     return days
 
 
-def _hit(territory: Territory, pk: int) -> SearchHit:
+def _hit(territory: Territory, pk: int, *, published_only: bool = True) -> SearchHit:
     try:
-        return structure_get(territory=territory, id=pk)
+        return structure_get(territory=territory, id=pk, published_only=published_only)
     except StructureNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -352,7 +354,7 @@ def _service_rows(hits: list[SearchHit]) -> dict[int, list[ServiceRow]]:
 
 def structure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     territory = _territory(slug)
-    hit = _hit(territory, pk)
+    hit = _hit(territory, pk, published_only=not can_view_drafts(request.user, territory))
     now = timezone.localtime()
     s = hit.structure
     return render(
@@ -362,6 +364,10 @@ def structure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "territory": territory,
             "hit": hit,
             "s": s,
+            # The model instance, for the history and edit links of signed-in users only.
+            "structure_obj": (
+                Structure.objects.get(pk=s.id) if request.user.is_authenticated else None
+            ),
             "open_now": opening_hours.is_open(s.opening_hours, at=now),
             "week": week_hours(s.opening_hours, start=now.date()),
             "services": _service_rows([hit])[s.id],
