@@ -25,6 +25,7 @@ serve: install
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p var
 	$(BIN)/python -m maillage.manage makemigrations --check --dry-run
 	$(BIN)/pytest -q -n 2
 
