@@ -32,3 +32,22 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """Closing a streamed response (``response.close()``) fires ``request_finished``, whose
+    ``close_old_connections`` would drop PostgreSQL's connection in the middle of a test's
+    transaction (Django's test client only detaches it during its own requests). A connection
+    inside an atomic block is kept; other connections (live server threads) behave as usual."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    original = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def close_unless_in_transaction(self):
+        if not self.in_atomic_block:
+            original(self)
+
+    monkeypatch.setattr(
+        BaseDatabaseWrapper, "close_if_unusable_or_obsolete", close_unless_in_transaction
+    )
