@@ -13,31 +13,14 @@ from collections.abc import Callable
 
 from .diagnostic import DiagnosticReport
 from .diagnostic_figures import figure
+from .pdf import render_pdf
 
 TEMPLATE = "diagnostic/report_pdf.html"
 
 
 def _render(context: dict) -> bytes:
-    """Template → PDF. Every image is an inline ``data:`` URI: nothing else is ever fetched.
-
-    (``maillage.reports.pdf.render_pdf`` passes a plain function as URL fetcher, which
-    WeasyPrint ≥ 66 rejects as soon as a resource is fetched; this fetcher only decodes
-    ``data:`` URIs and refuses everything else.)
-    """
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class DataOnlyFetcher(URLFetcher):
-        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
-            if not url.startswith("data:"):
-                raise ValueError(f"Ressource non locale refusée dans un PDF : {url}")
-            return super().fetch(url, headers)
-
-    html = render_to_string(TEMPLATE, context)
-    return HTML(
-        string=html, base_url="http://maillage.invalid/", url_fetcher=DataOnlyFetcher()
-    ).write_pdf()
+    """Template → PDF through the shared renderer (local files and ``data:`` URIs only)."""
+    return render_pdf(TEMPLATE, context)
 
 
 def _png(report: DiagnosticReport, name: str, **kw) -> str:
