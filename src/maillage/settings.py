@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the OpenAPI docs (Swagger UI) from its bundled static files, no CDN
     "maillage.territory",
     "maillage.directory",
     "maillage.plan",

@@ -75,3 +75,9 @@ def test_territory_page_links_every_area(armentieres, client):
         "espace/",
     ):
         assert f'href="/territoire/armentieres/{path}"' in html, path
+
+
+def test_api_docs_use_only_local_assets(client, db):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "https://" not in html.split("<body")[0]
