@@ -20,48 +20,14 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _armentieres import ROOT, best, setup  # noqa: E402
+
 DASHBOARD_GOAL_S = 1.0
 PDF_GOAL_S = 10.0
-
-
-def best(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None) -> float:
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def setup(existing: bool) -> None:
-    if not existing:
-        os.environ["MAILLAGE_VAR_DIR"] = tempfile.mkdtemp(prefix="maillage-bench-")
-        os.environ.pop("MAILLAGE_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-    import django
-
-    django.setup()
-    if not existing:
-        from django.core.management import call_command
-
-        from maillage.territory.loader import load_dataset
-
-        call_command("migrate", interactive=False, verbosity=0)
-        t = time.perf_counter()
-        load_dataset("armentieres")
-        print(f"Jeu de données Armentières chargé en {time.perf_counter() - t:.1f} s")
 
 
 def line(label: str, seconds: float, goal: float | None = None) -> None:
