@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from maillage.plan.models import Activity, Indicator
+from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import activity_record
-from maillage.reports.bilan import BilanError, activities_by_zone, bilan_build, bilan_render
+from maillage.reports.bilan import BilanError, bilan_build, bilan_render
 
 from .conftest import TODAY
 

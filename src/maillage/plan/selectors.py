@@ -1,18 +1,29 @@
-"""Reads of the plan app: the plan tree, indicator results with evidence, the journal."""
+"""Reads of the plan app: the plan tree, indicator results with evidence, the journal (its
+activities and their count per zone)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from maillage.territory.models import Territory, Zone
+from maillage.territory.selectors import territory_zones
 
 from .indicators import IndicatorResult, JournalEntry, compute_indicators
-from .models import Activity, ActivityKind, Axis, Convention, Indicator, Milestone, Objective
+from .models import (
+    Activity,
+    ActivityKind,
+    Axis,
+    Convention,
+    Indicator,
+    Milestone,
+    Objective,
+)
 
 
 class PlanNotFound(LookupError):
@@ -320,6 +331,40 @@ def journal_queryset(
         )
         .order_by("-date", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class ZoneCount:
+    """Number of journal activities tagged with a zone (IRIS, QPV or quartier)."""
+
+    kind: str
+    code: str
+    name: str
+    count: int
+    geometry: dict | None = None
+
+
+def activities_by_zone(*, territory: Territory, activities: Iterable[Any]) -> list[ZoneCount]:
+    """Activities per zone of the territory (IRIS, QPV, quartiers), zero included.
+
+    ``activities`` have their zones prefetched. An activity tagged with several zones counts
+    once in each of them. Zones tagged outside the territory's own zones are added at the end.
+    """
+    counts: dict[int, int] = {}
+    tagged: dict[int, Any] = {}
+    for activity in activities:
+        for zone in activity.zones.all():
+            counts[zone.pk] = counts.get(zone.pk, 0) + 1
+            tagged[zone.pk] = zone
+    zones = territory_zones(territory=territory)
+    known = {z.pk for z in zones}
+    zones += [z for pk, z in tagged.items() if pk not in known]
+    return [
+        ZoneCount(
+            kind=z.kind, code=z.code, name=z.name, count=counts.get(z.pk, 0), geometry=z.boundary
+        )
+        for z in zones
+    ]
 
 
 def milestones(*, territory: Territory) -> list[Milestone]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from maillage.plan.indicators import Evidence, IndicatorResult
+    from maillage.plan.selectors import ZoneCount
     from maillage.territory.models import Territory
 
 FORMATS = ("pdf", "docx", "xlsx")
@@ -57,17 +58,6 @@ class ActivityLine:
     partners: list[str]
     participants: int | None
     is_fictional: bool
-
-
-@dataclass(frozen=True)
-class ZoneCount:
-    """Number of journal activities tagged with a zone (IRIS, QPV or quartier)."""
-
-    kind: str
-    code: str
-    name: str
-    count: int
-    geometry: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -183,31 +173,6 @@ def activity_line(activity: Any) -> ActivityLine:
     )
 
 
-def activities_by_zone(*, territory: Territory, activities: Iterable[Any]) -> list[ZoneCount]:
-    """Activities per zone of the territory (IRIS, QPV, quartiers), zero included.
-
-    ``activities`` have their zones prefetched. An activity tagged with several zones counts
-    once in each of them. Zones tagged outside the territory's own zones are added at the end.
-    """
-    from maillage.territory.selectors import territory_zones
-
-    counts: dict[int, int] = {}
-    tagged: dict[int, Any] = {}
-    for activity in activities:
-        for zone in activity.zones.all():
-            counts[zone.pk] = counts.get(zone.pk, 0) + 1
-            tagged[zone.pk] = zone
-    zones = territory_zones(territory=territory)
-    known = {z.pk for z in zones}
-    zones += [z for pk, z in tagged.items() if pk not in known]
-    return [
-        ZoneCount(
-            kind=z.kind, code=z.code, name=z.name, count=counts.get(z.pk, 0), geometry=z.boundary
-        )
-        for z in zones
-    ]
-
-
 def indicator_line(result: IndicatorResult, year: int | None) -> IndicatorLine:
     """``result`` seen for one year, or for the whole period when ``year`` is ``None``."""
     if year is None:
@@ -237,6 +202,7 @@ def bilan_build(
     """Build the bilan of ``territory`` for ``year`` (or the whole period when ``None``)."""
     from maillage.plan.selectors import (
         PlanNotFound,
+        activities_by_zone,
         indicator_results,
         journal_queryset,
         plan_tree,

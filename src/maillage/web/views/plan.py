@@ -25,6 +25,7 @@ from maillage.interop.tabular import CONTENT_TYPES, TableError, table_response
 from maillage.plan.models import Activity, Indicator, Milestone
 from maillage.plan.selectors import (
     PlanNotFound,
+    activities_by_zone,
     indicator_result,
     indicator_results,
     journal_queryset,
@@ -175,7 +176,7 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
     qs = journal_queryset(territory=territory, **form.selector_kwargs())
     activities = list(qs)  # one evaluation for the counts, the map table and the page
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    zone_counts = bilan_report.activities_by_zone(territory=territory, activities=activities)
+    zone_counts = activities_by_zone(territory=territory, activities=activities)
     query = form.querystring()
     return render(
         request,
@@ -210,7 +211,7 @@ def journal_geojson(request: HttpRequest, slug: str) -> JsonResponse:
         for c in territory.communes.all()
         if c.boundary
     ]
-    for z in bilan_report.activities_by_zone(territory=territory, activities=activities):
+    for z in activities_by_zone(territory=territory, activities=activities):
         if z.geometry:
             features.append(
                 {
