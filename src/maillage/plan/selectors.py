@@ -1,5 +1,5 @@
 """Reads of the plan app: the plan tree, indicator results with evidence, the journal (its
-activities and their count per zone)."""
+activities, their count per zone, their attachments)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from maillage.territory.selectors import territory_zones
 from .indicators import IndicatorResult, JournalEntry, compute_indicators
 from .models import (
     Activity,
+    ActivityAttachment,
     ActivityKind,
     Axis,
     Convention,
@@ -365,6 +366,16 @@ def activities_by_zone(*, territory: Territory, activities: Iterable[Any]) -> li
         )
         for z in zones
     ]
+
+
+def activity_attachment_get(*, territory: Territory, pk: int) -> ActivityAttachment | None:
+    """An attachment of one of the territory's journal activities, or ``None`` (unknown id, or
+    an attachment of another territory)."""
+    return (
+        ActivityAttachment.objects.filter(activity__territory=territory, pk=pk)
+        .select_related("activity")
+        .first()
+    )
 
 
 def milestones(*, territory: Territory) -> list[Milestone]:

@@ -14,18 +14,25 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
+from django.views.decorators.http import require_safe
 
-from maillage.accounts.permissions import can_edit, coordinator_required, is_coordinator
+from maillage.accounts.permissions import (
+    can_edit,
+    coordinator_required,
+    is_coordinator,
+    is_member,
+)
 from maillage.interop.tabular import CONTENT_TYPES, TableError, table_response
 from maillage.plan.models import Activity, Indicator, Milestone
 from maillage.plan.selectors import (
     PlanNotFound,
     activities_by_zone,
+    activity_attachment_get,
     indicator_result,
     indicator_results,
     journal_queryset,
@@ -36,6 +43,7 @@ from maillage.reports import bilan as bilan_report
 from maillage.territory.models import Territory
 
 from . import plan_forms as pf
+from .accounts_network import ATTACHMENT_CSP
 from .territory import _territory
 
 PAGE_SIZE = 50
@@ -193,6 +201,7 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
             query=query,
             geojson_url=reverse("web:plan-journal-geojson", args=[slug]) + f"?{query}",
             can_record=can_edit(request.user, Activity(territory=territory)),
+            can_download=is_member(request.user, territory),
         ),
     )
 
@@ -202,39 +211,7 @@ def journal_geojson(request: HttpRequest, slug: str) -> JsonResponse:
     territory, tree = _plan(slug)
     form = _journal_filters(request, territory, tree)
     activities = list(journal_queryset(territory=territory, **form.selector_kwargs()))
-    features: list[dict] = [
-        {
-            "type": "Feature",
-            "geometry": c.boundary,
-            "properties": {"layer": "commune", "role": "ctg", "code": c.insee_code, "name": c.name},
-        }
-        for c in territory.communes.all()
-        if c.boundary
-    ]
-    for z in activities_by_zone(territory=territory, activities=activities):
-        if z.geometry:
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": z.geometry,
-                    "properties": {
-                        "layer": "activites",
-                        "kind": z.kind,
-                        "code": z.code,
-                        "name": z.name,
-                        "count": z.count,
-                    },
-                }
-            )
-    for a in activities:
-        if a.lon is not None:
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [a.lon, a.lat]},
-                    "properties": {"layer": "activite", "name": a.title, "date": str(a.date)},
-                }
-            )
+    features = pf.journal_features(territory, activities)
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
@@ -260,8 +237,44 @@ def activity_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "plan/activity.html",
-        _ctx(territory, tree, request, a=activity, can_delete=can_edit(request.user, activity)),
+        _ctx(
+            territory,
+            tree,
+            request,
+            a=activity,
+            can_delete=can_edit(request.user, activity),
+            can_download=is_member(request.user, territory),
+        ),
     )
+
+
+@require_safe
+def attachment_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A journal attachment, for the territory's members only (coordinator, partners, observers):
+    the journal is public but its attachments may be internal documents (minutes of a working
+    group). Served from storage as a download, never rendered by the browser."""
+    territory = _territory(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_member(request.user, territory):
+        raise PermissionDenied(_g("Pièces jointes réservées aux partenaires du territoire."))
+    attachment = activity_attachment_get(territory=territory, pk=pk)
+    if attachment is None or not attachment.file:
+        raise Http404(_g("Pièce jointe introuvable dans ce journal."))
+    try:
+        handle = attachment.file.open("rb")
+    except OSError as exc:  # the database row outlived its file
+        raise Http404(_g("Fichier de la pièce jointe introuvable.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=pf.attachment_filename(attachment),
+        content_type=pf.attachment_content_type(attachment),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _require_editor(request: HttpRequest, territory: Territory) -> HttpResponse | None:

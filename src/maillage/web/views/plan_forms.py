@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from django import forms
@@ -20,7 +21,8 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from maillage.plan.models import ActivityKind, Milestone
+from maillage.plan.models import ActivityAttachment, ActivityKind, Milestone
+from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import (
     PlanValidationError,
     activity_record,
@@ -438,3 +440,90 @@ def forget_pending_import(request: Any) -> None:
     for old in folder.glob("*.bin") if folder.is_dir() else ():
         if old.stat().st_mtime < limit:
             old.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- journal map
+
+
+def journal_features(territory: Territory, activities: list[Any]) -> list[dict[str, Any]]:
+    """GeoJSON features of the journal map: communes, activities per zone, located activities."""
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": c.boundary,
+            "properties": {"layer": "commune", "role": "ctg", "code": c.insee_code, "name": c.name},
+        }
+        for c in territory.communes.all()
+        if c.boundary
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": z.geometry,
+            "properties": {
+                "layer": "activites",
+                "kind": z.kind,
+                "code": z.code,
+                "name": z.name,
+                "count": z.count,
+            },
+        }
+        for z in activities_by_zone(territory=territory, activities=activities)
+        if z.geometry
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [a.lon, a.lat]},
+            "properties": {"layer": "activite", "name": a.title, "date": str(a.date)},
+        }
+        for a in activities
+        if a.lon is not None
+    ]
+    return features
+
+
+# --------------------------------------------------------------------------- attachments
+# One content type per accepted extension (``plan.models.ATTACHMENT_EXTENSIONS``).
+ATTACHMENT_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+FILENAME_FORBIDDEN = set('<>:"/\\|?*;')
+
+
+def attachment_content_type(attachment: ActivityAttachment) -> str:
+    """By the stored file's extension (checked on upload); unknown → a plain download."""
+    ext = PurePath(attachment.file.name).suffix.lower().lstrip(".")
+    return ATTACHMENT_CONTENT_TYPES.get(ext, "application/octet-stream")
+
+
+def attachment_filename(attachment: ActivityAttachment) -> str:
+    """The name offered to the browser: the uploaded name without any folder, control or
+    invisible character (e.g. a right-to-left override) nor reserved one, always ending with
+    the stored file's extension."""
+    ext = PurePath(attachment.file.name).suffix.lower()
+    name = str(attachment.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = []
+    for char in name:
+        kind = unicodedata.category(char)[0]
+        if kind == "C":
+            continue
+        kept.append(" " if kind == "Z" or char in FILENAME_FORBIDDEN else char)
+    name = " ".join("".join(kept).split())
+    if ext and name.lower().endswith(ext):
+        name = name[: -len(ext)]
+    return f"{name.strip(' .')[:150].strip(' .') or 'piece-jointe'}{ext}"
