@@ -2,6 +2,10 @@
 
 All planar computations of :mod:`maillage.analysis` use **Lambert-93 (EPSG:2154)** in
 **metres**; storage is WGS84 lon/lat (EPSG:4326). Never compute distances in degrees.
+
+This module holds the project's only pyproj transformers, one per direction and cached
+(:func:`wgs84_to_lambert93_transformer`, :func:`lambert93_to_wgs84_transformer`):
+:mod:`maillage.territory.geo` projects its points and GeoJSON geometries with them.
 """
 
 from __future__ import annotations
@@ -23,17 +27,29 @@ __all__ = [
     "cell_squares",
     "detect_regular_grid",
     "lambert93_to_lonlat",
+    "lambert93_to_wgs84_transformer",
     "lonlat_to_lambert93",
     "synthetic_grid",
+    "wgs84_to_lambert93_transformer",
 ]
 
 LAMBERT93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
 
 
-@lru_cache(maxsize=8)
-def _transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(src, dst, always_xy=True)
+@lru_cache(maxsize=1)
+def wgs84_to_lambert93_transformer() -> Transformer:
+    """The cached pyproj transformer WGS84 lon/lat degrees → Lambert-93 x/y metres.
+
+    ``always_xy=True``: longitude first, then latitude. One instance for the whole project.
+    """
+    return Transformer.from_crs(WGS84, LAMBERT93, always_xy=True)
+
+
+@lru_cache(maxsize=1)
+def lambert93_to_wgs84_transformer() -> Transformer:
+    """The cached pyproj transformer Lambert-93 x/y metres → WGS84 lon/lat degrees."""
+    return Transformer.from_crs(LAMBERT93, WGS84, always_xy=True)
 
 
 def lonlat_to_lambert93(lonlat: ArrayLike) -> NDArray[np.float64]:
@@ -54,7 +70,7 @@ def lonlat_to_lambert93(lonlat: ArrayLike) -> NDArray[np.float64]:
         raise AnalysisInputError(
             "lonlat", "longitude/latitude en degrés attendues (|lon| ≤ 180, |lat| ≤ 90)."
         )
-    x, y = _transformer(WGS84, LAMBERT93).transform(arr[:, 0], arr[:, 1])
+    x, y = wgs84_to_lambert93_transformer().transform(arr[:, 0], arr[:, 1])
     return np.column_stack([x, y])
 
 
@@ -72,7 +88,7 @@ def lambert93_to_lonlat(xy: ArrayLike) -> NDArray[np.float64]:
         Longitude, latitude in decimal degrees.
     """
     arr = as_xy("xy", xy, allow_empty=True)
-    lon, lat = _transformer(LAMBERT93, WGS84).transform(arr[:, 0], arr[:, 1])
+    lon, lat = lambert93_to_wgs84_transformer().transform(arr[:, 0], arr[:, 1])
     return np.column_stack([lon, lat])
 
 

@@ -2,11 +2,17 @@
 
 Stored geometries are GeoJSON in WGS84; every area, overlay or distance is computed in
 Lambert-93 metres. Never compute distances in degrees.
+
+The projection itself is :mod:`maillage.analysis.geometry`'s: its two cached pyproj
+transformers (one per direction) are the only ones of the project, so a point projected here
+and the same point projected by :func:`maillage.analysis.geometry.lonlat_to_lambert93` get the
+same metres. The functions here take separate lon/lat (or x/y) values or arrays and do not
+validate them (callers check positions with :func:`in_france`); the analysis ones take
+``(n, 2)`` arrays and raise on NaN or out-of-range input.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -16,20 +22,30 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 
-@lru_cache(maxsize=2)
 def _transformer(to_l93: bool) -> Transformer:
-    if to_l93:
-        return Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-    return Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+    # Imported here, not at module level: importing ``maillage.analysis`` loads scipy
+    # (about 250 ms), and this module is imported by every ``django.setup()``.
+    from maillage.analysis.geometry import (
+        lambert93_to_wgs84_transformer,
+        wgs84_to_lambert93_transformer,
+    )
+
+    return wgs84_to_lambert93_transformer() if to_l93 else lambert93_to_wgs84_transformer()
 
 
-def lonlat_to_l93(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Project WGS84 longitudes/latitudes (degrees) to Lambert-93 x/y (metres)."""
+def lonlat_to_l93(lon: Any, lat: Any) -> tuple[Any, Any]:
+    """Project WGS84 longitudes/latitudes (degrees) to Lambert-93 x/y (metres).
+
+    Scalars give floats, sequences give numpy arrays; NaN gives NaN.
+    """
     return _transformer(True).transform(np.asarray(lon, float), np.asarray(lat, float))
 
 
-def l93_to_lonlat(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Project Lambert-93 x/y (metres) to WGS84 longitudes/latitudes (degrees)."""
+def l93_to_lonlat(x: Any, y: Any) -> tuple[Any, Any]:
+    """Project Lambert-93 x/y (metres) to WGS84 longitudes/latitudes (degrees).
+
+    Scalars give floats, sequences give numpy arrays; NaN gives NaN.
+    """
     return _transformer(False).transform(np.asarray(x, float), np.asarray(y, float))
 
 
