@@ -1,24 +1,26 @@
 """Scenario pages: list, create and edit (coordinators), run before/after, compare.
 
-Every edit is validated as a whole scenario by :func:`maillage.diagnostic.scenarios.
-spec_from_file` (the file format of ``docs/scenarios.md``) before anything is written; errors
-come back in French on the field. Runs are :func:`scenario_run` (in memory, never written).
+Thin views: parse the form, call one service of :mod:`maillage.diagnostic.services`, render.
+The services validate the whole scenario (the file format of ``docs/scenarios.md``) before
+anything is written; their errors come back in French on the form field. Runs are
+:func:`scenario_run` (in memory, never written).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.permissions import coordinator_required, is_coordinator
-from maillage.diagnostic.models import HousingProject, Scenario, ScenarioChange
-from maillage.diagnostic.scenario_spec import ScenarioError
+from maillage.diagnostic import services
+from maillage.diagnostic.models import Scenario, ScenarioChange
+from maillage.diagnostic.services import ScenarioValidationError
 from maillage.diagnostic.themes import PUBLICS, THEMES
 from maillage.territory.models import Territory
 
@@ -154,77 +156,29 @@ def _scenario(territory: Territory, pk: int) -> Scenario:
     return scenario
 
 
-def _place(obj: Any) -> dict[str, Any]:
-    if obj.zone_id:
-        return {"zone": obj.zone.code}
-    if obj.lon is not None and obj.lat is not None:
-        return {"lon": obj.lon, "lat": obj.lat}
-    return {}
-
-
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """A stored scenario in the file format of ``docs/scenarios.md``."""
-    changes = []
-    for ch in scenario.changes.select_related("zone"):
-        item: dict[str, Any] = {"action": ch.action}
-        if ch.structure_id:
-            item["structure"] = ch.structure_id
-        if ch.action == "add":
-            item.update(name=ch.name, typology=ch.typology)
-        if ch.places is not None:
-            item["places"] = ch.places
-        if ch.action in ("add", "move"):
-            item.update(_place(ch))
-        changes.append(item)
-    housing = []
-    for h in scenario.housing_projects.select_related("zone"):
-        item = {
-            "name": h.name,
-            "dwellings": h.dwellings,
-            "delivery_year": h.delivery_year,
-            **_place(h),
-        }
-        if h.persons_per_dwelling is not None:
-            item["persons_per_dwelling"] = h.persons_per_dwelling
-        if h.age_shares:
-            item["age_shares"] = dict(h.age_shares)
-        if h.note:
-            item["note"] = h.note
-        housing.append(item)
-    data = {
-        "format": 1,
-        "territory": scenario.territory.slug,
-        "name": scenario.name,
-        "description": scenario.description,
-        "theme": scenario.theme,
-        "public": scenario.public,
-        "distance_m": scenario.max_distance_m,
-        "changes": changes,
-        "housing": housing,
-    }
-    if scenario.horizon_year:
-        data["horizon"] = scenario.horizon_year
-    return data
-
-
-def _validate(territory: Territory, data: dict, *targets: tuple[str, forms.Form]) -> Any:
-    """Validate the whole scenario; put each error on the form whose prefix names its field
-    (``("changes[3].", change_form)``; ``("", form)`` takes the top-level fields)."""
-    from maillage.diagnostic.scenarios import spec_from_file
-
+def _saved(call: Callable[[], Any], *targets: tuple[str, forms.Form]) -> Any:
+    """Run a scenario service and return its result; on refusal (``None``) put each error on
+    the form whose prefix names its field (``("changes[3].", change_form)``; ``("", form)``
+    takes the top-level fields)."""
     try:
-        return spec_from_file(territory=territory, data=data, source=str(_("formulaire")))
-    except ScenarioError as exc:
+        return call()
+    except ScenarioValidationError as exc:
         ordered = sorted(targets, key=lambda t: -len(t[0]))
-        for name, message in exc.errors:
+        for name, messages in exc.message_dict.items():
             prefix, form = next(((p, f) for p, f in ordered if name.startswith(p)), ordered[-1])
             field = name[len(prefix) :] if name.startswith(prefix) else name
             field = {"age_shares.0-2": "share_0_2"}.get(field, field)
-            if field in form.fields:
-                form.add_error(field, message)
-            else:
-                form.add_error(None, f"« {name} » : {message}")
+            for message in messages:
+                if field in form.fields:
+                    form.add_error(field, message)
+                else:
+                    form.add_error(None, f"« {name} » : {message}")
         return None
+
+
+def _item_id(request: HttpRequest) -> int:
+    item = request.POST.get("item", "")
+    return int(item) if item.isdigit() else 0
 
 
 # --------------------------------------------------------------------------- pages
@@ -251,24 +205,17 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
         form = ScenarioForm(request.POST)
         change = ChangeForm(request.POST, territory=territory, prefix="c")
         if form.is_valid() and change.is_valid():
-            from maillage.diagnostic.scenarios import scenario_save
-
-            d = form.cleaned_data
-            data = {
-                "format": 1,
-                "territory": territory.slug,
-                "name": d["name"],
-                "description": d["description"],
-                "theme": d["theme"],
-                "public": d["public"],
-                "distance_m": d["distance_m"],
-                "changes": [change.item()],
-            }
-            if d["horizon"]:
-                data["horizon"] = d["horizon"]
-            spec = _validate(territory, data, ("changes[0].", change), ("", form))
-            if spec is not None:
-                scenario = scenario_save(spec=spec, author=request.user)
+            scenario = _saved(
+                lambda: services.scenario_create(
+                    territory=territory,
+                    changes=[change.item()],
+                    author=request.user,
+                    **form.cleaned_data,
+                ),
+                ("changes[0].", change),
+                ("", form),
+            )
+            if scenario is not None:
                 return redirect("web:diagnostic-scenario", slug=slug, pk=scenario.pk)
         status = 400
     scenarios = Scenario.objects.filter(territory=territory).order_by("-created", "pk")
@@ -287,10 +234,8 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _run(scenario: Scenario) -> tuple[Any, str]:
-    from maillage.diagnostic.scenarios import scenario_run
-
     try:
-        return scenario_run(scenario=scenario), ""
+        return services.scenario_run(scenario=scenario), ""
     except ValueError as exc:
         return None, str(exc)
 
@@ -317,7 +262,7 @@ def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     territory = _territory(slug)
     scenario = _scenario(territory, pk)
-    data = scenario_data(scenario)
+    data = services.scenario_data(scenario=scenario)
     meta = ScenarioForm(
         initial={**data, "distance_m": round(data["distance_m"]), "horizon": data.get("horizon")}
     )
@@ -326,61 +271,41 @@ def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         op = request.POST.get("op", "")
+        user = request.user
         ok = False
         if op == "meta":
             meta = ScenarioForm(request.POST)
-            if meta.is_valid():
-                d = meta.cleaned_data
-                new = {
-                    **data,
-                    "name": d["name"],
-                    "description": d["description"],
-                    "theme": d["theme"],
-                    "public": d["public"],
-                    "distance_m": d["distance_m"],
-                }
-                new.pop("horizon", None)
-                if d["horizon"]:
-                    new["horizon"] = d["horizon"]
-                if _validate(territory, new, ("", meta)):
-                    Scenario.objects.filter(pk=scenario.pk).update(
-                        name=d["name"],
-                        description=d["description"],
-                        theme=d["theme"],
-                        public=d["public"],
-                        max_distance_m=float(d["distance_m"]),
-                        horizon_year=d["horizon"],
-                    )
-                    ok = True
+            ok = meta.is_valid() and _saved(
+                lambda: services.scenario_update(scenario=scenario, user=user, **meta.cleaned_data),
+                ("", meta),
+            )
         elif op == "change":
             change = ChangeForm(request.POST, territory=territory, prefix="c")
-            if change.is_valid():
-                n = len(data["changes"])
-                spec = _validate(
-                    territory,
-                    {**data, "changes": [*data["changes"], change.item()]},
-                    (f"changes[{n}].", change),
-                    ("", change),
-                )
-                if spec is not None:
-                    _store_change(scenario, spec.changes[-1], position=n)
-                    ok = True
+            ok = change.is_valid() and _saved(
+                lambda: services.scenario_change_add(
+                    scenario=scenario, item=change.item(), user=user
+                ),
+                (f"changes[{len(data['changes'])}].", change),
+                ("", change),
+            )
         elif op == "housing":
             housing = HousingForm(request.POST, territory=territory, prefix="h")
-            if housing.is_valid():
-                n = len(data["housing"])
-                spec = _validate(
-                    territory,
-                    {**data, "housing": [*data["housing"], housing.item()]},
-                    (f"housing[{n}].", housing),
-                    ("", housing),
-                )
-                if spec is not None:
-                    _store_housing(scenario, housing.item(), spec.housing[-1])
-                    ok = True
-        elif op in ("delete-change", "delete-housing"):
-            model = ScenarioChange if op == "delete-change" else HousingProject
-            model.objects.filter(scenario=scenario, pk=request.POST.get("item") or 0).delete()
+            ok = housing.is_valid() and _saved(
+                lambda: services.housing_project_add(
+                    scenario=scenario, item=housing.item(), user=user
+                ),
+                (f"housing[{len(data['housing'])}].", housing),
+                ("", housing),
+            )
+        elif op == "delete-change":
+            services.scenario_change_delete(
+                scenario=scenario, change_id=_item_id(request), user=user
+            )
+            ok = True
+        elif op == "delete-housing":
+            services.housing_project_delete(
+                scenario=scenario, project_id=_item_id(request), user=user
+            )
             ok = True
         if ok:
             return redirect("web:diagnostic-scenario-edit", slug=slug, pk=pk)
@@ -398,44 +323,6 @@ def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "projects": scenario.housing_projects.select_related("zone"),
         },
         status=status,
-    )
-
-
-@transaction.atomic
-def _store_change(scenario: Scenario, ch: Any, *, position: int) -> None:
-    from maillage.territory.models import Zone
-
-    place = ch.place
-    ScenarioChange.objects.create(
-        scenario=scenario,
-        position=position,
-        action=ch.action,
-        structure_id=ch.structure.id if ch.structure else None,
-        name=ch.name,
-        typology=ch.typology,
-        places=ch.places,
-        lon=place.lon if place and not place.zone else None,
-        lat=place.lat if place and not place.zone else None,
-        zone=Zone.objects.filter(code=place.zone).first() if place and place.zone else None,
-    )
-
-
-@transaction.atomic
-def _store_housing(scenario: Scenario, item: dict, h: Any) -> None:
-    from maillage.territory.models import Zone
-
-    place = h.place
-    HousingProject.objects.create(
-        scenario=scenario,
-        name=h.name,
-        dwellings=h.dwellings,
-        lon=None if place.zone else place.lon,
-        lat=None if place.zone else place.lat,
-        zone=Zone.objects.filter(code=place.zone).first() if place.zone else None,
-        delivery_year=h.delivery_year,
-        persons_per_dwelling=h.persons_per_dwelling,
-        age_shares=h.age_shares,
-        note=h.note,
     )
 
 
@@ -476,8 +363,6 @@ def scenario_geojson(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
 
 
 def scenario_compare_page(request: HttpRequest, slug: str) -> HttpResponse:
-    from maillage.diagnostic.scenarios import scenario_compare
-
     territory = _territory(slug)
     ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()]
     scenarios = list(Scenario.objects.filter(territory=territory, pk__in=ids))
@@ -486,7 +371,7 @@ def scenario_compare_page(request: HttpRequest, slug: str) -> HttpResponse:
         error = str(_("Choisissez au moins deux scénarios à comparer."))
     else:
         try:
-            result = scenario_compare(scenarios=scenarios)
+            result = services.scenario_compare(scenarios=scenarios)
         except ValueError as exc:
             error = str(exc)
     return render(
