@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from . import models
+from .admin_history import HistoryAdminMixin
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "territory", "role", "organisation"]
     list_filter = ["territory", "role"]
     search_fields = ["user__username", "user__email", "organisation__name"]

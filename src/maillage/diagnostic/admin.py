@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maillage.accounts.admin_history import HistoryAdminMixin
+
 from . import models
 
 
@@ -16,7 +18,7 @@ class HousingProjectInline(admin.TabularInline):
 
 
 @admin.register(models.Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "territory", "theme", "public", "max_distance_m", "author", "created"]
     list_filter = ["territory", "theme"]
     search_fields = ["name", "description"]
@@ -24,13 +26,13 @@ class ScenarioAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ScenarioChange)
-class ScenarioChangeAdmin(admin.ModelAdmin):
+class ScenarioChangeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["scenario", "position", "action", "structure", "name", "places"]
     list_filter = ["action"]
     raw_id_fields = ["structure", "zone"]
 
 
 @admin.register(models.HousingProject)
-class HousingProjectAdmin(admin.ModelAdmin):
+class HousingProjectAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "scenario", "dwellings", "delivery_year", "persons_per_dwelling"]
     raw_id_fields = ["zone"]

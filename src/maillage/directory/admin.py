@@ -1,17 +1,19 @@
 from django.contrib import admin
 
+from maillage.accounts.admin_history import HistoryAdminMixin
+
 from . import models
 
 
 @admin.register(models.Typology)
-class TypologyAdmin(admin.ModelAdmin):
+class TypologyAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["label", "code", "family", "theme", "age_min", "age_max", "childcare"]
     list_filter = ["theme", "childcare"]
     search_fields = ["label", "code"]
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "siret"]
     list_filter = ["kind"]
     search_fields = ["name", "siret"]
@@ -23,7 +25,7 @@ class ServiceInline(admin.StackedInline):
 
 
 @admin.register(models.Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "typology", "commune", "position_precision", "source", "published"]
     list_filter = ["territory", "typology", "position_precision", "published", "source"]
     search_fields = ["name", "uai", "siret", "finess", "address"]
@@ -32,7 +34,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "structure", "capacity", "age_min", "age_max", "published"]
     list_filter = ["published"]
     search_fields = ["name", "structure__name"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maillage.accounts.admin_history import HistoryAdminMixin
+
 from . import models
 
 
@@ -9,26 +11,26 @@ class GroupMemberInline(admin.TabularInline):
 
 
 @admin.register(models.WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "theme", "territory"]
     list_filter = ["territory", "kind"]
     inlines = [GroupMemberInline]
 
 
 @admin.register(models.GroupMember)
-class GroupMemberAdmin(admin.ModelAdmin):
+class GroupMemberAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "group", "organisation", "role"]
     search_fields = ["name"]
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["starts_at", "title", "group"]
     list_filter = ["group"]
 
 
 @admin.register(models.ToolboxItem)
-class ToolboxItemAdmin(admin.ModelAdmin):
+class ToolboxItemAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title", "audience", "theme", "published", "territory"]
     list_filter = ["territory", "audience", "theme"]
     readonly_fields = ["original_name", "content_type", "size"]

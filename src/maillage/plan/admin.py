@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from maillage.accounts.admin_history import HistoryAdminMixin
 from maillage.territory.services import territory_touch
 
 from .models import (
@@ -41,8 +42,9 @@ def _territory_of(obj: Any) -> Any:
     return None
 
 
-class TouchAdmin(admin.ModelAdmin):
-    """Admin writes bump the territory's data_version, like the services do (caches refresh)."""
+class TouchAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Admin writes bump the territory's data_version, like the services do (caches refresh),
+    and are kept in the change history."""
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

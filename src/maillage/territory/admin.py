@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from maillage.accounts.admin_history import HistoryAdminMixin
+
 from . import models
 
 
 @admin.register(models.Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "period_start", "period_end"]
     filter_horizontal = ["communes", "neighbours"]
 
@@ -32,12 +34,12 @@ class PopulationCellAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Statistic)
-class StatisticAdmin(admin.ModelAdmin):
+class StatisticAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["label", "value", "unit", "vintage", "source", "territory", "commune", "zone"]
     list_filter = ["vintage", "theme"]
     search_fields = ["label", "key", "source"]
 
 
 @admin.register(models.DatasetSource)
-class DatasetSourceAdmin(admin.ModelAdmin):
+class DatasetSourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title", "path", "producer", "licence", "vintage"]
