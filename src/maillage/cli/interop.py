@@ -69,13 +69,46 @@ def export_datainclusion(slug: str, output: Path) -> None:
         click.echo(f"  valeur omise (refusée par le schéma) : {line}", err=True)
 
 
-@export_group.command(name="hsds", help="Structures et services au format HSDS 3.0 (Open Referral)")
+@export_group.command(
+    name="hsds",
+    help="Structures et services au format HSDS 3.0 (Open Referral) : un fichier JSON par "
+    "table, ou (--format csv) la forme tabulaire, datapackage.json et un CSV par table, dans "
+    "un dossier ou une archive .zip.",
+)
 @territory_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Dossier.")
-def export_hsds(slug: str, output: Path) -> None:
-    from maillage.interop.hsds import hsds_write
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json : un fichier par table ; csv : datapackage.json + un CSV par table.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Dossier, ou archive .zip (avec --format csv).",
+)
+def export_hsds(slug: str, fmt: str, output: Path) -> None:
+    from maillage.interop.hsds import hsds_datapackage, hsds_write
 
-    counts = hsds_write(territory=_territory(slug), directory=output)
+    territory = _territory(slug)
+    archive = output.suffix.lower() == ".zip"
+    if archive and fmt != "csv":
+        raise click.UsageError("Une archive .zip n'existe qu'au format csv (--format csv).")
+    try:
+        if archive:
+            package = hsds_datapackage(territory=territory)
+            output.write_bytes(package.zip())
+            counts = package.counts
+        else:
+            counts = hsds_write(territory=territory, directory=output, fmt=fmt)
+    except OSError as exc:
+        raise click.ClickException(
+            f"Écriture impossible dans « {output} » : {exc.strerror or exc}."
+        ) from exc
     click.echo(", ".join(f"{n} : {c}" for n, c in counts.items()) + f" — écrits dans {output}.")
 
 
