@@ -29,9 +29,13 @@ def _fresh_cache():
     """Cached computations must not leak from one (rolled-back) test to the next."""
     from django.core.cache import cache
 
+    from maillage.directory import search_index
+
     cache.clear()
+    search_index.clear()
     yield
     cache.clear()
+    search_index.clear()
 
 
 @pytest.fixture(autouse=True)

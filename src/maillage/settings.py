@@ -225,7 +225,14 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-process memory cache; search result cards and computed figures are keyed on the
+# territory's data_version, so a larger cull threshold than Django's 300 keeps them warm.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ import pytest
 from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import parcours, structure_geojson, structure_search
 from maillage.territory.geo import lonlat_to_l93
+from maillage.territory.services import territory_touch
 
 ARMENTIERES_COLLEGES = {"0593246H", "0594397J", "0592946G", "0595382E"}
 
@@ -189,6 +190,7 @@ def test_public_falls_back_to_the_typology_defaults(armentieres):
     epsm = Service.objects.get(structure__source_id="creche-entreprise-epsm")
     epsm.publics = ["actifs"]
     epsm.save()
+    territory_touch(territory=armentieres)  # a write outside the services must say so
     names = _names(structure_search(territory=armentieres, public="familles", limit=500))
     assert "Crèche d'entreprise de l'EPSM" not in names
     names = _names(structure_search(territory=armentieres, public="actifs", limit=500))

@@ -9,6 +9,7 @@ import pytest
 
 from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import AGE_BANDS
+from maillage.directory.services import structure_update
 from maillage.web.views.directory import week_hours
 
 
@@ -52,9 +53,9 @@ def test_unlocated_structure_is_flagged_and_has_no_map(client, armentieres):
 def test_open_now_follows_the_opening_hours(client, armentieres):
     s = structure(armentieres, "Crèche municipale")
     assert "Horaires non renseignés" in client.get(url(s)).content.decode()
-    Structure.objects.filter(pk=s.pk).update(opening_hours="24/7")
+    structure_update(structure=s, opening_hours="24/7")
     assert "Ouvert maintenant" in client.get(url(s)).content.decode()
-    Structure.objects.filter(pk=s.pk).update(opening_hours="off")
+    structure_update(structure=s, opening_hours="off")
     assert "Fermé maintenant" in client.get(url(s)).content.decode()
 
 

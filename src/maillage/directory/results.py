@@ -102,6 +102,11 @@ class SearchHit:
     services: list[ServiceSummary]  # the services matching the service filters (all if none)
     distance_m: float | None  # Lambert-93 metres from ``near``; None without ``near``
 
+    @property
+    def services_key(self) -> str:
+        """The ids of the services shown, e.g. to key a cached rendering of the hit."""
+        return ".".join(str(sv.id) for sv in self.services)
+
 
 @dataclass(frozen=True)
 class SearchPage:

@@ -34,13 +34,12 @@ from .search import (
     age_range,
     base_queryset,
     service_matches,
-    service_summary,
     structure_geojson,
     structure_get,
     structure_search,
-    structure_summary,
 )
 from .search_text import normalize
+from .summaries import service_summary, structure_summary
 
 __all__ = [
     "AGE_BANDS",

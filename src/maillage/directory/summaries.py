@@ -1,15 +1,11 @@
 """Result objects of the directory search: one structure or one page of structures.
 
 :func:`structure_summary` and :func:`service_summary` turn model instances into the frozen
-dataclasses of :mod:`.results`; :func:`page_summaries` builds a whole page from three plain
-queries (no model instances), which keeps the search fast on large directories.
+dataclasses of :mod:`.results`; the ``*_COLUMNS`` name the plain columns the search index
+(:mod:`.search_index`) reads to build the same dataclasses without model instances.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from types import SimpleNamespace
-from typing import Any
 
 from .models import Service, Structure
 from .results import ServiceSummary, StructureSummary
@@ -82,7 +78,7 @@ def structure_summary(s: Structure) -> StructureSummary:
     )
 
 
-_STRUCTURE_COLUMNS = (
+STRUCTURE_COLUMNS = (
     "pk",
     "slug",
     "name",
@@ -112,7 +108,7 @@ _STRUCTURE_COLUMNS = (
     "note",
     "published",
 )
-_RELATED_COLUMNS = {
+RELATED_COLUMNS = {
     "typology_code": "typology__code",
     "typology_label": "typology__label",
     "typology_family": "typology__family",
@@ -122,62 +118,10 @@ _RELATED_COLUMNS = {
     "commune_code": "commune__insee_code",
     "commune_name": "commune__name",
 }
-_SERVICE_COLUMNS = tuple(f for f in ServiceSummary.__dataclass_fields__ if f != "id")
-_TYPOLOGY_COLUMNS = {
+SERVICE_COLUMNS = tuple(f for f in ServiceSummary.__dataclass_fields__ if f != "id")
+TYPOLOGY_COLUMNS = {
     "thematiques": "typology__thematiques",
     "publics": "typology__publics",
     "age_min": "typology__age_min",
     "age_max": "typology__age_max",
 }
-
-
-def page_summaries(
-    ids: list[int],
-    *,
-    published_only: bool,
-    thematique: str | None,
-    public: str | None,
-    age: float | None,
-    matches: Callable[..., bool],
-) -> dict[int, tuple[StructureSummary, list[ServiceSummary]]]:
-    """Result objects for one page, read with three plain queries (no model instances)."""
-    columns = (*_STRUCTURE_COLUMNS, *_RELATED_COLUMNS.values(), *_TYPOLOGY_COLUMNS.values())
-    rows = {r["pk"]: r for r in Structure.objects.filter(pk__in=ids).values(*columns)}
-    zones: dict[int, list[str]] = {pk: [] for pk in ids}
-    through = Structure.zones.through.objects.filter(structure_id__in=ids)
-    for structure_id, code in through.order_by("zone__kind", "zone__code").values_list(
-        "structure_id", "zone__code"
-    ):
-        zones[structure_id].append(code)
-    services: dict[int, list[Any]] = {pk: [] for pk in ids}
-    qs = Service.objects.filter(structure_id__in=ids).order_by("name", "pk")
-    if published_only:
-        qs = qs.filter(published=True)
-    for sv in qs.values("pk", "structure_id", *_SERVICE_COLUMNS):
-        services[sv["structure_id"]].append(SimpleNamespace(**sv))
-    filtering = thematique is not None or public is not None or age is not None
-    page = {}
-    for pk in ids:
-        r = rows[pk]
-        typology = None
-        if r["typology__code"]:
-            typology = SimpleNamespace(**{k: r[v] for k, v in _TYPOLOGY_COLUMNS.items()})
-        summary = StructureSummary(
-            id=pk,
-            **{k: r[k] for k in _STRUCTURE_COLUMNS if k != "pk"},
-            **{k: r[v] or "" for k, v in _RELATED_COLUMNS.items()},
-            zones=zones[pk],
-        )
-        matching = [
-            sv
-            for sv in services[pk]
-            if not filtering or matches(sv, typology, thematique=thematique, public=public, age=age)
-        ]
-        page[pk] = (
-            summary,
-            [
-                ServiceSummary(id=sv.pk, **{k: getattr(sv, k) for k in _SERVICE_COLUMNS})
-                for sv in matching
-            ],
-        )
-    return page

@@ -7,7 +7,6 @@ Thin views: parse the request with a form, call one selector or service of
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import urllib.parse
@@ -20,15 +19,15 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from maillage.accounts.permissions import can_view_drafts
 from maillage.directory import opening_hours
@@ -52,6 +51,7 @@ from maillage.territory.geo import in_france
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
+from .. import widgets
 from .territory import _territory
 
 log = logging.getLogger(__name__)
@@ -88,49 +88,28 @@ def _choices(territory: Territory) -> tuple[list, list]:
     return found
 
 
-class FastSelect(forms.Select):
-    """A ``<select>`` rendered in Python: the search form is on every search request, and
-    rendering each ``<option>`` through a template cost more than the search itself."""
-
-    def render(self, name, value, attrs=None, renderer=None):  # noqa: ANN001, ANN201
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-
-        def options(choices: list) -> str:
-            return "".join(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    key,
-                    mark_safe(" selected") if str(key) in selected else "",  # noqa: S308
-                    label,
-                )
-                for key, label in choices
-            )
-
-        body = "".join(
-            format_html('<optgroup label="{}">{}</optgroup>', key, mark_safe(options(label)))  # noqa: S308
-            if isinstance(label, list | tuple)
-            else options([(key, label)])
-            for key, label in self.choices
-        )
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(body))  # noqa: S308
-
-
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Que cherchez-vous ?"), required=False, max_length=200)
-    thematique = forms.ChoiceField(label=_("Thématique"), required=False, widget=FastSelect)
-    public = forms.ChoiceField(label=_("Public"), required=False, widget=FastSelect)
+    q = forms.CharField(
+        label=_("Que cherchez-vous ?"), required=False, max_length=200, widget=widgets.TextInput
+    )
+    thematique = forms.ChoiceField(label=_("Thématique"), required=False, widget=widgets.Select)
+    public = forms.ChoiceField(label=_("Public"), required=False, widget=widgets.Select)
     age = forms.IntegerField(
-        label=_("Âge de l'enfant (en années)"), required=False, min_value=0, max_value=25
+        label=_("Âge de l'enfant (en années)"),
+        required=False,
+        min_value=0,
+        max_value=25,
+        widget=widgets.NumberInput,
     )
     quartier = forms.ChoiceField(
-        label=_("Quartier (IRIS ou QPV)"), required=False, widget=FastSelect
+        label=_("Quartier (IRIS ou QPV)"), required=False, widget=widgets.Select
     )
-    adresse = forms.CharField(label=_("Près de l'adresse"), required=False, max_length=200)
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    adresse = forms.CharField(
+        label=_("Près de l'adresse"), required=False, max_length=200, widget=widgets.TextInput
+    )
+    lat = forms.FloatField(required=False, widget=widgets.HiddenInput)
+    lon = forms.FloatField(required=False, widget=widgets.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, widget=widgets.HiddenInput)
 
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,31 +170,20 @@ def _search(request: HttpRequest, territory: Territory, *, limit: int) -> tuple[
     kwargs = form.search_kwargs() if form.is_bound else {}
     kwargs["published_only"] = not can_view_drafts(request.user, territory)
     page = (form.cleaned_data.get("page") or 1) if form.is_bound else 1
-    return form, cached_search(
+    return form, structure_search(
         territory=territory, limit=limit, offset=(page - 1) * limit, **kwargs
     )
 
 
-def cached_search(*, territory: Territory, **kwargs: Any) -> SearchPage:
-    """:func:`structure_search`, remembered until the territory's data change
-    (``data_version``, bumped by every directory write) or for ``SEARCH_CACHE_S`` seconds."""
-    raw = json.dumps([territory.pk, territory.data_version, kwargs], sort_keys=True, default=str)
-    key = "directory-search:" + hashlib.sha256(raw.encode()).hexdigest()
-    result = cache.get(key)
-    if result is None:
-        result = structure_search(territory=territory, **kwargs)
-        cache.set(key, result, SEARCH_CACHE_S)
-    return result
-
-
 def _points(result: SearchPage | None, slug: str) -> list[dict[str, Any]]:
+    prefix = reverse("web:structure", args=[slug, 0]).removesuffix("0/")  # one reverse a page
     return [
         {
             "id": h.structure.id,
             "name": h.structure.name,
             "lon": h.structure.lon,
             "lat": h.structure.lat,
-            "url": reverse("web:structure", args=[slug, h.structure.id]),
+            "url": f"{prefix}{h.structure.id}/",
         }
         for h in (result.results if result else [])
         if h.structure.located
@@ -332,6 +300,34 @@ class ServiceRow:
     mobilisable_par: list[str]
     precisions: str
 
+    @property
+    def facts(self) -> list[tuple[str, str, bool]]:
+        """(label, text, is_code) lines of the structure page, in French, known facts only."""
+        sv, out = self.service, []
+        if sv.age_min is not None or sv.age_max is not None:
+            ages = []
+            if sv.age_min is not None:
+                ages.append(_g("à partir de %(a)s ans") % {"a": floatformat(sv.age_min, -1)})
+            if sv.age_max is not None:
+                ages.append(_g("avant %(b)s ans") % {"b": floatformat(sv.age_max, -1)})
+            out.append((_g("Âges"), " ".join(ages), False))
+        if self.publics:
+            out.append((_g("Publics"), ", ".join(self.publics), False))
+        if self.thematiques:
+            out.append((_g("Thématiques"), ", ".join(self.thematiques), False))
+        if sv.capacity is not None:
+            places = ngettext("%(n)d place", "%(n)d places", sv.capacity) % {"n": sv.capacity}
+            out.append((_g("Capacité"), places, False))
+        if sv.frais:
+            out.append((_g("Frais"), sv.frais, False))
+        if sv.opening_hours:
+            out.append((_g("Horaires du service"), sv.opening_hours, True))
+        if self.conditions:
+            out.append((_g("Conditions d'accès"), self.conditions, False))
+        if self.mobilisation:
+            out.append((_g("Comment y accéder"), ", ".join(self.mobilisation), False))
+        return out
+
 
 def _service_rows(hits: list[SearchHit]) -> dict[int, list[ServiceRow]]:
     details = _service_details(hits)
@@ -369,8 +365,10 @@ def structure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 Structure.objects.get(pk=s.id) if request.user.is_authenticated else None
             ),
             "open_now": opening_hours.is_open(s.opening_hours, at=now),
-            "week": week_hours(s.opening_hours, start=now.date()),
-            "services": _service_rows([hit])[s.id],
+            "today": now.date(),
+            # Computed only when the page's cached body is rendered again (see the template).
+            "week": SimpleLazyObject(lambda: week_hours(s.opening_hours, start=now.date())),
+            "services": SimpleLazyObject(lambda: _service_rows([hit])[s.id]),
         },
     )
 

@@ -1,0 +1,61 @@
+"""Form widgets rendered in Python instead of through the template engine.
+
+The directory's search form is on every search request; rendering each ``<input>`` and each
+``<option>`` through Django's widget templates cost more than the search itself. These widgets
+give the same HTML (attributes through :func:`django.forms.utils.flatatt`, every value escaped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+class PythonInputMixin:
+    """``<input>`` built directly: type, name, value and the bound field's attributes."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None):
+        final = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
+        final = {"type": self.input_type, "name": name, **final}  # type: ignore[attr-defined]
+        formatted = self.format_value(value)  # type: ignore[attr-defined]
+        if formatted is not None:
+            final["value"] = formatted
+        return mark_safe(f"<input{flatatt(final)}>")  # noqa: S308 — flatatt escapes
+
+
+class TextInput(PythonInputMixin, forms.TextInput):
+    pass
+
+
+class NumberInput(PythonInputMixin, forms.NumberInput):
+    pass
+
+
+class HiddenInput(PythonInputMixin, forms.HiddenInput):
+    pass
+
+
+def _options(choices: list, selected: set[str]) -> str:
+    parts = []
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            inner = _options(list(label), selected)
+            parts.append(f'<optgroup label="{escape(key)}">{inner}</optgroup>')
+            continue
+        mark = " selected" if str(key) in selected else ""
+        parts.append(f'<option value="{escape(key)}"{mark}>{escape(label)}</option>')
+    return "".join(parts)
+
+
+class Select(forms.Select):
+    """``<select>`` with its options (and optgroups) built directly."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None):
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        values = value if isinstance(value, list | tuple) else [value]
+        body = _options(list(self.choices), {str(v) for v in values if v is not None})
+        return SafeString(f"<select{flatatt(final)}>{body}</select>")
