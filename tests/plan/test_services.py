@@ -81,6 +81,18 @@ def test_attachments_are_checked_by_extension_and_size(armentieres, settings, tm
         assert stored.read() == b"%PDF-1.4"
 
 
+def test_an_attachment_name_with_backslashes_keeps_only_its_last_part(
+    armentieres, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("..\\..\\compte-rendu.pdf", b"%PDF-1.4")
+    act = _record(armentieres, attachments=[upload])
+    attachment = ActivityAttachment.objects.get(activity=act)
+    assert attachment.name == "compte-rendu.pdf"
+    assert attachment.file.name == f"journal/armentieres/{act.pk}/compte-rendu.pdf"
+    assert (tmp_path / attachment.file.name).read_bytes() == b"%PDF-1.4"
+
+
 def test_fictional_activities_are_always_labelled(armentieres):
     act = _record(armentieres, is_fictional=True)
     assert act.title == "[exemple fictif] Atelier"

@@ -397,7 +397,10 @@ def validate_attachment_size(file) -> None:
 
 
 def _attachment_path(instance: ActivityAttachment, filename: str) -> str:
-    return f"journal/{instance.activity.territory.slug}/{instance.activity_id}/{filename}"
+    from .validation import attachment_basename
+
+    name = attachment_basename(filename) or "piece-jointe"
+    return f"journal/{instance.activity.territory.slug}/{instance.activity_id}/{name}"
 
 
 class ActivityAttachment(models.Model):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -43,6 +42,7 @@ from .validation import (  # noqa: F401  (re-exported: services are the public e
     PlanValidationError,
     _convention,
     activity_validate,
+    attachment_basename,
     check_attachment,
     normalise,
     resolve_axis,
@@ -142,7 +142,7 @@ def activity_record(
     activity.partners.set(_partners(territory, partners))
     for upload in attachments:
         ActivityAttachment.objects.create(
-            activity=activity, file=upload, name=PurePath(upload.name).name[:200]
+            activity=activity, file=upload, name=attachment_basename(upload.name)[:200]
         )
     _history(activity, author, None)
     if touch:
@@ -213,7 +213,7 @@ def activity_update(*, activity: Activity, user: Any = None, **changes: Any) -> 
         activity.partners.set(_partners(activity.territory, changes["partners"]))
     for upload in attachments:
         ActivityAttachment.objects.create(
-            activity=activity, file=upload, name=PurePath(upload.name).name[:200]
+            activity=activity, file=upload, name=attachment_basename(upload.name)[:200]
         )
     _history(activity, user, before)
     territory_touch(territory=activity.territory)

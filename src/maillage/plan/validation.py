@@ -191,9 +191,15 @@ def _convention(territory: Territory) -> Convention:
         ) from exc
 
 
+def attachment_basename(filename: str | None) -> str:
+    """The last part of an uploaded file's name, whatever the separator (a script may send
+    « ..\\cr.pdf »; Django only strips « / » paths)."""
+    return PurePath((filename or "").replace("\\", "/")).name
+
+
 def check_attachment(upload: UploadedFile) -> str | None:
     """French message if ``upload`` is not an accepted attachment, else ``None``."""
-    name = PurePath(upload.name or "").name
+    name = attachment_basename(upload.name)
     ext = PurePath(name).suffix.lower().lstrip(".")
     if ext not in ATTACHMENT_EXTENSIONS:
         return _("« {name} » : extension non acceptée ({known}).").format(

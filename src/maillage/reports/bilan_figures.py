@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from .charts import ImageFormat, MapPoint, MapZone, bar_chart, static_map, trend_chart
 
 if TYPE_CHECKING:
+    from maillage.plan.selectors import ZoneCount
     from maillage.territory.models import Territory
 
-    from .bilan import Bilan, IndicatorLine, ZoneCount
+    from .bilan import Bilan, IndicatorLine
 
 ZONE_DRAW_ORDER = {"iris": 0, "quartier": 1, "qpv": 2}
 
