@@ -193,6 +193,20 @@ def needs_validation(user: Any, obj: Any) -> bool:
     return bool(getattr(obj, "published", False) or structure.published)
 
 
+def can_publish(user: Any, obj: Any) -> bool:
+    """Publishing (or withdrawing) a structure or a service is the coordinator's decision."""
+    return is_coordinator(user, territory_of(obj))
+
+
+def creates_drafts(user: Any, territory: Any) -> bool:
+    """Whether what ``user`` creates in the directory of ``territory`` starts unpublished.
+
+    A partner may create structures for their own organisation (:func:`can_edit`) and services
+    of them; both stay drafts until the coordinator publishes them (:func:`can_publish`).
+    """
+    return role_of(user, territory) == PARTNER
+
+
 def can_manage_users(user: Any, territory: Any) -> bool:
     return is_coordinator(user, territory)
 

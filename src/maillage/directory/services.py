@@ -19,7 +19,7 @@ from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from maillage.accounts.history import record_change, snapshot
-from maillage.accounts.permissions import can_edit
+from maillage.accounts.permissions import can_edit, can_publish, creates_drafts
 from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
 from maillage.territory.models import Commune, Territory, Zone
 from maillage.territory.services import territory_touch
@@ -96,6 +96,23 @@ def _check_user(user: Any, obj: Any) -> None:
         raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
 
 
+def _check_publication(user: Any, obj: Structure | Service, fields: dict[str, Any]) -> None:
+    """A partner's new structure or service is a draft; only the coordinator publishes or
+    withdraws one (:func:`maillage.accounts.permissions.can_publish`)."""
+    if user is None or can_publish(user, obj):
+        return
+    territory = obj.territory if isinstance(obj, Structure) else obj.structure.territory
+    if obj.pk is None and creates_drafts(user, territory):
+        if fields.get("published"):
+            raise PermissionDenied(
+                "La fiche d'un partenaire est créée en brouillon : "
+                "le chargé de coopération la publie."
+            )
+        obj.published = False
+    elif "published" in fields and bool(fields["published"]) != obj.published:
+        raise PermissionDenied("Publier ou retirer une fiche revient au chargé de coopération.")
+
+
 def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
     unknown = sorted(set(fields) - allowed)
     if unknown:
@@ -121,6 +138,13 @@ def _resolve(fields: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError({"commune": f"Commune « {out['commune']} » inconnue."})
         out["commune"] = commune
     return out
+
+
+def resolve_references(*, fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` with a typology code, an organisation slug or a commune INSEE code turned
+    into the objects (``ValidationError`` on the field when unknown), for callers that keep
+    the values before applying them (:func:`maillage.accounts.services.propose_change`)."""
+    return _resolve(fields)
 
 
 def _unique_slug(territory: Territory, name: str, *, exclude: int | None = None) -> str:
@@ -207,7 +231,12 @@ def structure_create(
     """
     _check_fields(fields, STRUCTURE_FIELDS)
     structure = Structure(territory=territory, name=name, **_resolve(fields))
-    _check_user(user, structure)
+    if user is not None and not can_edit(user, structure):
+        raise PermissionDenied(
+            "Création réservée au chargé de coopération, ou à un partenaire pour sa propre "
+            "organisation."
+        )
+    _check_publication(user, structure, fields)
     validate_structure(structure)
     structure.slug = _unique_slug(territory, name)
     structure.source = (source or "maillage")[:60]
@@ -231,10 +260,14 @@ def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -
     """Change some fields of a structure; the position is re-projected when it changes."""
     _check_user(user, structure)
     _check_fields(fields, STRUCTURE_FIELDS)
+    _check_publication(user, structure, fields)
     before = _before(structure)
     fields = _resolve(fields)
     for key, value in fields.items():
         setattr(structure, key, value)
+    if user is not None and not can_edit(user, structure):  # moved to another organisation
+        structure.refresh_from_db()
+        raise PermissionDenied("Une fiche ne passe pas à une autre organisation que la vôtre.")
     _validate_or_reset(structure, validate_structure)
     _sync_position(structure)
     structure.save()
@@ -311,6 +344,7 @@ def service_create(
     _check_user(user, structure)
     _check_fields(fields, SERVICE_FIELDS)
     service = Service(structure=structure, name=name, **fields)
+    _check_publication(user, service, fields)
     validate_service(service)
     service.source = (source or "maillage")[:60]
     same = Service.objects.filter(structure=structure, source=service.source)
@@ -336,6 +370,7 @@ def service_create(
 def service_update(*, service: Service, user: Any = None, **fields: Any) -> Service:
     _check_user(user, service.structure)
     _check_fields(fields, SERVICE_FIELDS)
+    _check_publication(user, service, fields)
     before = _before(service)
     for key, value in fields.items():
         setattr(service, key, value)
