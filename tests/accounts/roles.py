@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
@@ -66,4 +68,75 @@ def people(territory):
         partner_b=make_user(territory, "partner", orgs.b),
         observer=make_user(territory, "observer"),
         outsider=make_user(territory, None),
+    )
+
+
+# --------------------------------------------------------------------------- no-write checks
+
+WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
+# Bookkeeping a refused request may write: the session, the login-failure log, and the
+# last-use date of a valid API token (the token is right, the role is not).
+BOOKKEEPING_TABLES = ("django_session", "accounts_loginattempt", "accounts_apitoken")
+
+
+def fingerprint() -> str:
+    """A digest of every row of every Maillage model and of the accounts tables (territory
+    tables by count; users without their last login; tokens without their last use)."""
+    from django.apps import apps
+
+    h = hashlib.sha256()
+    for model in apps.get_models():
+        label = model._meta.label
+        if model._meta.app_label in ("sessions", "admin", "contenttypes"):
+            continue
+        if label == "accounts.LoginAttempt":
+            continue
+        if not (model.__module__.startswith("maillage.") or model._meta.app_label == "auth"):
+            continue
+        manager = model._default_manager.order_by("pk")
+        if label.startswith("territory."):
+            h.update(f"{label}:{manager.count()}".encode())
+            continue
+        if label == "auth.User":
+            rows = manager.values_list(
+                "pk", "password", "is_active", "is_staff", "is_superuser", "email"
+            )
+        elif label == "accounts.ApiToken":
+            rows = manager.values_list("pk", "user_id", "token_hash", "revoked_at")
+        else:
+            rows = manager.values_list()
+        h.update(label.encode())
+        h.update(repr(list(rows)).encode())
+    return h.hexdigest()
+
+
+def sql_writes(queries, allowed=BOOKKEEPING_TABLES) -> list[str]:
+    """SQL writes captured by ``CaptureQueriesContext``, except the bookkeeping tables."""
+    return [
+        q["sql"][:160]
+        for q in queries.captured_queries
+        if WRITE_SQL.match(q["sql"]) and not any(t in q["sql"] for t in allowed)
+    ]
+
+
+# --------------------------------------------------------------------------- API callers
+
+
+def bearer(user, name="tests"):
+    """The ``Authorization`` header of a new API token of ``user``."""
+    from maillage.accounts.services import api_token_create
+
+    _, secret = api_token_create(user=user, name=name)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def other_territory():
+    """A second territory (exemple fictif: no commune, no data), for cross-territory checks."""
+    from maillage.territory.models import Territory
+
+    return Territory.objects.create(
+        slug="autre-territoire",
+        name="Autre territoire (exemple fictif)",
+        period_start=2023,
+        period_end=2026,
     )

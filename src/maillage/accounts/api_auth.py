@@ -1,4 +1,9 @@
-"""API authentication by personal token (``Authorization: Bearer mlg_…``), for API writes.
+"""API authentication by personal token (``Authorization: Bearer mlg_…``).
+
+Writes use :data:`token_auth` (a valid token is required). Reads that show drafts to the roles
+allowed to see them use :data:`optional_token_auth`: without an ``Authorization`` header the
+caller is the anonymous public (published data only); with one, the token must be valid —
+an unknown, revoked or malformed token is refused (401), never silently treated as public.
 
 Usage in a django-ninja router::
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer
 
 from .services import api_token_authenticate
@@ -25,4 +31,15 @@ class TokenAuth(HttpBearer):
         return api_token_authenticate(secret=token)
 
 
+def anonymous_auth(request: Any) -> Any:
+    """The anonymous public, only when the request carries no ``Authorization`` header."""
+    if request.headers.get("Authorization"):
+        return None
+    return AnonymousUser()
+
+
 token_auth = TokenAuth()
+# Try the token first, then the public; a request with a bad token matches neither (401).
+optional_token_auth = [token_auth, anonymous_auth]
+# OpenAPI: the token is optional on these reads (an empty security requirement).
+OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}

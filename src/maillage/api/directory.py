@@ -1,9 +1,13 @@
 """API endpoints of the directory: search the structures of a territory, read one structure.
 
 Query parameters are read as text and checked here, so that an unknown or malformed parameter
-gets a 400 with a French message (never a 500). Results come from
-:func:`maillage.directory.selectors.structure_search`, ordered by name (or distance) then id, so
-that pages never skip nor repeat a structure.
+gets a 400 with a French message (never a 500). Without a token these reads show published data;
+with the token of a user who may see drafts (coordinator, observer: ``can_view_drafts``) they
+show unpublished structures and services too, in a response that no cache may keep or share
+(``Cache-Control: private, no-store``; ``Vary: Authorization``). A bad token is a 401.
+
+Results come from :func:`maillage.directory.selectors.structure_search`, ordered by name (or
+distance) then id, so that pages never skip nor repeat a structure.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ import math
 from datetime import date
 
 from django.db.models import Q
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Path, Router, Schema
 from ninja.errors import HttpError
 
+from maillage.accounts.api_auth import OPTIONAL_SECURITY, optional_token_auth
+from maillage.accounts.permissions import can_view_drafts
 from maillage.directory.models import Typology
 from maillage.directory.selectors import (
     DEFAULT_LIMIT,
@@ -27,6 +34,9 @@ from maillage.directory.selectors import (
 from maillage.directory.vocabulary import PUBLICS, THEMATIQUE_CATEGORIES, THEMATIQUES
 from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
+
+from .errors import ErrorOut
+from .inputs import IdText
 
 PREFIX = "/structures"
 router = Router(tags=["structures"])
@@ -107,6 +117,7 @@ class StructureOut(Schema):
     data_updated_on: date | None
     grouped_count: int | None
     note: str
+    published: bool
     zones: list[str]
 
 
@@ -125,8 +136,26 @@ class PageOut(Schema):
     results: list[HitOut]
 
 
-class ErrorOut(Schema):
-    detail: str
+STRUCTURE_ID = Path(
+    ...,
+    description="Identifiant numérique de la structure.",
+)
+DRAFTS_NOTE = (
+    " Avec un jeton d'API (`Authorization: Bearer mlg_…`) d'un compte coordinateur ou "
+    "observateur du territoire, les structures et services non publiés sont inclus ; un jeton "
+    "invalide ou révoqué est refusé (401)."
+)
+
+
+def published_only(request, territory: Territory, response: HttpResponse) -> bool:
+    """Whether the caller sees published data only; drafts are never cacheable."""
+    response["Vary"] = "Authorization"
+    if can_view_drafts(request.auth, territory):
+        response["Cache-Control"] = "private, no-store"
+        return False
+    if getattr(request.auth, "is_authenticated", False):
+        response["Cache-Control"] = "private"
+    return True
 
 
 def _territory(slug: str | None) -> Territory:
@@ -178,7 +207,9 @@ def _numbers(name: str, value: str, count: int, example: str) -> list[float]:
 
 @router.get(
     "",
-    response={200: PageOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: PageOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=optional_token_auth,
+    openapi_extra=OPTIONAL_SECURITY,
     summary="Rechercher des structures",
     description=(
         "Recherche dans l'annuaire d'un territoire. Paramètres (tous facultatifs) : "
@@ -191,11 +222,12 @@ def _numbers(name: str, value: str, count: int, example: str) -> list[float]:
         "WGS84), `near` (lon,lat en WGS84 : tri par distance en mètres, calculée en "
         "Lambert-93), `radius_m` (avec near, rayon en mètres), `limit` (1 à 500, défaut 50), "
         "`offset`. Les structures « à localiser » sont exclues des recherches par position et "
-        "comptées dans `unlocated_excluded`."
+        "comptées dans `unlocated_excluded`." + DRAFTS_NOTE
     ),
 )
 def structures_search(
     request,
+    response: HttpResponse,
     territory: str | None = None,
     q: str | None = None,
     thematique: str | None = None,
@@ -210,7 +242,10 @@ def structures_search(
     limit: str | None = None,
     offset: str | None = None,
 ):
-    return structure_search(**_search_filters(request))
+    filters = _search_filters(request)
+    return structure_search(
+        **filters, published_only=published_only(request, filters["territory"], response)
+    )
 
 
 def _check_vocabulary(get) -> None:
@@ -294,16 +329,19 @@ def _search_filters(request) -> dict:
 
 @router.get(
     "/geojson",
-    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+    response={200: dict, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=optional_token_auth,
+    openapi_extra=OPTIONAL_SECURITY,
     summary="Structures localisées (GeoJSON)",
     description=(
         "FeatureCollection (points WGS84) des structures localisées correspondant aux mêmes "
         "paramètres que la recherche (sans limit ni offset) ; `unlocated` compte les structures "
-        "« à localiser » correspondantes, absentes de la carte."
+        "« à localiser » correspondantes, absentes de la carte." + DRAFTS_NOTE
     ),
 )
 def structures_geojson(
     request,
+    response: HttpResponse,
     territory: str | None = None,
     q: str | None = None,
     thematique: str | None = None,
@@ -319,18 +357,37 @@ def structures_geojson(
     filters = _search_filters(request)
     filters.pop("limit")
     filters.pop("offset")
-    return structure_geojson(**filters)
+    return structure_geojson(
+        **filters, published_only=published_only(request, filters["territory"], response)
+    )
 
 
 @router.get(
     "/{structure_id}",
-    response={200: HitOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: HitOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=optional_token_auth,
+    openapi_extra=OPTIONAL_SECURITY,
     summary="Une structure et ses services",
+    description="La fiche d'une structure et de ses services publiés." + DRAFTS_NOTE,
 )
-def structures_detail(request, structure_id: str, territory: str | None = None):
-    if not structure_id.isdigit() or len(structure_id) > 18:
-        raise HttpError(400, f"Identifiant de structure invalide : « {structure_id} ».")
+def structures_detail(
+    request,
+    response: HttpResponse,
+    structure_id: IdText = STRUCTURE_ID,
+    territory: str | None = None,
+):
+    pk = parse_id(structure_id, "structure")
+    place = _territory(territory)
     try:
-        return structure_get(territory=_territory(territory), id=int(structure_id))
+        return structure_get(
+            territory=place, id=pk, published_only=published_only(request, place, response)
+        )
     except StructureNotFound as exc:
         raise HttpError(404, str(exc)) from exc
+
+
+def parse_id(value: str, what: str) -> int:
+    """A numeric identifier of the path (400 in French otherwise)."""
+    if not value.isdigit() or len(value) > 18:
+        raise HttpError(400, f"Identifiant de {what} invalide : « {value} ».")
+    return int(value)

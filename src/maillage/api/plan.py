@@ -281,26 +281,28 @@ def plan_journal(
         "count": count,
         "page": page_n,
         "page_size": size,
-        "results": [
-            {
-                "id": a.pk,
-                "date": a.date,
-                "kind": a.kind.name,
-                "title": a.title,
-                "description": a.description,
-                "axes": sorted(x.number for x in a.axes.all()),
-                "objectives": sorted(f"{o.axis.number}.{o.number}" for o in a.objectives.all()),
-                "zones": [z.name for z in a.zones.all()],
-                "partners": [p.name for p in a.partners.all()],
-                "lon": a.lon,
-                "lat": a.lat,
-                "participants": a.participants,
-                "publics": a.publics,
-                "validated": a.validated,
-                "is_fictional": a.is_fictional,
-            }
-            for a in items
-        ],
+        "results": [activity_out(a) for a in items],
+    }
+
+
+def activity_out(a: Any) -> dict[str, Any]:
+    """A journal activity as the API shows it (read and write endpoints alike)."""
+    return {
+        "id": a.pk,
+        "date": a.date,
+        "kind": a.kind.name,
+        "title": a.title,
+        "description": a.description,
+        "axes": sorted(x.number for x in a.axes.all()),
+        "objectives": sorted(f"{o.axis.number}.{o.number}" for o in a.objectives.all()),
+        "zones": [z.name for z in a.zones.all()],
+        "partners": [p.name for p in a.partners.all()],
+        "lon": a.lon,
+        "lat": a.lat,
+        "participants": a.participants,
+        "publics": a.publics,
+        "validated": a.validated,
+        "is_fictional": a.is_fictional,
     }
 
 
