@@ -2,9 +2,12 @@
 # Fuzz the REST API from its OpenAPI schema with schemathesis (bounded, reproducible).
 #
 # Loads the embedded Armentières dataset into a throwaway SQLite database, serves it on a free
-# 127.0.0.1 port, runs schemathesis (no 5xx, responses conform to the schema), stops the server.
-# Usage: scripts/fuzz_api.sh [extra schemathesis options]
-# Environment: FUZZ_MAX_EXAMPLES (default 20), FUZZ_TIMEOUT seconds (default 900), FUZZ_SEED.
+# 127.0.0.1 port, runs schemathesis (no 5xx, responses conform to the schema) twice: first
+# anonymously (public reads; every write must answer 401), then with the API token of a
+# coordinator created in that database (reads with drafts, and every write endpoint). Stops the
+# server. Usage: scripts/fuzz_api.sh [extra schemathesis options]
+# Environment: FUZZ_MAX_EXAMPLES (default 20), FUZZ_TIMEOUT seconds for both runs together
+# (default 900), FUZZ_SEED.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -34,6 +37,12 @@ trap cleanup EXIT
 echo "== Base jetable ($VAR_DIR) : Armentières"
 "$BIN/maillage" init >/dev/null
 "$BIN/maillage" load armentieres >/dev/null
+# A coordinator of the loaded territory and its API token, for the authenticated run.
+FUZZ_EMAIL="fuzz-coordination@example.org"
+"$BIN/maillage" users create --email "$FUZZ_EMAIL" --role coordinator \
+  --territory armentieres >/dev/null
+TOKEN="$("$BIN/maillage" users token --email "$FUZZ_EMAIL" --name fuzzing | grep -o 'mlg_[A-Za-z0-9_-]*')"
+test -n "$TOKEN"
 
 PORT="$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 URL="http://127.0.0.1:$PORT"
@@ -53,25 +62,94 @@ for _ in $(seq 1 60); do
 done
 test -s "$SCHEMA"
 
-# Path parameters naming a territory get the loaded one, so that the tests reach each endpoint's
-# logic instead of stopping at « territoire introuvable » (unknown names are covered by pytest).
+# Path parameters get real targets, so that the tests reach each endpoint's logic instead of
+# stopping at « introuvable » (unknown names and ids are covered by pytest): the loaded
+# territory, a structure with a service, a manual indicator of the plan and a year of the
+# convention, a journal entry recorded here through the API, and a partner's proposal.
+read -r STRUCTURE_ID SERVICE_ID CODE YEAR ACTIVITY_ID < <(
+  API_URL="$URL/api/v1" API_TOKEN="$TOKEN" "$BIN/python" - <<'PY'
+import json
+import os
+import urllib.request
+
+api, token = os.environ["API_URL"], os.environ["API_TOKEN"]
+
+
+def fetch(path, body=None):
+    request = urllib.request.Request(api + path, data=body and json.dumps(body).encode())
+    if body:
+        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+hits = fetch("/structures?territory=armentieres&limit=500")["results"]
+hit = next(h for h in hits if h["services"])
+manual = next(i for i in fetch("/plan/armentieres/indicators") if i["kind"] == "manual")
+year = manual["years"][0]
+entry = {"date": f"{year}-06-15", "kind": "atelier collectif", "title": "Activité de test", "axes": [1]}
+activity = fetch("/plan/armentieres/journal", entry)
+print(hit["structure"]["id"], hit["services"][0]["id"], manual["code"], year, activity["id"])
+PY
+)
+CHANGE_ID="$(STRUCTURE_ID="$STRUCTURE_ID" DJANGO_SETTINGS_MODULE=maillage.settings "$BIN/python" - <<'PY'
+import os
+
+import django
+
+django.setup()
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from maillage.accounts.services import membership_set, propose_change  # noqa: E402
+from maillage.directory.models import Structure  # noqa: E402
+
+structure = Structure.objects.get(pk=os.environ["STRUCTURE_ID"])
+partner = get_user_model().objects.create_user(username="fuzz-partenaire@example.org")
+membership_set(
+    user=partner, territory=structure.territory, role="partner",
+    organisation=structure.organisation,
+)
+change = propose_change(obj=structure, user=partner, fields={"note": "Proposition de test."})
+print(change.pk)
+PY
+)"
+CHANGE_ID="$(printf '%s\n' "$CHANGE_ID" | tail -n 1)"  # after the e-mail to the coordinator
 CONFIG="$VAR_DIR/schemathesis.toml"
-cat >"$CONFIG" <<'TOML'
+cat >"$CONFIG" <<TOML
 [parameters]
 "path.territory" = "armentieres"
 "path.slug" = "armentieres"
+"path.structure_id" = "$STRUCTURE_ID"
+"path.service_id" = "$SERVICE_ID"
+"path.activity_id" = "$ACTIVITY_ID"
+"path.change_id" = "$CHANGE_ID"
+"path.code" = "$CODE"
+"path.year" = $YEAR
 TOML
 
-echo "== schemathesis ($MAX_EXAMPLES exemples par opération, graine $SEED, ${TIMEOUT} s au plus)"
+START="$(date +%s)"
+run_schemathesis() {
+  local budget=$((TIMEOUT - ($(date +%s) - START)))
+  if [ "$budget" -lt 30 ]; then budget=30; fi
+  timeout "$budget" "$BIN/schemathesis" --config-file "$CONFIG" run "$SCHEMA" --url "$URL" \
+    --checks not_a_server_error,response_schema_conformance \
+    --max-examples "$MAX_EXAMPLES" \
+    --seed "$SEED" \
+    --request-timeout 60 \
+    --generation-database none \
+    --no-color \
+    "$@"
+}
+
 status=0
-timeout "$TIMEOUT" "$BIN/schemathesis" --config-file "$CONFIG" run "$SCHEMA" --url "$URL" \
-  --checks not_a_server_error,response_schema_conformance \
-  --max-examples "$MAX_EXAMPLES" \
-  --seed "$SEED" \
-  --request-timeout 60 \
-  --generation-database none \
-  --no-color \
-  "$@" || status=$?
+echo "== schemathesis sans jeton ($MAX_EXAMPLES exemples par opération, graine $SEED, ${TIMEOUT} s au plus en tout)"
+# Without a token the writes must all answer 401: the « missing_auth » warning is expected.
+run_schemathesis --warnings missing_test_data,validation_mismatch "$@" || status=$?
+if [ "$status" -eq 0 ]; then
+  echo "== schemathesis avec le jeton d'un chargé de coopération (lectures avec brouillons, écritures)"
+  run_schemathesis --header "Authorization: Bearer $TOKEN" "$@" || status=$?
+fi
 if [ "$status" -eq 124 ]; then
   echo "schemathesis : délai de ${TIMEOUT} s dépassé." >&2
 fi
