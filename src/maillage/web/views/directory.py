@@ -22,9 +22,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -190,6 +192,29 @@ def _points(result: SearchPage | None, slug: str) -> list[dict[str, Any]]:
     ]
 
 
+CARD_CACHE_S = 3600
+
+
+def result_cards(request: HttpRequest, territory: Territory, hits: list[SearchHit]) -> list[str]:
+    """The HTML of each hit (``directory/_card.html``), cached until the territory's data
+    change: a card depends only on its structure, the services shown and the distance."""
+    lang = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    keys = [
+        f"directory-card:{territory.pk}:{territory.data_version}:{lang}:{h.structure.id}:"
+        f"{h.services_key}:{h.distance_m}"
+        for h in hits
+    ]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, hit in zip(keys, hits, strict=True):
+        if key not in found:
+            context = {"territory": territory, "hit": hit, "s": hit.structure}
+            missing[key] = render_to_string("directory/_card.html", context, request=request)
+    if missing:
+        cache.set_many(missing, CARD_CACHE_S)
+    return [mark_safe(found.get(key) or missing[key]) for key in keys]  # noqa: S308 (rendered)
+
+
 def _page_links(request: HttpRequest, result: SearchPage | None) -> dict[str, str]:
     if result is None:
         return {}
@@ -211,6 +236,7 @@ def directory_search(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "result": result,
         "points": _points(result, slug),
+        "cards": result_cards(request, territory, result.results) if result else [],
         "pages": _page_links(request, result),
         "shown_to": result.offset + len(result.results) if result else 0,
     }
