@@ -13,8 +13,10 @@ What it does, in a throwaway folder (``MAILLAGE_VAR_DIR``, SQLite) removed at th
    *directory saturation* pass request the search page (free text, thématique, public, age,
    quartier, in random combinations drawn from the generated vocabulary; 3/4) and structure
    pages (1/4) without pause; the *search saturation* pass requests only the search page,
-   without pause; the *visitors* pass does the directory mix with a pause of 1 to 3 s between
-   requests (people reading), for latency;
+   without pause; the *htmx* pass sends the same searches as the page's script does after its
+   first load (``HX-Request``: results fragment only), for information; the *visitors* pass
+   does the directory mix with a pause of 1 to 3 s between requests (people reading), for
+   latency;
 4. prints p50/p95 latency and throughput per request type, and the two goals: search p95
    ≤ 50 ms (visitors pass) and search throughput ≥ 50 % of the peer's (search saturation);
    the directory mix's ratio is printed too.
@@ -94,6 +96,17 @@ class Searcher(HttpUser):
     wait_time = constant(0)
     search = Visitor.search
     tasks = [search]
+
+
+class HtmxSearcher(HttpUser):
+    # The search as the page's script sends it after the first load (results fragment).
+
+    wait_time = constant(0)
+
+    @task
+    def search(self):
+        self.client.headers["HX-Request"] = "true"
+        Visitor.search(self)
 
 
 class Browsing(Visitor):
@@ -289,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
             "pair, saturation (sans pause)": peer_pass,
             "annuaire, saturation (sans pause)": locust_run(user_class="Visitor", **common),
             "recherche seule, saturation (sans pause)": locust_run(user_class="Searcher", **common),
+            "recherche htmx (fragment), saturation (sans pause)": locust_run(
+                user_class="HtmxSearcher", **common
+            ),
             f"annuaire, {args.users} visiteurs (pause {args.think_min}-{args.think_max} s)": (
                 locust_run(user_class="Browsing", **common)
             ),
@@ -315,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{title + ' — ' + name:<64}{st['requests']:>9}{st['failures']:>7}"
                 f"{st['p50_ms']:>8.0f}{st['p95_ms']:>8.0f}{st['rps']:>8.1f}"
             )
-    peer, mixed, searching, browsing = passes.values()
+    peer, mixed, searching, htmx, browsing = passes.values()
     ceiling = sum(st["rps"] for st in peer.values())
     search = browsing.get("recherche")
     if not search or not ceiling or "recherche" not in searching:
@@ -337,6 +353,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'atteint' if ok_ratio else 'NON atteint'}"
     )
     print(f"Pour information, débit du mélange annuaire (recherche + fiches) : {mix_ratio:.0%}")
+    if "recherche" in htmx:
+        print(
+            "Pour information, débit de la recherche htmx (fragment de résultats, comme l'envoie "
+            f"la page après son premier affichage) : {htmx['recherche']['rps'] / ceiling:.0%}"
+        )
     print(f"Charge de la machine (moyenne 1 min) : {os.getloadavg()[0]:.1f}")
     failures = sum(st["failures"] for stats in passes.values() for st in stats.values())
     if failures:
