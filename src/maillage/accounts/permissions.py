@@ -48,11 +48,13 @@ def _territory_id(territory: Any) -> int | None:
 
 
 def territory_of(obj: Any) -> Any:
-    """The territory an object belongs to (structure, service, activity, milestone…)."""
+    """The territory an object belongs to (structure, service, activity, milestone, a scenario's
+    change or housing project…)."""
     for path in (
         ("territory",),
         ("structure", "territory"),
         ("convention", "territory"),
+        ("scenario", "territory"),
         ("activity", "territory"),
         ("group", "territory"),
         ("meeting", "group", "territory"),
