@@ -35,3 +35,22 @@ def test_errors_reach_the_widget_attributes():
     assert not form.is_valid()
     assert 'aria-invalid="true"' in str(form["n"])
     assert str(form["h"]) == '<input type="hidden" name="h" id="id_h">'
+
+
+class _OptionsForm(forms.Form):
+    choice = widgets.OptionsField(required=False)
+
+
+def test_options_field_accepts_only_its_options_and_renders_them():
+    options = [("", "Tous"), ("Groupe", [("a", "A"), ("b", "B")])]
+    form = _OptionsForm({"choice": "b"})
+    form.fields["choice"].set_options(options)
+    assert form.is_valid() and form.cleaned_data["choice"] == "b"
+    assert '<option value="b" selected>B</option>' in str(form["choice"])
+    bad = _OptionsForm({"choice": "z"})
+    bad.fields["choice"].set_options(options)
+    assert not bad.is_valid()
+    assert "z" in bad.errors["choice"][0] and "valide" in bad.errors["choice"][0]
+    empty = _OptionsForm({"choice": ""})
+    empty.fields["choice"].set_options(options)
+    assert empty.is_valid()

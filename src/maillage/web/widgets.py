@@ -66,5 +66,45 @@ class Select(forms.Select):
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None):
         final = {"name": name, **self.build_attrs(self.attrs, attrs)}
         values = value if isinstance(value, list | tuple) else [value]
-        body = _options(list(self.choices), {str(v) for v in values if v is not None})
+        options = getattr(self, "option_list", None)
+        body = _options(
+            list(self.choices) if options is None else options,
+            {str(v) for v in values if v is not None},
+        )
         return SafeString(f"<select{attributes(final)}>{body}</select>")
+
+
+def option_keys(options: list) -> frozenset[str]:
+    """The values of ``options`` (``(value, label)`` pairs and ``(group, [pairs])`` groups)."""
+    return frozenset(
+        str(k)
+        for key, label in options
+        for k in ([key] if not isinstance(label, list | tuple) else [sub for sub, _ in label])
+    )
+
+
+class OptionsField(forms.CharField):
+    """A choice among options set per request (:meth:`set_options`), rendered by :class:`Select`.
+
+    Django's ``ChoiceField`` normalises every option each time its choices are set, on the
+    field and again on the widget; the search form sets ~120 options on every request. Same
+    contract: empty is allowed unless required, anything else must be one of the options.
+    """
+
+    widget = Select
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def set_options(self, options: list, allowed: frozenset[str] | None = None) -> None:
+        self.widget.option_list = options
+        self.allowed = option_keys(options) if allowed is None else allowed
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and value not in getattr(self, "allowed", frozenset()):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )

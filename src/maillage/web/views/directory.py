@@ -75,8 +75,9 @@ def _thematique_choices() -> list:
     return groups
 
 
-def _choices(territory: Territory) -> tuple[list, list]:
-    """Thématique and quartier choices, computed once per version of the territory's data."""
+def _choices(territory: Territory) -> dict[str, tuple[list, frozenset[str]]]:
+    """Options of the thématique, public and quartier fields with their allowed values,
+    computed once per version of the territory's data."""
     key = f"directory-choices:{territory.pk}:{territory.data_version}"
     found = cache.get(key)
     if found is None:
@@ -85,7 +86,15 @@ def _choices(territory: Territory) -> tuple[list, list]:
             for z in territory_zones(territory=territory)
             if z.kind != "iris" or z.zone_type in ("", "H")
         ]
-        found = (_thematique_choices(), quartiers)
+        publics = [("", _g("Tous les publics")), *((k, str(v)) for k, v in PUBLIC_LABELS.items())]
+        found = {
+            name: (options, widgets.option_keys(options))
+            for name, options in (
+                ("thematique", _thematique_choices()),
+                ("public", publics),
+                ("quartier", quartiers),
+            )
+        }
         cache.set(key, found, SEARCH_CACHE_S)
     return found
 
@@ -94,8 +103,8 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Que cherchez-vous ?"), required=False, max_length=200, widget=widgets.TextInput
     )
-    thematique = forms.ChoiceField(label=_("Thématique"), required=False, widget=widgets.Select)
-    public = forms.ChoiceField(label=_("Public"), required=False, widget=widgets.Select)
+    thematique = widgets.OptionsField(label=_("Thématique"), required=False)
+    public = widgets.OptionsField(label=_("Public"), required=False)
     age = forms.IntegerField(
         label=_("Âge de l'enfant (en années)"),
         required=False,
@@ -103,9 +112,7 @@ class SearchForm(forms.Form):
         max_value=25,
         widget=widgets.NumberInput,
     )
-    quartier = forms.ChoiceField(
-        label=_("Quartier (IRIS ou QPV)"), required=False, widget=widgets.Select
-    )
+    quartier = widgets.OptionsField(label=_("Quartier (IRIS ou QPV)"), required=False)
     adresse = forms.CharField(
         label=_("Près de l'adresse"), required=False, max_length=200, widget=widgets.TextInput
     )
@@ -115,10 +122,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        thematiques, quartiers = _choices(territory)
-        self.fields["thematique"].choices = thematiques
-        self.fields["public"].choices = [("", _("Tous les publics")), *PUBLIC_LABELS.items()]
-        self.fields["quartier"].choices = quartiers
+        for name, (options, allowed) in _choices(territory).items():
+            self.fields[name].set_options(options, allowed)
         if not settings.GEOCODER_URL:
             del self.fields["adresse"]
 
