@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from maillage.diagnostic.themes import THEMES
 from maillage.interop import geojson
 from maillage.interop.datainclusion import datainclusion_export
-from maillage.interop.hsds import hsds_export
+from maillage.interop.hsds import hsds_datapackage, hsds_export
 from maillage.interop.lists import list_table
 from maillage.interop.structures_sheet import COLUMNS, structure_rows
 from maillage.interop.tabular import CONTENT_TYPES, table_response
@@ -128,6 +128,21 @@ def hsds_table(
     table: Literal["organizations", "services", "locations", "service_at_locations"],
 ):
     return hsds_export(territory=_territory(slug))[table]
+
+
+@router.get(
+    "/{slug}/hsds.zip",
+    response={200: None, **NOT_FOUND},
+    summary="Paquet HSDS 3.0 tabulaire (datapackage.json et un CSV par table, en zip)",
+)
+def hsds_zip(request, slug: str) -> HttpResponse:
+    territory = _territory(slug)
+    response = HttpResponse(
+        hsds_datapackage(territory=territory).zip(), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="hsds-{territory.slug}.zip"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get(
