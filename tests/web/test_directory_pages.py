@@ -114,6 +114,26 @@ def test_pro_export_csv_is_what_the_filters_show(client, armentieres):
     assert "Collège Jean Rostand" in names and "Crèche municipale" not in names
 
 
+def test_pro_view_filters_by_typology_code_or_family_and_exports_the_same(client, armentieres):
+    url = "/territoire/armentieres/pro/annuaire/"
+    colleges = client.get(url, {"typology": "college"}).context["result"]
+    assert {h.structure.typology_code for h in colleges.results} == {"college"}
+    assert {"Collège Jean Rostand"} <= {h.structure.name for h in colleges.results}
+    eaje = client.get(url, {"typology": "EAJE"}).context["result"]
+    codes = {h.structure.typology_code for h in eaje.results}
+    assert codes and all(code.startswith("eaje-") for code in codes)
+    assert "eaje-micro-creche" in codes
+    csv = client.get(url, {"typology": "college", "format": "csv"}).content.decode("utf-8-sig")
+    rows = csv.strip().split("\r\n")[1:]
+    assert len(rows) == colleges.total
+    page = client.get(url, {"typology": "inconnu"})
+    assert page.status_code == 200 and page.context["result"] is None
+    assert "inconnu" in page.context["form"].errors["typology"][0]
+    # The public search has no typology filter: the parameter is ignored there.
+    public = client.get("/territoire/armentieres/annuaire/", {"typology": "college"})
+    assert public.context["result"].total > colleges.total
+
+
 def test_pro_export_xlsx_opens(client, armentieres):
     from openpyxl import load_workbook
 

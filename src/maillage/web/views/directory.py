@@ -75,6 +75,19 @@ def _thematique_choices() -> list:
     return groups
 
 
+def _typology_choices() -> list:
+    """CTG typology families, each with its types (a family selects all of them)."""
+    groups: dict[str, list] = {}
+    for code, label, family in Typology.objects.order_by("family", "label").values_list(
+        "code", "label", "family"
+    ):
+        groups.setdefault(family or _g("Autres"), []).append((code, label))
+    options: list = [("", _g("Tous les types"))]
+    for family, types in groups.items():
+        options.append((family, [(family, _g("%(family)s (tout)") % {"family": family}), *types]))
+    return options
+
+
 def _choices(territory: Territory) -> dict[str, tuple[list, frozenset[str]]]:
     """Options of the thématique, public and quartier fields with their allowed values,
     computed once per version of the territory's data."""
@@ -93,6 +106,7 @@ def _choices(territory: Territory) -> dict[str, tuple[list, frozenset[str]]]:
                 ("thematique", _thematique_choices()),
                 ("public", publics),
                 ("quartier", quartiers),
+                ("typology", _typology_choices()),
             )
         }
         cache.set(key, found, SEARCH_CACHE_S)
@@ -123,7 +137,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, (options, allowed) in _choices(territory).items():
-            self.fields[name].set_options(options, allowed)
+            if name in self.fields:
+                self.fields[name].set_options(options, allowed)
         if not settings.GEOCODER_URL:
             del self.fields["adresse"]
 
@@ -149,6 +164,7 @@ class SearchForm(forms.Form):
             "public": d.get("public") or None,
             "age": d.get("age"),
             "quartier": d.get("quartier") or None,
+            "typology": d.get("typology") or None,
             "near": near,
         }
 
@@ -170,8 +186,14 @@ def geocode(address: str) -> tuple[float, float] | str:
         return _g("Le service de recherche d'adresse ne répond pas ; réessayez plus tard.")
 
 
-def _search(request: HttpRequest, territory: Territory, *, limit: int) -> tuple[SearchForm, Any]:
-    form = SearchForm(request.GET or None, territory=territory)
+def _search(
+    request: HttpRequest,
+    territory: Territory,
+    *,
+    limit: int,
+    form_class: type[SearchForm] | None = None,
+) -> tuple[SearchForm, Any]:
+    form = (form_class or SearchForm)(request.GET or None, territory=territory)
     if request.GET and not form.is_valid():
         return form, None
     kwargs = form.search_kwargs() if form.is_bound else {}

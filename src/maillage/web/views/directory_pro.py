@@ -20,9 +20,11 @@ from maillage.directory.results import SearchHit
 from maillage.directory.selectors import data_quality
 from maillage.directory.vocabulary import PUBLIC_LABELS
 
+from .. import widgets
 from .directory import (
     EXPORT_LIMIT,
     PAGE_SIZE,
+    SearchForm,
     _page_links,
     _search,
     _service_details,
@@ -86,12 +88,20 @@ def _export_rows(request: HttpRequest, slug: str, hits: list[SearchHit]) -> list
     return rows
 
 
+class ProSearchForm(SearchForm):
+    """The public search, plus the CTG typology (a type, or a whole family such as EAJE)."""
+
+    typology = widgets.OptionsField(label=_("Type de structure"), required=False)
+
+
 def pro_directory(request: HttpRequest, slug: str) -> HttpResponse:
     from maillage.interop.tabular import table_response
 
     territory = _territory(slug)
     fmt = request.GET.get("format", "")
-    form, result = _search(request, territory, limit=EXPORT_LIMIT if fmt else PAGE_SIZE)
+    form, result = _search(
+        request, territory, limit=EXPORT_LIMIT if fmt else PAGE_SIZE, form_class=ProSearchForm
+    )
     if fmt in ("csv", "xlsx", "ods") and result is not None:
         rows = _export_rows(request, slug, result.results)
         return table_response(
