@@ -97,7 +97,8 @@ def test_parcours_shows_each_age_with_its_offer(client, armentieres):
 def test_pro_view_lists_orientation_details(client, armentieres):
     response = client.get("/territoire/armentieres/pro/annuaire/", {"q": "crèche"})
     html = response.content.decode()
-    assert "Crèche municipale" in html and "Collège" not in html
+    table = html[html.index("<table") : html.index("</table>")]
+    assert "Crèche municipale" in table and "Collège" not in table
     assert "?q=cr%C3%A8che&amp;format=csv" in html or "format=csv" in html
 
 
