@@ -3,28 +3,29 @@ are covered automatically) × every role without the right to write there.
 
 A POST by an unauthorised role must answer 302-to-login, 403, 404 or 405 — or, for a read page
 that treats POST like GET, what its GET answers — and must issue no SQL write (INSERT, UPDATE,
-DELETE) besides the session; a digest of every table is also compared at the end. Every POST
-without a CSRF token is refused. The dataset's real objects are used as targets.
+DELETE) besides the session and the login-failure log; a digest of every table
+(``roles.fingerprint``) is also compared at the end. Every POST without a CSRF token is
+refused. The dataset's real objects are used as targets.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .roles import make_user, organisations
+from .roles import fingerprint, make_user, organisations, sql_writes
 
 # Views where an anonymous POST is the normal use (they write no CTG data).
 PUBLIC_POST = {"web:login", "web:logout", "web:password-reset", "web:password-reset-confirm"}
 # Views whose POST is allowed to every partner of the territory (not organisation-bound).
 PARTNER_POST = {"web:toolbox", "web:plan-activity-new", "web:plan-journal-import"}
+# Bookkeeping a refused web POST may write (no API token is used on the web pages).
+WEB_BOOKKEEPING = ("django_session", "accounts_loginattempt")
 
 
 def _walk(resolver, prefix="", namespace=""):
@@ -64,42 +65,6 @@ def _url(name: str, route: str, kwargs: dict, pk: int) -> str:
     return reverse(name, kwargs=values)
 
 
-def _fingerprint() -> str:
-    """A digest of every row of every Maillage model and of the accounts tables."""
-    h = hashlib.sha256()
-    for model in apps.get_models():
-        label = model._meta.label
-        if model._meta.app_label in ("sessions", "admin", "contenttypes"):
-            continue
-        if label in ("accounts.LoginAttempt",):
-            continue
-        if model.__module__.startswith("maillage.") or model._meta.app_label == "auth":
-            rows = model._default_manager.order_by("pk").values_list()
-            if label == "auth.User":
-                rows = model._default_manager.order_by("pk").values_list(
-                    "pk", "password", "is_active", "is_staff", "is_superuser", "email"
-                )
-            if label.startswith("territory."):
-                h.update(f"{label}:{model._default_manager.count()}".encode())
-                continue
-            h.update(label.encode())
-            h.update(repr(list(rows)).encode())
-    return h.hexdigest()
-
-
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
-ALLOWED_WRITES = ("django_session", "accounts_loginattempt")
-
-
-def _writes(queries) -> list[str]:
-    """SQL writes of a request, except the session and the login-failure log."""
-    return [
-        q["sql"][:120]
-        for q in queries.captured_queries
-        if WRITE.match(q["sql"]) and not any(t in q["sql"] for t in ALLOWED_WRITES)
-    ]
-
-
 def _pk_for(name: str, orgs) -> int:
     """The id of an organisation-A object matching the view (structure by default)."""
     if "service" in name:
@@ -121,7 +86,7 @@ def test_unauthorised_posts_are_refused_and_change_nothing(armentieres, role):
     elif role == "outsider":
         client.force_login(make_user(armentieres, None))
     checked = []
-    before = _fingerprint()
+    before = fingerprint()
     for name, route in web_patterns(downloads=False):
         if name in PUBLIC_POST or (name in PARTNER_POST and role == "partner_b"):
             continue
@@ -129,7 +94,8 @@ def test_unauthorised_posts_are_refused_and_change_nothing(armentieres, role):
         data = {"name": "x", "description": "<script>alert(1)</script>", "decision": "validate"}
         with CaptureQueriesContext(connection) as queries:
             response = client.post(url, data)
-        assert not _writes(queries), (role, name, _writes(queries))
+        writes = sql_writes(queries, allowed=WEB_BOOKKEEPING)
+        assert not writes, (role, name, writes)
         status = response.status_code
         if status == 302:
             assert response.url.startswith(reverse("web:login")), (role, name, response.url)
@@ -140,7 +106,7 @@ def test_unauthorised_posts_are_refused_and_change_nothing(armentieres, role):
             # Only a read page may process a POST: it answers the GET the same way.
             assert client.get(url).status_code == status, (role, name, status)
         checked.append(name)
-    assert _fingerprint() == before
+    assert fingerprint() == before
     assert "web:structure-edit" in checked and "web:pending-change" in checked
 
 
@@ -148,12 +114,12 @@ def test_every_post_without_csrf_token_is_refused(armentieres):
     orgs, kwargs = _targets(armentieres)
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user(armentieres, "coordinator"))
-    before = _fingerprint()
+    before = fingerprint()
     for name, route in web_patterns():
         url = _url(name, route, kwargs, _pk_for(name, orgs))
         response = client.post(url, {"name": "x", "decision": "validate"})
         assert response.status_code == 403, (name, response.status_code)
-    assert _fingerprint() == before
+    assert fingerprint() == before
 
 
 def test_coordinator_is_allowed_where_partners_are_refused(armentieres):
