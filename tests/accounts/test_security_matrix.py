@@ -22,8 +22,14 @@ from .roles import fingerprint, make_user, organisations, sql_writes
 
 # Views where an anonymous POST is the normal use (they write no CTG data).
 PUBLIC_POST = {"web:login", "web:logout", "web:password-reset", "web:password-reset-confirm"}
-# Views whose POST is allowed to every partner of the territory (not organisation-bound).
-PARTNER_POST = {"web:toolbox", "web:plan-activity-new", "web:plan-journal-import"}
+# Views whose POST is allowed to every partner of the territory (not organisation-bound): a
+# partner may declare a new place for their own organisation (a draft, see creates_drafts).
+PARTNER_POST = {
+    "web:toolbox",
+    "web:plan-activity-new",
+    "web:plan-journal-import",
+    "web:structure-new",
+}
 # Bookkeeping a refused web POST may write (no API token is used on the web pages).
 WEB_BOOKKEEPING = ("django_session", "accounts_loginattempt")
 
