@@ -344,7 +344,7 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method != "POST" or not can_edit(request.user, activity):
         raise PermissionDenied(_g("Suppression réservée au chargé de coopération et à l'auteur."))
     title = activity.title
-    delete_service(activity=activity)
+    delete_service(activity=activity, user=request.user)
     messages.success(request, _g("Activité « %(title)s » supprimée du journal.") % {"title": title})
     return redirect("web:plan-journal", slug=slug)
 
