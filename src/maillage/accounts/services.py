@@ -32,6 +32,9 @@ from .models import ApiToken, ChangeRecord, Invitation, Membership, PendingChang
 
 INVITATION_DAYS = 14
 TOKEN_PREFIX = "mlg_"
+# A token's last use is kept to the minute: at most one write per token and minute, not one
+# per API request.
+TOKEN_LAST_USE_RESOLUTION = timedelta(seconds=60)
 
 
 def hash_token(token: str) -> str:
@@ -202,7 +205,11 @@ def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_authenticate(*, secret: str) -> Any:
-    """The active user of a valid, non-revoked token, or ``None``."""
+    """The active user of a valid, non-revoked token, or ``None``.
+
+    The token's ``last_used_at`` is updated when it is empty or older than
+    :data:`TOKEN_LAST_USE_RESOLUTION` (one write a minute at most, not one per request).
+    """
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -212,7 +219,13 @@ def api_token_authenticate(*, secret: str) -> Any:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    stale = now - TOKEN_LAST_USE_RESOLUTION
+    if token.last_used_at is None or token.last_used_at <= stale:
+        # Conditional, so that concurrent requests of the same minute write once.
+        ApiToken.objects.filter(
+            models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=stale), pk=token.pk
+        ).update(last_used_at=now)
     return token.user
 
 
