@@ -126,3 +126,23 @@ def test_known_vocabulary_is_accepted(client, armentieres):
         {"typology": "eaje"},
     ):
         assert _get(client, **params).status_code == 200, params
+
+
+def test_orientation_fields_reach_the_api_and_the_pro_view(client, armentieres):
+    from maillage.directory.models import Service
+    from maillage.directory.services import service_update
+
+    service = Service.objects.get(structure__source_id="creche-entreprise-epsm")
+    service_update(
+        service=service,
+        conditions_acces="Enfants du personnel en priorité",
+        modes_mobilisation=["envoyer-un-courriel"],
+        mobilisable_par=["professionnels"],
+    )
+    detail = client.get(f"{URL}/{service.structure_id}").json()
+    shown = detail["services"][0]
+    assert shown["conditions_acces"] == "Enfants du personnel en priorité"
+    assert shown["modes_mobilisation"] == ["envoyer-un-courriel"]
+    assert shown["mobilisable_par"] == ["professionnels"]
+    pro = client.get("/territoire/armentieres/pro/annuaire/", {"q": "epsm"}).content.decode()
+    assert "Enfants du personnel en priorité" in pro and "Envoyer un courriel" in pro

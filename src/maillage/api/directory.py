@@ -80,6 +80,12 @@ class ServiceOut(Schema):
     source_id: str
     source_label: str
     note: str
+    conditions_acces: str
+    publics_precisions: str
+    frais_precisions: str
+    modes_mobilisation: list[str]
+    mobilisable_par: list[str]
+    mobilisation_precisions: str
 
 
 class StructureOut(Schema):

@@ -32,6 +32,13 @@ class ServiceSummary:
     source_id: str
     source_label: str
     note: str
+    # Orientation (data·inclusion v1): how to get in, for the professionals who orient people.
+    conditions_acces: str
+    publics_precisions: str
+    frais_precisions: str
+    modes_mobilisation: list[str]
+    mobilisable_par: list[str]
+    mobilisation_precisions: str
 
 
 @dataclass(frozen=True)

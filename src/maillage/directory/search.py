@@ -41,9 +41,7 @@ class StructureNotFound(LookupError):
 def base_queryset(*, territory: Territory, published_only: bool) -> QuerySet[Structure]:
     """Structures with what summaries need (typology, organisation, commune without its
     boundary, services, zones without their boundaries)."""
-    services = Service.objects.order_by("name", "pk").defer(
-        "zone_eligibilite", "modes_mobilisation", "mobilisable_par", "mobilisation_precisions"
-    )
+    services = Service.objects.order_by("name", "pk").defer("zone_eligibilite")
     if published_only:
         services = services.filter(published=True)
     zones = Zone.objects.only("id", "kind", "code", "name").order_by("kind", "code")

@@ -32,6 +32,12 @@ def service_summary(service: Service) -> ServiceSummary:
         source_id=service.source_id,
         source_label=service.source_label,
         note=service.note,
+        conditions_acces=service.conditions_acces,
+        publics_precisions=service.publics_precisions,
+        frais_precisions=service.frais_precisions,
+        modes_mobilisation=list(service.modes_mobilisation or []),
+        mobilisable_par=list(service.mobilisable_par or []),
+        mobilisation_precisions=service.mobilisation_precisions,
     )
 
 

@@ -25,7 +25,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from maillage.accounts.permissions import can_view_drafts
 from maillage.directory import opening_hours
-from maillage.directory.models import Service, Structure, Typology
+from maillage.directory.models import Structure, Typology
 from maillage.directory.results import SearchHit, SearchPage
 from maillage.directory.selectors import (
     AGE_BANDS,
@@ -318,27 +318,21 @@ def _hit(territory: Territory, pk: int, *, published_only: bool = True) -> Searc
 
 
 def _service_details(hits: list[SearchHit]) -> dict[int, dict[str, Any]]:
-    """Orientation fields the selector's summaries do not carry (conditions, mobilisation)."""
-    ids = [sv.id for h in hits for sv in h.services]
-    rows = Service.objects.filter(pk__in=ids).values(
-        "pk",
-        "conditions_acces",
-        "modes_mobilisation",
-        "mobilisable_par",
-        "mobilisation_precisions",
-        "publics_precisions",
-        "frais_precisions",
-    )
-    out = {}
-    for r in rows:
-        r["modes_mobilisation"] = [
-            MODE_MOBILISATION_LABELS.get(m, m) for m in r["modes_mobilisation"] or []
-        ]
-        r["mobilisable_par"] = [
-            MOBILISABLE_PAR_LABELS.get(m, m) for m in r["mobilisable_par"] or []
-        ]
-        out[r.pop("pk")] = r
-    return out
+    """Orientation fields of the hits' services, with French labels for the coded lists."""
+    return {
+        sv.id: {
+            "conditions_acces": sv.conditions_acces,
+            "modes_mobilisation": [
+                MODE_MOBILISATION_LABELS.get(m, m) for m in sv.modes_mobilisation
+            ],
+            "mobilisable_par": [MOBILISABLE_PAR_LABELS.get(m, m) for m in sv.mobilisable_par],
+            "mobilisation_precisions": sv.mobilisation_precisions,
+            "publics_precisions": sv.publics_precisions,
+            "frais_precisions": sv.frais_precisions,
+        }
+        for h in hits
+        for sv in h.services
+    }
 
 
 @dataclass(frozen=True)
@@ -353,7 +347,7 @@ class ServiceRow:
     mobilisable_par: list[str]
     precisions: str
 
-    @property
+    @cached_property
     def facts(self) -> list[tuple[str, str, bool]]:
         """(label, text, is_code) lines of the structure page, in French, known facts only."""
         sv, out = self.service, []
