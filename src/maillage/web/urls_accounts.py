@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import accounts as v
+from .views import accounts_drafts as d
 from .views import accounts_network as n
 
 T = "territoire/<slug:slug>/"
@@ -45,6 +46,11 @@ urlpatterns = [
         name="structure-confirm",
     ),
     path(T + "espace/services/<int:pk>/modifier/", v.service_edit, name="service-edit"),
+    # New places and services (drafts for a partner), published by the coordinator
+    path(T + "espace/structures/nouvelle/", d.structure_new, name="structure-new"),
+    path(T + "espace/structures/<int:pk>/services/nouveau/", d.service_new, name="service-new"),
+    path(T + "espace/structures/<int:pk>/publier/", d.structure_publish, name="structure-publish"),
+    path(T + "espace/services/<int:pk>/publier/", d.service_publish, name="service-publish"),
     path(T + "espace/propositions/<int:pk>/", v.pending_detail, name="pending-change"),
     path(T + "historique/restaurer/<int:pk>/", v.history_restore, name="history-restore"),
     path(

@@ -1,6 +1,6 @@
 """Partners' space: login (rate-limited), invitation, dashboard, structure and service edits
 (partners' edits of published data wait for validation), review of proposals, history and
-restore, users, RGPD page.
+restore, users, RGPD page. New places and their drafts: :mod:`.accounts_drafts`.
 
 Thin views: parse with a form, call one service or selector of :mod:`maillage.accounts`.
 """
@@ -32,6 +32,7 @@ from maillage.network.selectors import reminder_months, structures_to_check
 from maillage.network.services import structure_confirm
 
 from . import accounts_forms as af
+from .accounts_drafts import drafts
 from .territory import _territory
 
 # --------------------------------------------------------------------------- authentication
@@ -143,14 +144,22 @@ def partner_space(request: HttpRequest, slug: str) -> HttpResponse:
             d.structure.pk: d
             for d in structures_to_check(territory=territory, months=months, organisation_id=org_id)
         }
-        for s in Structure.objects.filter(territory=territory, organisation_id=org_id):
+        for s in Structure.objects.filter(
+            territory=territory, organisation_id=org_id
+        ).prefetch_related("services"):
             mine.append((s, due.get(s.pk)))
+    draft_structures, draft_services = (
+        drafts(territory=territory) if perms.can_view_drafts(user, territory) else ([], [])
+    )
     context = {
         "territory": territory,
         "role": role,
         "role_label": dict(perms_roles()).get(role, ""),
         "membership": perms.membership_of(user, territory),
         "mine": mine,
+        "can_declare": role == perms.COORDINATOR or bool(role == perms.PARTNER and org_id),
+        "draft_structures": draft_structures,
+        "draft_services": draft_services,
         "months": months,
         "pending": acc_selectors.pending_changes(territory=territory, user=user),
         "recent": (

@@ -1,5 +1,5 @@
 """Forms of the partners' space: login with rate limit, invitation, structure/service edits,
-users, working groups, meetings, toolbox."""
+new places and services, users, working groups, meetings, toolbox."""
 
 from __future__ import annotations
 
@@ -8,13 +8,21 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts import ratelimit
 from maillage.directory.models import CtgTheme, Organisation, Service, Structure
+from maillage.directory.vocabulary import (
+    CHILDCARE_MODE_LABELS,
+    PUBLIC_LABELS,
+    THEMATIQUE_CATEGORIES,
+    THEMATIQUE_LABELS,
+)
 from maillage.network.models import ToolboxItem, WorkingGroup
 from maillage.network.uploads import MAX_BYTES
+from maillage.territory.models import Commune
 
 
 class LoginForm(AuthenticationForm):
@@ -108,6 +116,166 @@ class ServiceEditForm(forms.ModelForm):
             "conditions_acces": forms.Textarea(attrs={"rows": 3}),
             "frais_precisions": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+# --------------------------------------------------------------------------- new places
+
+
+def _grouped_checkboxes() -> forms.CheckboxSelectMultiple:
+    """Checkboxes whose groups are fieldsets with a legend (Django's default renders a bare
+    ``<label>`` for a group); ``widget_type`` stays ``checkboxselectmultiple``."""
+    widget = forms.CheckboxSelectMultiple()
+    widget.template_name = "accounts/widgets/grouped_checkboxes.html"
+    return widget
+
+
+def _thematique_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """data·inclusion thématiques grouped by their category (``categorie--thematique``)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for slug, label in THEMATIQUE_LABELS.items():
+        groups.setdefault(slug.split("--", 1)[0], []).append((slug, label))
+    return [(THEMATIQUE_CATEGORIES.get(cat, cat), items) for cat, items in groups.items()]
+
+
+class StructureCreateForm(forms.ModelForm):
+    """« Déclarer un nouveau lieu ». The position is optional (without it the place is
+    « à localiser »); :func:`maillage.directory.services.structure_place` checks it."""
+
+    website = forms.URLField(
+        label=_("site web"), max_length=300, required=False, assume_scheme="https"
+    )
+    lat = forms.FloatField(label=_("Latitude (WGS84)"), required=False)
+    lon = forms.FloatField(label=_("Longitude (WGS84)"), required=False)
+    position_precision = forms.ChoiceField(
+        label=_("Précision de la position"),
+        choices=[
+            (Structure.Precision.APPROXIMATE, _("approchée (rue, quartier)")),
+            (Structure.Precision.EXACT, _("exacte (bâtiment)")),
+        ],
+        required=False,
+    )
+
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "typology",
+            "description",
+            "address",
+            "postcode",
+            "commune",
+            "phone",
+            "email",
+            "website",
+            "opening_hours",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, territory: Any, organisations: Any = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["typology"].required = True
+        self.fields["commune"].required = True
+        self.fields["commune"].queryset = (
+            Commune.objects.filter(Q(territories=territory) | Q(neighbour_of=territory))
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["postcode"].help_text = _("5 chiffres, ex. 59280.")
+        if organisations is not None:  # the coordinator chooses; a partner's is their own
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Organisation"), queryset=organisations, required=False
+            )
+
+    def clean_postcode(self) -> str:
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if value and not (len(value) == 5 and value.isdigit()):
+            raise ValidationError(_g("Le code postal compte 5 chiffres."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None) and not (self.has_error("lat") or self.has_error("lon")):
+            missing = "lon" if lon is None else "lat"
+            self.add_error(missing, _g("Longitude et latitude vont ensemble."))
+        return data
+
+    def structure_fields(self) -> dict[str, Any]:
+        """The fields :func:`structure_create` takes (position apart)."""
+        fields = {k: self.cleaned_data[k] for k in self.Meta.fields if k != "name"}
+        if "organisation" in self.fields:
+            fields["organisation"] = self.cleaned_data.get("organisation")
+        return fields
+
+    def position(self) -> dict[str, Any] | None:
+        """The arguments of :func:`structure_place`, or ``None`` without a position."""
+        d = self.cleaned_data
+        if d.get("lat") is None or d.get("lon") is None:
+            return None
+        return {
+            "lat": d["lat"],
+            "lon": d["lon"],
+            "precision": d.get("position_precision") or "",
+            "source": _g("Déclaration du partenaire (placement sur la carte)"),
+        }
+
+
+class ServiceCreateForm(ServiceEditForm):
+    """« Ajouter un service » to a structure: the edit form's fields plus what describes who
+    the service is for; thématiques, publics and ages default to the structure's typology."""
+
+    thematiques = forms.MultipleChoiceField(
+        label=_("Thématiques (data·inclusion)"),
+        choices=_thematique_choices,
+        required=False,
+        widget=_grouped_checkboxes(),
+    )
+    publics = forms.MultipleChoiceField(
+        label=_("Publics"),
+        choices=list(PUBLIC_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    childcare_modes = forms.MultipleChoiceField(
+        label=_("Modes d'accueil du jeune enfant"),
+        choices=list(CHILDCARE_MODE_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(ServiceEditForm.Meta):
+        fields = [
+            "name",
+            "type",
+            "description",
+            "thematiques",
+            "publics",
+            "age_min",
+            "age_max",
+            "capacity",
+            "childcare_modes",
+            "conditions_acces",
+            "frais",
+            "frais_precisions",
+            "opening_hours",
+        ]
+
+    def __init__(self, data: Any = None, *, structure: Any, **kwargs: Any) -> None:
+        typology = structure.typology
+        if typology is not None and data is None:
+            kwargs["initial"] = {
+                "thematiques": [t for t in typology.thematiques if t in THEMATIQUE_LABELS],
+                "publics": [p for p in typology.publics if p in PUBLIC_LABELS],
+                "age_min": typology.age_min,
+                "age_max": typology.age_max,
+                **kwargs.get("initial", {}),
+            }
+        kwargs.setdefault("instance", Service(structure=structure))
+        super().__init__(data, **kwargs)
+
+    def service_fields(self) -> dict[str, Any]:
+        """The fields :func:`service_create` takes (``name`` apart)."""
+        return {k: self.cleaned_data[k] for k in self.Meta.fields if k != "name"}
 
 
 def changed_fields(form: forms.ModelForm) -> dict[str, Any]:
