@@ -8,6 +8,8 @@ allow the change (``PermissionDenied`` otherwise); ``user=None`` is for trusted 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -405,3 +407,61 @@ def structure_reindex_territory(*, territory: Territory) -> int:
         if changed:
             territory_touch(territory=territory)
     return changed
+
+
+# --------------------------------------------------------------------------- writes made elsewhere
+
+
+def _refresh(structure: Structure) -> None:
+    """Re-project the position (and re-place in zones when it moved), rebuild the search text."""
+    stored = (structure.x_l93, structure.y_l93, structure.position_precision)
+    _sync_position(structure)
+    if stored != (structure.x_l93, structure.y_l93, structure.position_precision):
+        Structure.objects.filter(pk=structure.pk).update(
+            x_l93=structure.x_l93,
+            y_l93=structure.y_l93,
+            position_precision=structure.position_precision,
+        )
+        _sync_zones(structure)
+    refresh_search_text(structure)
+
+
+@contextmanager
+def structures_refreshed(
+    *,
+    structure_ids: Iterable[int | None] = (),
+    typology_ids: Iterable[int | None] = (),
+    organisation_ids: Iterable[int | None] = (),
+) -> Iterator[None]:
+    """Keep the directory's derived data right around writes that bypass these services (the
+    Django admin edits or deletes models directly).
+
+    After the block: each structure of ``structure_ids`` still stored gets its Lambert-93
+    position from lon/lat (and its zones, when the position moved; zones picked by hand are
+    kept otherwise), its search text and sort name; every territory that held structures of
+    ``typology_ids`` or ``organisation_ids`` before the block is reindexed
+    (:func:`structure_reindex_territory`: a typology's label, ages and publics, an
+    organisation's name are read by the search); every territory concerned, including those of
+    deleted structures, is touched, so the search index (keyed on ``data_version``) and the
+    cached pages are rebuilt at once.
+    """
+    structures = {pk for pk in structure_ids if pk is not None}
+    typologies = {pk for pk in typology_ids if pk is not None}
+    organisations = {pk for pk in organisation_ids if pk is not None}
+    related = Structure.objects.filter(
+        Q(typology_id__in=typologies) | Q(organisation_id__in=organisations)
+    )
+    reindexed = set(related.values_list("territory_id", flat=True))
+    touched = reindexed | set(
+        Structure.objects.filter(pk__in=structures).values_list("territory_id", flat=True)
+    )
+    yield
+    with transaction.atomic():
+        for structure in Structure.objects.filter(pk__in=structures).select_related(
+            "territory", "typology", "organisation", "commune"
+        ):
+            _refresh(structure)
+        for territory in Territory.objects.filter(pk__in=touched).order_by("pk"):
+            if territory.pk in reindexed:
+                structure_reindex_territory(territory=territory)
+            territory_touch(territory=territory)
