@@ -127,3 +127,27 @@ def test_search_sees_a_placement_at_once(client, coordinator, unlocated):
     after = client.get("/territoire/armentieres/annuaire/", near).context["result"]
     assert after.results[0].structure.id == unlocated.pk
     assert after.unlocated_excluded == before.unlocated_excluded - 1
+
+
+def test_a_draft_is_listed_to_the_coordinator_only_here_and_in_the_diagnostic(
+    client, coordinator, armentieres
+):
+    from maillage.directory.services import structure_create
+
+    draft = structure_create(
+        territory=armentieres,
+        name="Lieu en brouillon Zéphyrine",
+        typology="laep",
+        commune="59017",
+        published=False,
+    )
+    public = client.get(QUALITY)
+    assert draft.name not in public.content.decode()
+    assert draft.pk not in {i.id for i in public.context["report"].unpublished}
+    diagnostic = client.get("/territoire/armentieres/diagnostic/qualite/")
+    assert diagnostic.status_code == 200 and "Structures à localiser" in diagnostic.content.decode()
+    assert draft.name not in diagnostic.content.decode()
+    client.force_login(coordinator)
+    seen = client.get(QUALITY)
+    assert draft.pk in {i.id for i in seen.context["report"].unpublished}
+    assert draft.name in seen.content.decode()

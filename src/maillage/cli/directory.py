@@ -105,7 +105,7 @@ def structures(
 def quality(slug: str, fmt: str) -> None:
     from maillage.directory.selectors import data_quality
 
-    report = data_quality(territory=_territory(slug))
+    report = data_quality(territory=_territory(slug), published_only=False)
     payload = {"counts": report.counts, **asdict(report)}
     if fmt == "table":
         click.echo(f"Annuaire : {report.total} structure(s).")

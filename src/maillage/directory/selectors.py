@@ -88,9 +88,13 @@ def _item(s: Structure, problems: list[str]) -> QualityItem:
     )
 
 
-def data_quality(*, territory: Territory) -> DataQuality:
-    """Structures missing a position, hours, a capacity (childcare) or any contact."""
-    structures = list(base_queryset(territory=territory, published_only=False))
+def data_quality(*, territory: Territory, published_only: bool = True) -> DataQuality:
+    """Structures missing a position, hours, a capacity (childcare) or any contact.
+
+    ``published_only=False`` (coordinators, observers, the command line) adds the drafts and
+    lists them as unpublished; the public never sees a draft's name.
+    """
+    structures = list(base_queryset(territory=territory, published_only=published_only))
     structures.sort(key=lambda s: (normalize(s.name), s.pk))
     lists: dict[str, list[QualityItem]] = {
         k: [] for k in ("position", "hours", "capacity", "contact", "grouped", "unpublished")

@@ -277,8 +277,11 @@ def quality_panel(*, territory: Territory, diag: Diagnostic, today: dt.date) -> 
     from maillage.directory.models import Service
     from maillage.directory.selectors import data_quality
 
-    report = data_quality(territory=territory)
-    services = Service.objects.filter(structure__territory=territory)
+    # The diagnostic is public: published structures and services only.
+    report = data_quality(territory=territory, published_only=True)
+    services = Service.objects.filter(
+        structure__territory=territory, published=True, structure__published=True
+    )
     childcare = services.filter(structure__typology__childcare=True)
     groups: dict[tuple[str, str], list[str]] = {}
     for f in diag.figures:

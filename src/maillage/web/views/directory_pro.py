@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.permissions import coordinator_required, is_coordinator
+from maillage.accounts.permissions import can_view_drafts, coordinator_required, is_coordinator
 from maillage.directory.models import Structure
 from maillage.directory.results import SearchHit
 from maillage.directory.selectors import data_quality
@@ -154,7 +154,9 @@ class PlaceForm(forms.Form):
 
 def quality(request: HttpRequest, slug: str, *, forms_by_id: dict | None = None) -> HttpResponse:
     territory = _territory(slug)
-    report = data_quality(territory=territory)
+    report = data_quality(
+        territory=territory, published_only=not can_view_drafts(request.user, territory)
+    )
     coordinator = is_coordinator(request.user, territory)
     place_forms = forms_by_id or {}
     items = [
