@@ -53,6 +53,8 @@ def test_partner_space_pages_have_no_wcag_violation(live_data, page, assert_acce
         "/territoire/armentieres/espace/utilisateurs/",
         "/territoire/armentieres/espace/groupes/",
         f"/territoire/armentieres/espace/structures/{structure.pk}/modifier/",
+        "/territoire/armentieres/espace/structures/nouvelle/",
+        f"/territoire/armentieres/espace/structures/{structure.pk}/services/nouveau/",
         f"/territoire/armentieres/historique/directory.structure/{structure.pk}/",
         "/territoire/armentieres/boite-a-outils/",
     ):
