@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from maillage.territory.models import Statistic, Territory
 
-from .models import CtgTheme, Structure
+from .models import CtgTheme, Service, Structure
 from .results import (
     ChildcareByTypology,
     ChildcareSite,
@@ -48,6 +49,7 @@ __all__ = [
     "StructureNotFound",
     "childcare_supply",
     "data_quality",
+    "directory_drafts",
     "parcours",
     "service_summary",
     "structure_geojson",
@@ -237,3 +239,25 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
             )
         ],
     )
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def directory_drafts(*, territory: Territory) -> tuple[list[Structure], list[Service]]:
+    """The territory's unpublished structures (with their services), and the unpublished
+    services of published structures — what the coordinator has to publish."""
+    structures = list(
+        Structure.objects.filter(territory=territory, published=False)
+        .select_related("organisation", "typology", "commune")
+        .prefetch_related(Prefetch("services", queryset=Service.objects.order_by("name", "pk")))
+        .order_by("-updated_at", "pk")
+    )
+    services = list(
+        Service.objects.filter(
+            structure__territory=territory, structure__published=True, published=False
+        )
+        .select_related("structure__organisation")
+        .order_by("-updated_at", "pk")
+    )
+    return structures, services

@@ -28,11 +28,11 @@ from maillage.accounts import services as acc_services
 from maillage.accounts.history import object_history, restore_change
 from maillage.accounts.models import ChangeRecord, Membership
 from maillage.directory.models import Service, Structure
+from maillage.directory.selectors import directory_drafts
 from maillage.network.selectors import reminder_months, structures_to_check
 from maillage.network.services import structure_confirm
 
 from . import accounts_forms as af
-from .accounts_drafts import drafts
 from .territory import _territory
 
 # --------------------------------------------------------------------------- authentication
@@ -149,7 +149,9 @@ def partner_space(request: HttpRequest, slug: str) -> HttpResponse:
         ).prefetch_related("services"):
             mine.append((s, due.get(s.pk)))
     draft_structures, draft_services = (
-        drafts(territory=territory) if perms.can_view_drafts(user, territory) else ([], [])
+        directory_drafts(territory=territory)
+        if perms.can_view_drafts(user, territory)
+        else ([], [])
     )
     context = {
         "territory": territory,

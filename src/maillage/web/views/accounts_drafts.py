@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,25 +48,6 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     for field, msgs in errors.items():
         form.add_error(field if field in form.fields else None, msgs)
-
-
-def drafts(*, territory: Territory) -> tuple[list[Structure], list[Service]]:
-    """The territory's unpublished structures (with their services), and the unpublished
-    services of published structures — what the coordinator has to publish."""
-    structures = list(
-        Structure.objects.filter(territory=territory, published=False)
-        .select_related("organisation", "typology", "commune")
-        .prefetch_related(Prefetch("services", queryset=Service.objects.order_by("name", "pk")))
-        .order_by("-updated_at", "pk")
-    )
-    services = list(
-        Service.objects.filter(
-            structure__territory=territory, structure__published=True, published=False
-        )
-        .select_related("structure__organisation")
-        .order_by("-updated_at", "pk")
-    )
-    return structures, services
 
 
 def _organisations(request: HttpRequest, territory: Territory) -> tuple[Any, QuerySet | None]:
