@@ -71,9 +71,13 @@ def _url(name: str, route: str, kwargs: dict, pk: int) -> str:
     return reverse(name, kwargs=values)
 
 
+# Service views whose ``pk`` is the structure (« add a service to this structure »).
+SERVICE_OF_STRUCTURE = {"web:service-new"}
+
+
 def _pk_for(name: str, orgs) -> int:
     """The id of an organisation-A object matching the view (structure by default)."""
-    if "service" in name:
+    if "service" in name and name not in SERVICE_OF_STRUCTURE:
         return orgs.service.pk
     return orgs.structure_a.pk
 
