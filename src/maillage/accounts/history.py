@@ -28,7 +28,9 @@ from .models import ChangeRecord
 from .permissions import is_coordinator, territory_of
 
 # Fields never shown nor restored (derived or technical).
-IGNORED_FIELDS = frozenset({"search_text", "updated_at", "created_at", "x_l93", "y_l93"})
+IGNORED_FIELDS = frozenset(
+    {"search_text", "sort_name", "updated_at", "created_at", "x_l93", "y_l93"}
+)
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
