@@ -42,11 +42,12 @@ class _OptionsForm(forms.Form):
 
 
 def test_options_field_accepts_only_its_options_and_renders_them():
-    options = [("", "Tous"), ("Groupe", [("a", "A"), ("b", "B")])]
+    options = widgets.Options.of([("", "Tous"), ("Groupe", [("a", "A"), ("b", "B")])])
     form = _OptionsForm({"choice": "b"})
     form.fields["choice"].set_options(options)
     assert form.is_valid() and form.cleaned_data["choice"] == "b"
-    assert '<option value="b" selected>B</option>' in str(form["choice"])
+    html = str(form["choice"])
+    assert '<option value="b" selected>B</option>' in html and html.count(" selected") == 1
     bad = _OptionsForm({"choice": "z"})
     bad.fields["choice"].set_options(options)
     assert not bad.is_valid()
@@ -54,3 +55,15 @@ def test_options_field_accepts_only_its_options_and_renders_them():
     empty = _OptionsForm({"choice": ""})
     empty.fields["choice"].set_options(options)
     assert empty.is_valid()
+    assert str(empty["choice"]).count(" selected") == 1  # the empty choice, as Django does
+    assert '<option value="" selected>Tous</option>' in str(empty["choice"])
+
+
+def test_prebuilt_options_select_only_a_real_value():
+    options = widgets.Options.of([("", "Tous"), ("a&b", "A & B"), ("c", "C")])
+    assert options.keys == frozenset({"", "a&b", "c"})
+    assert '<option value="a&amp;b" selected>A &amp; B</option>' in options.selecting("a&b")
+    assert options.selecting('"><script>') == options.html  # not an option: nothing selected
+    assert options.selecting(None) == options.html.replace(
+        '<option value="">', '<option value="" selected>', 1
+    )

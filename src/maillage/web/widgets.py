@@ -8,6 +8,7 @@ give the same HTML as :func:`django.forms.utils.flatatt` would (``True`` attribu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -60,31 +61,50 @@ def _options(choices: list, selected: set[str]) -> str:
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class Options:
+    """Options of a select built once (values, and their HTML without any selection)."""
+
+    items: list  # (value, label) pairs and (group, [pairs]) groups
+    keys: frozenset[str]
+    html: str
+
+    @classmethod
+    def of(cls, items: list) -> Options:
+        keys = frozenset(
+            str(k)
+            for key, label in items
+            for k in ([key] if not isinstance(label, list | tuple) else [sub for sub, _ in label])
+        )
+        return cls(items=items, keys=keys, html=_options(items, set()))
+
+    def selecting(self, value: Any) -> str:
+        """The options' HTML with ``value`` selected (a value that is not an option: none)."""
+        value = "" if value is None else str(value)
+        if value not in self.keys:
+            return self.html
+        plain = f'<option value="{escape(value)}">'
+        return self.html.replace(plain, plain[:-1] + " selected>", 1)
+
+
 class Select(forms.Select):
-    """``<select>`` with its options (and optgroups) built directly."""
+    """``<select>`` with its options (and optgroups) built directly; with :class:`Options`
+    (see :class:`OptionsField`), their HTML is built once and only the selection changes."""
+
+    option_set: Options | None = None
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None):
         final = {"name": name, **self.build_attrs(self.attrs, attrs)}
-        values = value if isinstance(value, list | tuple) else [value]
-        options = getattr(self, "option_list", None)
-        body = _options(
-            list(self.choices) if options is None else options,
-            {str(v) for v in values if v is not None},
-        )
+        if self.option_set is not None:
+            body = self.option_set.selecting(value[0] if isinstance(value, list) else value)
+        else:
+            values = value if isinstance(value, list | tuple) else [value]
+            body = _options(list(self.choices), {str(v) for v in values if v is not None})
         return SafeString(f"<select{attributes(final)}>{body}</select>")
 
 
-def option_keys(options: list) -> frozenset[str]:
-    """The values of ``options`` (``(value, label)`` pairs and ``(group, [pairs])`` groups)."""
-    return frozenset(
-        str(k)
-        for key, label in options
-        for k in ([key] if not isinstance(label, list | tuple) else [sub for sub, _ in label])
-    )
-
-
 class OptionsField(forms.CharField):
-    """A choice among options set per request (:meth:`set_options`), rendered by :class:`Select`.
+    """A choice among :class:`Options` set per request (:meth:`set_options`).
 
     Django's ``ChoiceField`` normalises every option each time its choices are set, on the
     field and again on the widget; the search form sets ~120 options on every request. Same
@@ -96,13 +116,13 @@ class OptionsField(forms.CharField):
         "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
     }
 
-    def set_options(self, options: list, allowed: frozenset[str] | None = None) -> None:
-        self.widget.option_list = options
-        self.allowed = option_keys(options) if allowed is None else allowed
+    def set_options(self, options: Options) -> None:
+        self.widget.option_set = options
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value and value not in getattr(self, "allowed", frozenset()):
+        options = self.widget.option_set
+        if value and (options is None or value not in options.keys):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",

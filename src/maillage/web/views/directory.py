@@ -88,9 +88,9 @@ def _typology_choices() -> list:
     return options
 
 
-def _choices(territory: Territory) -> dict[str, tuple[list, frozenset[str]]]:
-    """Options of the thématique, public and quartier fields with their allowed values,
-    computed once per version of the territory's data."""
+def _choices(territory: Territory) -> dict[str, widgets.Options]:
+    """Options of the thématique, public, quartier and typology fields, built once per version
+    of the territory's data."""
     key = f"directory-choices:{territory.pk}:{territory.data_version}"
     found = cache.get(key)
     if found is None:
@@ -101,7 +101,7 @@ def _choices(territory: Territory) -> dict[str, tuple[list, frozenset[str]]]:
         ]
         publics = [("", _g("Tous les publics")), *((k, str(v)) for k, v in PUBLIC_LABELS.items())]
         found = {
-            name: (options, widgets.option_keys(options))
+            name: widgets.Options.of(options)
             for name, options in (
                 ("thematique", _thematique_choices()),
                 ("public", publics),
@@ -136,9 +136,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, (options, allowed) in _choices(territory).items():
+        for name, options in _choices(territory).items():
             if name in self.fields:
-                self.fields[name].set_options(options, allowed)
+                self.fields[name].set_options(options)
         if not settings.GEOCODER_URL:
             del self.fields["adresse"]
 
