@@ -31,6 +31,22 @@ CONTENT_TYPES = {
 _DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a reader accepts: file size in bytes, data rows, header columns.
+
+    The defaults suit uploads through the web and the API; a caller reading trusted files from
+    disk (the dataset loader) may pass wider limits.
+    """
+
+    max_bytes: int = MAX_BYTES
+    max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
+
+
+DEFAULT_LIMITS = Limits()
+
+
 class TableError(ValueError):
     """A spreadsheet cannot be read; the message is French and says where."""
 
@@ -48,12 +64,16 @@ class TableError(ValueError):
 
 @dataclass(frozen=True)
 class Table:
-    """Rows of a spreadsheet: ``rows`` holds ``(line number, {column: text})`` pairs."""
+    """Rows of a spreadsheet: ``rows`` holds ``(line number, {column: text})`` pairs.
+
+    ``header_line`` is the line of the header (the first non-empty line).
+    """
 
     filename: str
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]
     encoding: str = ""
+    header_line: int = 1
 
 
 def _cell_text(value: Any) -> str:
@@ -68,7 +88,12 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _build(filename: str, raw_rows: Iterable[tuple[int, list[Any]]], encoding: str = "") -> Table:
+def _build(
+    filename: str,
+    raw_rows: Iterable[tuple[int, list[Any]]],
+    encoding: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+) -> Table:
     iterator = iter(raw_rows)
     header: list[str] | None = None
     for line, values in iterator:
@@ -80,9 +105,9 @@ def _build(filename: str, raw_rows: Iterable[tuple[int, list[Any]]], encoding: s
         raise TableError("le fichier est vide (aucun en-tête).", filename=filename)
     while header and not header[-1]:
         header.pop()
-    if len(header) > MAX_COLUMNS:
+    if len(header) > limits.max_columns:
         raise TableError(
-            f"trop de colonnes (plus de {MAX_COLUMNS}).", filename=filename, row=header_line
+            f"trop de colonnes (plus de {limits.max_columns}).", filename=filename, row=header_line
         )
     seen = set()
     for name in header:
@@ -98,8 +123,10 @@ def _build(filename: str, raw_rows: Iterable[tuple[int, list[Any]]], encoding: s
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             continue
-        if len(rows) >= MAX_ROWS:
-            raise TableError(f"trop de lignes (plus de {MAX_ROWS}).", filename=filename, row=line)
+        if len(rows) >= limits.max_rows:
+            raise TableError(
+                f"trop de lignes (plus de {limits.max_rows}).", filename=filename, row=line
+            )
         extra = texts[len(header) :]
         if any(extra):
             raise TableError(
@@ -107,7 +134,9 @@ def _build(filename: str, raw_rows: Iterable[tuple[int, list[Any]]], encoding: s
             )
         texts += [""] * (len(header) - len(texts))
         rows.append((line, dict(zip(header, texts, strict=False))))
-    return Table(filename=filename, columns=header, rows=rows, encoding=encoding)
+    return Table(
+        filename=filename, columns=header, rows=rows, encoding=encoding, header_line=header_line
+    )
 
 
 def _decode(data: bytes, filename: str) -> tuple[str, str]:
@@ -121,7 +150,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, str]:
     raise TableError("encodage illisible.", filename=filename)  # pragma: no cover (latin-1)
 
 
-def _read_csv(data: bytes, filename: str) -> Table:
+def _read_csv(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
     text, encoding = _decode(data, filename)
     first = text.lstrip().split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
@@ -130,7 +159,7 @@ def _read_csv(data: bytes, filename: str) -> Table:
         raw = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise TableError(f"CSV mal formé ({exc}).", filename=filename, row=reader.line_num) from exc
-    return _build(filename, raw, encoding)
+    return _build(filename, raw, encoding, limits)
 
 
 def _check_zip(data: bytes, filename: str) -> zipfile.ZipFile:
@@ -146,7 +175,7 @@ def _check_zip(data: bytes, filename: str) -> zipfile.ZipFile:
     return archive
 
 
-def _read_xlsx(data: bytes, filename: str) -> Table:
+def _read_xlsx(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
     from openpyxl import load_workbook
 
     _check_zip(data, filename)
@@ -161,10 +190,10 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
         raw = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
     finally:
         workbook.close()
-    return _build(filename, raw)
+    return _build(filename, raw, limits=limits)
 
 
-def _read_ods(data: bytes, filename: str) -> Table:
+def _read_ods(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
     from odf.opendocument import load
     from odf.table import Table as OdsTable
     from odf.table import TableCell, TableRow
@@ -182,12 +211,12 @@ def _read_ods(data: bytes, filename: str) -> Table:
     raw = []
     line = 0
     for row in sheets[0].getElementsByType(TableRow):
-        repeat_rows = min(int(row.getAttribute("numberrowsrepeated") or 1), MAX_ROWS)
+        repeat_rows = min(int(row.getAttribute("numberrowsrepeated") or 1), limits.max_rows)
         values: list[Any] = []
         for cell in row.getElementsByType(TableCell):
             repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
             text = _ods_cell(cell)
-            if repeat > MAX_COLUMNS:
+            if repeat > limits.max_columns:
                 if text:
                     raise TableError("trop de colonnes.", filename=filename, row=line + 1)
                 continue
@@ -197,7 +226,7 @@ def _read_ods(data: bytes, filename: str) -> Table:
             raw.append((line, values))
             if not any(values):
                 break
-    return _build(filename, raw)
+    return _build(filename, raw, limits=limits)
 
 
 def _ods_cell(cell: Any) -> str:
@@ -209,12 +238,16 @@ def _ods_cell(cell: Any) -> str:
     return "\n".join(str(p) for p in cell.childNodes if p.qname[1] == "p").strip()
 
 
-def read_table(data: bytes, *, filename: str) -> Table:
-    """Read a CSV, XLSX or ODS file (chosen by its extension) into a :class:`Table`."""
+def read_table(data: bytes, *, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read a CSV, XLSX or ODS file (chosen by its extension) into a :class:`Table`.
+
+    ``limits`` bounds the size, rows and columns accepted (default: :data:`DEFAULT_LIMITS`).
+    """
     name = PurePath(filename).name or "fichier"
-    if len(data) > MAX_BYTES:
+    if len(data) > limits.max_bytes:
         raise TableError(
-            f"fichier trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo).", filename=name
+            f"fichier trop volumineux (plus de {limits.max_bytes // 1024 // 1024} Mo).",
+            filename=name,
         )
     if not data.strip():
         raise TableError("le fichier est vide.", filename=name)
@@ -222,7 +255,7 @@ def read_table(data: bytes, *, filename: str) -> Table:
     readers = {"csv": _read_csv, "txt": _read_csv, "xlsx": _read_xlsx, "ods": _read_ods}
     if ext not in readers:
         raise TableError("format non pris en charge (CSV, XLSX ou ODS attendu).", filename=name)
-    return readers[ext](data, name)
+    return readers[ext](data, name, limits)
 
 
 # --------------------------------------------------------------------------- writing
