@@ -94,7 +94,6 @@ def parse_structures_ctg(spec: FileSpec, path: Path, manifest: Manifest) -> list
     records = []
     for line, row in read_csv_rows(path, spec.path, CTG_COLUMNS):
         loc = f"ligne {line}"
-        row = {k: (v or "").strip() for k, v in row.items()}
         for col in ("source_id", "name", "typology"):
             if not row[col]:
                 raise DatasetError("valeur manquante.", file=spec.path, location=loc, field=col)
@@ -180,7 +179,6 @@ def parse_structures_web(spec: FileSpec, path: Path, manifest: Manifest) -> list
     records = []
     for line, row in rows:
         loc = f"ligne {line}"
-        row = {k: (v or "").strip() for k, v in row.items()}
         if row["type"] not in typology_map:
             raise DatasetError(
                 f"type « {row['type']} » absent de typology_map du manifeste.",
@@ -301,7 +299,6 @@ def parse_schools_annuaire(spec: FileSpec, path: Path, manifest: Manifest) -> li
     records = []
     for line, row in read_csv_rows(path, spec.path, ANNUAIRE_COLUMNS):
         loc = f"ligne {line}"
-        row = {k: (v or "").strip() for k, v in row.items()}
         if row["code_commune"] not in manifest.perimeter_codes:
             continue
         mat, elem = row["ecole_maternelle"] == "1", row["ecole_elementaire"] == "1"
@@ -365,7 +362,6 @@ def parse_colleges_geoloc(spec: FileSpec, path: Path, manifest: Manifest) -> lis
     records = []
     for line, row in read_csv_rows(path, spec.path, COLLEGE_COLUMNS):
         loc = f"ligne {line}"
-        row = {k: (v or "").strip() for k, v in row.items()}
         if row["code_commune"] not in manifest.perimeter_codes:
             continue
         lat = _float_or_none(row["latitude"], spec=spec, loc=loc, field="latitude")

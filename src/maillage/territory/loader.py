@@ -11,9 +11,7 @@ Each file has a *kind*; apps register the kinds they know with :func:`register_k
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -24,11 +22,17 @@ from typing import Any
 import yaml
 from django.db import models, transaction
 
+from maillage.interop.tabular import Limits, TableError, read_table
+
 from .errors import DatasetError
 from .models import Commune, DatasetSource, Territory
 
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
 REQUIRED_FILE_KEYS = ("path", "kind", "title", "licence")
+# Dataset tables are read from disk by an administrator, not uploaded: wider limits than uploads,
+# so that a national file (e.g. INSEE RP by IRIS, ~50 000 rows) can be given as is and filtered
+# to the perimeter by its kind.
+DATASET_TABLE_LIMITS = Limits(max_bytes=100 * 1024 * 1024, max_rows=200_000, max_columns=1_000)
 
 
 @dataclass(frozen=True)
@@ -171,26 +175,46 @@ def read_features(path: Path, name: str) -> list[dict]:
     return features
 
 
-def read_csv_rows(path: Path, name: str, required: Iterable[str]) -> list[tuple[int, dict]]:
-    """Read a CSV (``,`` or ``;``) and return ``(line number, row)`` pairs."""
-    text = read_text(path, name)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
+def dataset_error(exc: TableError, *, name: str) -> DatasetError:
+    """The one mapping of a :class:`TableError` onto the loader's :class:`DatasetError`.
+
+    ``name`` is the file's path in the manifest (the table error only knows its base name).
+    """
+    return DatasetError(
+        exc.detail,
+        file=name,
+        location=f"ligne {exc.row}" if exc.row is not None else None,
+        field=exc.field,
+    )
+
+
+def read_csv_rows(
+    path: Path, name: str, required: Iterable[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """Read a dataset table and return ``(line number, row)`` pairs; values are stripped text.
+
+    Reading goes through :func:`maillage.interop.tabular.read_table`, like every other import:
+    CSV in UTF-8 (with or without BOM) or Windows-1252, ``;``, ``,`` or tab delimited (XLSX and
+    ODS by their extension). Every ``required`` column must be in the header.
+    """
+    if not path.is_file():
+        raise DatasetError("fichier introuvable.", file=name)
+    limits = DATASET_TABLE_LIMITS
+    with path.open("rb") as handle:  # one byte past the limit is enough for tabular to refuse
+        data = handle.read(limits.max_bytes + 1)
+    try:
+        table = read_table(data, filename=name, limits=limits)
+    except TableError as exc:
+        raise dataset_error(exc, name=name) from exc
+    missing = [c for c in required if c not in table.columns]
     if missing:
         raise DatasetError(
-            "colonne absente de l'en-tête.", file=name, location="ligne 1", field=", ".join(missing)
+            "colonne absente de l'en-tête.",
+            file=name,
+            location=f"ligne {table.header_line}",
+            field=", ".join(missing),
         )
-    rows = []
-    for row in reader:
-        if None in row:
-            raise DatasetError(
-                "trop de valeurs sur la ligne.", file=name, location=f"ligne {reader.line_num}"
-            )
-        rows.append((reader.line_num, row))
-    return rows
+    return table.rows
 
 
 def to_float(value: Any, *, name: str, location: str, field_name: str) -> float:
