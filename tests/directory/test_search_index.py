@@ -119,3 +119,28 @@ def test_writes_outside_the_services_are_seen_after_the_time_to_live(armentieres
     assert structure_search(territory=armentieres, q="bergamote").total == 0  # within the TTL
     monkeypatch.setattr(search_index, "INDEX_TTL_S", 0)
     assert structure_search(territory=armentieres, q="bergamote").total == 1
+
+
+def test_a_structure_written_between_the_index_reads_does_not_break_the_search(
+    armentieres, monkeypatch
+):
+    """A write committed between the structures query and the services query (another
+    process) leaves the new structure for the next version instead of failing."""
+    from maillage.directory.models import Service
+    from maillage.directory.services import service_create, structure_create
+
+    real_values = type(Service.objects.all()).values
+    state = {"done": False}
+
+    def values(qs, *fields, **kw):
+        if qs.model is Service and not state["done"]:
+            state["done"] = True
+            new = structure_create(
+                territory=armentieres, name="Lieu arrivé entre deux lectures", commune="59017"
+            )
+            service_create(structure=new, name="Service arrivé entre deux lectures")
+        return real_values(qs, *fields, **kw)
+
+    monkeypatch.setattr(type(Service.objects.all()), "values", values)
+    page = structure_search(territory=armentieres, q="college")
+    assert state["done"] and page.total >= 4

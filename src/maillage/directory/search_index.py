@@ -242,7 +242,9 @@ def build(*, territory: Territory, published_only: bool) -> DirectoryIndex:
             zone_rows.setdefault(code, []).append(row)
     by_row: list[list[dict[str, Any]]] = [[] for _ in rows]
     for sv in services_qs.order_by("name", "pk").values("pk", "structure_id", *SERVICE_COLUMNS):
-        by_row[row_of[sv["structure_id"]]].append(sv)
+        row = row_of.get(sv["structure_id"])
+        if row is not None:  # a structure committed between the two reads waits for the next
+            by_row[row].append(sv)
 
     summaries, services, owner, slices, places = [], [], [], [], []
     sv_themes, sv_publics, sv_has, sv_lo, sv_hi = [], [], [], [], []
