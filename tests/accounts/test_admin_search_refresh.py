@@ -115,3 +115,42 @@ def test_a_structure_deleted_in_the_admin_leaves_the_search_at_once(armentieres,
     delete = reverse("admin:directory_structure_delete", args=[structure.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert structure.pk not in _found(armentieres, name)
+
+
+def test_saving_the_territory_in_the_admin_never_rewinds_its_data_version(
+    armentieres, admin_client
+):
+    from maillage.directory.services import structure_update
+
+    url = reverse("admin:territory_territory_change", args=[armentieres.pk])
+    page = admin_client.get(url).content.decode()  # loaded before the write below
+    data = admin_form_data(page, "territory_form")
+    assert "data_version" not in data  # shown, not editable
+    structure = organisations(armentieres).structure_a
+    structure_update(structure=structure, published=False)  # withdrawn meanwhile
+    armentieres.refresh_from_db()
+    version = armentieres.data_version
+    assert structure.pk not in _found(armentieres, structure.name)
+    data["_save"] = ["Enregistrer"]
+    assert admin_client.post(url, data).status_code == 302
+    armentieres.refresh_from_db()
+    assert armentieres.data_version > version
+    assert structure.pk not in _found(armentieres, structure.name)
+
+
+def test_a_structure_moved_to_another_territory_in_the_admin_is_found_there_at_once(
+    armentieres, admin_client
+):
+    from maillage.territory.models import Territory
+
+    other = Territory.objects.create(
+        slug="autre-exemple",
+        name="Autre territoire (exemple fictif)",
+        period_start=2023,
+        period_end=2026,
+    )
+    assert _found(other, "") == set()
+    structure = organisations(armentieres).structure_a
+    _change(admin_client, structure, territory=str(other.pk))
+    assert _found(other, "") == {structure.pk}
+    assert structure.pk not in _found(armentieres, "")

@@ -461,6 +461,7 @@ def structures_refreshed(
             "territory", "typology", "organisation", "commune"
         ):
             _refresh(structure)
+            touched.add(structure.territory_id)  # also the territory a structure moved to
         for territory in Territory.objects.filter(pk__in=touched).order_by("pk"):
             if territory.pk in reindexed:
                 structure_reindex_territory(territory=territory)

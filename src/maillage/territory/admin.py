@@ -3,12 +3,20 @@ from django.contrib import admin
 from maillage.accounts.admin_history import HistoryAdminMixin
 
 from . import models
+from .services import territory_touch
 
 
 @admin.register(models.Territory)
 class TerritoryAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "period_start", "period_end"]
     filter_horizontal = ["communes", "neighbours"]
+    # Bumped by every write, never typed: a form posting back the version it was loaded with
+    # would rewind it and bring back computations cached for an older state.
+    readonly_fields = ["data_version"]
+
+    def save_related(self, request, form, formsets, change):  # noqa: ANN001, ANN201
+        super().save_related(request, form, formsets, change)
+        territory_touch(territory=form.instance)  # communes and neighbours shape the zones
 
 
 @admin.register(models.Commune)
