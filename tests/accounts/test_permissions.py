@@ -40,6 +40,20 @@ def test_published_data_edited_by_a_partner_waits_for_validation(roles):
     assert not p.needs_validation(roles.coordinator, s_a)
 
 
+def test_a_partners_draft_service_of_a_published_structure_changes_at_once(roles):
+    from maillage.accounts.services import edit_or_propose
+    from maillage.directory.services import service_create
+
+    s_a = roles.orgs.structure_a
+    draft = service_create(structure=s_a, name="Atelier en préparation", user=roles.partner_a)
+    assert s_a.published and not draft.published  # a partner's new service is a draft
+    assert not p.needs_validation(roles.partner_a, draft)
+    applied, pending = edit_or_propose(
+        obj=draft, user=roles.partner_a, fields={"description": "Deux séances par mois"}
+    )
+    assert pending is None and applied.description == "Deux séances par mois"
+
+
 def test_drafts_visible_to_coordinator_and_observer_only(roles, armentieres):
     assert p.can_view_drafts(roles.coordinator, armentieres)
     assert p.can_view_drafts(roles.observer, armentieres)

@@ -184,15 +184,16 @@ def can_edit(user: Any, obj: Any) -> bool:
 def needs_validation(user: Any, obj: Any) -> bool:
     """Whether ``user``'s edit of ``obj`` must wait for the coordinator's validation.
 
-    True for a partner editing a published structure or service (or a service of a
-    published structure); the coordinator's own edits apply at once.
+    True for a partner editing what the public sees: a published structure, or a published
+    service of a published structure. A partner's drafts (a draft service, even of a published
+    structure) change at once; so do the coordinator's own edits.
     """
     structure = _structure_of(obj)
     if structure is None or not can_edit(user, obj):
         return False
     if is_coordinator(user, structure.territory):
         return False
-    return bool(getattr(obj, "published", False) or structure.published)
+    return bool(structure.published and getattr(obj, "published", True))
 
 
 def can_publish(user: Any, obj: Any) -> bool:
