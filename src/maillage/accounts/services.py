@@ -247,9 +247,12 @@ def _apply(obj: models.Model, fields: dict[str, Any], user: Any) -> models.Model
     """Apply ``fields`` through the owning app's service (validation, position, search text)."""
     label = obj._meta.label_lower
     if label == "directory.structure":
-        from maillage.directory.services import structure_update
+        from maillage.directory.services import check_near_territory, structure_update
 
-        return structure_update(structure=obj, user=user, **fields)
+        structure = structure_update(structure=obj, user=user, **fields)
+        if {"lon", "lat"} & set(fields):  # a user's edit: the position stays near the territory
+            check_near_territory(structure)
+        return structure
     if label == "directory.service":
         from maillage.directory.services import service_update
 

@@ -240,6 +240,8 @@ def structure_create(
         )
     _check_publication(user, structure, fields)
     validate_structure(structure)
+    if user is not None:
+        check_near_territory(structure)
     structure.slug = _unique_slug(territory, name)
     structure.source = (source or "maillage")[:60]
     structure.source_id = (source_id or structure.slug)[:120]
@@ -280,6 +282,32 @@ def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -
     return structure
 
 
+def check_near_territory(structure: Structure) -> None:
+    """Refuse a position farther than ``NEAR_TERRITORY_M`` metres from the territory's communes
+    and neighbours (a typo in a longitude, a place of another département). Users' edits and
+    placements are checked; imports of a producer's file are not (their rows keep their own
+    positions)."""
+    if structure.lon is None or structure.lat is None:
+        return
+    x, y = lonlat_to_l93(structure.lon, structure.lat)
+    territory = structure.territory
+    shapes = [
+        geojson_to_l93(c.boundary)
+        for c in list(territory.communes.all()) + list(territory.neighbours.all())
+        if c.boundary
+    ]
+    if not shapes:
+        return
+    distance = unary_union(shapes).distance(Point(float(x), float(y)))
+    if distance > NEAR_TERRITORY_M:
+        raise ValidationError(
+            {
+                "lat": f"Position à {distance / 1000:.0f} km du territoire : vérifiez "
+                "la longitude et la latitude."
+            }
+        )
+
+
 @transaction.atomic
 def structure_place(
     *,
@@ -306,22 +334,11 @@ def structure_place(
         raise ValidationError(errors)
     structure.lon, structure.lat = float(lon), float(lat)
     _validate_or_reset(structure, validate_structure)
-    x, y = lonlat_to_l93(lon, lat)
-    territory = structure.territory
-    shapes = [
-        geojson_to_l93(c.boundary)
-        for c in list(territory.communes.all()) + list(territory.neighbours.all())
-        if c.boundary
-    ]
-    if shapes:
-        distance = unary_union(shapes).distance(Point(float(x), float(y)))
-        if distance > NEAR_TERRITORY_M:
-            raise ValidationError(
-                {
-                    "lat": f"Position à {distance / 1000:.0f} km du territoire : vérifiez "
-                    "la longitude et la latitude."
-                }
-            )
+    try:
+        check_near_territory(structure)
+    except ValidationError:
+        structure.refresh_from_db()
+        raise
     structure.position_precision = precision
     structure.position_source = source.strip()[:300]
     _sync_position(structure)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
 
 from maillage.territory.geo import in_france
 
@@ -55,6 +57,24 @@ def check_position(errors: dict[str, list[str]], lon: Any, lat: Any) -> None:
         )
 
 
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def check_web_address(errors: dict[str, list[str]], field: str, value: str | None) -> None:
+    """An address that a browser opens as a page: ``http(s)://…`` (never ``javascript:``)."""
+    if not value:
+        return
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError:
+        _add(errors, field, f"Adresse web invalide : « {value[:80]} » (https://… attendu).")
+
+
+def check_not_future(errors: dict[str, list[str]], field: str, value: Any) -> None:
+    if value is not None and value > timezone.localdate():
+        _add(errors, field, "La date de mise à jour ne peut pas être dans le futur.")
+
+
 def check_ages(errors: dict[str, list[str]], age_min: Any, age_max: Any) -> None:
     for field, value in (("age_min", age_min), ("age_max", age_max)):
         if value is not None and (value < 0 or value > 120):
@@ -94,6 +114,19 @@ def validate_structure(structure: Any) -> None:
         _add(errors, "siret", "Le SIRET compte 14 chiffres.")
     if structure.finess and not (len(structure.finess) == 9 and structure.finess[:2].isalnum()):
         _add(errors, "finess", "Le numéro FINESS compte 9 caractères.")
+    if structure.postcode and not (structure.postcode.isdigit() and len(structure.postcode) == 5):
+        _add(errors, "postcode", "Le code postal compte 5 chiffres.")
+    if structure.email:
+        try:
+            validate_email(structure.email)
+        except ValidationError:
+            _add(errors, "email", f"Adresse électronique invalide : « {structure.email} ».")
+    for field in ("website", "acceslibre_url"):
+        check_web_address(errors, field, getattr(structure, field, ""))
+    # A structure merged from several sources keeps their addresses joined by « | ».
+    for address in (getattr(structure, "source_url", "") or "").split("|"):
+        check_web_address(errors, "source_url", address.strip())
+    check_not_future(errors, "data_updated_on", getattr(structure, "data_updated_on", None))
     if errors:
         raise ValidationError(errors)
 
@@ -118,6 +151,7 @@ def validate_service(service: Any) -> None:
         _add(errors, "type", f"Type « {service.type} » inconnu.")
     if service.frais and service.frais not in FRAIS:
         _add(errors, "frais", f"Frais « {service.frais} » inconnus.")
+    check_not_future(errors, "data_updated_on", getattr(service, "data_updated_on", None))
     check_choices(errors, "thematiques", service.thematiques, THEMATIQUES)
     check_choices(errors, "publics", service.publics, PUBLICS)
     check_choices(errors, "modes_accueil", service.modes_accueil, MODES_ACCUEIL)
