@@ -71,3 +71,16 @@ def test_imports_keep_a_producers_far_position(armentieres):
     """A producer's file (no user) keeps its own positions: only users' edits are checked."""
     far = structure_create(territory=armentieres, name="Lieu importé lointain", **LYON)
     assert far.located
+
+
+def test_a_value_outside_a_list_is_refused_in_french(world):
+    structure = world.orgs.structure_a
+    response = call(
+        "POST",
+        f"{API}/structures/{structure.pk}/services",
+        {"name": "Atelier parents", "frais": "beaucoup"},
+        world.headers["coordinator"],
+    )
+    assert response.status_code == 422
+    message = " ".join(response.json()["errors"]["frais"])
+    assert "valeur attendue parmi" in message and " ou " in message and " or " not in message

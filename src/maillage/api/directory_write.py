@@ -25,6 +25,7 @@ from ninja import Field, Path, Router, Status
 from pydantic import BaseModel as PydanticModel
 
 from maillage.accounts.api_auth import token_auth
+from maillage.accounts.permissions import is_member
 from maillage.accounts.services import edit_or_propose
 from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import service_summary, structure_get
@@ -101,24 +102,26 @@ RULES = (
 )
 
 
-def _structure(structure_id: str) -> Structure:
+def _structure(structure_id: str, user: Any) -> Structure:
+    """The structure, or 404 — also when ``user`` has no role on its territory, so that a
+    token never learns whether another territory's draft exists."""
     structure = (
         Structure.objects.filter(pk=parse_id(structure_id, "structure"))
         .select_related("territory")
         .first()
     )
-    if structure is None:
+    if structure is None or not is_member(user, structure.territory):
         raise Http404(f"Structure « {structure_id} » introuvable.")
     return structure
 
 
-def _service(service_id: str) -> Service:
+def _service(service_id: str, user: Any) -> Service:
     service = (
         Service.objects.filter(pk=parse_id(service_id, "service"))
         .select_related("structure__territory")
         .first()
     )
-    if service is None:
+    if service is None or not is_member(user, service.structure.territory):
         raise Http404(f"Service « {service_id} » introuvable.")
     return service
 
@@ -198,7 +201,7 @@ def structure_create_endpoint(request, payload: StructureCreateIn):
     ),
 )
 def structure_patch(request, payload: StructurePatchIn, structure_id: IdText = STRUCTURE_ID):
-    structure = _structure(structure_id)
+    structure = _structure(structure_id, request.auth)
     fields = _changes(payload, Structure)
     applied, pending = edit_or_propose(obj=structure, user=request.auth, fields=fields)
     if pending is not None:
@@ -219,7 +222,7 @@ def structure_patch(request, payload: StructurePatchIn, structure_id: IdText = S
     ),
 )
 def service_create_endpoint(request, payload: ServiceCreateIn, structure_id: IdText = STRUCTURE_ID):
-    structure = _structure(structure_id)
+    structure = _structure(structure_id, request.auth)
     values = given(payload)
     check_model_validators(Service, values)
     service = service_create(structure=structure, user=request.auth, **values)
@@ -239,7 +242,7 @@ def service_create_endpoint(request, payload: ServiceCreateIn, structure_id: IdT
     ),
 )
 def service_patch(request, payload: ServicePatchIn, service_id: IdText = SERVICE_ID):
-    service = _service(service_id)
+    service = _service(service_id, request.auth)
     fields = _changes(payload, Service)
     applied, pending = edit_or_propose(obj=service, user=request.auth, fields=fields)
     if pending is not None:

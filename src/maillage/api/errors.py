@@ -82,6 +82,10 @@ def _message(error: dict[str, Any]) -> str:
     template = MESSAGES.get(kind)
     if template is None:
         return "valeur invalide."
+    if kind in ("literal_error", "enum") and isinstance(ctx.get("expected"), str):
+        # pydantic writes « 'a', 'b' or 'c' »: the list is ours, the last word is English.
+        head, sep, tail = ctx["expected"].rpartition(" or ")
+        ctx = {**ctx, "expected": f"{head} ou {tail}" if sep else tail}
     try:
         return template.format(**{k: str(v) for k, v in ctx.items()})
     except (KeyError, IndexError):
