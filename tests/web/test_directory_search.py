@@ -112,6 +112,13 @@ def test_htmx_request_gets_only_the_results_fragment(client, armentieres):
     assert 'hx-swap-oob="true"' in html
     assert "Crèche municipale" in html
     assert 'id="resultats-points"' in html
+    assert "HX-Request" in response["Vary"]  # a cache never serves the fragment as the page
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, armentieres):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get(URL, {"q": "crèche"}, headers=headers).content.decode()
+    assert "<html" in html and "<form" in html and "Crèche municipale" in html
 
 
 def test_pagination_links_keep_the_criteria(client, armentieres):

@@ -25,6 +25,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
@@ -267,8 +268,15 @@ def directory_search(request: HttpRequest, slug: str) -> HttpResponse:
         "pages": _page_links(request, result),
         "shown_to": result.offset + len(result.results) if result else 0,
     }
-    template = "directory/_results.html" if request.headers.get("HX-Request") else None
-    return render(request, template or "directory/search.html", context)
+    # htmx asks for the results only, except when it restores a page from history (it then
+    # needs the whole page); caches must keep the two answers apart.
+    fragment = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "directory/_results.html" if fragment else "directory/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 # --------------------------------------------------------------------------- structure page
