@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from maillage.plan.models import ATTACHMENT_EXTENSIONS, Activity, ActivityAttachment, ActivityKind
 from maillage.plan.services import activity_record
-from maillage.web.views.plan_forms import ATTACHMENT_CONTENT_TYPES, attachment_filename
+from maillage.web.views.plan_attachments import ATTACHMENT_CONTENT_TYPES, attachment_filename
 
 from .roles import make_user
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import plan
+from .views import plan, plan_attachments
 
 T = "territoire/<slug:slug>/"
 
@@ -23,7 +23,11 @@ urlpatterns = [
     path(f"{T}journal/<int:pk>/", plan.activity_page, name="plan-activity"),
     path(f"{T}journal/<int:pk>/modifier/", plan.activity_edit, name="plan-activity-edit"),
     path(f"{T}journal/<int:pk>/supprimer/", plan.activity_delete, name="plan-activity-delete"),
-    path(f"{T}journal/pieces-jointes/<int:pk>/", plan.attachment_download, name="plan-attachment"),
+    path(
+        f"{T}journal/pieces-jointes/<int:pk>/",
+        plan_attachments.attachment_download,
+        name="plan-attachment",
+    ),
     path(f"{T}echeancier/", plan.schedule_page, name="plan-schedule"),
     path(f"{T}echeancier/nouvelle/", plan.milestone_edit, name="plan-milestone-new"),
     path(f"{T}echeancier/<int:pk>/", plan.milestone_edit, name="plan-milestone-edit"),

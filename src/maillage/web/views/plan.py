@@ -14,12 +14,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
-from django.views.decorators.http import require_safe
 
 from maillage.accounts.permissions import (
     can_edit,
@@ -32,7 +31,6 @@ from maillage.plan.models import Activity, Indicator, Milestone
 from maillage.plan.selectors import (
     PlanNotFound,
     activities_by_zone,
-    activity_attachment_get,
     indicator_result,
     indicator_results,
     journal_queryset,
@@ -43,7 +41,6 @@ from maillage.reports import bilan as bilan_report
 from maillage.territory.models import Territory
 
 from . import plan_forms as pf
-from .accounts_network import ATTACHMENT_CSP
 from .territory import _territory
 
 PAGE_SIZE = 50
@@ -246,35 +243,6 @@ def activity_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             can_download=is_member(request.user, territory),
         ),
     )
-
-
-@require_safe
-def attachment_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A journal attachment, for the territory's members only (coordinator, partners, observers):
-    the journal is public but its attachments may be internal documents (minutes of a working
-    group). Served from storage as a download, never rendered by the browser."""
-    territory = _territory(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_member(request.user, territory):
-        raise PermissionDenied(_g("Pièces jointes réservées aux partenaires du territoire."))
-    attachment = activity_attachment_get(territory=territory, pk=pk)
-    if attachment is None or not attachment.file:
-        raise Http404(_g("Pièce jointe introuvable dans ce journal."))
-    try:
-        handle = attachment.file.open("rb")
-    except OSError as exc:  # the database row outlived its file
-        raise Http404(_g("Fichier de la pièce jointe introuvable.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=pf.attachment_filename(attachment),
-        content_type=pf.attachment_content_type(attachment),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = ATTACHMENT_CSP
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _require_editor(request: HttpRequest, territory: Territory) -> HttpResponse | None:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import unicodedata
 import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -21,7 +20,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from maillage.plan.models import ActivityAttachment, ActivityKind, Milestone
+from maillage.plan.models import ActivityKind, Milestone
 from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import (
     PlanValidationError,
@@ -481,49 +480,3 @@ def journal_features(territory: Territory, activities: list[Any]) -> list[dict[s
         if a.lon is not None
     ]
     return features
-
-
-# --------------------------------------------------------------------------- attachments
-# One content type per accepted extension (``plan.models.ATTACHMENT_EXTENSIONS``).
-ATTACHMENT_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "txt": "text/plain",
-    "csv": "text/csv",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-}
-FILENAME_FORBIDDEN = set('<>:"/\\|?*;')
-
-
-def attachment_content_type(attachment: ActivityAttachment) -> str:
-    """By the stored file's extension (checked on upload); unknown → a plain download."""
-    ext = PurePath(attachment.file.name).suffix.lower().lstrip(".")
-    return ATTACHMENT_CONTENT_TYPES.get(ext, "application/octet-stream")
-
-
-def attachment_filename(attachment: ActivityAttachment) -> str:
-    """The name offered to the browser: the uploaded name without any folder, control or
-    invisible character (e.g. a right-to-left override) nor reserved one, always ending with
-    the stored file's extension."""
-    ext = PurePath(attachment.file.name).suffix.lower()
-    name = str(attachment.name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    kept = []
-    for char in name:
-        kind = unicodedata.category(char)[0]
-        if kind == "C":
-            continue
-        kept.append(" " if kind == "Z" or char in FILENAME_FORBIDDEN else char)
-    name = " ".join("".join(kept).split())
-    if ext and name.lower().endswith(ext):
-        name = name[: -len(ext)]
-    return f"{name.strip(' .')[:150].strip(' .') or 'piece-jointe'}{ext}"
