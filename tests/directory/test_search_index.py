@@ -144,3 +144,26 @@ def test_a_structure_written_between_the_index_reads_does_not_break_the_search(
     monkeypatch.setattr(type(Service.objects.all()), "values", values)
     page = structure_search(territory=armentieres, q="college")
     assert state["done"] and page.total >= 4
+
+
+def test_a_large_index_leaves_the_collector_and_is_still_freed_when_replaced(
+    armentieres, monkeypatch
+):
+    import gc
+    import weakref
+
+    from maillage.directory import search_index
+
+    monkeypatch.setattr(search_index, "SETTLE_MIN_ROWS", 0)  # Armentières counts as large
+    frozen = gc.get_freeze_count()
+    try:
+        index = search_index.get(territory=armentieres, published_only=True)
+        assert gc.get_freeze_count() > frozen  # out of the collector's reach
+        old = weakref.ref(index)
+        del index
+        rostand = Structure.objects.get(territory=armentieres, uai="0594397J")
+        structure_update(structure=rostand, description="Nouvelle description")
+        structure_search(territory=armentieres, q="rostand")  # builds the next version
+        assert old() is None  # the replaced index was freed all the same
+    finally:
+        gc.unfreeze()

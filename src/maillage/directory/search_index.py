@@ -25,6 +25,7 @@ Matching rules (the reference for the whole directory):
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 import time
@@ -46,6 +47,7 @@ from .summaries import RELATED_COLUMNS, SERVICE_COLUMNS, STRUCTURE_COLUMNS, TYPO
 INDEX_TTL_S = 300  # seconds an index is trusted without a data_version change
 _MAX_INDEXES = 8  # per process: (territory, published_only) pairs kept
 _MAX_MEMO = 4096  # memoised masks per index (words, thématiques…)
+SETTLE_MIN_ROWS = 5000  # structures + services from which a new index is frozen (see _settle)
 
 
 def _float(value: Any) -> float:
@@ -337,6 +339,21 @@ def _stored_version(territory_id: int) -> int | None:
     return row[0] if row else None
 
 
+def _settle(index: DirectoryIndex) -> None:
+    """Move the new index (and what lives as long) out of the garbage collector's reach.
+
+    An index holds hundreds of thousands of long-lived objects; each full collection walked
+    them all (80-100 ms on 10 000 services, the slowest searches under load). After collecting
+    what is already garbage, :func:`gc.freeze` puts the surviving objects in a permanent
+    generation. The index has no reference cycles, so when a newer version replaces it, it is
+    still freed by reference counting.
+    """
+    if index.size + len(index.services) < SETTLE_MIN_ROWS:
+        return  # a small directory costs the collector nothing worth a full collection
+    gc.collect()
+    gc.freeze()
+
+
 def get(*, territory: Territory, published_only: bool) -> DirectoryIndex:
     """The territory's index for its current ``data_version`` (built when missing or stale)."""
     key = (territory.pk, bool(published_only))
@@ -351,6 +368,7 @@ def get(*, territory: Territory, published_only: bool) -> DirectoryIndex:
             _indexes.move_to_end(key)
             return found[1]
         index = build(territory=territory, published_only=published_only)
+        _settle(index)
         _indexes[key] = (version, index)
         _indexes.move_to_end(key)
         while len(_indexes) > _MAX_INDEXES:
