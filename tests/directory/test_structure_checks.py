@@ -84,3 +84,30 @@ def test_a_value_outside_a_list_is_refused_in_french(world):
     assert response.status_code == 422
     message = " ".join(response.json()["errors"]["frais"])
     assert "valeur attendue parmi" in message and " ou " in message and " or " not in message
+
+
+def test_only_the_coordinator_states_where_a_fiche_comes_from(world):
+    own = {"territory": "armentieres", "organisation": world.orgs.a.slug}
+    partner = world.headers["partner_a"]
+    created = call(
+        "POST",
+        f"{API}/structures",
+        {**own, "name": "Lieu attribué", "source_label": "CAF"},
+        partner,
+    )
+    assert created.status_code == 403 and "source_label" in created.json()["detail"]
+    assert not Structure.objects.filter(name="Lieu attribué").exists()
+    draft = call("POST", f"{API}/structures", {**own, "name": "Lieu du partenaire"}, partner)
+    assert draft.status_code == 201
+    pk = draft.json()["structure"]["id"]
+    relabel = call("PATCH", f"{API}/structures/{pk}", {"source_label": "CAF du Nord"}, partner)
+    assert relabel.status_code == 403
+    assert Structure.objects.get(pk=pk).source_label != "CAF du Nord"
+    structure = world.orgs.structure_a
+    by_coordinator = call(
+        "PATCH",
+        f"{API}/structures/{structure.pk}",
+        {"source_label": "Relevé de la ville"},
+        world.headers["coordinator"],
+    )
+    assert by_coordinator.status_code == 200

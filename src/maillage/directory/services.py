@@ -98,9 +98,15 @@ def _check_user(user: Any, obj: Any) -> None:
         raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
 
 
+# Where a fiche's data come from: set by the coordinator (or an import), never by a partner,
+# who could otherwise attribute their text to another body (« CAF du Nord »).
+PROVENANCE_FIELDS = frozenset({"source_label", "source_url", "grouped_count"})
+
+
 def _check_publication(user: Any, obj: Structure | Service, fields: dict[str, Any]) -> None:
     """A partner's new structure or service is a draft; only the coordinator publishes or
-    withdraws one (:func:`maillage.accounts.permissions.can_publish`)."""
+    withdraws one (:func:`maillage.accounts.permissions.can_publish`), or states its
+    provenance (:data:`PROVENANCE_FIELDS`)."""
     if user is None or can_publish(user, obj):
         return
     territory = obj.territory if isinstance(obj, Structure) else obj.structure.territory
@@ -113,6 +119,12 @@ def _check_publication(user: Any, obj: Structure | Service, fields: dict[str, An
         obj.published = False
     elif "published" in fields and bool(fields["published"]) != obj.published:
         raise PermissionDenied("Publier ou retirer une fiche revient au chargé de coopération.")
+    provenance = sorted(PROVENANCE_FIELDS & set(fields))
+    if provenance:
+        raise PermissionDenied(
+            "La provenance d'une fiche (source, adresse de la source, regroupement) est "
+            "renseignée par le chargé de coopération : " + ", ".join(provenance) + "."
+        )
 
 
 def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
