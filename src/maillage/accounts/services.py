@@ -250,7 +250,8 @@ def _apply(obj: models.Model, fields: dict[str, Any], user: Any) -> models.Model
         from maillage.directory.services import check_near_territory, structure_update
 
         structure = structure_update(structure=obj, user=user, **fields)
-        if {"lon", "lat"} & set(fields):  # a user's edit: the position stays near the territory
+        if user is None and {"lon", "lat"} & set(fields):
+            # A proposal's dry run (no user): its position is checked as a user's would be.
             check_near_territory(structure)
         return structure
     if label == "directory.service":

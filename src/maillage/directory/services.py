@@ -285,6 +285,8 @@ def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -
         structure.refresh_from_db()
         raise PermissionDenied("Une fiche ne passe pas à une autre organisation que la vôtre.")
     _validate_or_reset(structure, validate_structure)
+    if user is not None and {"lon", "lat"} & set(fields):
+        _validate_or_reset(structure, check_near_territory)  # a user's position, as on the map
     _sync_position(structure)
     structure.save()
     if {"lon", "lat"} & set(fields):
