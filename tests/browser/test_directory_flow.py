@@ -35,8 +35,14 @@ def test_search_updates_list_and_map_then_opens_the_structure_page(live_data, pa
     page.wait_for_selector("#carte-resultats .leaflet-popup-content a")
     target = page.locator("#carte-resultats .leaflet-popup-content a").inner_text()
     assert page.locator("#resultats .result.is-active h3").inner_text() == target
-    page.locator("#carte-resultats .leaflet-popup-content a").click()
-    page.wait_for_url("**/structures/*/")
+    # The map zooms and pans to show the point: click once it has settled (on a loaded machine
+    # the popup can still be moving, and a click there may miss the link).
+    page.wait_for_function(
+        "!document.querySelector('#carte-resultats.leaflet-zoom-anim, "
+        "#carte-resultats.leaflet-pan-anim, #carte-resultats .leaflet-cluster-anim')"
+    )
+    with page.expect_navigation(url="**/structures/*/", timeout=30_000):
+        page.locator("#carte-resultats .leaflet-popup-content a").click()
     assert page.locator("h1").inner_text() == target
     page.wait_for_selector("#carte-structure .leaflet-interactive")
 
