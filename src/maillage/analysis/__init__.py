@@ -47,9 +47,19 @@ from .geometry import (
     lonlat_to_lambert93,
     synthetic_grid,
 )
+from .validity import (
+    MIN_LOCATED_SHARE,
+    MIN_WHITE_ZONE_CELLS,
+    MIN_WHITE_ZONE_POPULATION,
+    SupplyValidity,
+    supply_validity,
+)
 
 __all__ = [
     "LAMBERT93",
+    "MIN_LOCATED_SHARE",
+    "MIN_WHITE_ZONE_CELLS",
+    "MIN_WHITE_ZONE_POPULATION",
     "WGS84",
     "AccessibilityResult",
     "AnalysisInputError",
@@ -60,6 +70,7 @@ __all__ = [
     "EquityResult",
     "NearestSite",
     "RegularGrid",
+    "SupplyValidity",
     "ThresholdShares",
     "WhiteZones",
     "ZoneAggregate",
@@ -81,6 +92,7 @@ __all__ = [
     "nearest_site",
     "pairs_within",
     "population_within",
+    "supply_validity",
     "synthetic_grid",
     "two_step_fca",
     "weighted_gini",

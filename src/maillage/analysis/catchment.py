@@ -231,9 +231,11 @@ class WhiteZones:
     cell_zone : numpy.ndarray of int64, shape (n_cells,)
         Rank of the zone holding each cell, -1 for cells with service or without population.
     total_population : float
-        Target population without service (all zones).
+        Target population without service in the zones kept.
     share : float
         ``total_population`` / total target population (NaN when the latter is 0).
+    dropped_count, dropped_population : int, float
+        Zones below ``min_population`` or ``min_cells`` (not reported) and their population.
     """
 
     polygons: NDArray[np.object_]
@@ -242,6 +244,8 @@ class WhiteZones:
     cell_zone: NDArray[np.int64]
     total_population: float
     share: float
+    dropped_count: int = 0
+    dropped_population: float = 0.0
 
 
 def white_zones(
@@ -257,6 +261,8 @@ def white_zones(
     detour_factor: float = 1.0,
     distance_table: DistanceTable | None = None,
     check_crs: bool = True,
+    min_population: float = 0.0,
+    min_cells: int = 1,
 ) -> WhiteZones:
     """Zones blanches: populated cells without service, merged into contiguous zones.
 
@@ -276,6 +282,10 @@ def white_zones(
     accessibility, min_accessibility : accessibility criterion (strictly below = without).
     cell_size_m, cell_geometries : cell squares (metres) or arbitrary polygons.
     detour_factor, distance_table, check_crs : see :func:`catchments`.
+    min_population, min_cells : zones with less target population (persons) or fewer cells
+        are dropped (counted in ``dropped_*``); the diagnostic passes
+        :data:`~maillage.analysis.validity.MIN_WHITE_ZONE_POPULATION` and
+        :data:`~maillage.analysis.validity.MIN_WHITE_ZONE_CELLS`.
 
     Returns
     -------
@@ -328,6 +338,16 @@ def white_zones(
         n_comp, lab = connected_components(adj, directed=False)
         labels[white] = lab
     comp_pop = np.bincount(labels[white], weights=pop[white], minlength=n_comp)
+    comp_cells = np.bincount(labels[white], minlength=n_comp)
+    small = (comp_pop < float(min_population)) | (comp_cells < int(min_cells))
+    dropped_count, dropped_population = int(small.sum()), float(comp_pop[small].sum())
+    if dropped_count:
+        keep = np.flatnonzero(~small)
+        renumber = np.full(n_comp, -1, dtype=np.int64)
+        renumber[keep] = np.arange(keep.size)
+        labels[white] = renumber[labels[white]]
+        white = white[labels[white] >= 0]
+        comp_pop, n_comp = comp_pop[keep], keep.size
     rank = np.argsort(-comp_pop, kind="stable")
     new_label = np.empty(n_comp, dtype=np.int64)
     new_label[rank] = np.arange(n_comp)
@@ -345,6 +365,8 @@ def white_zones(
         labels,
         concerned,
         concerned / total if total > 0 else float("nan"),
+        dropped_count,
+        dropped_population,
     )
 
 
