@@ -2,6 +2,10 @@ from django.contrib import admin
 
 from . import models
 from .admin_history import HistoryAdminMixin
+from .backends import AdminLoginForm
+
+# /admin/login/ says « trop de tentatives » as /connexion/ does (one rate limit, the backend's).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(models.Membership)

@@ -88,7 +88,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             for message in exc.message_dict.get("password", exc.messages):
                 form.add_error("password1", message)
         else:
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            auth_login(request, user, backend="maillage.accounts.backends.ThrottledModelBackend")
             messages.success(request, _g("Mot de passe enregistré : bienvenue !"))
             return redirect("web:account")
     status = 400 if request.method == "POST" else 200

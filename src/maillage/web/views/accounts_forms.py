@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts import ratelimit
+from maillage.accounts.backends import throttled_error
 from maillage.directory.models import CtgTheme, Organisation, Service, Structure
 from maillage.directory.vocabulary import (
     CHILDCARE_MODE_LABELS,
@@ -26,7 +27,8 @@ from maillage.territory.models import Commune
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, refused after too many failures for the same IP and user name."""
+    """Django's login form; the rate limit is the authentication backend's
+    (:class:`maillage.accounts.backends.ThrottledModelBackend`), shared with the admin."""
 
     username = forms.CharField(
         label=_("Adresse électronique ou identifiant"),
@@ -34,25 +36,9 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
-    def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip()
-        ip = ratelimit.client_ip(self.request)
-        if ratelimit.is_blocked(username=username, ip=ip):
-            raise ValidationError(
-                _g(
-                    "Trop de tentatives de connexion échouées. Réessayez dans %(minutes)d minutes "
-                    "ou réinitialisez votre mot de passe."
-                )
-                % {"minutes": ratelimit.WINDOW_MINUTES},
-                code="rate_limited",
-            )
-        try:
-            return super().clean()
-        except ValidationError:
-            ratelimit.record_failure(username=username, ip=ip)
-            raise
-
     def get_invalid_login_error(self) -> ValidationError:
+        if ratelimit.was_throttled(self.request):
+            return throttled_error()
         return ValidationError(
             _g("Identifiant ou mot de passe incorrect (attention aux majuscules)."),
             code="invalid_login",
