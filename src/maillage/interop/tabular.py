@@ -1,7 +1,11 @@
 """Spreadsheets in and out: CSV, XLSX and ODS, read and written one way for every import/export.
 
 Reading validates size, encoding and structure and raises :class:`TableError` with a French
-message naming the file, the row and the field. Writing protects spreadsheet users from formula
+message naming the file, the sheet, the row, the cell and the field, and only that exception:
+a malformed value, XML or archive is a :class:`TableError` too. Rows and columns are counted
+before they are allocated: ODS repeats (``number-rows-repeated``…) are never expanded beyond
+:class:`Limits` (rows, columns, and rows × columns), trailing empty cells and rows cost nothing
+(see :mod:`.tabular_xml`). Writing protects spreadsheet users from formula
 injection (a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR is prefixed by ``'``).
 """
 
@@ -11,17 +15,23 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
 from django.http import HttpResponse
 
+from .tabular_xml import RawRow, ods_rows, xlsx_rows
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
+# Rows × header columns. A CSV cell takes at least 2 bytes, so no CSV under MAX_BYTES reaches
+# 5 million; 2 million bounds what a small ODS may expand to (~100 Mo of rows at most).
+MAX_CELLS = 2_000_000
 FORMATS = ("csv", "xlsx", "ods")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -33,7 +43,8 @@ _DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Limits:
-    """What a reader accepts: file size in bytes, data rows, header columns.
+    """What a reader accepts: file size in bytes, data rows, header columns, and data rows ×
+    header columns (``max_cells``, counted before any row is allocated).
 
     The defaults suit uploads through the web and the API; a caller reading trusted files from
     disk (the dataset loader) may pass wider limits.
@@ -42,24 +53,47 @@ class Limits:
     max_bytes: int = MAX_BYTES
     max_rows: int = MAX_ROWS
     max_columns: int = MAX_COLUMNS
+    max_cells: int = MAX_CELLS
 
 
 DEFAULT_LIMITS = Limits()
 
 
 class TableError(ValueError):
-    """A spreadsheet cannot be read; the message is French and says where."""
+    """A spreadsheet cannot be read; the message is French and says where.
+
+    ``detail`` is the bare reason; :attr:`located_detail` prefixes it with the sheet and the
+    cell, for callers that render the file and the row themselves.
+    """
 
     def __init__(
-        self, message: str, *, filename: str, row: int | None = None, field: str | None = None
+        self,
+        message: str,
+        *,
+        filename: str,
+        row: int | None = None,
+        field: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
     ) -> None:
         self.filename, self.row, self.field, self.detail = filename, row, field, message
+        self.sheet, self.cell = sheet, cell
         where = [f"Fichier « {filename} »"]
+        if sheet is not None:
+            where.append(f"feuille « {sheet} »")
         if row is not None:
             where.append(f"ligne {row}")
+        if cell:
+            where.append(f"cellule {cell}")
         if field:
             where.append(f"colonne « {field} »")
         super().__init__(f"{', '.join(where)} : {message}")
+
+    @property
+    def located_detail(self) -> str:
+        where = [f"feuille « {self.sheet} »"] if self.sheet is not None else []
+        where += [f"cellule {self.cell}"] if self.cell else []
+        return f"{', '.join(where)} : {self.detail}" if where else self.detail
 
 
 @dataclass(frozen=True)
@@ -90,50 +124,75 @@ def _cell_text(value: Any) -> str:
 
 def _build(
     filename: str,
-    raw_rows: Iterable[tuple[int, list[Any]]],
+    raw_rows: Iterable[RawRow],
     encoding: str = "",
     limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
+    """Rows (line, values, repeat) → :class:`Table`, every limit checked before allocating.
+
+    A row repeated ``n`` times is kept once while reading; rows are expanded only at the end,
+    once their count and their cells (rows × header columns) are known to fit ``limits``.
+    Errors name the sheet when ``raw_rows`` is a workbook's :class:`.tabular_xml.SheetRows`.
+    """
+
+    def error(message: str, **where: Any) -> TableError:
+        sheet = getattr(raw_rows, "sheet", None)
+        return TableError(message, filename=filename, sheet=sheet, **where)
+
     iterator = iter(raw_rows)
     header: list[str] | None = None
-    for line, values in iterator:
-        if any(_cell_text(v) for v in values):
-            header = [_cell_text(v) for v in values]
-            header_line = line
+    for line, values, times in iterator:
+        texts = [_cell_text(v) for v in values]
+        if any(texts):
+            header, header_line, header_times = list(texts), line, times
             break
     if header is None:
-        raise TableError("le fichier est vide (aucun en-tête).", filename=filename)
+        raise error("le fichier est vide (aucun en-tête).")
     while header and not header[-1]:
         header.pop()
-    if len(header) > limits.max_columns:
-        raise TableError(
-            f"trop de colonnes (plus de {limits.max_columns}).", filename=filename, row=header_line
-        )
+    width = len(header)
+    if width > limits.max_columns:
+        raise error(f"trop de colonnes (plus de {limits.max_columns}).", row=header_line)
     seen = set()
     for name in header:
         if not name:
-            raise TableError(
-                "une colonne de l'en-tête n'a pas de nom.", filename=filename, row=header_line
-            )
+            raise error("une colonne de l'en-tête n'a pas de nom.", row=header_line)
         if name.lower() in seen:
-            raise TableError("colonne en double.", filename=filename, row=header_line, field=name)
+            raise error("colonne en double.", row=header_line, field=name)
         seen.add(name.lower())
+    kept: list[RawRow] = []
+    count = cells = 0
+
+    def keep(line: int, values: list[Any], repeat: int) -> None:
+        nonlocal count, cells
+        texts = [_cell_text(v) for v in values[:width]]
+        extra = len(values) > width and any(_cell_text(v) for v in islice(values, width, None))
+        if not extra and not any(texts):
+            return
+        if count + repeat > limits.max_rows:
+            raise error(
+                f"trop de lignes (plus de {limits.max_rows}).",
+                row=line + limits.max_rows - count,
+            )
+        if extra:
+            raise error("plus de valeurs que de colonnes dans l'en-tête.", row=line)
+        cells += repeat * width
+        if cells > limits.max_cells:
+            raise error(
+                f"trop de cellules (plus de {limits.max_cells} : lignes × colonnes de l'en-tête).",
+                row=line,
+            )
+        count += repeat
+        kept.append((line, texts, repeat))
+
+    if header_times > 1:  # the header row itself repeated: its copies are data rows
+        keep(header_line + 1, texts, header_times - 1)
+    for line, values, repeat in iterator:
+        keep(line, values, repeat)
     rows = []
-    for line, values in iterator:
-        texts = [_cell_text(v) for v in values]
-        if not any(texts):
-            continue
-        if len(rows) >= limits.max_rows:
-            raise TableError(
-                f"trop de lignes (plus de {limits.max_rows}).", filename=filename, row=line
-            )
-        extra = texts[len(header) :]
-        if any(extra):
-            raise TableError(
-                "plus de valeurs que de colonnes dans l'en-tête.", filename=filename, row=line
-            )
-        texts += [""] * (len(header) - len(texts))
-        rows.append((line, dict(zip(header, texts, strict=False))))
+    for line, texts, repeat in kept:
+        texts += [""] * (width - len(texts))
+        rows.extend((line + i, dict(zip(header, texts, strict=True))) for i in range(repeat))
     return Table(
         filename=filename, columns=header, rows=rows, encoding=encoding, header_line=header_line
     )
@@ -155,11 +214,17 @@ def _read_csv(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Ta
     first = text.lstrip().split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        raw = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise TableError(f"CSV mal formé ({exc}).", filename=filename, row=reader.line_num) from exc
-    return _build(filename, raw, encoding, limits)
+
+    def rows() -> Iterator[RawRow]:
+        try:
+            for row in reader:
+                yield reader.line_num, row, 1
+        except csv.Error as exc:
+            raise TableError(
+                f"CSV mal formé ({exc}).", filename=filename, row=reader.line_num
+            ) from exc
+
+    return _build(filename, rows(), encoding, limits)
 
 
 def _check_zip(data: bytes, filename: str) -> zipfile.ZipFile:
@@ -175,67 +240,28 @@ def _check_zip(data: bytes, filename: str) -> zipfile.ZipFile:
     return archive
 
 
-def _read_xlsx(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
-    from openpyxl import load_workbook
+def _reader_error(filename: str) -> Callable[..., TableError]:
+    def error(message: str, **where: Any) -> TableError:
+        return TableError(message, filename=filename, **where)
 
-    _check_zip(data, filename)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on corrupt files
-        raise TableError(
-            f"classeur XLSX illisible ({type(exc).__name__}).", filename=filename
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        raw = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
-    return _build(filename, raw, limits=limits)
+    return error
+
+
+def _read_xlsx(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
+    with _check_zip(data, filename) as archive:
+        rows = xlsx_rows(
+            archive,
+            error=_reader_error(filename),
+            max_columns=limits.max_columns,
+            max_cells=limits.max_cells,
+        )
+        return _build(filename, rows, limits=limits)
 
 
 def _read_ods(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
-    from odf.opendocument import load
-    from odf.table import Table as OdsTable
-    from odf.table import TableCell, TableRow
-
-    _check_zip(data, filename)
-    try:
-        document = load(io.BytesIO(data))
-    except Exception as exc:  # odfpy raises many types on corrupt files
-        raise TableError(
-            f"classeur ODS illisible ({type(exc).__name__}).", filename=filename
-        ) from exc
-    sheets = document.spreadsheet.getElementsByType(OdsTable)
-    if not sheets:
-        raise TableError("le classeur ne contient aucune feuille.", filename=filename)
-    raw = []
-    line = 0
-    for row in sheets[0].getElementsByType(TableRow):
-        repeat_rows = min(int(row.getAttribute("numberrowsrepeated") or 1), limits.max_rows)
-        values: list[Any] = []
-        for cell in row.getElementsByType(TableCell):
-            repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-            text = _ods_cell(cell)
-            if repeat > limits.max_columns:
-                if text:
-                    raise TableError("trop de colonnes.", filename=filename, row=line + 1)
-                continue
-            values.extend([text] * repeat)
-        for _ in range(repeat_rows):
-            line += 1
-            raw.append((line, values))
-            if not any(values):
-                break
-    return _build(filename, raw, limits=limits)
-
-
-def _ods_cell(cell: Any) -> str:
-    value_type = cell.getAttribute("valuetype")
-    if value_type == "date":
-        return str(cell.getAttribute("datevalue"))[:10]
-    if value_type in ("float", "percentage", "currency"):
-        return _cell_text(float(cell.getAttribute("value")))
-    return "\n".join(str(p) for p in cell.childNodes if p.qname[1] == "p").strip()
+    with _check_zip(data, filename) as archive:
+        rows = ods_rows(archive, error=_reader_error(filename), max_columns=limits.max_columns)
+        return _build(filename, rows, limits=limits)
 
 
 def read_table(data: bytes, *, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:

@@ -1,0 +1,599 @@
+"""Streaming readers of the first sheet of an ODS or XLSX workbook, for :mod:`.tabular`.
+
+Both parse the package's XML with expat, chunk by chunk, and never build a document tree, so
+memory follows the rows kept, not the file's expanded size:
+
+- ODS ``number-rows-repeated`` / ``number-columns-repeated`` are counted, never expanded here:
+  a row comes out once with its repeat count (:mod:`.tabular` checks rows × columns against its
+  limits before it allocates anything), trailing empty cells and empty rows — LibreOffice pads
+  every row to 1 024 columns and ends a sheet with a million-row empty repeat — cost nothing;
+- XLSX rows and cells are sparse (``r="XFD1048576"``): the ``<dimension>`` element is ignored
+  (it may lie), a gap of missing rows costs nothing, a cell beyond the column limit is refused.
+
+A document type declaration (hence any entity) is refused. Every malformed value — a number,
+date, boolean, shared-string index, repeat count, row number or cell reference — raises
+:class:`~maillage.interop.tabular.TableError` naming file, sheet, row and cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+import re
+import zipfile
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
+from xml.parsers import expat
+
+CHUNK = 64 * 1024
+MAX_XLSX_ROW = 1_048_576
+MAX_XLSX_COLUMN = 16_384
+_REPEAT = re.compile(r"[0-9]{1,12}")
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_INDEX = re.compile(r"[0-9]{1,9}")
+
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_S = " "  # expat namespace separator: names arrive as "<namespace> <local name>"
+
+# One row as the readers give it: (line number, cell texts, how many times it repeats).
+RawRow = tuple[int, list[str], int]
+
+
+class SheetRows:
+    """The rows of a workbook's first sheet; ``sheet`` is its name once parsing has found it."""
+
+    def __init__(self, rows: Callable[[SheetRows], Iterator[RawRow]]) -> None:
+        self.sheet: str | None = None
+        self._rows = rows(self)
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return self._rows
+
+
+def column_letter(index: int) -> str:
+    """``1`` → ``A``, ``28`` → ``AB`` (any positive index)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+def _local(name: str) -> str:
+    return name.rsplit(_S, 1)[-1]
+
+
+class _Xml:
+    """Feed one zip member to expat chunk by chunk; errors become :class:`TableError`."""
+
+    def __init__(self, archive: zipfile.ZipFile, part: str, error: Callable[..., Exception]):
+        self.archive, self.part, self.error = archive, part, error
+        self.parser = expat.ParserCreate(namespace_separator=_S)
+        self.parser.buffer_text = True
+        self.parser.StartDoctypeDeclHandler = self._refuse_dtd
+        self.parser.EntityDeclHandler = self._refuse_dtd
+
+    def _refuse_dtd(self, *_args: Any) -> None:
+        raise self.error(f"déclaration DTD refusée dans « {self.part} » (entités interdites).")
+
+    def chunks(self) -> Iterator[None]:
+        """Parse the member; yield after each chunk so the caller can drain finished rows."""
+        try:
+            stream = self.archive.open(self.part)
+        except KeyError as exc:
+            raise self.error(f"classeur incomplet : « {self.part} » absent.") from exc
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise self.error("fichier tronqué ou corrompu (archive illisible).") from exc
+        with stream:
+            while True:
+                try:
+                    chunk = stream.read(CHUNK)
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                    raise self.error("fichier tronqué ou corrompu (archive illisible).") from exc
+                try:
+                    self.parser.Parse(chunk, not chunk)
+                except expat.ExpatError as exc:
+                    raise self.error(
+                        f"XML mal formé dans « {self.part} » (ligne {exc.lineno} du XML)."
+                    ) from exc
+                yield
+                if not chunk:
+                    return
+
+    def run(self) -> None:
+        for _ in self.chunks():
+            pass
+
+
+def _repeat(raw: str | None, fail: Callable[[str], Exception]) -> int:
+    if raw is None:
+        return 1
+    if not _REPEAT.fullmatch(raw) or int(raw) == 0:
+        raise fail(f"nombre de répétitions invalide « {raw[:40]} » (entier positif attendu).")
+    return int(raw)
+
+
+# --------------------------------------------------------------------------- ODS
+
+
+class _OdsSheet:
+    """expat handlers collecting the rows of the first table of an ODS ``content.xml``."""
+
+    def __init__(self, error: Callable[..., Exception], max_columns: int) -> None:
+        self.error, self.max_columns = error, max_columns
+        self.depth = 0
+        self.parent: list[str] = []
+        self.sheet: str | None = None
+        self.sheet_depth = 0
+        self.done = False
+        self.line = 0
+        self.rows: deque[RawRow] = deque()
+        self.row_depth = 0  # 0: not in a row
+        self.cell_depth = 0
+        self.para: list[str] | None = None
+        self.para_depth = 0
+
+    def fail(self, message: str, *, column: int | None = None) -> Exception:
+        cell = f"{column_letter(column)}{self.line + 1}" if column is not None else None
+        return self.error(message, sheet=self.sheet, row=self.line + 1, cell=cell)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        parent = self.parent[-1] if self.parent else ""
+        self.parent.append(name)
+        if self.done:
+            return
+        if self.sheet is None:
+            if name == TABLE + _S + "table" and parent == OFFICE + _S + "spreadsheet":
+                self.sheet = attrs.get(TABLE + _S + "name", "")
+                self.sheet_depth = self.depth
+            return
+        if name == TABLE + _S + "table-row" and not self.row_depth:
+            self.row_depth = self.depth
+            self.row_repeat = _repeat(attrs.get(TABLE + _S + "number-rows-repeated"), self.fail)
+            self.values: list[str] = []
+            self.pending = 0  # empty cells not yet written (trailing ones never are)
+        elif self.row_depth and self.depth == self.row_depth + 1:
+            local = name.rsplit(_S, 1)[-1]
+            if local in ("table-cell", "covered-table-cell") and name.startswith(TABLE):
+                self.cell_depth = self.depth
+                self.cell_attrs = attrs
+                self.cell_covered = local == "covered-table-cell"
+                self.paras: list[str] = []
+        elif self.cell_depth and self.depth == self.cell_depth + 1 and name == TEXT + _S + "p":
+            self.para, self.para_depth = [], self.depth
+
+    def text(self, data: str) -> None:
+        if self.para is not None:
+            self.para.append(data)
+
+    def end(self, _name: str) -> None:
+        depth = self.depth
+        self.depth -= 1
+        self.parent.pop()
+        if self.done or self.sheet is None:
+            return
+        if self.para is not None and depth == self.para_depth:
+            self.paras.append("".join(self.para))
+            self.para = None
+        elif self.cell_depth and depth == self.cell_depth:
+            self.cell_depth = 0
+            self._cell()
+        elif self.row_depth and depth == self.row_depth:
+            self.row_depth = 0
+            first = self.line + 1
+            self.line += self.row_repeat
+            if self.values:
+                self.rows.append((first, self.values, self.row_repeat))
+        elif depth == self.sheet_depth:
+            self.done = True
+
+    def _cell(self) -> None:
+        column = len(self.values) + self.pending + 1
+        attrs = self.cell_attrs
+        repeat = _repeat(
+            attrs.get(TABLE + _S + "number-columns-repeated"),
+            lambda m: self.fail(m, column=column),
+        )
+        text = "" if self.cell_covered else self._cell_text(attrs, column)
+        if not text:
+            self.pending += repeat
+            return
+        if column - 1 + repeat > self.max_columns:
+            raise self.fail(f"trop de colonnes (plus de {self.max_columns}).", column=column)
+        self.values.extend([""] * self.pending)
+        self.pending = 0
+        self.values.extend([text] * repeat)
+
+    def _cell_text(self, attrs: dict[str, str], column: int) -> str:
+        value_type = attrs.get(OFFICE + _S + "value-type")
+        if value_type == "date":
+            raw = attrs.get(OFFICE + _S + "date-value", "")
+            try:
+                dt.date.fromisoformat(raw[:10])
+            except ValueError:
+                raise self.fail(f"date attendue, trouvé « {raw[:40]} ».", column=column) from None
+            return raw[:10]
+        if value_type in ("float", "percentage", "currency"):
+            raw = attrs.get(OFFICE + _S + "value", "")
+            return number_text(raw, lambda: self.fail(_number(raw), column=column))
+        return "\n".join(self.paras).strip()
+
+
+def _number(raw: str) -> str:
+    return f"nombre attendu, trouvé « {raw[:40]} »." if raw else "nombre attendu, valeur absente."
+
+
+def number_text(raw: str, fail: Callable[[], Exception]) -> str:
+    """An ODS ``office:value`` as text (``3.0`` → ``3``); a finite number or ``fail()``."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise fail() from None
+    if not math.isfinite(value):
+        raise fail()
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def ods_rows(
+    archive: zipfile.ZipFile, *, error: Callable[..., Exception], max_columns: int
+) -> SheetRows:
+    """The rows of the first sheet of an ODS, each once with its repeat count."""
+
+    def rows(out: SheetRows) -> Iterator[RawRow]:
+        sheet = _OdsSheet(error, max_columns)
+        xml = _Xml(archive, "content.xml", error)
+        xml.parser.StartElementHandler = sheet.start
+        xml.parser.EndElementHandler = sheet.end
+        xml.parser.CharacterDataHandler = sheet.text
+        for _ in xml.chunks():
+            out.sheet = sheet.sheet
+            while sheet.rows:
+                yield sheet.rows.popleft()
+            if sheet.done:
+                return
+        if sheet.sheet is None:
+            raise error("le classeur ne contient aucune feuille.")
+
+    return SheetRows(rows)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _attributes_of(
+    archive: zipfile.ZipFile, part: str, error: Callable[..., Exception], wanted: set[str]
+) -> list[tuple[str, dict[str, str]]]:
+    """(local name, attributes by local name) of the ``wanted`` elements of a small part."""
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local in wanted:
+            if len(found) >= 100_000:
+                raise error(f"classeur refusé : « {part} » anormalement long.")
+            found.append((local, {_local(k): v for k, v in attrs.items()}))
+
+    xml = _Xml(archive, part, error)
+    xml.parser.StartElementHandler = start
+    xml.run()
+    return found
+
+
+def _relationships(
+    archive: zipfile.ZipFile, part: str, error: Callable[..., Exception]
+) -> dict[str, tuple[str, str]]:
+    """Relationships of ``part``: id → (type's last segment, resolved target path)."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in archive.NameToInfo:
+        return {}
+    out = {}
+    for _, attrs in _attributes_of(archive, rels, error, {"Relationship"}):
+        target = attrs.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out[attrs.get("Id", "")] = (
+            attrs.get("Type", "").rsplit("/", 1)[-1],
+            posixpath.normpath(path),
+        )
+    return out
+
+
+def _shared_strings(
+    archive: zipfile.ZipFile, part: str, error: Callable[..., Exception], limit: int
+) -> list[str]:
+    """Texts of ``sharedStrings.xml`` (plain and rich runs; phonetic guides left out)."""
+    strings: list[str] = []
+    stack: list[str] = []
+    current: list[str] | None = None
+
+    def start(name: str, _attrs: dict[str, str]) -> None:
+        nonlocal current
+        local = _local(name)
+        stack.append(local)
+        if local == "si":
+            if len(strings) >= limit:
+                raise error(f"trop de textes partagés (plus de {limit}).")
+            current = []
+
+    def text(data: str) -> None:
+        if current is not None and len(stack) >= 2 and stack[-1] == "t":
+            if stack[-2] == "si" or (stack[-2] == "r" and len(stack) >= 3 and stack[-3] == "si"):
+                current.append(data)
+
+    def end(_name: str) -> None:
+        nonlocal current
+        if stack.pop() == "si" and current is not None:
+            strings.append("".join(current))
+            current = None
+
+    xml = _Xml(archive, part, error)
+    xml.parser.StartElementHandler = start
+    xml.parser.EndElementHandler = end
+    xml.parser.CharacterDataHandler = text
+    xml.run()
+    return strings
+
+
+def _date_styles(
+    archive: zipfile.ZipFile, part: str | None, error: Callable[..., Exception]
+) -> tuple[set[int], set[int]]:
+    """Indexes of cell styles showing a date, and those showing a duration (as openpyxl)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+    if part is None or part not in archive.NameToInfo:
+        return set(), set()
+    custom: dict[str, str] = {}
+    styles: list[str] = []
+    in_cell_xfs = False
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal in_cell_xfs
+        local = _local(name)
+        if local == "numFmt":
+            custom[attrs.get("numFmtId", "")] = attrs.get("formatCode", "")
+        elif local == "cellXfs":
+            in_cell_xfs = True
+        elif local == "xf" and in_cell_xfs:
+            if len(styles) >= 100_000:
+                raise error("classeur refusé : trop de styles.")
+            styles.append(attrs.get("numFmtId", "0"))
+
+    def end(name: str) -> None:
+        nonlocal in_cell_xfs
+        if _local(name) == "cellXfs":
+            in_cell_xfs = False
+
+    xml = _Xml(archive, part, error)
+    xml.parser.StartElementHandler = start
+    xml.parser.EndElementHandler = end
+    xml.run()
+    dates, durations = set(), set()
+    for index, fmt_id in enumerate(styles):
+        code = custom.get(fmt_id)
+        if code is None and fmt_id.isdigit():
+            code = BUILTIN_FORMATS.get(int(fmt_id))
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
+class _XlsxSheet:
+    """expat handlers collecting the rows of one worksheet (sparse: ``r`` references)."""
+
+    def __init__(
+        self,
+        *,
+        sheet: str,
+        strings: list[str],
+        dates: set[int],
+        durations: set[int],
+        epoch: dt.datetime,
+        error: Callable[..., Exception],
+        max_columns: int,
+    ) -> None:
+        self.sheet, self.strings, self.dates, self.durations = sheet, strings, dates, durations
+        self.epoch, self.error, self.max_columns = epoch, error, max_columns
+        self.rows: deque[RawRow] = deque()
+        self.row = 0
+        self.in_row = False
+        self.cells: dict[int, str] = {}
+        self.column = 0
+        self.cell: dict[str, str] | None = None
+        self.stack: list[str] = []
+        self.value: list[str] = []
+        self.inline: list[str] = []
+        self.has_inline = False
+
+    def fail(self, message: str, *, row: int | None = None, cell: str | None = None):
+        return self.error(message, sheet=self.sheet, row=row or self.row or None, cell=cell)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        self.stack.append(local)
+        if local == "row" and len(self.stack) >= 2 and self.stack[-2] == "sheetData":
+            self._row_start(attrs.get("r"))
+        elif local == "c" and self.in_row and self.stack[-2] == "row":
+            self._cell_start({_local(k): v for k, v in attrs.items()})
+        elif local == "is" and self.cell is not None:
+            self.has_inline = True
+
+    def text(self, data: str) -> None:
+        if self.cell is None:
+            return
+        if self.stack[-1] == "v" and self.stack[-2] == "c":
+            self.value.append(data)
+        elif self.stack[-1] == "t" and (
+            self.stack[-2] == "is" or (self.stack[-2] == "r" and self.stack[-3] == "is")
+        ):
+            self.inline.append(data)
+
+    def end(self, _name: str) -> None:
+        local = self.stack.pop()
+        if local == "c" and self.cell is not None:
+            self._cell_end()
+        elif local == "row" and self.in_row:
+            self.in_row = False
+            if self.cells:
+                values = [""] * max(self.cells)
+                for column, text in self.cells.items():
+                    values[column - 1] = text
+                self.rows.append((self.row, values, 1))
+
+    def _row_start(self, raw: str | None) -> None:
+        if raw is None:
+            number = self.row + 1
+        elif _INDEX.fullmatch(raw) and 1 <= int(raw) <= MAX_XLSX_ROW:
+            number = int(raw)
+        else:
+            raise self.fail(f"numéro de ligne invalide « {raw[:40]} ».", row=self.row + 1)
+        if number <= self.row:
+            raise self.fail(
+                f"lignes dans le désordre (la ligne {number} suit la ligne {self.row}).",
+                row=number,
+            )
+        if number > MAX_XLSX_ROW:
+            raise self.fail(f"numéro de ligne invalide « {number} ».", row=self.row)
+        self.row, self.in_row, self.cells, self.column = number, True, {}, 0
+
+    def _cell_start(self, attrs: dict[str, str]) -> None:
+        from openpyxl.utils.cell import column_index_from_string
+
+        ref = attrs.get("r")
+        if ref is None:
+            self.column += 1
+        else:
+            match = _CELL_REF.fullmatch(ref)
+            column = column_index_from_string(match.group(1)) if match else 0
+            if not match or int(match.group(2)) != self.row or column > MAX_XLSX_COLUMN:
+                raise self.fail(f"référence de cellule invalide « {ref[:40]} ».")
+            self.column = column
+        self.cell = attrs
+        self.value, self.inline, self.has_inline = [], [], False
+
+    def _cell_end(self) -> None:
+        attrs, self.cell = self.cell or {}, None
+        ref = f"{column_letter(self.column)}{self.row}"
+        text = _text(self._value(attrs, ref))
+        if not text:
+            return
+        if self.column > self.max_columns:
+            raise self.fail(f"trop de colonnes (plus de {self.max_columns}).", cell=ref)
+        self.cells[self.column] = text
+
+    def _value(self, attrs: dict[str, str], ref: str) -> Any:
+        """The cell's value as openpyxl's read-only reader gives it, or a French error."""
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        kind = attrs.get("t", "n")
+        if kind == "inlineStr":
+            return "".join(self.inline) if self.has_inline else None
+        raw = "".join(self.value) or None
+        if raw is None:
+            return None
+        shown = raw[:40]
+        if kind == "n":
+            try:
+                number = float(raw) if ("." in raw or "e" in raw or "E" in raw) else int(raw)
+            except ValueError:
+                raise self.fail(_number(shown), cell=ref) from None
+            if isinstance(number, float) and not math.isfinite(number):
+                raise self.fail(_number(shown), cell=ref)
+            style = attrs.get("s", "0")
+            style_id = int(style) if style.isdigit() else -1
+            if style_id in self.dates:
+                try:
+                    return from_excel(number, self.epoch, timedelta=style_id in self.durations)
+                except (OverflowError, ValueError):
+                    raise self.fail(f"date invalide, trouvé « {shown} ».", cell=ref) from None
+            return number
+        if kind == "s":
+            if _INDEX.fullmatch(raw) and int(raw) < len(self.strings):
+                return self.strings[int(raw)]
+            raise self.fail(f"texte partagé n° {shown} absent du classeur.", cell=ref)
+        if kind == "b":
+            try:
+                return bool(int(raw))
+            except ValueError:
+                raise self.fail(f"booléen attendu, trouvé « {shown} ».", cell=ref) from None
+        if kind == "d":
+            try:
+                return from_ISO8601(raw)
+            except (ValueError, TypeError, OverflowError):
+                raise self.fail(f"date attendue, trouvé « {shown} ».", cell=ref) from None
+        return raw  # "str" (a formula's text), "e" (an error such as #N/A)
+
+
+def _text(value: Any) -> str:
+    from .tabular import _cell_text
+
+    return _cell_text(value)
+
+
+def xlsx_rows(
+    archive: zipfile.ZipFile, *, error: Callable[..., Exception], max_columns: int, max_cells: int
+) -> SheetRows:
+    """The rows of the first worksheet of an XLSX (never a chartsheet), one by one."""
+    return SheetRows(lambda out: _xlsx_rows(archive, out, error, max_columns, max_cells))
+
+
+def _xlsx_rows(
+    archive: zipfile.ZipFile,
+    out: SheetRows,
+    error: Callable[..., Exception],
+    max_columns: int,
+    max_cells: int,
+) -> Iterator[RawRow]:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    workbook = "xl/workbook.xml"
+    for kind, target in _relationships(archive, "", error).values():
+        if kind == "officeDocument":
+            workbook = target
+    found = _attributes_of(archive, workbook, error, {"sheet", "workbookPr"})
+    rels = _relationships(archive, workbook, error)
+    by_kind = {kind: target for kind, target in reversed(list(rels.values()))}
+    date1904 = any(
+        k == "workbookPr" and a.get("date1904", "").lower() in ("1", "true") for k, a in found
+    )
+    sheet = next(
+        (
+            (attrs.get("name", ""), rels[attrs["id"]][1])
+            for kind, attrs in found
+            if kind == "sheet" and rels.get(attrs.get("id", ""), ("",))[0] == "worksheet"
+        ),
+        None,
+    )
+    if sheet is None:
+        raise error("le classeur ne contient aucune feuille.")
+    out.sheet = sheet[0]
+    strings_part = by_kind.get("sharedStrings") or "xl/sharedStrings.xml"
+    strings = (
+        _shared_strings(archive, strings_part, error, max_cells)
+        if strings_part in archive.NameToInfo
+        else []
+    )
+    dates, durations = _date_styles(archive, by_kind.get("styles") or "xl/styles.xml", error)
+    reader = _XlsxSheet(
+        sheet=sheet[0],
+        strings=strings,
+        dates=dates,
+        durations=durations,
+        epoch=CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
+        error=error,
+        max_columns=max_columns,
+    )
+    xml = _Xml(archive, sheet[1], lambda m, **kw: error(m, sheet=sheet[0], **kw))
+    xml.parser.StartElementHandler = reader.start
+    xml.parser.EndElementHandler = reader.end
+    xml.parser.CharacterDataHandler = reader.text
+    for _ in xml.chunks():
+        while reader.rows:
+            yield reader.rows.popleft()
