@@ -223,6 +223,19 @@ class Structure(models.Model):
         help_text=_("Renseigné quand la fiche regroupe plusieurs lieux connus par un total."),
     )
     published = models.BooleanField(_("publiée"), default=True)
+    # Provenance shown to the public (« Source : CTG 2023-2026 »); ``source_label``, ``note``
+    # and ``position_source`` are internal (coordinators and observers only).
+    public_source = models.CharField(_("source affichée au public"), max_length=300, blank=True)
+    # Supply the CTG declares without naming it (« 6 micro-crèches », « 2 centres sociaux ») :
+    # counted by the diagnostic, listed for the coordinator, never a public fiche.
+    declared_only = models.BooleanField(
+        _("offre déclarée sans fiche publique"),
+        default=False,
+        help_text=_(
+            "Offre citée par la CTG sans nom ni adresse : comptée dans le diagnostic, "
+            "absente de l'annuaire public."
+        ),
+    )
     search_text = models.TextField(_("texte de recherche"), blank=True, editable=False)
     sort_name = models.CharField(
         _("nom pour le tri"), max_length=200, blank=True, editable=False, db_index=True
