@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -35,6 +36,9 @@ MAX_ARCHIVE_BYTES = 2 * 1024**3
 BROKEN_DATA = (TypeError, ValueError, KeyError, AttributeError, DatabaseError, ValidationError)
 MAX_MEMBERS = 100_000
 BATCH = 500
+# What reading a member of a damaged zip raises: a local header that lies about sizes or names,
+# a CRC mismatch, a truncated or corrupt deflate stream, an unknown method, a password.
+BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
 
 @dataclass
@@ -61,9 +65,20 @@ def _open(source: Path | bytes) -> zipfile.ZipFile:
     return archive
 
 
+def _read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(member)
+    except BROKEN_ZIP as exc:
+        name = member.filename if isinstance(member, zipfile.ZipInfo) else member
+        raise DumpError(
+            f"Archive corrompue : « {name} » illisible (zip tronqué ou endommagé : tailles, "
+            "en-tête ou somme de contrôle incohérents). Rien n'a été restauré."
+        ) from exc
+
+
 def _read_json(archive: zipfile.ZipFile, name: str) -> Any:
     try:
-        return json.loads(archive.read(name).decode("utf-8"))
+        return json.loads(_read_member(archive, name).decode("utf-8"))
     except KeyError as exc:
         raise DumpError(f"Archive incomplète : « {name} » manquant.") from exc
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -273,7 +288,7 @@ class _Restorer:
             if not info.filename.startswith("media/") or info.is_dir():
                 continue
             name = info.filename.removeprefix("media/")
-            data = archive.read(info)
+            data = _read_member(archive, info)
             if default_storage.exists(name):
                 with default_storage.open(name, "rb") as handle:
                     if handle.read() == data:
