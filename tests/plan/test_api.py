@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from maillage.plan.services import activity_record
+from maillage.plan.services import activity_record, journal_year_declare_complete
 
 
 @pytest.fixture
@@ -32,12 +32,17 @@ def test_indicators_of_a_year_with_evidence(api, armentieres):
         date=dt.date(2025, 1, 9),
         kind="commission",
         title="Commission égalité",
+        body="Commission égalité des chances",
         axes=[4],
     )
+    # Issue 14: counts need the year's journal declared complete (else null, « non renseigné »).
+    assert api("armentieres/indicators?year=2025")[-2]["values_by_year"] == {"2025": None}
+    journal_year_declare_complete(territory=armentieres, year=2025)
     data = api("armentieres/indicators?year=2025")
     assert len(data) == 24
     commission = next(i for i in data if i["code"] == "4.6")
     assert commission["values_by_year"] == {"2025": 1.0}
+    assert commission["display_by_year"] == {"2025": "1"}
     assert commission["evidence_by_year"]["2025"][0]["activity_id"] == act.pk
     assert len(api("armentieres/indicators")[0]["years"]) == 4
 

@@ -25,7 +25,8 @@ def test_indicators_json_lists_24_indicators_over_4_axes_and_15_objectives(armen
     assert sum(len(a["objectives"]) for a in data["axes"]) == 15
     indicators = [i for a in data["axes"] for i in a["indicators"]]
     assert len(indicators) == 24
-    assert all(i["kind"] in {"activity_count", "document", "data", "manual"} for i in indicators)
+    kinds = {"activity_count", "body_count", "document", "data", "manual"}
+    assert all(i["kind"] in kinds for i in indicators)
     assert [i["code"] for i in data["axes"][0]["indicators"]] == [f"1.{n}" for n in range(1, 7)]
     evidence = [e for i in indicators for e in i["evidence"] if e["kind"] == "activité"]
     assert evidence and all(e["is_fictional"] and len(e["date"]) == 10 for e in evidence)
@@ -101,14 +102,23 @@ def test_indicator_evidence_lists_the_activities_behind_a_value(
 ):
     path = tmp_path / "journal.csv"
     path.write_bytes(
-        journal_bytes([gt_row("GT mars", "2025-03-01"), gt_row("GT 2024", "2024-05-02")])
+        journal_bytes(
+            [
+                gt_row("GT mars", "2025-03-01", instance="GT AVS"),
+                gt_row("GT 2024", "2024-05-02", instance="GT AVS"),
+            ]
+        )
     )
     _run("journal", "import", str(path), "--territory", "armentieres")
+    for year in ("2023", "2024", "2025"):
+        _run("journal", "complete", "--territory", "armentieres", "--year", year)
     args = ["indicators", "--territory", "armentieres", "--code", "1.1"]
     table = _run(*args, "--year", "2025")
     assert "Nombre de groupes de travail dédié" in table.output
     assert "GT mars" in table.output and "GT 2024" not in table.output
     data = json.loads(_run(*args, "--format", "json").output)
-    assert data["values_by_year"] == {"2023": 0.0, "2024": 1.0, "2025": 1.0, "2026": 0.0}
+    # Issue 14: 2026's journal is not declared complete: null, not 0.
+    assert data["values_by_year"] == {"2023": 0.0, "2024": 1.0, "2025": 1.0, "2026": None}
+    assert data["total"] == 1.0  # the same group met in 2024 and 2025: one group
     bad = CliRunner().invoke(main, ["indicators", "--territory", "armentieres", "--code", "9.9"])
     assert bad.exit_code == 2 and "inconnu" in bad.output

@@ -32,7 +32,13 @@ def _broken(change) -> dict:
 
 def test_the_embedded_plan_parses(tmp_path):
     parsed = _parse(tmp_path, PLAN)
-    assert len(parsed["axes"]) == 4 and len(parsed["activity_kinds"]) == 13
+    assert len(parsed["axes"]) == 4 and len(parsed["activity_kinds"]) == 14
+    assert [s["title"] for s in parsed["study_subjects"]] == [
+        "Animation de la Vie Sociale",
+        "Accompagner le développement de l'enfant",
+        "Parentalité/Insertion",
+        "Egalité des chances",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -47,8 +53,8 @@ def test_the_embedded_plan_parses(tmp_path):
             "indicateur 2.3, champ « kind » : mode de calcul inconnu",
         ),
         (
-            lambda d: d["axes"][2]["indicators"][0]["rule"].update(source="boule de cristal"),
-            "indicateur 3.1, champ « rule » : source de données inconnue",
+            lambda d: d["axes"][2]["indicators"][2]["rule"].update(source="boule de cristal"),
+            "indicateur 3.3, champ « rule » : source de données inconnue",
         ),
         (
             lambda d: d["axes"][0]["indicators"][1]["rule"].update(zone="lune"),

@@ -26,6 +26,18 @@ PLAN_DATA = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
 
 
 def _seed_strings():
+    for i, text in enumerate(PLAN_DATA["convention"]["study_intro"], start=1):
+        yield f"thématiques {i}", text
+    for subject in PLAN_DATA["study_subjects"]:
+        n = subject["number"]
+        yield f"sujet {n} titre", subject["title"]
+        for i, text in enumerate(subject["description"], start=1):
+            yield f"sujet {n} présentation {i}", text
+        for key in ("objectives_label", "objectives_intro"):
+            if subject.get(key):
+                yield f"sujet {n} {key}", subject[key]
+        for i, text in enumerate(subject["objectives"], start=1):
+            yield f"sujet {n} objectif {i}", text
     for axis in PLAN_DATA["axes"]:
         a = axis["number"]
         yield f"axe {a} titre", axis["title"]
@@ -50,6 +62,34 @@ def _seed_strings():
 @pytest.mark.parametrize(("where", "text"), list(_seed_strings()), ids=lambda v: str(v)[:40])
 def test_every_plan_text_is_verbatim_in_the_signed_convention(where, text):
     assert _normalise(text) in SEED_TEXT, where
+
+
+def test_the_four_study_subjects_are_loaded_word_for_word_before_the_plan(armentieres):
+    """Issue 14: the « sujets d'étude » and their objectives, as in the signed text."""
+    tree = plan_tree(territory=armentieres)
+    assert [s.title for s in tree.study_subjects] == [
+        "Animation de la Vie Sociale",
+        "Accompagner le développement de l'enfant",
+        "Parentalité/Insertion",
+        "Egalité des chances",
+    ]
+    assert tree.study_subjects[1].objectives[-1] == (
+        "Développer des « passerelles d'accompagnement »"
+    )
+    assert tree.study_subjects[3].objectives == [
+        "Rendre accessible l'offre au plus grand nombre en s'intéressant aux modalités de "
+        "communication de repérage et d'orientation des publics"
+    ]
+    texts = [
+        t
+        for s in tree.study_subjects
+        for t in (s.title, *s.description, s.objectives_label, s.objectives_intro, *s.objectives)
+        if t
+    ]
+    assert len(texts) == 25
+    plan_start = SEED_TEXT.index("Axes de développement de la CTG")
+    for text in texts:
+        assert -1 < SEED_TEXT.find(_normalise(text)) < plan_start, text
 
 
 def test_the_yaml_is_in_the_same_order_as_the_convention():
@@ -79,15 +119,20 @@ def test_the_loaded_plan_has_4_axes_15_objectives_24_indicators(armentieres):
     ]
 
 
-def test_every_indicator_has_a_kind_and_a_method(armentieres):
+def test_every_indicator_has_a_kind_true_to_its_wording(armentieres):
+    """Issue 14: « Présence de … » is oui/non (3.1 and 4.1 were a % of located structures);
+    « Nombre de groupes / d'instances / de commissions » count distinct bodies. The method is
+    computed from the kind and the rule (tests/plan/test_indicators_wording.py)."""
     indicators = Indicator.objects.filter(axis__convention__territory=armentieres)
     assert indicators.count() == 24
     for ind in indicators:
-        assert ind.kind in Indicator.Kind.values and ind.method, ind.code
+        assert ind.kind in Indicator.Kind.values, ind.code
+        if ind.label.startswith("Présence"):
+            assert ind.kind == "document" and ind.unit == "oui/non", ind.code
     kinds = {i.code: i.kind for i in indicators}
-    assert kinds["1.1"] == "activity_count"
-    assert kinds["1.6"] == "document"
-    assert kinds["3.1"] == "data"
+    assert [c for c, k in kinds.items() if k == "body_count"] == ["1.1", "2.1", "2.3", "3.2", "4.6"]
+    assert kinds["1.6"] == kinds["3.1"] == kinds["4.1"] == "document"
+    assert kinds["3.3"] == "data"
     assert kinds["2.6"] == "manual"
 
 

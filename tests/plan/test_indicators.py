@@ -1,4 +1,8 @@
-"""Indicators computed from the journal and the data, each value with its evidence."""
+"""Indicators computed from the journal and the data, each value with its evidence.
+
+Since issue 14 a count needs its year's journal declared complete (the ``complete`` fixture
+declares 2023-2025; otherwise « non renseigné »), « Nombre de groupes de travail » counts
+distinct groups and « Présence de … » reads oui/non: tests/plan/test_indicators_wording.py."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from maillage.plan.services import (
     activity_record,
     indicator_target_set,
     indicator_value_set,
+    journal_year_declare_complete,
 )
 from maillage.territory.models import Zone
 
@@ -35,28 +40,35 @@ def _result(territory, code: str, today: dt.date = TODAY):
     return indicator_result(territory=territory, indicator_id=_ind(territory, code).pk, today=today)
 
 
+@pytest.fixture
+def complete(armentieres):
+    """The journals of 2023, 2024 and 2025 are declared complete (2026 is to come)."""
+    for year in (2023, 2024, 2025):
+        journal_year_declare_complete(territory=armentieres, year=year)
+
+
 def _record(territory, kind: str, axis: int, day: dt.date, title: str, **kw):
     return activity_record(territory=territory, date=day, kind=kind, title=title, axes=[axis], **kw)
 
 
-def test_working_groups_of_axis_1_are_counted_by_year_with_their_evidence(armentieres):
+def test_workshops_of_axis_1_are_counted_by_year_with_their_evidence(armentieres, complete):
     made = [
-        _record(armentieres, "groupe de travail", 1, dt.date(2025, m, 10), f"GT AVS {m}")
+        _record(armentieres, "atelier collectif", 1, dt.date(2025, m, 10), f"Atelier {m}")
         for m in (2, 5, 9)
     ]
-    _record(armentieres, "groupe de travail", 2, dt.date(2025, 3, 1), "GT enfance")
-    _record(armentieres, "atelier collectif", 1, dt.date(2025, 3, 1), "Atelier")
-    _record(armentieres, "groupe de travail", 1, dt.date(2024, 3, 1), "GT 2024")
-    r = _result(armentieres, "1.1")
-    assert r.label == "Nombre de groupes de travail dédié"
-    assert r.values_by_year == {2023: 0.0, 2024: 1.0, 2025: 3.0, 2026: 0.0}
+    _record(armentieres, "atelier collectif", 2, dt.date(2025, 3, 1), "Atelier enfance")
+    _record(armentieres, "action de proximité", 1, dt.date(2025, 3, 1), "Proximité")
+    _record(armentieres, "atelier collectif", 1, dt.date(2024, 3, 1), "Atelier 2024")
+    r = _result(armentieres, "1.4")
+    assert r.label == "Nombre d'ateliers collectifs/partenariaux"
+    # 2026's journal is not declared complete (and is to come): no value, never 0.
+    assert r.values_by_year == {2023: 0.0, 2024: 1.0, 2025: 3.0, 2026: None}
     assert r.total == 4.0
     assert [e.activity_id for e in r.evidence_by_year[2025]] == [a.pk for a in made]
-    assert {e.label for e in r.evidence_by_year[2025]} == {"GT AVS 2", "GT AVS 5", "GT AVS 9"}
-    assert _result(armentieres, "2.1").values_by_year[2025] == 1.0
+    assert {e.label for e in r.evidence_by_year[2025]} == {"Atelier 2", "Atelier 5", "Atelier 9"}
 
 
-def test_status_compares_values_with_yearly_targets(armentieres):
+def test_status_compares_values_with_yearly_targets(armentieres, complete):
     ind = _ind(armentieres, "1.3")
     indicator_target_set(indicator=ind, year=2024, value=2)
     indicator_target_set(indicator=ind, year=2025, value=1)
@@ -66,7 +78,7 @@ def test_status_compares_values_with_yearly_targets(armentieres):
     assert r.target_by_year == {2023: None, 2024: 2.0, 2025: 1.0, 2026: None}
     assert r.status_by_year[2024] == "non atteint"  # 1 < 2 and 2024 is over
     assert r.status_by_year[2025] == "atteint"
-    assert r.status_by_year[2026] == "sans cible"
+    assert r.status_by_year[2026] == "à venir"  # was « sans cible » on a made-up 0
     assert r.target_total == 3.0 and r.status == "en cours"
     with pytest.raises(PlanValidationError):
         indicator_target_set(indicator=ind, year=2031, value=1)
@@ -79,7 +91,8 @@ def test_a_document_counts_only_once_validated_and_from_its_year_on(armentieres)
         armentieres, "écrit partagé", 1, dt.date(2025, 1, 5), "Projet validé", validated=True
     )
     r = _result(armentieres, "1.6")
-    assert r.values_by_year == {2023: 0.0, 2024: 0.0, 2025: 1.0, 2026: 1.0}
+    assert r.values_by_year == {2023: 0.0, 2024: 0.0, 2025: 1.0, 2026: None}  # 2026: to come
+    assert r.display_by_year == {2023: "non", 2024: "non", 2025: "oui", 2026: "à venir"}
     assert [e.activity_id for e in r.evidence] == [doc.pk]
 
 
@@ -100,7 +113,7 @@ def test_manual_values_carry_their_justification(armentieres):
 
 
 def test_zone_blanche_indicator_is_not_computable_until_zones_blanches_exist(
-    armentieres, monkeypatch
+    armentieres, monkeypatch, complete
 ):
     from maillage.plan import evidence_sources as sources
 
@@ -117,7 +130,7 @@ def test_zone_blanche_indicator_is_not_computable_until_zones_blanches_exist(
     assert [e.label for e in r.evidence] == ["Dans la zone"]
 
 
-def test_a_zone_blanche_provider_can_be_plugged(armentieres):
+def test_a_zone_blanche_provider_can_be_plugged(armentieres, complete):
     zone = Zone.objects.get(kind="iris", code="590170201")
     _record(armentieres, "action ciblée", 1, dt.date(2025, 2, 2), "Bizet", zones=[zone])
     register_zone_blanche_provider(lambda t, theme: ZoneSet(zone_ids=frozenset({zone.pk})))
@@ -143,8 +156,11 @@ def test_qpv_rule_uses_qpv_zones_and_positions_inside_a_qpv(armentieres):
     assert sorted(e.label for e in r.evidence) == ["Point", "Tag QPV"]
 
 
-def test_cartography_completeness_is_the_share_of_located_structures(armentieres):
+def test_cartography_completeness_source_is_the_share_of_located_structures(armentieres):
+    """The ``cartography`` data source stays available to a plan that asks for this share,
+    labelled as such; the CTG's 3.1/4.1 « Présence d'une cartographie » no longer use it."""
     from maillage.directory.models import Structure
+    from maillage.plan.evidence_sources import data_cartography
 
     for i, located in enumerate((True, False)):
         Structure.objects.create(
@@ -158,8 +174,8 @@ def test_cartography_completeness_is_the_share_of_located_structures(armentieres
         )
     qs = Structure.objects.filter(territory=armentieres, published=True)
     expected = round(100 * qs.filter(x_l93__isnull=False).count() / qs.count(), 1)
-    r = _result(armentieres, "3.1")
-    assert r.total == expected
+    r = data_cartography(armentieres)
+    assert r.value == expected
     labels = {e.label: e.detail for e in r.evidence}
     assert labels["Structure de test 0"] == "localisée"
     assert labels["Structure de test 1"] == "à localiser"
@@ -206,7 +222,7 @@ def test_computed_zones_blanches_count_positions_inside_and_mostly_covered_zones
 
 
 def test_a_failing_diagnostic_only_makes_the_zone_blanche_indicator_not_computable(
-    armentieres, monkeypatch
+    armentieres, monkeypatch, complete
 ):
     from maillage.diagnostic import selectors as diagnostic
 
@@ -214,7 +230,7 @@ def test_a_failing_diagnostic_only_makes_the_zone_blanche_indicator_not_computab
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr(diagnostic, "white_zones", broken)
-    _record(armentieres, "groupe de travail", 1, dt.date(2025, 2, 2), "GT")
+    _record(armentieres, "groupe de travail", 1, dt.date(2025, 2, 2), "GT", body="GT AVS")
     results = {r.code: r for r in indicator_results(territory=armentieres, today=TODAY)}
     assert results["1.2"].status == "non calculable"
     assert results["1.1"].values_by_year[2025] == 1.0

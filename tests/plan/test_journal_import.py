@@ -21,14 +21,23 @@ def _import(territory, data: bytes, filename: str = "journal.csv", **kw):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
-def test_three_working_groups_make_indicator_1_1_worth_3_in_2025(armentieres, journal_bytes, fmt):
-    rows = [gt_row(f"Groupe de travail AVS n° {i}", f"2025-0{i}-15") for i in (1, 2, 3)]
+def test_three_meetings_of_one_group_make_indicator_1_1_worth_1_in_2025(
+    armentieres, journal_bytes, fmt
+):
+    """Issue 14: the indicator counts groups, not meetings (it read 3 before)."""
+    from maillage.plan.services import journal_year_declare_complete
+
+    rows = [
+        gt_row(f"Groupe de travail AVS n° {i}", f"2025-0{i}-15", instance="GT AVS")
+        for i in (1, 2, 3)
+    ]
     report = _import(armentieres, journal_bytes(rows, fmt), f"journal.{fmt}")
     assert report.written and report.created == 3 and not report.refused
+    journal_year_declare_complete(territory=armentieres, year=2025)
     ind = Indicator.objects.get(axis__convention__territory=armentieres, axis__number=1, number=1)
     result = indicator_result(territory=armentieres, indicator_id=ind.pk)
     assert result.label == "Nombre de groupes de travail dédié"
-    assert result.values_by_year[2025] == 3.0
+    assert result.values_by_year[2025] == 1.0
     assert sorted(e.label for e in result.evidence_by_year[2025]) == [
         "Groupe de travail AVS n° 1",
         "Groupe de travail AVS n° 2",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from maillage.plan.indicators import YEAR_KEYS
 from maillage.plan.selectors import (
     PlanNotFound,
     convention_get,
@@ -52,6 +53,15 @@ class IndicatorNodeOut(Schema):
     targets: dict[int, float]
 
 
+class StudySubjectOut(Schema):
+    number: int
+    title: str
+    description: list[str]
+    objectives_label: str
+    objectives_intro: str
+    objectives: list[str]
+
+
 class AxisOut(Schema):
     id: int
     number: int
@@ -79,6 +89,8 @@ class PlanOut(Schema):
     transmitted_on: dt.date | None
     source_title: str
     source_licence: str
+    study_intro: list[str]
+    study_subjects: list[StudySubjectOut]
     axes: list[AxisOut]
 
 
@@ -102,9 +114,15 @@ class IndicatorOut(Schema):
     kind_label: str
     unit: str
     method: str
+    kind_doc: str
+    value_type: str
     years: list[int]
     values_by_year: dict[int, float | None]
+    display_by_year: dict[int, str]
+    partial_by_year: dict[int, float | None]
+    complete_years: list[int]
     total: float | None
+    total_display: str
     target_by_year: dict[int, float | None]
     target_total: float | None
     baseline: float | None
@@ -121,6 +139,7 @@ class ActivityOut(Schema):
     date: dt.date
     kind: str
     title: str
+    body: str
     description: str
     axes: list[int]
     objectives: list[str]
@@ -189,7 +208,7 @@ def plan_indicators(request, slug: str, year: str | None = None):
     out = []
     for r in results:
         data = r.as_dict()
-        for key in ("values_by_year", "target_by_year", "status_by_year", "evidence_by_year"):
+        for key in YEAR_KEYS:
             data[key] = {wanted: getattr(r, key)[wanted]}
         data["years"] = [wanted]
         out.append(data)
@@ -292,6 +311,7 @@ def activity_out(a: Any) -> dict[str, Any]:
         "date": a.date,
         "kind": a.kind.name,
         "title": a.title,
+        "body": a.body,
         "description": a.description,
         "axes": sorted(x.number for x in a.axes.all()),
         "objectives": sorted(f"{o.axis.number}.{o.number}" for o in a.objectives.all()),

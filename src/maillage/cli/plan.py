@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .output import FORMATS, _fmt, emit
+from .output import FORMATS, emit
 
 
 def _territory(slug: str) -> Any:
@@ -41,6 +41,16 @@ format_option = click.option(
 @format_option
 def plan_show(slug: str, fmt: str) -> None:
     tree = _plan_tree(_territory(slug))
+    subjects = [
+        {"axe": "", "code": f"S{s.number}", "élément": "sujet d'étude", "texte": text}
+        for s in tree.study_subjects
+        for text in [
+            s.title,
+            *s.description,
+            *filter(None, [" ".join(filter(None, [s.objectives_label, s.objectives_intro]))]),
+            *(f"- {o}" for o in s.objectives),
+        ]
+    ]
     rows = [
         {"axe": a.number, "code": o.code, "élément": "objectif", "texte": o.title}
         for a in tree.axes
@@ -51,7 +61,7 @@ def plan_show(slug: str, fmt: str) -> None:
         for i in a.indicators
     ]
     rows.sort(key=lambda r: (r["axe"], r["élément"] != "objectif", r["code"]))
-    emit(rows, fmt=fmt, payload=tree.as_dict())
+    emit(subjects + rows, fmt=fmt, payload=tree.as_dict())
 
 
 def _num(value: float | None) -> float | str:
@@ -84,14 +94,14 @@ def indicators(slug: str, year: int | None, code: str | None, fmt: str) -> None:
         row: dict[str, Any] = {"code": r.code, "indicateur": r.label, "calcul": r.kind}
         if year is not None:
             row |= {
-                "valeur": _num(r.values_by_year[year]),
+                "valeur": r.display_by_year[year],
                 "cible": _num(r.target_by_year[year]),
                 "statut": r.status_by_year[year],
                 "preuves": len(r.evidence_by_year[year]),
             }
         else:
-            row |= {str(y): _num(r.values_by_year[y]) for y in r.years}
-            row |= {"période": _num(r.total), "cible": _num(r.target_total), "statut": r.status}
+            row |= {str(y): r.display_by_year[y] for y in r.years}
+            row |= {"période": r.total_display, "cible": _num(r.target_total), "statut": r.status}
         rows.append(row)
     by_axis: dict[int, list] = {}
     for r in results:
@@ -143,10 +153,11 @@ def _evidence(results: list, *, code: str, year: int | None, fmt: str) -> None:
     if fmt == "table":
         click.echo(f"{result.code} {result.label} — {result.kind_label}")
         click.echo(f"Méthode : {result.method}")
+        click.echo(f"Mode de calcul : {result.kind_doc}")
         for note in result.notes:
             click.echo(f"Note : {note}")
-        values = ", ".join(f"{y} : {_fmt(result.values_by_year[y]) or '—'}" for y in years)
-        total = _fmt(result.total) or "—"
+        values = ", ".join(f"{y} : {result.display_by_year[y]}" for y in years)
+        total = result.total_display
         click.echo(f"Valeurs : {values} ; période : {total} ({result.status})")
     emit(rows, fmt=fmt, payload=result.as_dict())
 
@@ -256,6 +267,41 @@ def journal_demo_command(slug: str, remove: bool, count: int, seed: int) -> None
         f"({report.removed} ancienne(s) remplacée(s)). Retrait : maillage journal demo "
         f"--territory {slug} --remove"
     )
+
+
+@journal.command(
+    name="complete",
+    help=(
+        "Déclare complet le journal d'une année (ses décomptes deviennent des chiffres, 0 "
+        "compris) ; --withdraw retire la déclaration (« non renseigné »)."
+    ),
+)
+@territory_option
+@click.option("--year", type=int, required=True, help="Année de la convention (ex. 2024).")
+@click.option("--withdraw", is_flag=True, help="Retire la déclaration.")
+def journal_complete_command(slug: str, year: int, withdraw: bool) -> None:
+    from maillage.plan.services import (
+        PlanValidationError,
+        journal_year_declare_complete,
+        journal_year_withdraw,
+    )
+
+    territory = _territory(slug)
+    _plan_tree(territory)
+    try:
+        if withdraw:
+            done = journal_year_withdraw(territory=territory, year=year)
+            click.echo(
+                f"Journal {year} : déclaration retirée (« non renseigné »)."
+                if done
+                else f"Journal {year} : n'était pas déclaré complet."
+            )
+        else:
+            journal_year_declare_complete(territory=territory, year=year)
+            click.echo(f"Journal {year} déclaré complet.")
+    except PlanValidationError as exc:
+        messages = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+        raise click.BadParameter(messages, param_hint="--year") from exc
 
 
 commands = [plan_show, indicators, journal]

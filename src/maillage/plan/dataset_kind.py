@@ -23,7 +23,15 @@ from maillage.territory.loader import (
 )
 
 from .indicators import rule_problem
-from .models import ActivityKind, Axis, Convention, Indicator, Modality, Objective
+from .models import (
+    ActivityKind,
+    Axis,
+    Convention,
+    Indicator,
+    Modality,
+    Objective,
+    StudySubject,
+)
 
 AXIS_TEXT_LISTS = ("target_public", "partners_intro", "partners", "expected_results")
 
@@ -110,7 +118,11 @@ def parse_plan(spec: FileSpec, path: Path, manifest: Manifest) -> dict:
         "status": conv["status"],
         "reference": _text(conv, "reference", name=name, location="convention", required=False),
         "transmitted_on": transmitted,
+        "study_intro": _str_list(
+            conv.get("study_intro"), name=name, location="convention", field="study_intro"
+        ),
     }
+    subjects = _study_subjects(data.get("study_subjects"), name=name)
     kinds = []
     for i, k in enumerate(data.get("activity_kinds") or [], start=1):
         loc = f"activity_kinds[{i}]"
@@ -201,7 +213,42 @@ def parse_plan(spec: FileSpec, path: Path, manifest: Manifest) -> dict:
                 }
             )
         axes.append(axis)
-    return {"convention": convention, "activity_kinds": kinds, "axes": axes}
+    return {
+        "convention": convention,
+        "study_subjects": subjects,
+        "activity_kinds": kinds,
+        "axes": axes,
+    }
+
+
+def _study_subjects(raw: Any, *, name: str) -> list[dict]:
+    """The « sujets d'étude » of the convention (optional section, quoted word for word)."""
+    if raw is None:
+        return []
+    subjects = []
+    for n, item in enumerate(
+        _numbered(raw, name=name, location="plan", field="study_subjects"), start=1
+    ):
+        loc = f"sujet d'étude {n}"
+        subjects.append(
+            {
+                "number": n,
+                "title": _text(item, "title", name=name, location=loc),
+                "description": _str_list(
+                    item.get("description"), name=name, location=loc, field="description"
+                ),
+                "objectives_label": _text(
+                    item, "objectives_label", name=name, location=loc, required=False
+                ),
+                "objectives_intro": _text(
+                    item, "objectives_intro", name=name, location=loc, required=False
+                ),
+                "objectives": _str_list(
+                    item.get("objectives"), name=name, location=loc, field="objectives"
+                ),
+            }
+        )
+    return subjects
 
 
 def write_plan(spec: FileSpec, plan: dict, ctx: LoadContext) -> None:
@@ -213,6 +260,16 @@ def write_plan(spec: FileSpec, plan: dict, ctx: LoadContext) -> None:
         {"territory": ctx.territory},
         {**plan["convention"], "source": ctx.source(spec)},
     )
+    for subject in plan.get("study_subjects", []):
+        upsert(
+            ctx,
+            StudySubject,
+            {"convention": convention, "number": subject["number"]},
+            {k: v for k, v in subject.items() if k != "number"},
+        )
+    StudySubject.objects.filter(
+        convention=convention, number__gt=len(plan.get("study_subjects", []))
+    ).delete()
     for ax in plan["axes"]:
         values = {k: v for k, v in ax.items() if k not in ("number", "objectives", "modalities")}
         values.pop("indicators")

@@ -3,7 +3,9 @@
 Every generated activity has ``is_fictional=True`` and a title starting with « [exemple fictif] »;
 nothing here is a real record. Generation is seeded, so two runs give the same journal. Only
 real names are reused (the plan's activity kinds, axes, objectives, partners named by the
-convention, and the territory's zones); no position, address or person is invented.
+convention, and the territory's zones); no position, address or person is invented. The bodies
+that meet (« [exemple fictif] groupe de travail A de l'axe 1 »…) and the declarations that the
+elapsed years' journals are complete are labelled *exemple fictif* too, and removed with it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils import timezone
 from maillage.territory.models import Territory
 from maillage.territory.services import territory_touch
 
-from .models import Activity, ActivityKind, Axis, Indicator
+from .models import Activity, ActivityKind, Axis, Indicator, JournalYear
 from .selectors import convention_get
 from .services import FICTIONAL_PREFIX, PlanLookup, activity_record
 
@@ -34,9 +36,11 @@ class DemoReport:
 
 @transaction.atomic
 def demo_journal_remove(*, territory: Territory) -> int:
-    """Delete every *exemple fictif* activity of the territory; return how many."""
+    """Delete every *exemple fictif* activity (and fictional journal declaration) of the
+    territory; return how many activities."""
     fictional = Activity.objects.filter(territory=territory, is_fictional=True)
     count = fictional.count()
+    JournalYear.objects.filter(territory=territory, is_fictional=True).delete()
     if count:
         fictional.delete()
         territory_touch(territory=territory)
@@ -55,6 +59,7 @@ def demo_journal_load(
     convention = convention_get(territory=territory)
     removed = Activity.objects.filter(territory=territory, is_fictional=True).count()
     Activity.objects.filter(territory=territory, is_fictional=True).delete()
+    JournalYear.objects.filter(territory=territory, is_fictional=True).delete()
     rng = random.Random(seed)
     today = today or timezone.localdate()
     start = dt.date(convention.period_start, 1, 1)
@@ -67,6 +72,13 @@ def demo_journal_load(
     by_name = {k.name: k for k in kinds}
     by_number = {a.number: a for a in axes}
     # Mostly the (kind, axis) pairs the indicators count, so that the demonstration shows values.
+    body_kinds = {
+        kind_name
+        for ind in Indicator.objects.filter(
+            axis__convention=convention, kind=Indicator.Kind.BODY_COUNT
+        )
+        for kind_name in ind.rule.get("kinds", ())
+    }
     pairs = sorted(
         {
             (kind_name, ind.rule["axis"])
@@ -89,6 +101,11 @@ def demo_journal_load(
             date=start + dt.timedelta(days=rng.randint(0, span)),
             kind=kind,
             title=f"{FICTIONAL_PREFIX} {kind.name} n° {n}",
+            body=(
+                f"{FICTIONAL_PREFIX} {kind.name} {rng.choice('AB')} de l'axe {axis.number}"
+                if kind.name in body_kinds
+                else ""
+            ),
             description="Activité générée pour la démonstration : ce n'est pas un fait réel.",
             axes=[axis],
             objectives=chosen,
@@ -100,5 +117,11 @@ def demo_journal_load(
             touch=False,
             lookup=lookup,
         )
+    real = set(JournalYear.objects.filter(territory=territory).values_list("year", flat=True))
+    JournalYear.objects.bulk_create(
+        JournalYear(territory=territory, year=y, is_fictional=True)
+        for y in range(convention.period_start, end.year)  # elapsed years only
+        if y not in real
+    )
     territory_touch(territory=territory)
     return DemoReport(created=count, removed=removed)

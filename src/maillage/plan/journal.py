@@ -1,7 +1,8 @@
 """Journal import from the spreadsheets partners keep today (CSV, XLSX or ODS), and export.
 
-Columns: ``date, type, titre, axe, objectifs, quartiers, partenaires, participants, description``
-(list cells separated by ``;``). Every row is validated first; a file with any refused row writes
+Columns: ``date, type, titre, axe, objectifs, quartiers, partenaires, participants, description,
+instance`` (list cells separated by ``;``; ``instance`` names the body that met, optional).
+Every row is validated first; a file with any refused row writes
 nothing unless ``valid_only`` is asked. Writes happen in one transaction. An activity identical in
 date, type, titre and axe to one already in the journal (or earlier in the file) is skipped, so an
 import is safe to re-run.
@@ -35,6 +36,7 @@ JOURNAL_COLUMNS: list[tuple[str, str]] = [
     ("partenaires", "partenaires"),
     ("participants", "participants"),
     ("description", "description"),
+    ("instance", "instance"),
 ]
 REQUIRED = ("date", "type", "titre", "axe")
 ALIASES = {
@@ -43,6 +45,7 @@ ALIASES = {
     "partenaire": "partenaires",
     "axes": "axe",
     "nombre de participants": "participants",
+    "instance reunie": "instance",
 }
 LIST_SEPARATOR = ";"
 MAX_PARTICIPANTS = 1_000_000
@@ -226,6 +229,7 @@ def journal_import(
             "zones": _split(cell("quartiers")),
             "partners": _split(cell("partenaires")),
             "description": cell("description"),
+            "body": " ".join(cell("instance").split())[:200],
         }
         try:
             values["date"] = parse_date(cell("date"))
@@ -305,6 +309,7 @@ def _bulk_write(
                 kind=resolved["kind"],
                 title=" ".join(values["title"].split()),
                 description=values["description"],
+                body=values["body"],
                 participants=values["participants"],
                 author=author,
             )
@@ -368,9 +373,9 @@ def journal_rows(*, territory: Territory, **filters: Any) -> list[dict[str, Any]
     activities = (
         journal_queryset(territory=territory, **filters)
         .order_by("date", "pk")
-        .values_list("pk", "date", "kind__name", "title", "participants", "description")
+        .values_list("pk", "date", "kind__name", "title", "participants", "description", "body")
     )
-    for pk, date, kind, title, participants, description in activities:
+    for pk, date, kind, title, participants, description, body in activities:
         objectives = sorted(lists["objectives"].get(pk, []))
         rows.append(
             {
@@ -383,6 +388,7 @@ def journal_rows(*, territory: Territory, **filters: Any) -> list[dict[str, Any]
                 "partenaires": "; ".join(n for (n,) in lists["partners"].get(pk, [])),
                 "participants": participants,
                 "description": description,
+                "instance": body,
             }
         )
     return rows

@@ -32,6 +32,7 @@ class Convention(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices)
     reference = models.CharField(_("référence de l'acte"), max_length=200, blank=True)
     transmitted_on = models.DateField(_("reçue en préfecture le"), null=True, blank=True)
+    study_intro = models.JSONField(_("thématiques de travail (texte)"), default=list, blank=True)
     source = models.ForeignKey(
         DatasetSource, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("source")
     )
@@ -52,6 +53,40 @@ class Convention(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start, self.period_end + 1))
+
+
+class StudySubject(models.Model):
+    """A « sujet d'étude » of the convention, with its objectives, quoted word for word.
+
+    The signed text sets these four subjects (and their objectives) before the plan tables;
+    the axes of the plan develop them.
+    """
+
+    convention = models.ForeignKey(
+        Convention,
+        on_delete=models.CASCADE,
+        related_name="study_subjects",
+        verbose_name=_("convention"),
+    )
+    number = models.PositiveSmallIntegerField(_("ordre"))
+    title = models.CharField(_("titre"), max_length=300)
+    description = models.JSONField(_("présentation"), default=list, blank=True)
+    objectives_label = models.CharField(_("intitulé des objectifs"), max_length=50, blank=True)
+    objectives_intro = models.TextField(_("introduction des objectifs"), blank=True)
+    objectives = models.JSONField(_("objectifs"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("sujet d'étude")
+        verbose_name_plural = _("sujets d'étude")
+        ordering = ["convention", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "number"], name="unique_study_subject_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Axis(models.Model):
@@ -133,7 +168,8 @@ class Indicator(models.Model):
 
     class Kind(models.TextChoices):
         ACTIVITY_COUNT = "activity_count", _("décompte d'activités du journal")
-        DOCUMENT = "document", _("présence d'un document validé")
+        BODY_COUNT = "body_count", _("décompte d'instances distinctes")
+        DOCUMENT = "document", _("présence d'un document (oui/non)")
         DATA = "data", _("chiffre tiré des données")
         MANUAL = "manual", _("valeur saisie avec justification")
 
@@ -145,7 +181,14 @@ class Indicator(models.Model):
     kind = models.CharField(_("mode de calcul"), max_length=20, choices=Kind.choices)
     rule = models.JSONField(_("règle de calcul"), default=dict, blank=True)
     unit = models.CharField(_("unité"), max_length=50, blank=True)
-    method = models.TextField(_("méthode"), blank=True)
+    method = models.TextField(
+        _("précision de méthode"),
+        blank=True,
+        help_text=_(
+            "Complète la méthode déduite du mode de calcul et de la règle (ex. source d'une "
+            "valeur saisie)."
+        ),
+    )
     baseline_value = models.FloatField(_("valeur de référence"), null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(
         _("année de la valeur de référence"), null=True, blank=True
@@ -187,7 +230,9 @@ class IndicatorTarget(models.Model):
 
 
 class IndicatorValue(models.Model):
-    """A value entered by hand for a ``manual`` indicator, with its justification."""
+    """A value entered by hand, with its justification: the yearly value of a ``manual``
+    indicator, or the oui (1) / non (0) of a ``document`` one (the justification then names
+    the document)."""
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicateur")
@@ -337,6 +382,15 @@ class Activity(models.Model):
     date = models.DateField(_("date"))
     kind = models.ForeignKey(ActivityKind, on_delete=models.PROTECT, verbose_name=_("type"))
     title = models.CharField(_("titre"), max_length=300)
+    body = models.CharField(
+        _("instance réunie"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Nom du groupe de travail, de l'instance ou de la commission qui s'est réunie : "
+            "les indicateurs « Nombre de … » comptent les instances distinctes, pas les réunions."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     axes = models.ManyToManyField(Axis, related_name="activities", verbose_name=_("axes"))
     objectives = models.ManyToManyField(
@@ -383,6 +437,42 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.title}"
+
+
+class JournalYear(models.Model):
+    """A year whose journal the coordinator declared complete.
+
+    Until then the journal's counts for that year read « non renseigné »: an empty or partial
+    journal is not a zero.
+    """
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="journal_years",
+        verbose_name=_("territoire"),
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("déclaré par"),
+    )
+    declared_at = models.DateTimeField(_("déclaré complet le"), auto_now_add=True)
+    is_fictional = models.BooleanField(_("exemple fictif"), default=False)
+
+    class Meta:
+        verbose_name = _("année du journal déclarée complète")
+        verbose_name_plural = _("années du journal déclarées complètes")
+        ordering = ["territory", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "year"], name="unique_journal_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory} {self.year}"
 
 
 ATTACHMENT_EXTENSIONS = tuple(

@@ -22,8 +22,10 @@ from .models import (
     Axis,
     Convention,
     Indicator,
+    JournalYear,
     Milestone,
     Objective,
+    StudySubject,
 )
 
 
@@ -69,6 +71,18 @@ class IndicatorNode:
 
 
 @dataclass(frozen=True)
+class StudySubjectNode:
+    """A « sujet d'étude » of the convention, quoted word for word."""
+
+    number: int
+    title: str
+    description: list[str]
+    objectives_label: str
+    objectives_intro: str
+    objectives: list[str]
+
+
+@dataclass(frozen=True)
 class AxisNode:
     id: int
     number: int
@@ -98,6 +112,8 @@ class PlanTree:
     source_title: str
     source_licence: str
     axes: list[AxisNode] = field(default_factory=list)
+    study_intro: list[str] = field(default_factory=list)
+    study_subjects: list[StudySubjectNode] = field(default_factory=list)
 
     @property
     def objective_count(self) -> int:
@@ -122,7 +138,20 @@ def plan_tree(*, territory: Territory) -> PlanTree:
         .prefetch_related("objectives", "modalities", "indicators__targets")
         .order_by("number")
     )
+    subjects = StudySubject.objects.filter(convention=conv).order_by("number")
     return PlanTree(
+        study_intro=list(conv.study_intro),
+        study_subjects=[
+            StudySubjectNode(
+                number=s.number,
+                title=s.title,
+                description=list(s.description),
+                objectives_label=s.objectives_label,
+                objectives_intro=s.objectives_intro,
+                objectives=list(s.objectives),
+            )
+            for s in subjects
+        ],
         territory=territory.slug,
         title=conv.title,
         period=(conv.period_start, conv.period_end),
@@ -200,10 +229,12 @@ def journal_entries(*, territory: Territory) -> list[JournalEntry]:
         activity__territory=territory
     ).values_list("activity_id", "zone_id", "zone__name"):
         zones[act].append((zone_id, name))
+    groups = _meeting_groups(territory)
     rows = (
         Activity.objects.filter(territory=territory)
         .order_by("date", "pk")
         .values_list(
+            "body",
             "pk",
             "date",
             "kind__name",
@@ -229,8 +260,46 @@ def journal_entries(*, territory: Territory) -> list[JournalEntry]:
             axis_numbers=frozenset(axes[pk]),
             objective_codes=frozenset(objectives[pk]),
             zones=tuple(zones[pk]),
+            body=groups.get(pk) or body,
         )
-        for pk, date, kind, title, validated, fictional, participants, lon, lat in rows
+        for body, pk, date, kind, title, validated, fictional, participants, lon, lat in rows
+    ]
+
+
+def _meeting_groups(territory: Territory) -> dict[int, str]:
+    """Activity id → name of the working group whose meeting it records (partners' space)."""
+    from django.apps import apps
+
+    if not apps.is_installed("maillage.network"):
+        return {}
+    meeting = apps.get_model("network", "Meeting")
+    return dict(
+        meeting.objects.filter(group__territory=territory, activity__isnull=False).values_list(
+            "activity_id", "group__name"
+        )
+    )
+
+
+def journal_years(*, territory: Territory) -> list[dict[str, Any]]:
+    """Each year of the convention: declared complete (when, by whom) or not, and its count."""
+    conv = convention_get(territory=territory)
+    declared = {
+        j.year: j
+        for j in JournalYear.objects.filter(territory=territory).select_related("declared_by")
+    }
+    counts: dict[int, int] = defaultdict(int)
+    for day in Activity.objects.filter(territory=territory).values_list("date", flat=True):
+        counts[day.year] += 1
+    return [
+        {
+            "year": y,
+            "complete": y in declared,
+            "declared_at": declared[y].declared_at if y in declared else None,
+            "declared_by": str(declared[y].declared_by or "") if y in declared else "",
+            "is_fictional": declared[y].is_fictional if y in declared else False,
+            "activities": counts.get(y, 0),
+        }
+        for y in conv.years
     ]
 
 

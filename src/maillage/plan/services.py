@@ -28,6 +28,7 @@ from .models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    JournalYear,
     Milestone,
     Objective,
     Partner,
@@ -81,6 +82,7 @@ def activity_record(
     kind: ActivityKind | str,
     title: str,
     axes: Iterable[Axis | int | str],
+    body: str = "",
     description: str = "",
     objectives: Iterable[Objective | str] = (),
     partners: Iterable[str] = (),
@@ -100,7 +102,8 @@ def activity_record(
 
     ``kind`` is an :class:`ActivityKind` or its name; ``axes`` numbers, titles or objects;
     ``objectives`` codes (« 1.2 ») or objects; ``partners`` names; ``zones`` names or codes of
-    the territory's zones. Aggregates only (``participants``, ``publics``): no personal data.
+    the territory's zones; ``body`` the working group, instance or commission that met.
+    Aggregates only (``participants``, ``publics``): no personal data.
     """
     attachments = list(attachments)
     axes, objectives, zones = list(axes), list(objectives), list(zones)
@@ -127,6 +130,7 @@ def activity_record(
         date=date,
         kind=resolved["kind"],
         title=title,
+        body=" ".join((body or "").split())[:200],
         description=(description or "").strip(),
         lon=lon,
         lat=lat,
@@ -151,7 +155,7 @@ def activity_record(
 
 
 ACTIVITY_EDITABLE = frozenset(
-    "date kind title axes description objectives partners zones lon lat participants publics "
+    "date kind title body axes description objectives partners zones lon lat participants publics "
     "validated attachments".split()
 )
 
@@ -201,6 +205,8 @@ def activity_update(*, activity: Activity, user: Any = None, **changes: Any) -> 
     activity.participants = merged["participants"]
     if "description" in changes:
         activity.description = (changes["description"] or "").strip()
+    if "body" in changes:
+        activity.body = " ".join((changes["body"] or "").split())[:200]
     if "publics" in changes:
         activity.publics = (changes["publics"] or "").strip()[:300]
     if "validated" in changes:
@@ -364,14 +370,17 @@ def indicator_baseline_set(
 def indicator_value_set(
     *, indicator: Indicator, year: int, value: float, justification: str, author: Any = None
 ) -> IndicatorValue:
-    """Enter the value of a ``manual`` indicator for a year, with its justification."""
-    if indicator.kind != Indicator.Kind.MANUAL:
+    """Enter the value of a ``manual`` indicator for a year, or the oui (1) / non (0) of a
+    ``document`` one, with its justification (for a document: which document, where)."""
+    if indicator.kind not in (Indicator.Kind.MANUAL, Indicator.Kind.DOCUMENT):
         raise PlanValidationError(
             {"indicator": _("cet indicateur est calculé : sa valeur ne se saisit pas.")}
         )
     _year_in_period(indicator, year)
-    if not isinstance(value, int | float):
+    if not isinstance(value, int | float) or isinstance(value, bool):
         raise PlanValidationError({"value": _("nombre attendu.")})
+    if indicator.kind == Indicator.Kind.DOCUMENT and value not in (0, 1):
+        raise PlanValidationError({"value": _("oui (1) ou non (0) attendu.")})
     if not (justification or "").strip():
         raise PlanValidationError(
             {"justification": _("justification obligatoire (source, méthode).")}
@@ -415,3 +424,51 @@ def zone_blanche_unflag(*, territory: Territory, zone: Zone | str) -> bool:
     if deleted:
         territory_touch(territory=territory)
     return bool(deleted)
+
+
+# --------------------------------------------------------------------------- journal years
+
+
+def _journal_year(territory: Territory, year: int) -> None:
+    conv = _convention(territory)
+    if not isinstance(year, int) or not conv.period_start <= year <= conv.period_end:
+        raise PlanValidationError(
+            {
+                "year": _("année hors de la convention ({start}-{end}).").format(
+                    start=conv.period_start, end=conv.period_end
+                )
+            }
+        )
+
+
+@transaction.atomic
+def journal_year_declare_complete(
+    *, territory: Territory, year: int, user: Any = None, is_fictional: bool = False
+) -> JournalYear:
+    """Declare the journal of ``year`` complete: its counts then read as figures (0 included).
+
+    Kept in the history (who, when). Declaring an already complete year changes nothing.
+    """
+    _journal_year(territory, year)
+    existing = JournalYear.objects.filter(territory=territory, year=year).first()
+    if existing is not None:
+        return existing
+    entry = JournalYear.objects.create(
+        territory=territory, year=year, declared_by=user, is_fictional=is_fictional
+    )
+    _history(entry, user, None)
+    territory_touch(territory=territory)
+    return entry
+
+
+@transaction.atomic
+def journal_year_withdraw(*, territory: Territory, year: int, user: Any = None) -> bool:
+    """Withdraw the declaration: the year's counts read « non renseigné » again."""
+    _journal_year(territory, year)
+    entry = JournalYear.objects.filter(territory=territory, year=year).first()
+    if entry is None:
+        return False
+    _history(entry, user, snapshot(entry), deleted=True)
+    entry.delete()
+    territory_touch(territory=territory)
+    return True
