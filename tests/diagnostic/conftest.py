@@ -46,3 +46,29 @@ def iris_centre(armentieres):
         return float(lon), float(lat)
 
     return _centre
+
+
+@pytest.fixture
+def locate_theme_supply(armentieres, locate, iris_centre):
+    """Position every declared record of a theme in the CTG perimeter (« à localiser » ones
+    included) at IRIS population centres, in turn (exemple fictif: positions made up by code
+    inside the commune, only in the test database), then bump the data version."""
+    from maillage.diagnostic.inputs import load_sites
+    from maillage.diagnostic.themes import THEMES
+    from maillage.diagnostic.validity import declared_supply
+    from maillage.territory.services import territory_touch
+
+    codes = ["590170103", "590170202", "590170301", "590170402", "590170201", "590170304"]
+
+    def _locate_all(theme: str, public: str | None = None) -> list[str]:
+        t = THEMES[theme]
+        rows = declared_supply(
+            load_sites(territory=armentieres), theme=t, public=public or t.default_public
+        )
+        slugs = [s.slug for s in rows if not s.located]
+        for k, slug in enumerate(slugs):
+            locate(slug, *iris_centre(codes[k % len(codes)]))
+        territory_touch(territory=armentieres)
+        return slugs
+
+    return _locate_all

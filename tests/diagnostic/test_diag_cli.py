@@ -29,28 +29,34 @@ def test_couverture_table_and_json(armentieres):
     assert data["assumptions"]
 
 
-def test_zones_blanches_geojson_warns_about_structures_to_locate(armentieres):
+def test_zones_blanches_geojson_warns_about_structures_to_locate(armentieres, locate_theme_supply):
+    # Embedded data: non calculable, empty collection (see test_diag_validity); located:
+    locate_theme_supply("petite-enfance")
     result = _run(
         "analyse", "zones-blanches", "--territory", "armentieres", "--theme", "petite-enfance",
-        "--public", "0-2", "--distance-m", "1000", "--format", "geojson",
+        "--public", "0-2", "--distance-m", "500", "--format", "geojson",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["type"] == "FeatureCollection" and data["features"]
     assert all(f["properties"]["population"] > 0 for f in data["features"])
-    assert "à localiser" in result.stderr and "Crèche municipale" in result.stderr
-    assert "Crèche municipale" not in result.stdout.split('"excluded"')[0]
+    assert data["validity"]["computable"] is True
 
 
-def test_influence_and_accessibility(armentieres):
+def test_influence_and_accessibility(armentieres, locate_theme_supply):
+    locate_theme_supply("parentalite")
     influence = _run(
         "analyse", "influence", "--territory", "armentieres", "--theme", "parentalite",
         "--format", "json",
     )  # fmt: skip
     assert influence.exit_code == 0
     assert json.loads(influence.stdout)["sites"]
-    acc = _run("analyse", "accessibilite", "--territory", "armentieres", "--theme", "enfance")
+    acc = _run("analyse", "accessibilite", "--territory", "armentieres", "--theme", "parentalite")
     assert acc.exit_code == 0 and "ratio QPV / hors QPV" in acc.output
+    # Nothing declared in enfance: no ratio at all, the reason instead.
+    none = _run("analyse", "accessibilite", "--territory", "armentieres", "--theme", "enfance")
+    assert none.exit_code == 0 and "ratio QPV / hors QPV" not in none.output
+    assert "Aucune structure déclarée en enfance" in none.output
 
 
 def test_bad_parameters_and_territory(armentieres):

@@ -36,7 +36,8 @@ def _creche(zone: str, places: int = 30) -> dict:
     }
 
 
-def test_a_30_place_creche_raises_the_coverage_of_its_iris(armentieres):
+def test_a_30_place_creche_raises_the_coverage_of_its_iris(armentieres, locate_theme_supply):
+    locate_theme_supply("petite-enfance")
     structures = Structure.objects.count()
     result = scenario_run(scenario=_spec(armentieres, changes=[_creche("590170201")]))
     bizet = result.zone("590170201")
@@ -48,7 +49,8 @@ def test_a_30_place_creche_raises_the_coverage_of_its_iris(armentieres):
     assert coverage(territory=armentieres).places_total == 175
 
 
-def test_a_far_away_iris_gains_less_than_the_creche_iris(armentieres):
+def test_a_far_away_iris_gains_less_than_the_creche_iris(armentieres, locate_theme_supply):
+    locate_theme_supply("petite-enfance")
     result = scenario_run(
         scenario=_spec(armentieres, changes=[_creche("590170201")], distance_m=800)
     )
@@ -56,19 +58,30 @@ def test_a_far_away_iris_gains_less_than_the_creche_iris(armentieres):
     assert bizet.delta > far.delta >= 0
 
 
-def test_closing_the_only_located_site_widens_the_white_zones(armentieres):
+def test_scenario_deltas_inherit_non_calculable_on_the_embedded_data(armentieres):
+    # No childcare place is located: before, after and every delta are « non calculable »
+    # (this test asserted 870 → 1 048 « personnes concernées » before the validity guard).
+    result = scenario_run(scenario=_spec(armentieres, changes=[_creche("590170201")]))
+    assert not result.validity.computable and not result.validity_before.computable
+    assert "0 des 175 places" in result.validity.reason
+    assert result.white_population_before is None and result.white_zones_before == []
+    assert result.territory_before is None
+    assert all(z.delta is None for z in result.zones)
+    assert result.equity_before.gini is None
+    # The CNAF-style rate over every known place is not spatial: it still moves.
+    assert result.coverage_delta == pytest.approx(100 * 30 / 1048)
+
+
+def test_closing_a_located_site_widens_the_white_zones(armentieres, locate_theme_supply):
+    locate_theme_supply("petite-enfance")
     spec = _spec(
         armentieres,
-        changes=[
-            {
-                "action": "close",
-                "structure": "halte-garderie-de-la-maison-parent-enfant-quartier-salengro",
-            }
-        ],
+        distance_m=500,
+        changes=[{"action": "close", "structure": "creche-municipale"}],
     )
     result = scenario_run(scenario=spec)
+    assert result.validity.computable
     assert result.white_population_after > result.white_population_before
-    assert result.white_population_after == pytest.approx(result.children_after)
 
 
 def test_housing_adds_children_with_stated_assumptions(armentieres):
@@ -211,14 +224,21 @@ def test_a_saved_scenario_whose_structure_was_deleted_is_refused(armentieres):
     assert "structure absente" in str(exc.value)
 
 
-def test_other_themes_run_too(armentieres):
+def test_other_themes_run_too(armentieres, locate_theme_supply):
     change = {
         "action": "add",
         "name": "ALSH (exemple fictif)",
         "typology": "alsh",
         "zone": "QP059070",
     }
-    result = scenario_run(scenario=_spec(armentieres, theme="jeunesse", changes=[change]))
+    # On the embedded data no jeunesse record is located: one added ALSH is 1 of 5 lieux.
+    honest = scenario_run(scenario=_spec(armentieres, theme="jeunesse", changes=[change]))
+    assert not honest.validity.computable and honest.white_population_after is None
+    locate_theme_supply("jeunesse")
+    result = scenario_run(
+        scenario=_spec(armentieres, theme="jeunesse", changes=[change], distance_m=500)
+    )
+    assert result.validity.computable
     assert result.public == "11-17"
     assert result.white_population_after < result.white_population_before
     assert result.zone("QP059070").after > result.zone("QP059070").before

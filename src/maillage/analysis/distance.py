@@ -262,4 +262,5 @@ def population_within(
     total = pop.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, popw / np.where(total > 0, total, 1.0), np.nan)
+    share = np.minimum(share, 1.0)  # a matmul and a sum may round apart: never 100.0000001 %
     return ThresholdShares(t, popw, np.asarray(total, dtype=np.float64), share)

@@ -29,16 +29,40 @@ def _warn(result: Any) -> None:
         click.echo(f"Attention : {line}", err=True)
 
 
-def _render(result: Any, fmt: str, *, title: str) -> None:
+def _validity_lines(validity: Any) -> list[str]:
+    """The result's own validity, worded for the terminal (never decided here)."""
+    if validity.computable:
+        return [f"Validité : calculable — {validity.summary}"]
+    lines = [f"Non calculable : {validity.reason}"]
+    if validity.to_locate:
+        lines.append("Structures à localiser :")
+        lines += [f"  • {t.name} — {t.locate_path}" for t in validity.to_locate]
+    if validity.fix_path:
+        lines.append(f"Compléter l'offre : {validity.fix_path}")
+    return lines
+
+
+def _unknown_as_text(rows: list[dict[str, Any]], word: str) -> list[dict[str, Any]]:
+    """Table cells: an unknown value reads « inconnu » / « non calculable », never blank or 0."""
+    return [{k: word if v is None else v for k, v in r.items()} for r in rows]
+
+
+def _render(result: Any, fmt: str, *, title: str, untitled: str = "") -> None:
     _warn(result)
+    validity = getattr(result, "validity", None)
     if fmt == "geojson":
         if not hasattr(result, "to_geojson"):
             raise click.UsageError("--format geojson : ce résultat n'est pas cartographique.")
         click.echo(json.dumps(result.to_geojson(), ensure_ascii=False))
         return
+    rows = result.rows()
     if fmt == "table":
-        click.echo(title)
-    emit(result.rows(), fmt=fmt, payload=result.as_dict())
+        computable = validity is None or validity.computable
+        click.echo(title if computable or not untitled else untitled)
+        for line in _validity_lines(validity) if validity is not None else []:
+            click.echo(line)
+        rows = _unknown_as_text(rows, "inconnu" if computable else "non calculable")
+    emit(rows, fmt=fmt, payload=result.as_dict())
 
 
 def _options(func):
@@ -99,6 +123,9 @@ def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt
         title=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
         f"({r.places_total} places, {r.children_under_3:.0f} enfants ; "
         f"{r.places_located} places localisées).",
+        untitled=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
+        f"({r.places_total} places, {r.children_under_3:.0f} enfants) ; "
+        "taux par IRIS et par QPV non calculable.",
     )
 
 
@@ -106,25 +133,28 @@ def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt
 @_options
 def zones_blanches(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
     r = _run_selector("white_zones", slug, theme=theme, public=public, max_distance_m=distance_m)
-    share = "—" if r.share is None else f"{100 * r.share:.1f} %".replace(".", ",")
-    _render(
-        r,
-        fmt,
-        title=f"Zones blanches ({r.theme}, {r.target_label}, {r.max_distance_m:.0f} m) : "
-        f"{r.concerned_population:.0f} personnes concernées ({share}).",
-    )
+    head = f"Zones blanches ({r.theme}, {r.target_label}, {r.max_distance_m:.0f} m)"
+    if r.validity.computable:
+        share = "inconnu" if r.share is None else f"{100 * r.share:.1f} %".replace(".", ",")
+        title = f"{head} : {r.concerned_population:.0f} personnes concernées ({share})."
+    else:
+        title = f"{head} : non calculable."
+    _render(r, fmt, title=title)
 
 
 @analyse.command(name="influence", help="Zones d'influence des structures localisées.")
 @_options
 def influence(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
     r = _run_selector("influence", slug, theme=theme, public=public, max_distance_m=distance_m)
-    _render(
-        r,
-        fmt,
-        title=f"Zones d'influence ({r.theme}, {r.target_label}, {r.max_distance_m:.0f} m) : "
-        f"{len(r.sites)} structure(s) ; {r.unserved_population:.0f} personnes hors de portée.",
-    )
+    head = f"Zones d'influence ({r.theme}, {r.target_label}, {r.max_distance_m:.0f} m)"
+    if r.validity.computable and r.unserved_population is not None:
+        title = (
+            f"{head} : {len(r.sites)} structure(s) ; "
+            f"{r.unserved_population:.0f} personnes hors de portée."
+        )
+    else:
+        title = f"{head} : non calculable."
+    _render(r, fmt, title=title)
 
 
 @analyse.command(name="accessibilite", help="Accessibilité 2SFCA par IRIS et QPV, équité.")
@@ -135,18 +165,23 @@ def accessibilite(slug: str, theme: str, public: str | None, distance_m: float, 
     )
     if fmt == "geojson":
         raise click.UsageError("--format geojson : utilisez « zones-blanches » ou « influence ».")
-    value = "—" if r.territory_value is None else f"{r.territory_value:.2f}"
-    ratio = "—" if r.equity.qpv_ratio is None else f"{r.equity.qpv_ratio:.2f}"
-    shares = ", ".join(
-        f"≤ {d.threshold_m:.0f} m : {'—' if d.share is None else f'{100 * d.share:.0f} %'}"
-        for d in r.distance_shares
-    )
-    _render(
-        r,
-        fmt,
-        title=f"Accessibilité ({r.theme}, {r.target_label}) : {value} {r.value_label} ; "
-        f"ratio QPV / hors QPV : {ratio} ; structure la plus proche {shares}.",
-    )
+    head = f"Accessibilité ({r.theme}, {r.target_label})"
+    if r.validity.computable:
+        value = "inconnu" if r.territory_value is None else f"{r.territory_value:.2f}"
+        ratio = "inconnu" if r.equity.qpv_ratio is None else f"{r.equity.qpv_ratio:.2f}"
+        value, ratio = value.replace(".", ","), ratio.replace(".", ",")
+        shares = ", ".join(
+            f"≤ {d.threshold_m:.0f} m : "
+            f"{'inconnu' if d.share is None else f'{100 * d.share:.0f} %'}"
+            for d in r.distance_shares
+        )
+        title = (
+            f"{head} : {value} {r.value_label} ; ratio QPV / hors QPV : {ratio} ; "
+            f"structure la plus proche {shares}."
+        )
+    else:
+        title = f"{head} : non calculable (ni valeur par zone, ni ratio QPV, ni indice de Gini)."
+    _render(r, fmt, title=title)
 
 
 @click.group(
@@ -189,11 +224,17 @@ def scenario_run_cmd(file: str, slug: str | None, fmt: str, save: bool) -> None:
                 f"Taux de couverture CNAF : {result.coverage_before:.1f} → "
                 f"{result.coverage_after:.1f} places pour 100 enfants de moins de 3 ans."
             )
+
+        def people(v: float | None) -> str:
+            return "non calculable" if v is None else f"{v:.0f}"
+
         click.echo(
             f"Zones blanches ({result.max_distance_m:.0f} m) : "
-            f"{result.white_population_before:.0f} → {result.white_population_after:.0f} "
-            "personnes concernées."
+            f"{people(result.white_population_before)} → "
+            f"{people(result.white_population_after)} personnes concernées."
         )
+        for line in _validity_lines(result.validity):
+            click.echo(line)
         click.echo(f"Valeurs par zone ({result.value_label}) :")
     _warn(result)
     emit(result.rows(), fmt=fmt, payload=result.as_dict())

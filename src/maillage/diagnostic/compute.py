@@ -2,6 +2,10 @@
 
 No database access here: the selectors load the inputs (cached) and the scenarios change them
 in memory, then both call these functions. Distances are straight lines in Lambert-93 metres.
+
+Every spatial result first gets its :class:`~maillage.diagnostic.results.Validity`
+(:mod:`maillage.diagnostic.validity`); when it is « non calculable » the spatial figures are
+not computed at all (``None`` / empty), so no surface can show them.
 """
 
 from __future__ import annotations
@@ -10,8 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.analysis import (
+    MIN_WHITE_ZONE_CELLS,
+    MIN_WHITE_ZONE_POPULATION,
     aggregate_to_zones,
     catchments,
     coverage_rate,
@@ -37,6 +44,7 @@ from .results import (
     ZoneValue,
 )
 from .themes import PUBLICS, Theme, site_matches, uses_places
+from .validity import coverage_validity, supply_validity_for
 
 DISTANCE_THRESHOLDS_M = (500.0, 1000.0, 2000.0)
 BAND_ORDER = ("0-2", "3-5", "6-10", "11-17", "parents", "tous")
@@ -100,6 +108,19 @@ def _zone_values(demand: Demand, cell_values: np.ndarray, target: np.ndarray) ->
     ]
 
 
+def _zones_unknown(demand: Demand, target: np.ndarray) -> list[ZoneValue]:
+    """Zones with their target population and an unknown value (result non calculable)."""
+    return [
+        ZoneValue(z.kind, z.code, z.name, z.target_population, None)
+        for z in _zone_values(demand, np.zeros(demand.n_cells), target)
+    ]
+
+
+def _equity_unknown(target: np.ndarray, demand: Demand) -> EquitySummary:
+    qpv = float(target @ demand.qpv_share) if demand.n_cells else 0.0
+    return EquitySummary(None, None, None, qpv, float(target.sum()) - qpv, None)
+
+
 def _equity(values: np.ndarray, target: np.ndarray, demand: Demand) -> EquitySummary:
     if target.sum() <= 0:
         return EquitySummary(None, None, None, 0.0, 0.0, None)
@@ -138,7 +159,12 @@ def compute_coverage(
         else None
     )
     warnings = excluded_warning(excluded)
-    if located and children > 0:
+    validity = coverage_validity(sites=sites, territory=territory)
+    zones: list[ZoneValue]
+    located_rate: float | None
+    if not validity.computable:
+        located_rate, zones = None, _zones_unknown(demand, target)
+    elif located and children > 0:
         acc = two_step_fca(
             demand_xy=demand.xy,
             demand=target,
@@ -147,18 +173,10 @@ def compute_coverage(
             max_distance_m=max_distance_m,
             weights=weights,
         )
-        cell_rate = acc.values * 100.0
         located_rate = float(acc.values @ target) * 100.0 / children
+        zones = _zone_values(demand, acc.values * 100.0, target)
     else:
-        cell_rate = np.zeros(demand.n_cells)
-        located_rate = 0.0 if children > 0 else None
-        if with_places:
-            warnings.append(
-                _(
-                    "Aucune place d'accueil n'est localisée : le taux par IRIS et par QPV vaut 0 "
-                    "tant que les structures ne sont pas situées."
-                )
-            )
+        located_rate, zones = None, _zones_unknown(demand, target)
     assumptions = [
         _(
             "Taux de couverture CNAF = 100 × places d'accueil du jeune enfant connues "
@@ -171,6 +189,7 @@ def compute_coverage(
             "de 3 ans."
         )
         % {"d": max_distance_m},
+        validity.rule,
         *demand.assumptions,
     ]
     return Coverage(
@@ -185,8 +204,9 @@ def compute_coverage(
         children_vintage=demand.children_vintage,
         rate=rate,
         located_rate=located_rate,
-        zones=_zone_values(demand, cell_rate, target),
+        zones=zones,
         excluded=excluded,
+        validity=validity,
         warnings=warnings + list(demand.warnings),
         assumptions=assumptions,
     )
@@ -216,7 +236,9 @@ def compute_accessibility(
         else _("structures pour 1 000 %(public)s") % {"public": PUBLICS[public][0]}
     )
     total = float(target.sum())
-    if supply_sites and total > 0:
+    validity = supply_validity_for(sites=sites, theme=theme, public=public, territory=territory)
+    computable = validity.computable and bool(supply_sites) and total > 0
+    if computable:
         acc = two_step_fca(
             demand_xy=demand.xy,
             demand=target,
@@ -226,15 +248,21 @@ def compute_accessibility(
             weights=weights,
         )
         values = acc.values * scale
-    else:
-        values = np.zeros(demand.n_cells)
-    if all_located and demand.n_cells:
         dist = nearest_site(cell_xy=demand.xy, site_xy=_xy(all_located)).distance_m
+        shares = population_within(
+            distance_m=dist, population=target, thresholds_m=DISTANCE_THRESHOLDS_M
+        )
+        distance_shares = [
+            DistanceShare(float(t), float(p), _num(s))
+            for t, p, s in zip(shares.thresholds_m, shares.population, shares.share, strict=True)
+        ]
+        territory_value: float | None = float(values @ target) / total
+        zones = _zone_values(demand, values, target)
+        equity_summary = _equity(values, target, demand)
     else:
-        dist = np.full(demand.n_cells, np.inf)
-    shares = population_within(
-        distance_m=dist, population=target, thresholds_m=DISTANCE_THRESHOLDS_M
-    )
+        distance_shares, territory_value = [], None
+        zones = _zones_unknown(demand, target)
+        equity_summary = _equity_unknown(target, demand)
     return Accessibility(
         territory=territory,
         data_version=data_version,
@@ -245,15 +273,13 @@ def compute_accessibility(
         target_population=total,
         supply_unit=unit,
         value_label=str(label),
-        territory_value=float(values @ target) / total if total > 0 else None,
-        zones=_zone_values(demand, values, target),
-        equity=_equity(values, target, demand),
-        distance_shares=[
-            DistanceShare(float(t), float(p), _num(s))
-            for t, p, s in zip(shares.thresholds_m, shares.population, shares.share, strict=True)
-        ],
+        territory_value=territory_value,
+        zones=zones,
+        equity=equity_summary,
+        distance_shares=distance_shares,
         sites_used=len(supply_sites),
         excluded=excluded,
+        validity=validity,
         warnings=excluded_warning(excluded) + list(demand.warnings),
         assumptions=[
             _(
@@ -262,6 +288,7 @@ def compute_accessibility(
                 "cible ; distances au site le plus proche à vol d'oiseau."
             )
             % {"d": max_distance_m, "unit": unit},
+            validity.rule,
             *demand.assumptions,
         ],
     )
@@ -287,26 +314,33 @@ def compute_white_zones(
     target = demand.bands[public]
     located, excluded = select_sites(sites, theme=theme, public=public, need_places=False)
     warnings = excluded_warning(excluded) + list(demand.warnings)
-    if not demand.n_cells:
-        polygons, labels, pops, counts, concerned = [], np.array([], int), [], [], 0.0
-    else:
-        if located:
-            wz = white_zones(
-                population=target,
-                cell_xy=demand.xy,
-                site_xy=_xy(located),
-                max_distance_m=max_distance_m,
-            )
-        else:
-            warnings.append(_("Aucune structure localisée pour ce thème et ce public."))
-            wz = white_zones(
-                population=target,
-                cell_xy=demand.xy,
-                accessibility=np.zeros(demand.n_cells),
-                min_accessibility=1.0,
-            )
+    validity = supply_validity_for(sites=sites, theme=theme, public=public, territory=territory)
+    polygons, labels, pops, counts = [], np.array([], int), [], []
+    concerned: float | None = None
+    dropped_count, dropped_population = 0, 0.0
+    if validity.computable and located and demand.n_cells:
+        wz = white_zones(
+            population=target,
+            cell_xy=demand.xy,
+            site_xy=_xy(located),
+            max_distance_m=max_distance_m,
+            min_population=MIN_WHITE_ZONE_POPULATION,
+            min_cells=MIN_WHITE_ZONE_CELLS,
+        )
         polygons, labels, pops = wz.polygons, wz.cell_zone, wz.population
-        counts, concerned = wz.cell_count, wz.total_population
+        counts, concerned = wz.cell_count, float(wz.total_population)
+        dropped_count, dropped_population = wz.dropped_count, float(wz.dropped_population)
+        if dropped_count:
+            warnings.append(
+                ngettext(
+                    "%(n)d zone de moins d'une personne ou d'un seul carreau isolé n'est pas "
+                    "retenue comme zone blanche (%(pop).1f personne(s) au total).",
+                    "%(n)d zones de moins d'une personne ou d'un seul carreau isolé ne sont "
+                    "pas retenues comme zones blanches (%(pop).1f personne(s) au total).",
+                    dropped_count,
+                )
+                % {"n": dropped_count, "pop": dropped_population}
+            )
     qpv_pop = target * demand.qpv_share
     zones = []
     for k, poly in enumerate(polygons):
@@ -331,19 +365,24 @@ def compute_white_zones(
         max_distance_m=max_distance_m,
         target_label=str(PUBLICS[public][0]),
         target_population=total,
-        concerned_population=float(concerned),
-        share=concerned / total if total > 0 else None,
+        concerned_population=concerned,
+        share=concerned / total if concerned is not None and total > 0 else None,
         sites_used=len(located),
         zones=zones,
         excluded=excluded,
+        validity=validity,
+        dropped_count=dropped_count,
+        dropped_population=dropped_population,
         warnings=warnings,
         assumptions=[
             _(
                 "Zone blanche : carreaux de 200 m où vit la population cible sans aucune "
                 "structure localisée à moins de %(d).0f m à vol d'oiseau, regroupés par côté "
-                "commun et classés par population concernée."
+                "commun et classés par population concernée ; une zone de moins de "
+                "%(min_pop).0f personne ou d'un seul carreau isolé n'est pas retenue."
             )
-            % {"d": max_distance_m},
+            % {"d": max_distance_m, "min_pop": MIN_WHITE_ZONE_POPULATION},
+            validity.rule,
             *demand.assumptions,
         ],
     )
@@ -363,8 +402,9 @@ def compute_influence(
     located, excluded = select_sites(sites, theme=theme, public=public, need_places=False)
     warnings = excluded_warning(excluded) + list(demand.warnings)
     out: list[SiteCatchment] = []
-    unserved = float(target.sum())
-    if located and demand.n_cells:
+    validity = supply_validity_for(sites=sites, theme=theme, public=public, territory=territory)
+    unserved: float | None = None
+    if validity.computable and located and demand.n_cells:
         bands = np.column_stack([demand.bands[b] for b in BAND_ORDER])
         c = catchments(
             cell_xy=demand.xy,
@@ -402,8 +442,6 @@ def compute_influence(
                 )
             )
         out.sort(key=lambda s: (-s.population, s.name))
-    elif not located:
-        warnings.append(_("Aucune structure localisée pour ce thème et ce public."))
     return Influence(
         territory=territory,
         data_version=data_version,
@@ -415,6 +453,7 @@ def compute_influence(
         unserved_population=unserved,
         sites=out,
         excluded=excluded,
+        validity=validity,
         warnings=warnings,
         assumptions=[
             _(
@@ -422,6 +461,7 @@ def compute_influence(
                 "à moins de %(d).0f m à vol d'oiseau (partition de type Voronoï coupée au rayon)."
             )
             % {"d": max_distance_m},
+            validity.rule,
             *demand.assumptions,
         ],
     )

@@ -91,6 +91,10 @@ class SiteRow:
     lat: float | None
     fictitious: bool = False
     extra: dict = field(default_factory=dict, compare=False)
+    # Validity guard (maillage.diagnostic.validity): lieux a grouped record stands for, and
+    # whether the record is the CTG's (commune of the CTG, or unknown) or a neighbour's.
+    lieux: int = 1
+    in_perimeter: bool = True
 
     @property
     def located(self) -> bool:
@@ -234,6 +238,7 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
     for sv in Service.objects.filter(structure__territory=territory, published=True):
         services.setdefault(sv.structure_id, []).append(sv)
     out = []
+    ctg_communes = set(territory.communes.values_list("pk", flat=True))
     qs = (
         Structure.objects.filter(territory=territory, published=True)
         .select_related("typology")
@@ -268,6 +273,8 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
                 y=s.y_l93,
                 lon=s.lon,
                 lat=s.lat,
+                lieux=s.grouped_count or 1,
+                in_perimeter=s.commune_id is None or s.commune_id in ctg_communes,
             )
         )
     return tuple(out)

@@ -10,7 +10,12 @@ Shared fields:
   the result was computed from;
 * ``excluded`` — structures left out (« à localiser », capacity unknown), with the reason;
 * ``warnings`` — French sentences to show next to the result;
-* ``assumptions`` — French sentences stating the method and its assumptions (sources, ratios).
+* ``assumptions`` — French sentences stating the method and its assumptions (sources, ratios);
+* ``validity`` — :class:`Validity`: whether enough of the theme's declared supply is located
+  for the spatial figures to mean anything (computed once by
+  :mod:`maillage.diagnostic.validity` from :func:`maillage.analysis.supply_validity`). When
+  it is « non calculable », every spatial figure of the result is ``None`` (or an empty list):
+  renderers print « non calculable » / « inconnu » from it, never 0, and never decide it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,51 @@ class ExcludedStructure:
     slug: str
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class RecordToLocate:
+    """A declared record of the theme without a position; ``locate_path`` is the page where a
+    coordinator places it (the quality page's placing form)."""
+
+    id: int
+    slug: str
+    name: str
+    places: int | None
+    lieux: int
+    locate_path: str
+
+
+@dataclass(frozen=True)
+class Validity:
+    """Share of the theme's declared supply (CTG perimeter) that is located, and the verdict.
+
+    ``status`` is ``"calculable"`` or ``"non calculable"``; ``share`` the binding share in
+    [0, 1] (``None`` when nothing is declared); ``min_share`` the threshold
+    (:data:`maillage.analysis.MIN_LOCATED_SHARE`). ``summary`` states the measure in French
+    (always); ``reason`` says why it is not computable (empty when computable);
+    ``to_locate`` lists the declared records without a position; ``fix_path`` is the page
+    where inputs are completed.
+    """
+
+    computable: bool
+    status: str
+    theme: str
+    unit: str
+    share: float | None
+    min_share: float
+    declared_places: int | None
+    located_places: int | None
+    declared_lieux: int
+    located_lieux: int
+    summary: str
+    reason: str
+    to_locate: list[RecordToLocate]
+    fix_path: str
+    rule: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -66,7 +116,10 @@ class EquitySummary:
 
 
 def _feature_collection(features: list[dict[str, Any]], **properties: Any) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": features, "properties": properties}
+    out = {"type": "FeatureCollection", "features": features, "properties": properties}
+    if "validity" in properties:  # also a top-level foreign member (RFC 7946 § 6.1)
+        out["validity"] = properties["validity"]
+    return out
 
 
 @dataclass(frozen=True)
@@ -91,6 +144,7 @@ class Coverage:
     located_rate: float | None
     zones: list[ZoneValue]
     excluded: list[ExcludedStructure]
+    validity: Validity
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -152,9 +206,10 @@ class Influence:
     max_distance_m: float
     target_label: str
     target_population: float
-    unserved_population: float
+    unserved_population: float | None
     sites: list[SiteCatchment]
     excluded: list[ExcludedStructure]
+    validity: Validity
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -176,6 +231,7 @@ class Influence:
             theme=self.theme,
             public=self.public,
             max_distance_m=self.max_distance_m,
+            validity=self.validity.as_dict(),
             excluded=[asdict(e) for e in self.excluded],
             warnings=self.warnings,
             assumptions=self.assumptions,
@@ -221,11 +277,14 @@ class WhiteZones:
     max_distance_m: float
     target_label: str
     target_population: float
-    concerned_population: float
+    concerned_population: float | None
     share: float | None
     sites_used: int
     zones: list[WhiteZone]
     excluded: list[ExcludedStructure]
+    validity: Validity
+    dropped_count: int = 0
+    dropped_population: float = 0.0
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -247,6 +306,7 @@ class WhiteZones:
             max_distance_m=self.max_distance_m,
             concerned_population=self.concerned_population,
             share=self.share,
+            validity=self.validity.as_dict(),
             excluded=[asdict(e) for e in self.excluded],
             warnings=self.warnings,
             assumptions=self.assumptions,
@@ -290,6 +350,7 @@ class Accessibility:
     distance_shares: list[DistanceShare]
     sites_used: int
     excluded: list[ExcludedStructure]
+    validity: Validity
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -332,6 +393,9 @@ class ScenarioComparison:
 
     ``zones`` holds coverage (petite enfance, 0-2 ans) or accessibility per zone, before and
     after. ``white_zones_*`` are the zones blanches of the scenario's theme and public.
+    ``validity_before`` / ``validity_after`` are those of the current and scenario supply;
+    ``validity`` (the deltas') is computable only when both are: otherwise every delta, zone
+    value, equity figure and zone blanche is ``None`` / empty.
     """
 
     scenario: str
@@ -352,10 +416,13 @@ class ScenarioComparison:
     zones: list[ZoneDelta]
     equity_before: EquitySummary
     equity_after: EquitySummary
-    white_population_before: float
-    white_population_after: float
+    white_population_before: float | None
+    white_population_after: float | None
     white_zones_before: list[WhiteZone]
     white_zones_after: list[WhiteZone]
+    validity: Validity
+    validity_before: Validity
+    validity_after: Validity
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
@@ -381,7 +448,12 @@ class ScenarioComparison:
                 props.pop("geometry")
                 props["scenario"] = when
                 features.append({"type": "Feature", "geometry": z.geometry, "properties": props})
-        return _feature_collection(features, kind="scenario-zones-blanches", scenario=self.scenario)
+        return _feature_collection(
+            features,
+            kind="scenario-zones-blanches",
+            scenario=self.scenario,
+            validity=self.validity.as_dict(),
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         def r(v: float | None, n: int = 2) -> float | None:
@@ -434,6 +506,7 @@ class ScenarioSet:
                 "valeur_apres": r(c.territory_after),
                 "zones_blanches_avant": r(c.white_population_before, 0),
                 "zones_blanches_apres": r(c.white_population_after, 0),
+                "validite": c.validity.status,
             }
             for c in self.comparisons
         ]

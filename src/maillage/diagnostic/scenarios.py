@@ -36,6 +36,7 @@ from .scenario_spec import (
 from .selectors import accessibility_by_zone, coverage, current_inputs, data_version
 from .selectors import white_zones as white_zones_selector
 from .themes import THEMES
+from .validity import combined
 
 CELL_SIZE_M = 200.0
 HOUSING_BANDS = ("0-2", "3-5", "6-10", "11-17", "parents")
@@ -352,6 +353,8 @@ def scenario_run(*, scenario: Scenario | ScenarioSpec) -> ScenarioComparison:
     acc_after = compute_accessibility(**themed, **common)
     wz_after = compute_white_zones(**themed, **common)
 
+    # Deltas inherit the validity of both sides: one non calculable side, no delta.
+    validity = combined(wz_before.validity, wz_after.validity)
     after = {z.code: z for z in acc_after.zones}
     zones = []
     for z in acc_before.zones:
@@ -364,7 +367,11 @@ def scenario_run(*, scenario: Scenario | ScenarioSpec) -> ScenarioComparison:
                 name=z.name,
                 before=z.value,
                 after=a_value,
-                delta=None if z.value is None or a_value is None else a_value - z.value,
+                delta=(
+                    None
+                    if not validity.computable or z.value is None or a_value is None
+                    else a_value - z.value
+                ),
                 population_before=z.target_population,
                 population_after=a.target_population if a else z.target_population,
             )
@@ -393,6 +400,9 @@ def scenario_run(*, scenario: Scenario | ScenarioSpec) -> ScenarioComparison:
         white_population_after=wz_after.concerned_population,
         white_zones_before=wz_before.zones,
         white_zones_after=wz_after.zones,
+        validity=validity,
+        validity_before=wz_before.validity,
+        validity_after=wz_after.validity,
         warnings=warnings,
         assumptions=[
             _(
