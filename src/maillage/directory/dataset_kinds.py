@@ -29,13 +29,33 @@ from maillage.territory.loader import (
     to_float,
 )
 
-from .loading import DIRECTORY_KINDS, StructureRecord, accumulate, check_record, read_typologies
+from .loading import (
+    DIRECTORY_KINDS,
+    SameAs,
+    StructureRecord,
+    accumulate,
+    check_record,
+    read_typologies,
+)
 
 EXACT, APPROXIMATE = "exact", "approximate"
 
 
 def _label(spec: FileSpec) -> str:
     return (spec.options.get("source_label") or f"{spec.producer} — {spec.title}").strip(" —")
+
+
+def _public_label(spec: FileSpec) -> str:
+    """The clean source line shown to the public (manifest option ``public_label``), else the
+    file's title and vintage; never the internal label (file numbers, working notes)."""
+    label = spec.options.get("public_label") or ", ".join(
+        p for p in (spec.title, spec.vintage) if p
+    )
+    return str(label).strip()[:300]
+
+
+def _yes(value: str | None) -> bool:
+    return (value or "").strip().casefold() in ("oui", "1", "vrai", "true", "yes")
 
 
 def _float_or_none(value: str, *, spec: FileSpec, loc: str, field: str) -> float | None:
@@ -128,6 +148,8 @@ def parse_structures_ctg(spec: FileSpec, path: Path, manifest: Manifest) -> list
                 if row["organisation"]
                 else None
             ),
+            public_source=_public_label(spec),
+            declared_only=_yes(row.get("declared_only")),
         )
         if row["service_name"]:
             record.services.append(
@@ -231,6 +253,7 @@ def parse_structures_web(spec: FileSpec, path: Path, manifest: Manifest) -> list
                 fields=fields,
                 notes=[row["notes"]],
                 organisation=sector_orgs.get(row["sector"]),
+                public_source=_public_label(spec),
             )
         )
     for r in records:
@@ -270,6 +293,7 @@ def _school_record(
         source_url=spec.source_url,
         fields={"uai": uai, **fields},
         notes=notes,
+        public_source=_public_label(spec),
     )
 
 
@@ -427,7 +451,33 @@ def parse_schools_geojson(spec: FileSpec, path: Path, manifest: Manifest) -> lis
     return _finish(records)
 
 
+# --------------------------------------------------------------------------- duplicates rule
+
+DUPLICATE_COLUMNS = ("fiche", "meme_lieu_que", "justification")
+
+
+def parse_structure_duplicates(spec: FileSpec, path: Path, manifest: Manifest) -> list[SameAs]:
+    """``structure_duplicates``: one line per pair of records that are the same place."""
+    rules = []
+    for line, row in read_csv_rows(path, spec.path, DUPLICATE_COLUMNS):
+        loc = f"ligne {line}"
+        for col in DUPLICATE_COLUMNS:
+            if not row[col]:
+                raise DatasetError("valeur manquante.", file=spec.path, location=loc, field=col)
+        rules.append(
+            SameAs(
+                record=row["fiche"],
+                target=row["meme_lieu_que"],
+                reason=row["justification"],
+                file=spec.path,
+                location=loc,
+            )
+        )
+    return rules
+
+
 _PARSERS = {
+    "structure_duplicates": parse_structure_duplicates,
     "structures_ctg": parse_structures_ctg,
     "structures_web": parse_structures_web,
     "schools_annuaire": parse_schools_annuaire,

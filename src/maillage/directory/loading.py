@@ -71,6 +71,52 @@ class StructureRecord:
     notes: list[str] = field(default_factory=list)
     organisation: dict[str, str] | None = None  # {"name", "kind", "siret"}
     services: list[dict[str, Any]] = field(default_factory=list)
+    public_source: str = ""  # the clean source line shown to the public
+    declared_only: bool = False  # declared by the CTG without a name: no public fiche
+
+
+@dataclass(frozen=True)
+class SameAs:
+    """A dataset rule (``kind: structure_duplicates``): record ``record`` is the same place as
+    record ``target`` (keys as the loader names them: ``ctg:creche-municipale``,
+    ``sources-web:…``, ``uai:…``). The two are merged into one fiche, the target's identity
+    and fields first, both provenances kept."""
+
+    record: str
+    target: str
+    reason: str
+    file: str
+    location: str
+
+
+def apply_same_as(records: list[StructureRecord], rules: list[SameAs]) -> None:
+    """Give each duplicate the key of the record it is the same place as (in place), just
+    below the target's priority so that the target's identity and fields win the merge."""
+    by_key: dict[str, list[StructureRecord]] = {}
+    for r in records:
+        by_key.setdefault(r.key, []).append(r)
+    for rule in rules:
+        for ref, column in ((rule.record, "fiche"), (rule.target, "meme_lieu_que")):
+            if ref not in by_key:
+                raise DatasetError(
+                    f"aucune fiche « {ref} » dans les fichiers de structures du jeu de données.",
+                    file=rule.file,
+                    location=rule.location,
+                    field=column,
+                )
+        if rule.record == rule.target:
+            raise DatasetError(
+                "une fiche ne peut être déclarée en double d'elle-même.",
+                file=rule.file,
+                location=rule.location,
+                field="meme_lieu_que",
+            )
+        floor = min(r.priority for r in by_key[rule.target]) - 1
+        for r in by_key.pop(rule.record):
+            r.key = rule.target
+            r.priority = min(r.priority, floor)
+            r.notes.append(f"Même lieu que la fiche « {rule.target} » : {rule.reason}")
+            by_key[rule.target].append(r)
 
 
 # --------------------------------------------------------------------------- typologies
@@ -195,6 +241,10 @@ def merge(records: list[StructureRecord]) -> list[StructureRecord]:
                 :1000
             ],
             organisation=next((r.organisation for r in group if r.organisation), None),
+            public_source=" ; ".join(
+                dict.fromkeys(r.public_source for r in group if r.public_source)
+            )[:300],
+            declared_only=all(r.declared_only for r in group),
         )
         for name in STRUCTURE_FIELDS:
             value = next(
@@ -287,6 +337,9 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
     typologies = write_typologies(ctx)
     communes = {c.insee_code: c for c in Commune.objects.all()}
     zones, tree = _zone_index(ctx)
+    rules = [r for r in records if isinstance(r, SameAs)]
+    records = [r for r in records if not isinstance(r, SameAs)]
+    apply_same_as(records, rules)
     merged = merge(records)
     _delete_stale(ctx, merged)
     for record, slug in zip(merged, _slugs(ctx, merged), strict=True):
@@ -311,6 +364,8 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
             "source_label": record.source_label,
             "source_url": record.source_url,
             "note": "\n".join(record.notes),
+            "public_source": record.public_source,
+            "declared_only": record.declared_only,
             "dataset": dataset_of.get(record.file),
         }
         for k in ("data_updated_on", "grouped_count"):

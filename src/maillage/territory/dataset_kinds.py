@@ -428,6 +428,10 @@ def parse_statistics(spec: FileSpec, path: Path, manifest: Manifest) -> list[dic
 
 
 def write_statistics(spec: FileSpec, records: list[dict], ctx: LoadContext) -> None:
+    """Upsert the file's figures, then delete the figures this file wrote before and no longer
+    gives (a corrected vintage or source must not leave the old figure beside the new one);
+    figures entered by hand (no file) are never touched."""
+    written: set[int] = set()
     for r in records:
         subject: dict[str, Any] = {"territory": ctx.territory}
         if r["subject"].startswith("commune:"):
@@ -442,7 +446,7 @@ def write_statistics(spec: FileSpec, records: list[dict], ctx: LoadContext) -> N
                 location=f"ligne {r['line']}",
                 field="subject",
             )
-        upsert(
+        stat = upsert(
             ctx,
             Statistic,
             {**subject, "key": r["key"], "vintage": r["vintage"], "source": r["source"]},
@@ -456,6 +460,12 @@ def write_statistics(spec: FileSpec, records: list[dict], ctx: LoadContext) -> N
                 "dataset": ctx.source(spec),
             },
         )
+        written.add(stat.pk)
+    dataset = ctx.source(spec)
+    if dataset is not None:
+        for stale in Statistic.objects.filter(dataset=dataset).exclude(pk__in=written):
+            stale.delete()
+            ctx.count(Statistic, "supprimé")
 
 
 def _parse_reference(spec: FileSpec, path: Path, manifest: Manifest) -> None:
