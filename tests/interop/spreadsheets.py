@@ -155,3 +155,45 @@ def xlsx_bytes(
         for name, text in files.items():
             archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def malformed_workbooks() -> dict[str, tuple[str, bytes]]:
+    """The issue's malformed files, by case: (file name, bytes), with a journal-like header."""
+    o_header = ods_row(ods_cell("Date"), ods_cell("Type"), ods_cell("Titre"), ods_cell("Axe"))
+    x_header = xlsx_row(
+        1,
+        *(
+            xlsx_cell(f"{c}1", v, t="inlineStr")
+            for c, v in zip("ABCD", JOURNAL_HEADER, strict=True)
+        ),
+    )
+    date = ods_cell("2025-01-02")
+    return {
+        "ods-value": (
+            "j.ods",
+            ods_bytes(o_header, ods_row(date, ods_cell(value_type="float", value="abc"))),
+        ),
+        "ods-columns-repeated": (
+            "j.ods",
+            ods_bytes(o_header, ods_row(date, ods_cell("x", number_columns_repeated="abc"))),
+        ),
+        "ods-rows-repeated": ("j.ods", ods_bytes(o_header, ods_row(date, repeat="-4"))),
+        "ods-bomb": (
+            "j.ods",
+            ods_bytes(
+                o_header, *(ods_row(date, ods_cell(str(i)), repeat="50000") for i in range(200))
+            ),
+        ),
+        "xlsx-number": ("j.xlsx", xlsx_bytes(x_header, xlsx_row(2, xlsx_cell("C2", "abc", t="n")))),
+        "xlsx-shared": (
+            "j.xlsx",
+            xlsx_bytes(x_header, xlsx_row(2, xlsx_cell("C2", "9", t="s")), shared=["a"]),
+        ),
+        "xlsx-date": (
+            "j.xlsx",
+            xlsx_bytes(x_header, xlsx_row(2, xlsx_cell("A2", "1e20", s=1)), date_style=True),
+        ),
+    }
+
+
+JOURNAL_HEADER = ("Date", "Type", "Titre", "Axe")

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from maillage.directory.models import Structure
+from maillage.directory.summaries import public_provenance
 from maillage.directory.search_text import normalize
 from maillage.territory.models import Commune, Territory
 
@@ -110,11 +111,14 @@ def structure_rows(*, territory: Territory, published_only: bool = False) -> lis
         .prefetch_related("services")
         .order_by("name", "pk")
     )
-    if published_only:
-        structures = structures.filter(published=True)
+    if published_only:  # what the public may download: no declared-only supply, no notes
+        structures = structures.filter(published=True, declared_only=False)
     rows = []
     for s in structures:
         base = {key: getattr(s, key) for key, _ in STRUCTURE_COLUMNS if hasattr(s, key)}
+        if published_only:
+            base.update(public_provenance({"public_source": s.public_source, **base}))
+            base.pop("public_source")
         base.update(
             {
                 "typology": s.typology.code if s.typology_id else "",
@@ -287,7 +291,9 @@ def structures_import(
         try:
             table = read_table(data, filename=filename)
         except TableError as exc:
-            report.refuse(file=exc.filename, row=exc.row, field=exc.field or "", message=exc.detail)
+            report.refuse(
+                file=exc.filename, row=exc.row, field=exc.field or "", message=exc.located_detail
+            )
             return
         mapping, unknown = _header_map(table)
         for column in unknown:

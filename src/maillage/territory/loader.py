@@ -32,7 +32,10 @@ REQUIRED_FILE_KEYS = ("path", "kind", "title", "licence")
 # Dataset tables are read from disk by an administrator, not uploaded: wider limits than uploads,
 # so that a national file (e.g. INSEE RP by IRIS, ~50 000 rows) can be given as is and filtered
 # to the perimeter by its kind.
-DATASET_TABLE_LIMITS = Limits(max_bytes=100 * 1024 * 1024, max_rows=200_000, max_columns=1_000)
+# Trusted files: no cell limit below what a 100 MB CSV can hold (2 bytes a cell at least).
+DATASET_TABLE_LIMITS = Limits(
+    max_bytes=100 * 1024 * 1024, max_rows=200_000, max_columns=1_000, max_cells=50_000_000
+)
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def dataset_error(exc: TableError, *, name: str) -> DatasetError:
     ``name`` is the file's path in the manifest (the table error only knows its base name).
     """
     return DatasetError(
-        exc.detail,
+        exc.located_detail,
         file=name,
         location=f"ligne {exc.row}" if exc.row is not None else None,
         field=exc.field,
