@@ -165,12 +165,12 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{v}"}
 # Every password login (/connexion/, /admin/login/, any authenticate() call) goes through the
 # rate limit of maillage.accounts.ratelimit.
 AUTHENTICATION_BACKENDS = ["maillage.accounts.backends.ThrottledModelBackend"]
 
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{v}"}
     for v in (
         "UserAttributeSimilarityValidator",
         "MinimumLengthValidator",
