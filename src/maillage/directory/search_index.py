@@ -42,7 +42,13 @@ from maillage.territory.models import Territory
 from .models import Service, Structure
 from .results import ServiceSummary, StructureSummary
 from .search_text import tokens
-from .summaries import RELATED_COLUMNS, SERVICE_COLUMNS, STRUCTURE_COLUMNS, TYPOLOGY_COLUMNS
+from .summaries import (
+    RELATED_COLUMNS,
+    SERVICE_COLUMNS,
+    STRUCTURE_COLUMNS,
+    TYPOLOGY_COLUMNS,
+    public_provenance,
+)
 
 INDEX_TTL_S = 300  # seconds an index is trusted without a data_version change
 _MAX_INDEXES = 8  # per process: (territory, published_only) pairs kept
@@ -223,13 +229,24 @@ def build(*, territory: Territory, published_only: bool) -> DirectoryIndex:
     structures = Structure.objects.filter(territory=territory)
     services_qs = Service.objects.filter(structure__territory=territory)
     if published_only:
-        structures = structures.filter(published=True)
-        services_qs = services_qs.filter(published=True, structure__published=True)
+        # The public index: published fiches only, never the CTG's declared-only supply
+        # (counted by the diagnostic, listed for the coordinator).
+        structures = structures.filter(published=True, declared_only=False)
+        services_qs = services_qs.filter(
+            published=True, structure__published=True, structure__declared_only=False
+        )
     rows = list(
         structures.order_by("sort_name", "pk").values(
-            *STRUCTURE_COLUMNS, *RELATED_COLUMNS.values(), *TYPOLOGY_COLUMNS.values(), "search_text"
+            *STRUCTURE_COLUMNS,
+            *RELATED_COLUMNS.values(),
+            *TYPOLOGY_COLUMNS.values(),
+            "search_text",
+            "public_source",
         )
     )
+    if published_only:
+        for r in rows:  # the public sees a clean source line, never the internal notes
+            public_provenance(r)
     ids = [r["pk"] for r in rows]
     row_of = {pk: i for i, pk in enumerate(ids)}
     zones: list[list[str]] = [[] for _ in rows]

@@ -79,13 +79,13 @@ def _overlaps(rng: tuple[Any, Any], lo: float, hi: float) -> bool:
     return (a if a is not None else 0) < hi and (b if b is not None else 200) > lo
 
 
-def _item(s: Structure, problems: list[str]) -> QualityItem:
+def _item(s: Structure, problems: list[str], *, public: bool = False) -> QualityItem:
     return QualityItem(
         id=s.pk,
         slug=s.slug,
         name=s.name,
         typology_label=s.typology.label if s.typology else "",
-        source_label=s.source_label,
+        source_label=(s.public_source or s.source_label) if public else s.source_label,
         problems=problems,
     )
 
@@ -96,7 +96,10 @@ def data_quality(*, territory: Territory, published_only: bool = True) -> DataQu
     ``published_only=False`` (coordinators, observers, the command line) adds the drafts and
     lists them as unpublished; the public never sees a draft's name.
     """
-    structures = list(base_queryset(territory=territory, published_only=published_only))
+    qs = base_queryset(territory=territory, published_only=published_only)
+    if published_only:  # the public never sees the CTG's declared-only supply as a fiche
+        qs = qs.filter(declared_only=False)
+    structures = list(qs)
     structures.sort(key=lambda s: (normalize(s.name), s.pk))
     lists: dict[str, list[QualityItem]] = {
         k: [] for k in ("position", "hours", "capacity", "contact", "grouped", "unpublished")
@@ -121,7 +124,7 @@ def data_quality(*, territory: Territory, published_only: bool = True) -> DataQu
         if not s.published:
             problems.append("unpublished")
         for p in problems:
-            lists[p].append(_item(s, problems))
+            lists[p].append(_item(s, problems, public=published_only))
     return DataQuality(
         total=len(structures),
         missing_position=lists["position"],
@@ -208,7 +211,7 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
         )
     label, lo, hi = AGE_BANDS[age_band]
     groups: dict[str, list[StructureSummary]] = {}
-    qs = base_queryset(territory=territory, published_only=True)
+    qs = base_queryset(territory=territory, published_only=True).filter(declared_only=False)
     for s in sorted(qs, key=lambda s: (normalize(s.name), s.pk)):
         services = list(s.services.all()) or [None]
         if lo is None or hi is None:
@@ -221,7 +224,7 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
             keep = any(_overlaps(age_range(sv, s.typology), lo, hi) for sv in services)
         if keep:
             theme = s.typology.theme if s.typology else ""
-            groups.setdefault(theme, []).append(structure_summary(s))
+            groups.setdefault(theme, []).append(structure_summary(s, public=True))
     order = [c.value for c in CtgTheme]
     return Parcours(
         age_band=age_band,

@@ -41,9 +41,23 @@ def service_summary(service: Service) -> ServiceSummary:
     )
 
 
-def structure_summary(s: Structure) -> StructureSummary:
+INTERNAL_COLUMNS = ("note", "position_source")
+
+
+def public_provenance(row: dict) -> dict:
+    """A structure's columns as the public sees them (in place): the clean source line
+    (``public_source``, else the source label) and no internal note (file numbers,
+    « non vérifié », cross references), which coordinators and observers alone read."""
+    row["source_label"] = row.get("public_source") or row.get("source_label") or ""
+    for name in INTERNAL_COLUMNS:
+        row[name] = ""
+    return row
+
+
+def structure_summary(s: Structure, *, public: bool = False) -> StructureSummary:
+    """``public=True``: as the public sees it (see :func:`public_provenance`)."""
     t, org, commune = s.typology, s.organisation, s.commune
-    return StructureSummary(
+    summary = StructureSummary(
         id=s.pk,
         slug=s.slug,
         name=s.name,
@@ -82,6 +96,13 @@ def structure_summary(s: Structure) -> StructureSummary:
         published=s.published,
         zones=[z.code for z in s.zones.all()],
     )
+    if not public:
+        return summary
+    from dataclasses import replace
+
+    row = public_provenance({"public_source": s.public_source, "source_label": s.source_label})
+    row.pop("public_source")
+    return replace(summary, **row)
 
 
 STRUCTURE_COLUMNS = (

@@ -22,6 +22,7 @@ from django.utils import timezone
 from pydantic import ValidationError as PydanticError
 
 from maillage.directory.models import Service, Structure
+from maillage.directory.summaries import public_provenance
 from maillage.territory.models import Territory
 
 from .jsonfile import JsonFileError, read_json_array
@@ -178,8 +179,10 @@ def structure_record(s: Structure) -> dict[str, Any]:
         "latitude": s.lat,
         "reseaux_porteurs": None,
     }
+    # An open-data export is public: the clean source line, no internal note.
+    public = public_provenance({"public_source": s.public_source, "source_label": s.source_label})
     for di_name, name in STRUCTURE_TEXT:
-        record[di_name] = _text(getattr(s, name))
+        record[di_name] = _text(public[name] if name in public else getattr(s, name))
     if record["description"] and len(record["description"]) < 5:
         record["description"] = None
     urls = [u.strip() for u in (s.source_url or "").split("|") if u.strip()]
@@ -239,7 +242,7 @@ def service_record(sv: Service, ids: dict[int, str]) -> dict[str, Any]:
 def datainclusion_export(*, territory: Territory) -> DataInclusionExport:
     """The published structures and services of ``territory`` as data·inclusion v1 records."""
     structures = list(
-        Structure.objects.filter(territory=territory, published=True)
+        Structure.objects.filter(territory=territory, published=True, declared_only=False)
         .select_related("commune", "typology", "organisation")
         .order_by("source", "source_id")
     )

@@ -51,7 +51,7 @@ def _departement(insee_code: str) -> str:
 def hsds_export(*, territory: Territory) -> dict[str, list[dict[str, Any]]]:
     """The published structures and services of ``territory`` as HSDS 3.0 tables."""
     structures = list(
-        Structure.objects.filter(territory=territory, published=True)
+        Structure.objects.filter(territory=territory, published=True, declared_only=False)
         .select_related("organisation", "commune", "typology")
         .order_by("source", "source_id")
     )
