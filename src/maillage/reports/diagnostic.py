@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 
+from . import diagnostic_reference as reference
 from . import diagnostic_sections as sections
 from .bilan import fr_number
 
 if TYPE_CHECKING:
+    from maillage.diagnostic.childcare import ChildcareRate
     from maillage.directory.results import ChildcareSupply
     from maillage.territory.models import Territory
     from maillage.territory.selectors import Diagnostic, Figure
@@ -62,6 +64,9 @@ class DiagnosticReport:
     access: AccessSection | None
     scenario: ScenarioSection | None = None
     notes: list[str] = field(default_factory=list)
+    childcare_rate: ChildcareRate | None = None
+    populations: list[reference.ReferencePopulation] = field(default_factory=list)
+    reconciliation: reference.Reconciliation | None = None
 
     @property
     def title(self) -> str:
@@ -126,6 +131,26 @@ class DiagnosticReport:
             for t in self.childcare.by_typology
         ]
 
+    def population_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "population": p.label,
+                "valeur": p.value,
+                "source": p.source,
+                "millesime": p.vintage,
+                "perimetre": p.perimeter,
+                "usage": p.used_for,
+            }
+            for p in self.populations
+        ]
+
+    def audit(self) -> list[reference.AuditedFigure]:
+        """Every figure the diagnostic shows, with source, vintage, perimeter, denominator."""
+        return reference.figures_audit(self)
+
+    def audit_rows(self) -> list[dict[str, Any]]:
+        return [f.as_dict() for f in self.audit()]
+
     def equipment_rows(self) -> list[dict[str, Any]]:
         rows = []
         for e in self.equipment:
@@ -134,6 +159,7 @@ class DiagnosticReport:
                 "structures": e.structures,
                 "localisees": e.located,
                 "pour_1000": e.per_1000,
+                "voisines": e.neighbours,
             }
             for z in self.zones:
                 if z.kind == "iris":
@@ -144,9 +170,10 @@ class DiagnosticReport:
     def equipment_columns(self) -> list[tuple[str, str]]:
         return [
             ("theme", "Thème CTG"),
-            ("structures", "Structures"),
+            ("structures", "Structures (communes de la CTG)"),
             ("localisees", "Localisées"),
-            ("pour_1000", "Pour 1 000 habitants"),
+            ("pour_1000", "Pour 1 000 habitants (CTG)"),
+            ("voisines", "Communes voisines (hors ratio)"),
             *((f"zone_{z.code}", f"{z.name} ({z.code})") for z in self.zones if z.kind == "iris"),
         ]
 
@@ -186,12 +213,28 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
+POPULATION_COLUMNS = [
+    ("population", "Population"),
+    ("valeur", "Valeur"),
+    ("source", "Source"),
+    ("millesime", "Millésime"),
+    ("perimetre", "Périmètre"),
+    ("usage", "Utilisée pour"),
+]
+
+
 def table_for(report: DiagnosticReport, name: str) -> tuple[list[dict], list[tuple[str, str]]]:
     """Rows and columns of a downloadable table of the report (``KeyError`` if unknown)."""
     if name == "equipements":
         return report.equipment_rows(), report.equipment_columns()
     if name == "qualite":
         return report.quality.rows, [("probleme", "Problème"), ("objet", "Donnée concernée")]
+    if name == "populations":
+        return report.population_rows(), POPULATION_COLUMNS
+    if name == "rapprochement" and report.reconciliation is not None:
+        return report.reconciliation.as_rows(), reference.RECONCILIATION_COLUMNS
+    if name == "audit":
+        return report.audit_rows(), reference.AUDIT_COLUMNS
     if name in ("couverture", "zones-blanches") and report.access is not None:
         return report.access.table(name)
     method, columns = TABLES[name]
@@ -217,6 +260,7 @@ def diagnostic_build(
     ``scenario`` is a saved scenario (model instance) or a scenario object from a file, as
     accepted by :func:`maillage.diagnostic.services.scenario_run`.
     """
+    from maillage.diagnostic.childcare import childcare_rate
     from maillage.directory.selectors import childcare_supply
     from maillage.territory.selectors import territory_diagnostic
 
@@ -234,7 +278,15 @@ def diagnostic_build(
         progress("offre d'accueil et équipements")
         childcare = childcare_supply(territory=territory)
         equipment = sections.equipment(
-            territory=territory, population=population.value if population else None, zones=zones
+            territory=territory,
+            population=population.value if population else None,
+            zones=zones,
+            population_label=(
+                f"{sections.int_fr(population.value)} habitants ({population.source}, "
+                f"{population.vintage})"
+                if population
+                else ""
+            ),
         )
         access = None
         if with_access:
@@ -256,6 +308,9 @@ def diagnostic_build(
             equipment=equipment,
             quality=sections.quality_panel(territory=territory, diag=diag, today=today),
             access=access,
+            childcare_rate=childcare_rate(territory=territory),
+            populations=reference.reference_populations(diag),
+            reconciliation=reference.reconciliation(territory=territory),
         )
         if use_cache:
             cache.set(key, report, CACHE_SECONDS)

@@ -52,6 +52,11 @@ FAMILY_SERIES = (
 )
 
 
+def int_fr(value: float) -> str:
+    """An integer with the French thousands separator (narrow no-break space)."""
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
 def vintage_year(vintage: str) -> int | None:
     """The (last) year named in a vintage such as « RP 2016 », « 2020 » or « 2011-2016 »."""
     years = [int(m.group(0)) for m in _YEAR.finditer(vintage or "")]
@@ -89,11 +94,14 @@ class QpvComparison:
     unit: str
     vintage: str
     source: str
+    denominator: str = ""  # the population a share divides by (empty: a figure as published)
 
 
 @dataclass(frozen=True)
 class EquipmentRow:
-    """Structures of a CTG theme: count and count per 1 000 inhabitants, territory and by zone."""
+    """Structures of a CTG theme in the CTG's communes: count, count per 1 000 inhabitants of
+    those communes (``denominator``), located ones by zone. ``neighbours`` counts the fiches of
+    the neighbouring communes, shown apart and never divided by the CTG's population."""
 
     theme: str
     theme_label: str
@@ -101,6 +109,8 @@ class EquipmentRow:
     located: int
     per_1000: float | None
     by_zone: dict[str, int] = field(default_factory=dict)  # zone code → located structures
+    neighbours: int = 0
+    denominator: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,14 +175,19 @@ def qpv_comparisons(diag: Diagnostic) -> list[QpvComparison]:
     population = diag.figure("population_ctg")
     qpv = diag.figure("population_qpv")
     if population and qpv:
+        # A share of the territory's population (not a QPV-vs-territory comparison).
         rows.append(
             QpvComparison(
                 label="Part de la population résidant en QPV",
-                territory=100.0,
-                qpv=round(100 * qpv.value / population.value, 1),
+                territory=round(100 * qpv.value / population.value, 1),
+                qpv=None,
                 unit="%",
                 vintage=population.vintage,
                 source=population.source,
+                denominator=(
+                    f"{int_fr(qpv.value)} habitants en QPV / {int_fr(population.value)} habitants "
+                    f"({population.source}, {population.vintage})"
+                ),
             )
         )
     for label, key, key_qpv in QPV_PAIRS:
@@ -233,9 +248,15 @@ def zone_populations(*, territory: Territory, diag: Diagnostic) -> list[ZonePopu
 
 
 def equipment(
-    *, territory: Territory, population: float | None, zones: list[ZonePopulation]
+    *,
+    territory: Territory,
+    population: float | None,
+    zones: list[ZonePopulation],
+    population_label: str = "",
 ) -> list[EquipmentRow]:
-    """Published structures by CTG theme, per 1 000 inhabitants, and located ones by zone."""
+    """Published structures by CTG theme in the CTG's communes (a fiche without commune counts
+    there), per 1 000 inhabitants of those communes, located ones by zone; the neighbouring
+    communes' fiches are counted apart (``neighbours``), never in the ratio."""
     from shapely.geometry import Point
     from shapely.prepared import prep
 
@@ -244,13 +265,19 @@ def equipment(
 
     prepared = [(z.code, prep(geojson_to_l93(z.geometry))) for z in zones if z.geometry]
     counts: dict[str, dict] = {}
+    neighbours = set(territory.neighbours.values_list("pk", flat=True))
     qs = Structure.objects.filter(territory=territory, published=True).select_related("typology")
     for s in qs:
         theme = s.typology.theme if s.typology else ""
         if not theme:
             continue
-        row = counts.setdefault(theme, {"n": 0, "located": 0, "zones": defaultdict(int)})
+        row = counts.setdefault(
+            theme, {"n": 0, "located": 0, "zones": defaultdict(int), "neighbours": 0}
+        )
         weight = s.grouped_count or 1
+        if s.commune_id in neighbours:
+            row["neighbours"] += weight
+            continue
         row["n"] += weight
         if s.x_l93 is not None and s.y_l93 is not None:
             row["located"] += weight
@@ -267,6 +294,8 @@ def equipment(
             located=counts[theme]["located"],
             per_1000=round(1000 * counts[theme]["n"] / population, 2) if population else None,
             by_zone=dict(counts[theme]["zones"]),
+            neighbours=counts[theme]["neighbours"],
+            denominator=population_label,
         )
         for theme in labels
         if theme in counts
