@@ -67,9 +67,152 @@ def live_data(live_server) -> str:
     return live_server.url
 
 
+# Recorded in every page of every context before any page script: a Content-Security-Policy
+# violation is reported to the test (binding) and kept on ``window`` (read back at the end of the
+# test, in case the binding's message is still in flight).
+CSP_LISTENER = """
+(() => {
+  window.__maillageCsp = [];
+  document.addEventListener("securitypolicyviolation", (e) => {
+    const v = {
+      directive: e.effectiveDirective || e.violatedDirective,
+      blocked: e.blockedURI,
+      sample: e.sample,
+      source: (e.sourceFile || "") + ":" + e.lineNumber,
+      page: document.location.href,
+    };
+    window.__maillageCsp.push(v);
+    if (window.maillageCspReport) { window.maillageCspReport(v).catch(() => {}); }
+  }, true);
+})();
+"""
+
+
+class SecurityGuard:
+    """Every CSP violation and every JavaScript dialog (alert, confirm, prompt) of the pages.
+
+    Watches every browser context made by the ``browser`` fixture; a test that used a browser
+    fails when anything was recorded (see ``pytest_runtest_call``). A dialog is dismissed.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.contexts: list = []
+
+    def watch(self, context) -> None:
+        self.contexts.append(context)
+        context.expose_function("maillageCspReport", self._violation)
+        context.add_init_script(CSP_LISTENER)
+        context.on("dialog", self._dialog)
+        context.on("console", self._console)
+
+    def _violation(self, v: dict) -> None:
+        self._add(
+            f"CSP : {v.get('directive')} a bloqué « {v.get('blocked') or v.get('sample')} »"
+            f" ({v.get('source')}) sur {v.get('page')}"
+        )
+
+    def _dialog(self, dialog) -> None:
+        self._add(f"boîte de dialogue {dialog.type} « {dialog.message} » sur {dialog.page.url}")
+        dialog.dismiss()
+
+    def _console(self, msg) -> None:
+        if msg.type == "error" and "Content Security Policy" in msg.text:
+            self._add(f"console : {msg.text}")
+
+    def _add(self, event: str) -> None:
+        if event not in self.events:
+            self.events.append(event)
+
+    def _flush(self) -> None:
+        for context in self.contexts:
+            try:
+                pages = list(context.pages)
+            except Exception:  # noqa: BLE001 - a closed context has nothing more to say
+                continue
+            for pg in pages:
+                try:
+                    recorded = pg.evaluate("window.__maillageCsp || []")
+                except Exception:  # noqa: BLE001 - closed or navigating page
+                    continue
+                for v in recorded:
+                    self._violation(v)
+
+    def take(self) -> list[str]:
+        """Return what was recorded so far (read from the open pages too) and forget it."""
+        self._flush()
+        events, self.events = self.events, []
+        return events
+
+    def reset(self) -> None:
+        self.events = []
+        self.contexts = [c for c in self.contexts if _is_open(c)]
+
+
+def _is_open(context) -> bool:
+    try:
+        context.pages  # noqa: B018 - raises once closed in some Playwright versions
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+class GuardedBrowser:
+    """The Chromium browser, whose every new context is watched by the security guard."""
+
+    def __init__(self, browser, guard: SecurityGuard) -> None:
+        self._browser = browser
+        self.guard = guard
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        self.guard.watch(context)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="package")
-def browser() -> Iterator:
-    """One Chromium for this package; stopped at its end, with Playwright's event loop."""
+def _security_guard() -> SecurityGuard:
+    return SecurityGuard()
+
+
+@pytest.fixture(autouse=True)
+def security_guard(request) -> Iterator[SecurityGuard | None]:
+    """The guard of this test's browser contexts (None for a test without a browser)."""
+    if not {"browser", "page"} & set(request.fixturenames):
+        yield None
+        return
+    guard = request.getfixturevalue("_security_guard")
+    guard.reset()
+    yield guard
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Fail a browser test on any CSP violation or dialog recorded during it."""
+    guard = getattr(item, "funcargs", {}).get("security_guard")
+    try:
+        result = yield
+    except BaseException as exc:  # the test failed: say what the guard saw meanwhile
+        events = guard.take() if guard is not None else []
+        if events:
+            exc.add_note("Pendant le test :\n" + "\n".join(events))
+        raise
+    if guard is not None:
+        events = guard.take()
+        assert not events, "Violation CSP ou boîte de dialogue pendant le test :\n" + "\n".join(
+            events
+        )
+    return result
+
+
+@pytest.fixture(scope="package")
+def browser(_security_guard) -> Iterator:
+    """One Chromium for this package; stopped at its end, with Playwright's event loop.
+
+    Every context it makes is watched for CSP violations and dialogs (``SecurityGuard``)."""
     if not shutil.which(str(CHROMIUM)):
         pytest.fail("Chromium absent : /usr/bin/chromium est requis pour les tests navigateur.")
     from playwright.sync_api import sync_playwright
@@ -81,7 +224,7 @@ def browser() -> Iterator:
     try:
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
+            yield GuardedBrowser(chromium, _security_guard)
             chromium.close()
     finally:
         if previous is None:

@@ -1,30 +1,19 @@
 /* Directory pages: result markers kept in step with the result list (htmx swaps included),
    "autour de moi" geolocation, structure mini-map, and placing "à localiser" structures.
-   Relies on map.js (zones layer, "maillage:loaded" event), Leaflet and Leaflet.markercluster.
+   Relies on map.js (window.Maillage: zones map, text-only tooltips and popups), Leaflet and
+   Leaflet.markercluster. Every name reaches the map as text (textContent), never as HTML.
    Without JavaScript every page still works: the list, links and forms are plain HTML. */
 (function () {
   "use strict";
   var ACCENT = "#000091";
   var ACTIVE = "#b34000";
-
-  function onMapLoaded(el, callback) {
-    if (el._maillageLoaded) { callback(el._maillageLoaded); return; }
-    el.addEventListener("maillage:loaded", function (ev) {
-      el._maillageLoaded = ev.detail;
-      callback(ev.detail);
-    });
-  }
+  var M = window.Maillage;
+  var onMapLoaded = M.onLoaded;
 
   function readPoints(root) {
     var node = (root || document).querySelector("#resultats-points");
     if (!node) { return []; }
     try { return JSON.parse(node.textContent); } catch (e) { return []; }
-  }
-
-  function escapeHtml(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
   }
 
   /* ---- search results: clusters of markers, one per located structure of the list ---- */
@@ -34,7 +23,7 @@
     var m = L.circleMarker([p.lat, p.lon], {
       radius: 8, color: "#fff", weight: 2, fillColor: ACCENT, fillOpacity: 1
     });
-    m.bindPopup('<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.name) + "</a>");
+    m.bindPopup(M.link(p.url, p.name));
     m.on("click", function () { highlight(p.id, true); });
     return m;
   }
@@ -120,8 +109,8 @@
     if (!el || !el.dataset.lat) { return; }
     onMapLoaded(el, function (detail) {
       var ll = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
-      L.circleMarker(ll, { radius: 9, color: "#fff", weight: 2, fillColor: ACCENT, fillOpacity: 1 })
-        .bindTooltip(el.dataset.name || "").addTo(detail.map);
+      var marker = L.circleMarker(ll, { radius: 9, color: "#fff", weight: 2, fillColor: ACCENT, fillOpacity: 1 });
+      M.tooltip(marker, el.dataset.name || "").addTo(detail.map);
       detail.map.setView(ll, 16);
     });
   }

@@ -1,52 +1,162 @@
-/* Maillage maps: draws the GeoJSON layers of [data-geojson] elements with Leaflet.
+/* Maillage maps, shared by every page with a map: draws the GeoJSON layers of [data-geojson]
+   elements with Leaflet, and gives the other scripts (directory.js, diagnostic.js, plan.js) the
+   one set of helpers they use: window.Maillage.
+   - Text only: every tooltip, popup and label is a DOM node whose text is set with textContent,
+     never a string of HTML (a name written by a partner stays text; see docs/securite.md).
+   - One table of layer styles (zones maps and diagnostic maps).
+   - An error state: when the GeoJSON cannot be fetched or read, the map box says so in French.
    No tile server needed: a background layer is added only when MAILLAGE_TILE_URL is set. */
 (function () {
   "use strict";
-  var STYLES = {
-    commune: function (p) { return p.role === "ctg"
-      ? { color: "#000091", weight: 3, fill: false }
-      : { color: "#6a6a6a", weight: 1.5, dashArray: "4 4", fill: false }; },
-    iris: function () { return { color: "#3558a2", weight: 1, fillOpacity: 0.04 }; },
-    qpv: function () { return { color: "#b34000", weight: 2, fillColor: "#b34000", fillOpacity: 0.25 }; },
-    quartier: function () { return { color: "#18753c", weight: 2, fillOpacity: 0.05 }; }
-  };
-  function styleFor(feature) {
-    var p = feature.properties || {};
-    var f = STYLES[p.layer];
-    return f ? f(p) : { color: p.color || "#000091", weight: 2 };
-  }
+
+  /* ---- text, never HTML ---- */
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+  /* The one escaping helper, for a caller that needs a string (none of ours does today). */
   function escapeHtml(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
-  window.MaillageMap = {
-    init: function (el) {
-      var map = L.map(el, { zoomSnap: 0.25, maxZoom: 19 });
-      if (el.dataset.tileUrl) {
-        L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
-      }
-      el._maillageMap = map;
-      fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          var layer = L.geoJSON(data, {
-            style: styleFor,
-            onEachFeature: function (feature, lyr) {
-              var p = feature.properties || {};
-              if (p.name) { lyr.bindTooltip(escapeHtml(p.name) + (p.code ? " (" + escapeHtml(p.code) + ")" : "")); }
-            }
-          }).addTo(map);
-          var ctg = [];
-          layer.eachLayer(function (l) { if (l.feature.properties.role === "ctg") { ctg.push(l); } });
-          var bounds = ctg.length ? L.featureGroup(ctg).getBounds() : layer.getBounds();
-          if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
-          el.dispatchEvent(new CustomEvent("maillage:loaded", { detail: { map: map, layer: layer } }));
-        });
-      return map;
+
+  /* A <span> holding ``s`` as text: what Leaflet's bindTooltip/bindPopup get from us. */
+  function text(s, className) {
+    var span = document.createElement("span");
+    if (className) { span.className = className; }
+    span.textContent = s == null ? "" : String(s);
+    return span;
+  }
+
+  /* Only a site path ("/…", not "//…") or an http(s) address becomes a link target. */
+  function safeHref(url) {
+    var u = String(url == null ? "" : url).trim();
+    if (/^\/(?!\/)/.test(u) || /^https?:\/\//i.test(u)) { return u; }
+    return null;
+  }
+
+  /* An <a> with ``label`` as text; without a safe address, the label alone. */
+  function link(url, label) {
+    var href = safeHref(url);
+    if (!href) { return text(label); }
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = label == null ? "" : String(label);
+    return a;
+  }
+
+  /* ---- the layer styles of every map, by map kind then by feature property "layer" ---- */
+  var STYLES = {
+    zones: {
+      commune: function (p) { return p.role === "ctg"
+        ? { color: "#000091", weight: 3, fill: false }
+        : { color: "#6a6a6a", weight: 1.5, dashArray: "4 4", fill: false }; },
+      iris: function () { return { color: "#3558a2", weight: 1, fillOpacity: 0.04 }; },
+      qpv: function () { return { color: "#b34000", weight: 2, fillColor: "#b34000", fillOpacity: 0.25 }; },
+      quartier: function () { return { color: "#18753c", weight: 2, fillOpacity: 0.05 }; }
+    },
+    diagnostic: {
+      commune: function () { return { color: "#000091", weight: 3, fill: false }; },
+      qpv: function () { return { color: "#b34000", weight: 2, dashArray: "5 3", fill: false }; },
+      choropleth: function (p) { return { color: "#3558a2", weight: 1, fillColor: p.fill || "#fff", fillOpacity: 0.85 }; },
+      influence: function (p) { return { color: p.scenario === "après" ? "#18753c" : "#000091", weight: 1, fillColor: "#000091", fillOpacity: 0.12 }; },
+      white: function (p) { return { color: p.scenario === "après" ? "#18753c" : "#b34000", weight: 2, fillColor: "#b34000", fillOpacity: 0.35 }; }
     }
   };
+
+  function styler(kind) {
+    var table = STYLES[kind] || STYLES.zones;
+    return function (feature) {
+      var p = feature.properties || {};
+      var f = table[p.layer];
+      return f ? f(p) : { color: p.color || "#000091", weight: 2 };
+    };
+  }
+
+  /* The zones maps' tooltip: "Name (code)". */
+  function zoneLabel(p) {
+    if (!p.name) { return ""; }
+    return p.name + (p.code ? " (" + p.code + ")" : "");
+  }
+
+  /* Bind ``label`` (a string) to a layer as a text tooltip; nothing for an empty label. */
+  function tooltip(layer, label) {
+    if (label) { layer.bindTooltip(text(label)); }
+    return layer;
+  }
+
+  /* ---- error state ---- */
+  var ERROR_TEXT = "La carte n'a pas pu être chargée. Les informations de la page restent " +
+    "valables ; rechargez la page pour réessayer.";
+
+  function showError(el) {
+    if (el.querySelector(".map-error")) { return; }
+    el.classList.add("map-failed");
+    var box = document.createElement("p");
+    box.className = "map-error";
+    box.setAttribute("role", "alert");
+    box.textContent = ERROR_TEXT;
+    el.appendChild(box);
+    el.dispatchEvent(new CustomEvent("maillage:error", { detail: { map: el._maillageMap || null } }));
+  }
+
+  function fetchGeoJSON(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  /* Call ``callback({map, layer})`` once the map of ``el`` has drawn its layers (now if done). */
+  function onLoaded(el, callback) {
+    if (el._maillageLoaded) { callback(el._maillageLoaded); return; }
+    el.addEventListener("maillage:loaded", function (ev) { callback(ev.detail); });
+  }
+
+  function isCtg(l) { return (l.feature.properties || {}).role === "ctg"; }
+
+  /* Draw the GeoJSON at ``url`` into the element ``el``.
+     options: styles ("zones" or "diagnostic"), label(properties) → tooltip text,
+     pointToLayer (Leaflet's), fitTo(layer) → whether the view fits on it. */
+  function init(el, url, options) {
+    var o = options || {};
+    var map = L.map(el, { zoomSnap: 0.25, maxZoom: 19 });
+    if (el.dataset.tileUrl) {
+      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
+    }
+    el._maillageMap = map;
+    var label = o.label || zoneLabel;
+    fetchGeoJSON(url)
+      .then(function (data) {
+        var layer = L.geoJSON(data, {
+          style: styler(o.styles),
+          pointToLayer: o.pointToLayer,
+          onEachFeature: function (feature, lyr) { tooltip(lyr, label(feature.properties || {})); }
+        }).addTo(map);
+        var fit = [];
+        var fitTo = o.fitTo || isCtg;
+        layer.eachLayer(function (l) { if (fitTo(l)) { fit.push(l); } });
+        var bounds = fit.length ? L.featureGroup(fit).getBounds() : layer.getBounds();
+        if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+        el._maillageLoaded = { map: map, layer: layer };
+        el.dispatchEvent(new CustomEvent("maillage:loaded", { detail: el._maillageLoaded }));
+      })
+      .catch(function () { showError(el); });
+    return map;
+  }
+
+  window.Maillage = {
+    escapeHtml: escapeHtml,
+    text: text,
+    link: link,
+    safeHref: safeHref,
+    tooltip: tooltip,
+    styles: STYLES,
+    init: init,
+    onLoaded: onLoaded,
+    showError: showError
+  };
+
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-geojson]").forEach(function (el) { window.MaillageMap.init(el); });
+    document.querySelectorAll("[data-geojson]").forEach(function (el) {
+      init(el, el.dataset.geojson, { styles: "zones" });
+    });
   });
 })();
