@@ -62,3 +62,36 @@ def creche_scenario(armentieres, coordinator):
     scenario = scenario_save(spec=spec, author=coordinator)
     scenario.iris_code = code
     return scenario
+
+
+@pytest.fixture
+def childcare_located(armentieres):
+    """Place the CTG's four childcare records with places (175) at IRIS population centres
+    with the services layer (exemple fictif: positions made up by code inside the commune,
+    only in the test database), so that the spatial analyses become computable."""
+    from maillage.diagnostic.inputs import load_demand
+    from maillage.directory.models import Structure
+    from maillage.directory.services import structure_place
+    from maillage.territory.geo import l93_to_lonlat
+    from maillage.territory.services import territory_touch
+
+    demand = load_demand(territory=armentieres)
+    slugs = [
+        "creche-municipale",
+        "multi-accueil-municipal-2-lieux",
+        "creche-dentreprise-de-lepsm",
+        "micro-creches-privees-6-lieux",
+    ]
+    for slug, code in zip(slugs, ["590170103", "590170202", "590170301", "590170402"], strict=True):
+        j = [z.code for z in demand.zones].index(code)
+        w = demand.zone_weights[:, [j]].toarray().ravel() * demand.population
+        lon, lat = l93_to_lonlat(*((w @ demand.xy) / w.sum()))
+        structure_place(
+            structure=Structure.objects.get(territory=armentieres, slug=slug),
+            lon=float(lon),
+            lat=float(lat),
+            precision=Structure.Precision.APPROXIMATE,
+            source="exemple fictif (test)",
+        )
+    territory_touch(territory=armentieres)
+    return slugs

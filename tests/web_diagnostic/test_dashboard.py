@@ -52,6 +52,13 @@ def test_dashboard_childcare_coverage_matches_places_and_children(client, report
     rate = report.childcare.coverage_per_100
     assert rate == pytest.approx(100 * report.childcare.total_places / 1048, abs=0.05)
     assert f"{rate}".replace(".", ",") in page
+    # No place located: the 2SFCA coverage map by IRIS is « non calculable », not a map of 0.
+    assert 'data-diag-map="' + url("diagnostic-coverage-geojson") not in page
+    assert "0 des 175 places déclarées en petite enfance sont localisées" in page
+
+
+def test_dashboard_coverage_map_once_the_places_are_located(client, childcare_located):
+    page = text(client.get(url("diagnostic")))
     assert 'data-diag-map="' + url("diagnostic-coverage-geojson") in page
 
 
@@ -108,9 +115,16 @@ def test_zones_page_lists_the_structures_to_locate_as_a_warning(client, armentie
     result = white_zones(territory=armentieres, theme="petite-enfance")
     assert result.excluded, "the real data has childcare structures « à localiser »"
     page = text(client.get(url("diagnostic-zones"), {"theme": "petite-enfance"}))
-    assert 'class="warning"' in page
-    for e in result.excluded:
-        assert e.name.replace("'", "&#x27;") in page
+    assert 'class="warning validity"' in page
+    assert "Non calculable" in page
+    assert "0 des 175 places déclarées en petite enfance sont localisées" in page
+    for t in result.validity.to_locate:
+        assert t.name.replace("'", "&#x27;") in page
+        assert f'href="{t.locate_path}"' in page
+    # No percentage of people concerned, no map of zones blanches.
+    assert (
+        'id="carte-zones"' not in page and "sans structure à portée (zones blanches) —" not in page
+    )
 
 
 @pytest.mark.parametrize(
@@ -182,6 +196,9 @@ def test_zones_page_tables_download_for_the_chosen_threshold(client, armentieres
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     if name == "zones-blanches-choix":
         result = white_zones(territory=armentieres, theme="vie-sociale", max_distance_m=600)
-        assert len(rows) == 1 + len(result.zones)
+        # Embedded data: no vie-sociale record located, so no zone but one row saying why
+        # (before the validity guard this sheet listed « 100 % zone blanche »).
+        assert not result.validity.computable and result.zones == []
+        assert len(rows) == 2 and rows[1][0].startswith("non calculable : 0 des 5 lieux")
     bad = client.get(url("diagnostic-table", name, "csv"), {**query, "distance_m": "5"})
     assert bad.status_code == 400

@@ -44,7 +44,7 @@ def test_anonymous_and_non_coordinators_cannot_create(client, armentieres, djang
 
 
 def test_coordinator_creates_a_creche_and_sees_the_iris_coverage_rise(
-    coordinator_client, armentieres
+    coordinator_client, armentieres, childcare_located
 ):
     code = most_populated_iris(armentieres)
     response = coordinator_client.post(url("diagnostic-scenarios"), {**BASE, **_add(code)})

@@ -42,11 +42,6 @@ def _validity_lines(validity: Any) -> list[str]:
     return lines
 
 
-def _unknown_as_text(rows: list[dict[str, Any]], word: str) -> list[dict[str, Any]]:
-    """Table cells: an unknown value reads « inconnu » / « non calculable », never blank or 0."""
-    return [{k: word if v is None else v for k, v in r.items()} for r in rows]
-
-
 def _render(result: Any, fmt: str, *, title: str, untitled: str = "") -> None:
     _warn(result)
     validity = getattr(result, "validity", None)
@@ -61,7 +56,7 @@ def _render(result: Any, fmt: str, *, title: str, untitled: str = "") -> None:
         click.echo(title if computable or not untitled else untitled)
         for line in _validity_lines(validity) if validity is not None else []:
             click.echo(line)
-        rows = _unknown_as_text(rows, "inconnu" if computable else "non calculable")
+        rows = [r for r in result.display_rows() if "validite" not in r]
     emit(rows, fmt=fmt, payload=result.as_dict())
 
 

@@ -115,6 +115,20 @@ class EquitySummary:
     gini: float | None
 
 
+def display_rows(
+    rows: list[dict[str, Any]], validity: Validity, first_key: str | None = None
+) -> list[dict[str, Any]]:
+    """Rows for a table, a CSV or an XLSX sheet: an unknown value reads « inconnu », or
+    « non calculable » when the result is; a non calculable result without rows gets one row
+    stating the reason (a sheet never looks empty-but-valid). Values themselves stay ``None``
+    in :meth:`rows` and in JSON."""
+    word = "inconnu" if validity.computable else "non calculable"
+    out = [{k: word if v is None else v for k, v in r.items()} for r in rows]
+    if not out and not validity.computable:
+        out = [{first_key or "validite": f"non calculable : {validity.reason}"}]
+    return out
+
+
 def _feature_collection(features: list[dict[str, Any]], **properties: Any) -> dict[str, Any]:
     out = {"type": "FeatureCollection", "features": features, "properties": properties}
     if "validity" in properties:  # also a top-level foreign member (RFC 7946 § 6.1)
@@ -153,6 +167,9 @@ class Coverage:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def display_rows(self, first_key: str | None = None) -> list[dict[str, Any]]:
+        return display_rows(self.rows(), self.validity, first_key)
 
     def rows(self) -> list[dict[str, Any]]:
         head = {
@@ -237,6 +254,9 @@ class Influence:
             assumptions=self.assumptions,
         )
 
+    def display_rows(self, first_key: str | None = None) -> list[dict[str, Any]]:
+        return display_rows(self.rows(), self.validity, first_key)
+
     def rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -312,6 +332,9 @@ class WhiteZones:
             assumptions=self.assumptions,
         )
 
+    def display_rows(self, first_key: str | None = None) -> list[dict[str, Any]]:
+        return display_rows(self.rows(), self.validity, first_key)
+
     def rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -359,6 +382,9 @@ class Accessibility:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def display_rows(self, first_key: str | None = None) -> list[dict[str, Any]]:
+        return display_rows(self.rows(), self.validity, first_key)
 
     def rows(self) -> list[dict[str, Any]]:
         return [
@@ -454,6 +480,9 @@ class ScenarioComparison:
             scenario=self.scenario,
             validity=self.validity.as_dict(),
         )
+
+    def display_rows(self, first_key: str | None = None) -> list[dict[str, Any]]:
+        return display_rows(self.rows(), self.validity, first_key)
 
     def rows(self) -> list[dict[str, Any]]:
         def r(v: float | None, n: int = 2) -> float | None:

@@ -66,7 +66,11 @@ class AccessSection:
     @property
     def main_white(self) -> ThemeAccess | None:
         """The theme whose zones blanches concern the largest target population."""
-        with_white = [t for t in self.themes if t.white is not None and t.white.zones]
+        with_white = [
+            t
+            for t in self.themes
+            if t.white is not None and t.white.validity.computable and t.white.zones
+        ]
         return max(with_white, key=lambda t: t.white.concerned_population, default=None)
 
     @property
@@ -98,7 +102,7 @@ class AccessSection:
 
     def table(self, name: str) -> tuple[list[dict], list[tuple[str, str]]]:
         if name == "couverture":
-            rows = self.coverage.rows() if self.coverage else []
+            rows = self.coverage.display_rows("zone") if self.coverage else []
             return rows, [
                 ("zone", "Type de zone"),
                 ("code", "Code"),
@@ -110,7 +114,8 @@ class AccessSection:
         for t in self.themes:
             if t.white is None:
                 continue
-            for r in t.white.rows():
+            # display_rows: a non calculable theme gets one row with its reason, not « 0 ».
+            for r in t.white.display_rows("rang"):
                 rows.append({"theme": t.theme_label, "public": t.white.target_label, **r})
         return rows, [
             ("theme", "Thème"),

@@ -113,7 +113,11 @@ def diagnostic_docx(
         caption="Places d'accueil du jeune enfant par type",
     )
     cov = report.access.coverage if report.access else None
-    if cov is not None:
+    if cov is not None and not cov.validity.computable:
+        document.add_heading("Couverture par IRIS (2SFCA)", level=2)
+        document.add_paragraph(_not_computable(cov.validity))
+        document.add_paragraph(" ".join(cov.assumptions))
+    elif cov is not None:
         document.add_heading("Couverture par IRIS (2SFCA)", level=2)
         for w in cov.warnings:
             document.add_paragraph(w)
@@ -159,6 +163,13 @@ def diagnostic_docx(
                     t.white.target_label,
                     str(len(t.white.zones)),
                     fr_number(round(t.white.concerned_population)),
+                ]
+                if t.white and t.white.validity.computable
+                else [
+                    t.theme_label,
+                    t.white.target_label,
+                    "non calculable",
+                    _not_computable(t.white.validity),
                 ]
                 if t.white
                 else [t.theme_label, t.error, "—", "—"]
@@ -230,6 +241,15 @@ def diagnostic_docx(
     return buffer.getvalue()
 
 
+def _not_computable(validity) -> str:  # noqa: ANN001
+    """A result's own « non calculable » notice, with the records to locate (printed)."""
+    text = f"Non calculable : {validity.reason}"
+    if validity.to_locate:
+        text += " Structures à localiser : " + " ; ".join(t.name for t in validity.to_locate)
+        text += " (page « Qualité des données » de la plateforme)."
+    return text
+
+
 def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
     s = report.scenario.comparison
     document.add_heading(f"Scénario « {report.scenario.name} »", level=1)
@@ -239,6 +259,12 @@ def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
         document.add_paragraph(change, style="List Bullet")
     for w in s.warnings:
         document.add_paragraph(w)
+    if not s.validity.computable:
+        document.add_paragraph(_not_computable(s.validity))
+
+    def nc(v: float | None) -> str:  # an unknown figure is never printed as 0
+        return fr_number(v, missing="inconnu" if s.validity.computable else "non calculable")
+
     _table(
         document,
         ["Mesure", "Avant", "Après"],
@@ -253,20 +279,23 @@ def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
                 fr_number(round(s.children_before)),
                 fr_number(round(s.children_after)),
             ],
-            [s.value_label, fr_number(s.territory_before), fr_number(s.territory_after)],
+            [s.value_label, nc(s.territory_before), nc(s.territory_after)],
             [
                 "Population en zone blanche",
-                fr_number(round(s.white_population_before)),
-                fr_number(round(s.white_population_after)),
+                nc(None if s.white_population_before is None else round(s.white_population_before)),
+                nc(None if s.white_population_after is None else round(s.white_population_after)),
             ],
         ],
         caption="Avant / après le scénario, pour le territoire",
     )
-    _picture(document, report, "couverture", caption="Avant le scénario", when="avant")
-    _picture(document, report, "couverture", caption="Après le scénario", when="apres")
+    if s.validity.computable:
+        _picture(document, report, "couverture", caption="Avant le scénario", when="avant")
+        _picture(document, report, "couverture", caption="Après le scénario", when="apres")
 
     def r(v: float | None) -> str:  # two decimals, as in the PDF and on the web page
-        return "—" if v is None else f"{v:,.2f}".replace(",", "\u202f").replace(".", ",")
+        if v is None:
+            return "inconnu" if s.validity.computable else "non calculable"
+        return f"{v:,.2f}".replace(",", "\u202f").replace(".", ",")
 
     _table(
         document,

@@ -238,7 +238,7 @@ def zones_page(request: HttpRequest, slug: str) -> HttpResponse:
         params = form.params()
         context.update(_zone_results(territory, params))
         white = context.get("white")
-        if white is not None:
+        if white is not None and white.concerned_population is not None:
             context["white_qpv"] = sum(z.qpv_population for z in white.zones)
             context["white_non_qpv"] = white.concerned_population - context["white_qpv"]
         context["params"] = params
@@ -328,7 +328,8 @@ def _zone_table(request: HttpRequest, territory: Territory, name: str, fmt: str)
         return JsonResponse({"erreurs": {"__all__": [results["error"]]}}, status=400)
     key, columns = ZONE_TABLES[name]
     stem = f"diagnostic-{territory.slug}-{name}-{params['theme']}-{int(params['max_distance_m'])}m"
-    return table_response(results[key].rows(), columns=columns, fmt=fmt, filename=stem)
+    rows = results[key].display_rows(columns[0][0])  # « non calculable » from the result
+    return table_response(rows, columns=columns, fmt=fmt, filename=stem)
 
 
 # --------------------------------------------------------------------------- documents
