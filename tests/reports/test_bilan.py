@@ -166,9 +166,18 @@ def test_cli_refuses_a_year_outside_the_period(armentieres, tmp_path):
 def test_long_evidence_lists_are_cut_on_paper_and_complete_in_the_workbook(armentieres):
     from openpyxl import load_workbook
 
+    # Test data (30 workshops): the real directory no longer feeds 3.1/4.1 (issue 14: oui/non).
+    for day in range(1, 31):
+        activity_record(
+            territory=armentieres,
+            date=TODAY.replace(month=3, day=day),
+            kind="atelier collectif",
+            title=f"Atelier {day}",
+            axes=[1],
+        )
     bilan = bilan_build(territory=armentieres, today=TODAY)
     long = [line for line in bilan.indicators if line.evidence_hidden]
-    assert long, "the real directory gives the cartography indicators more than 25 items"
+    assert [line.result.code for line in long] == ["1.4"]
     text, _ = _docx_text(bilan_render(bilan, fmt="docx"))
     for line in long:
         assert f"… et {line.evidence_hidden} autre(s) élément(s)" in text
@@ -208,3 +217,35 @@ def test_hostile_titles_stay_inert_text_in_the_documents(armentieres):
     assert all(row[1].data_type == "s" for row in workbook["Activités"].iter_rows(min_row=2))
     text, _ = _docx_text(bilan_render(bilan, fmt="docx"))
     assert script in text
+
+
+def test_the_bilan_shows_the_study_subjects_methods_and_honest_readings(armentieres):
+    """Issue 14: the sujets d'étude verbatim, each indicator's method, 3.1 as oui/non and an
+    undeclared year as « non renseigné », in the PDF, the DOCX and the XLSX alike."""
+    from openpyxl import load_workbook
+
+    from maillage.plan.selectors import indicator_results
+
+    bilan = bilan_build(territory=armentieres, today=TODAY)
+    by_code = {line.result.code: line for line in bilan.indicators}
+    assert by_code["3.1"].display == "non"
+    assert by_code["1.3"].display == "non renseigné (journal non déclaré complet)"
+    method = {r.code: r.method for r in indicator_results(territory=armentieres)}["1.1"]
+    subject = "Rendre accessible l'offre au plus grand nombre"
+    pdf = _norm(_pdf_text(bilan_render(bilan, fmt="pdf")))
+    docx, paragraphs = _docx_text(bilan_render(bilan, fmt="docx"))
+    for text in (pdf, _norm(docx)):
+        assert "Les sujets d'étude de la convention" in text
+        assert subject in text and "passerelles d'accompagnement" in text
+        assert _norm(method)[:80] in text
+        assert "74,3" not in text and "non renseigné" in text
+    assert ("Heading 2", "Egalité des chances") in paragraphs
+    workbook = load_workbook(io.BytesIO(bilan_render(bilan, fmt="xlsx")), read_only=True)
+    subjects = [r[2] for r in workbook["Sujets d'étude"].iter_rows(values_only=True)]
+    assert any(t and t.startswith(subject) for t in subjects)
+    methods = {r[0]: r[3] for r in workbook["Méthodes"].iter_rows(values_only=True)}
+    assert methods["1.1"] == method
+    sheet = list(workbook["Indicateurs"].iter_rows(values_only=True))
+    header, row = sheet[0], next(r for r in sheet if r[1] == "1.3")
+    assert row[header.index("Valeur 2024")] is None  # never 0
+    assert row[header.index("Lecture 2024")].startswith("non renseigné")

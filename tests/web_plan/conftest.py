@@ -33,6 +33,7 @@ def activity(armentieres):
         date=dt.date(2024, 5, 14),
         kind="groupe de travail",
         title="Groupe de travail AVS",
+        body="Groupe de travail AVS",  # issue 14: groups are counted by name, not by meeting
         axes=[1],
         objectives=["1.1"],
         zones=["QP059069"],

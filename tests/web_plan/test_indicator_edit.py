@@ -23,6 +23,10 @@ def test_targets_require_the_coordinator(client, armentieres):
 
 
 def test_targets_are_saved_and_compared_on_the_dashboard(coordinator_client, activity):
+    from maillage.plan.services import journal_year_declare_complete
+
+    # Issue 14: a year counts once its journal is declared complete (else « non renseigné »).
+    journal_year_declare_complete(territory=activity.territory, year=2024)
     indicator = Indicator.objects.get(axis__number=1, number=1)  # the activity counts here
     data = {"targets": "1", "target_2024": "1", "target_2025": "2"}
     response = coordinator_client.post(url("plan-indicator-edit", indicator.pk), data)
@@ -61,3 +65,23 @@ def test_computed_indicator_has_no_manual_value_form(coordinator_client, armenti
     indicator = _indicator("activity_count")
     response = coordinator_client.get(url("plan-indicator-edit", indicator.pk))
     assert response.status_code == 200 and response.context["manual"] is None
+
+
+def test_a_presence_indicator_takes_a_oui_non_with_its_document(coordinator_client, armentieres):
+    """Issue 14: « Présence d'une cartographie détaillée » (3.1) is answered oui/non."""
+    indicator = Indicator.objects.get(axis__number=3, number=1)
+    page = url("plan-indicator-edit", indicator.pk)
+    form = coordinator_client.get(page).content.decode()
+    assert "Réponse oui/non" in form and 'name="justification"' in form
+    bad = {"manual": "1", "year": "2024", "value": "0.743", "justification": "74,3 %"}
+    assert coordinator_client.post(page, bad).status_code == 400
+    data = {"manual": "1", "year": "2024", "value": "1", "justification": "Carte de l'offre"}
+    assert coordinator_client.post(page, data).status_code == 302
+    detail = coordinator_client.get(url("plan-indicator", indicator.pk)).content.decode()
+    assert "Carte de l&#x27;offre" in detail or "Carte de l'offre" in detail
+    rows = {
+        r["year"]: r
+        for r in coordinator_client.get(url("plan-indicator", indicator.pk)).context["years"]
+    }
+    assert rows[2023]["display"] == "non" and rows[2024]["display"] == "oui"
+    assert "%" not in rows[2024]["display"]

@@ -204,3 +204,38 @@ def test_journal_is_paged_and_labels_the_fictional_journal(client, armentieres):
     filtered = client.get(url("plan-journal", axe=1)).content.decode()
     expected = Activity.objects.filter(axes__number=1).count()
     assert f"{expected} activités." in filtered
+
+
+def test_the_journal_page_declares_a_year_complete_and_the_dashboard_follows(
+    coordinator_client, activity
+):
+    """Issue 14: an undeclared year reads « non renseigné »; the coordinator declares it."""
+    from django.test import Client
+
+    from maillage.accounts.models import ChangeRecord
+    from maillage.plan.models import JournalYear
+
+    client = Client()  # anonymous
+
+    journal = client.get(url("plan-journal")).content.decode()
+    assert "non déclaré complet" in journal and "Déclarer le journal" not in journal
+    indicators = client.get(url("plan-indicators")).content.decode()
+    assert "non renseigné" in indicators
+    assert client.post(url("plan-journal-year"), {"year": "2024"}).status_code == 302
+    assert not JournalYear.objects.exists()  # anonymous: sent to the login page
+    page = coordinator_client.get(url("plan-journal")).content.decode()
+    assert "Déclarer le journal 2024 complet" in page
+    response = coordinator_client.post(url("plan-journal-year"), {"year": "2024"})
+    assert response.status_code == 302
+    assert list(JournalYear.objects.values_list("year", flat=True)) == [2024]
+    assert ChangeRecord.objects.filter(object_id=str(JournalYear.objects.get().pk)).exists()
+    assert "déclaré complet le" in coordinator_client.get(url("plan-journal")).content.decode()
+    bad = coordinator_client.post(url("plan-journal-year"), {"year": "99999999999999999999"})
+    assert bad.status_code == 302 and JournalYear.objects.count() == 1
+
+
+def test_the_plan_page_shows_the_study_subjects_verbatim(client, armentieres):
+    html = client.get(url("plan")).content.decode()
+    assert "Les sujets d&#x27;étude" in html or "Les sujets d'étude" in html
+    assert "Développer des « passerelles d&#x27;accompagnement »" in html
+    assert html.index("Egalité des chances") < html.index("Axe 1 — Animation")

@@ -22,7 +22,7 @@ from ninja.errors import HttpError
 
 from maillage.accounts.api_auth import OPTIONAL_SECURITY, optional_token_auth
 from maillage.accounts.permissions import can_view_drafts
-from maillage.directory.models import Typology
+from maillage.directory.models import Structure, Typology
 from maillage.directory.selectors import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -35,6 +35,7 @@ from maillage.directory.vocabulary import PUBLICS, THEMATIQUE_CATEGORIES, THEMAT
 from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
 
+from .concurrency import set_etag
 from .errors import ErrorOut
 from .inputs import IdText
 
@@ -374,7 +375,8 @@ def structures_geojson(
     auth=optional_token_auth,
     openapi_extra=OPTIONAL_SECURITY,
     summary="Une structure et ses services",
-    description="La fiche d'une structure et de ses services publiés." + DRAFTS_NOTE,
+    description="La fiche d'une structure et de ses services publiés (en-tête `ETag` : sa "
+    "version, à renvoyer dans `If-Match` pour la modifier)." + DRAFTS_NOTE,
 )
 def structures_detail(
     request,
@@ -385,11 +387,13 @@ def structures_detail(
     pk = parse_id(structure_id, "structure")
     place = _territory(territory)
     try:
-        return structure_get(
+        found = structure_get(
             territory=place, id=pk, published_only=published_only(request, place, response)
         )
     except StructureNotFound as exc:
         raise HttpError(404, str(exc)) from exc
+    set_etag(response, Structure(pk=pk))  # the version to send back in If-Match
+    return found
 
 
 def parse_id(value: str, what: str) -> int:

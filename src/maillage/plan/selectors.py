@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from maillage.territory.models import Territory, Zone
 from maillage.territory.selectors import territory_zones
 
+from .indicator_methods import indicator_method
 from .indicators import IndicatorResult, JournalEntry, compute_indicators
 from .models import (
     Activity,
@@ -195,7 +196,7 @@ def plan_tree(*, territory: Territory) -> PlanTree:
                         kind=i.kind,
                         kind_label=str(i.get_kind_display()),
                         unit=i.unit,
-                        method=i.method,
+                        method=indicator_method(kind=i.kind, rule=i.rule, precision=i.method),
                         rule=dict(i.rule),
                         baseline_value=i.baseline_value,
                         baseline_year=i.baseline_year,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from maillage.plan.indicators import Evidence, IndicatorResult
-    from maillage.plan.selectors import ZoneCount
+    from maillage.plan.selectors import StudySubjectNode, ZoneCount
     from maillage.territory.models import Territory
 
 FORMATS = ("pdf", "docx", "xlsx")
@@ -69,6 +69,13 @@ class IndicatorLine:
     target: float | None
     status: str
     evidence: list[Evidence]
+    display: str = ""  # how the value reads: « oui », « 3 », « non renseigné (…) »
+
+    @property
+    def display_by_year(self) -> list[str]:
+        """How each year's value reads, in the order of the convention's years."""
+        r = self.result
+        return [r.display_by_year.get(y, "—") for y in r.years]
 
     @property
     def evidence_shown(self) -> list[Evidence]:
@@ -114,6 +121,25 @@ class Bilan:
     fictional_count: int
     generated_on: dt.date
     notes: list[str] = field(default_factory=list)
+    study_intro: list[str] = field(default_factory=list)
+    study_subjects: list[StudySubjectNode] = field(default_factory=list)
+    complete_years: list[int] = field(default_factory=list)
+
+    @property
+    def kind_docs(self) -> list[tuple[str, str]]:
+        """(kind label, what the kind measures and how), once per kind used by the plan."""
+        seen: dict[str, str] = {}
+        for line in self.indicators:
+            seen.setdefault(line.result.kind_label, line.result.kind_doc)
+        return list(seen.items())
+
+    @property
+    def journal_note(self) -> str:
+        years = ", ".join(map(str, self.complete_years)) or _("aucune")
+        return _(
+            "Années dont le journal est déclaré complet : %(years)s. Pour les autres, les "
+            "décomptes se lisent « non renseigné » (jamais 0)."
+        ) % {"years": years}
 
     @property
     def scope_label(self) -> str:
@@ -182,6 +208,7 @@ def indicator_line(result: IndicatorResult, year: int | None) -> IndicatorLine:
             target=result.target_total,
             status=result.status,
             evidence=list(result.evidence),
+            display=result.total_display,
         )
     return IndicatorLine(
         result=result,
@@ -189,6 +216,7 @@ def indicator_line(result: IndicatorResult, year: int | None) -> IndicatorLine:
         target=result.target_by_year.get(year),
         status=result.status_by_year.get(year, ""),
         evidence=list(result.evidence_by_year.get(year, [])),
+        display=result.display_by_year.get(year, "—"),
     )
 
 
@@ -257,6 +285,9 @@ def bilan_build(
         fictional_count=sum(1 for a in lines if a.is_fictional),
         generated_on=(today or timezone.localdate()),
         notes=notes,
+        study_intro=list(tree.study_intro),
+        study_subjects=list(tree.study_subjects),
+        complete_years=results[0].complete_years if results else [],
     )
 
 

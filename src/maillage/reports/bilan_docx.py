@@ -51,8 +51,28 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
     if bilan.includes_fictional:
         warning = document.add_paragraph()
         warning.add_run(bilan.fictional_warning).bold = True
+    document.add_paragraph(bilan.journal_note)
     for note in bilan.notes:
         document.add_paragraph(note)
+
+    if bilan.study_subjects:
+        document.add_heading(_("Les sujets d'étude de la convention"), level=1)
+        document.add_paragraph(
+            _("Texte de la convention signée, qui précède les tableaux du plan d'action.")
+        )
+        for text in bilan.study_intro:
+            document.add_paragraph(text)
+        for subject in bilan.study_subjects:
+            document.add_heading(subject.title, level=2)
+            for text in subject.description:
+                document.add_paragraph(text)
+            if subject.objectives_label:
+                head = document.add_paragraph()
+                head.add_run(subject.objectives_label).bold = True
+                if subject.objectives_intro:
+                    head.add_run(f" {subject.objectives_intro}")
+            for text in subject.objectives:
+                document.add_paragraph(text, style="List Bullet")
 
     document.add_heading(_("Activités du journal"), level=1)
     document.add_picture(io.BytesIO(axes_chart(bilan, fmt="png")), width=Cm(13))
@@ -78,8 +98,8 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
             [
                 line.result.code,
                 line.result.label,
-                *(fr_number(v) for _, v, _ in line.trend),
-                fr_number(line.value),
+                *line.display_by_year,
+                line.display,
                 fr_number(line.target),
                 line.status,
             ]
@@ -87,6 +107,13 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
         ],
         caption=_("Indicateurs d'évaluation, valeur et cible — %(scope)s")
         % {"scope": bilan.scope_label},
+    )
+
+    _table(
+        document,
+        [_("Mode de calcul"), _("Méthode")],
+        [[label, doc] for label, doc in bilan.kind_docs],
+        caption=_("Modes de calcul des indicateurs"),
     )
 
     progress(_("carte des actions par quartier"))
@@ -108,11 +135,12 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
             r = line.result
             document.add_heading(f"{r.code} {r.label}", level=2)
             unit = (" — " + _("unité : %(unit)s") % {"unit": r.unit}) if r.unit else ""
-            document.add_paragraph(f"{r.kind_label}{unit}. {r.method}")
+            document.add_paragraph(f"{r.kind_label}{unit}.")
+            document.add_paragraph(_("Méthode : %(method)s") % {"method": r.method})
             target = _("non fixée") if line.target is None else fr_number(line.target)
             document.add_paragraph(
                 _("Valeur : %(value)s ; cible : %(target)s ; statut : %(status)s.")
-                % {"value": fr_number(line.value), "target": target, "status": line.status}
+                % {"value": line.display, "target": target, "status": line.status}
             )
             if line.has_chart:
                 chart = indicator_trend(line, fmt="png")

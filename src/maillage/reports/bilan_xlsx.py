@@ -18,9 +18,12 @@ def indicator_rows(bilan: Bilan) -> tuple[list[str], list[list[Any]]]:
     scope = {"scope": bilan.scope_label}
     header = [_("Axe"), "Code", _("Indicateur"), _("Mode de calcul"), _("Unité")]
     header += [_("Valeur %(year)s") % {"year": y} for y in bilan.years]
+    header += [_("Lecture %(year)s") % {"year": y} for y in bilan.years]
     header += [_("Cible %(year)s") % {"year": y} for y in bilan.years]
-    header += [_("Valeur (%(scope)s)") % scope, _("Cible (%(scope)s)") % scope, _("Statut")]
+    header += [_("Valeur (%(scope)s)") % scope, _("Lecture (%(scope)s)") % scope]
+    header += [_("Cible (%(scope)s)") % scope, _("Statut")]
     header += [_("Éléments justificatifs"), _("Inclut un exemple fictif"), _("Notes")]
+    header += [_("Méthode")]
     rows = []
     for line in bilan.indicators:
         r = line.result
@@ -32,13 +35,16 @@ def indicator_rows(bilan: Bilan) -> tuple[list[str], list[list[Any]]]:
                 r.kind_label,
                 r.unit,
                 *(r.values_by_year.get(y) for y in bilan.years),
+                *(r.display_by_year.get(y) for y in bilan.years),
                 *(r.target_by_year.get(y) for y in bilan.years),
                 line.value,
+                line.display,
                 line.target,
                 line.status,
                 len(line.evidence),
                 any(e.is_fictional for e in line.evidence),
                 " ".join(r.notes),
+                r.method,
             ]
         )
     return header, rows
@@ -52,6 +58,48 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     header, rows = indicator_rows(bilan)
     sheets.append((_("Indicateurs"), header, rows))
+    sheets.append(
+        (
+            _("Méthodes"),
+            [
+                "Code",
+                _("Indicateur"),
+                _("Mode de calcul"),
+                _("Méthode"),
+                _("Mode de calcul, en détail"),
+            ],
+            [
+                [
+                    line.result.code,
+                    line.result.label,
+                    line.result.kind_label,
+                    line.result.method,
+                    line.result.kind_doc,
+                ]
+                for line in bilan.indicators
+            ],
+        )
+    )
+    sheets.append(
+        (
+            _("Sujets d'étude"),
+            [_("Sujet d'étude"), _("Rubrique"), _("Texte de la convention")],
+            [[_("Thématiques de travail"), "", text] for text in bilan.study_intro]
+            + [
+                [subject.title, rubric, text]
+                for subject in bilan.study_subjects
+                for rubric, text in [
+                    *((_("présentation"), t) for t in subject.description),
+                    *(
+                        [(subject.objectives_label, subject.objectives_intro)]
+                        if subject.objectives_intro
+                        else []
+                    ),
+                    *((_("objectif"), t) for t in subject.objectives),
+                ]
+            ],
+        )
+    )
     activities = {a.id: a for axis in bilan.axes for a in axis.activities}
     sheets.append(
         (
@@ -126,6 +174,7 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
         [_("Édité le"), bilan.generated_on],
         [_("Activités retenues"), bilan.activity_count],
         [_("Dont exemple fictif"), bilan.fictional_count],
+        [_("Journal"), bilan.journal_note],
     ]
     if bilan.includes_fictional:
         about.append([_("Avertissement"), bilan.fictional_warning])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import plan, plan_attachments
+from .views import plan, plan_attachments, plan_journal_years
 
 T = "territoire/<slug:slug>/"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path(f"{T}indicateurs/<int:pk>/cibles/", plan.indicator_edit, name="plan-indicator-edit"),
     path(f"{T}journal/", plan.journal_page, name="plan-journal"),
     path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
+    path(
+        f"{T}journal/annees/",
+        plan_journal_years.journal_year_update,
+        name="plan-journal-year",
+    ),
     path(f"{T}journal/nouvelle/", plan.activity_new, name="plan-activity-new"),
     path(f"{T}journal/import/", plan.journal_import, name="plan-journal-import"),
     path(f"{T}journal/export.<str:fmt>", plan.journal_export, name="plan-journal-export"),

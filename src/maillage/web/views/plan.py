@@ -34,6 +34,7 @@ from maillage.plan.selectors import (
     indicator_result,
     indicator_results,
     journal_queryset,
+    journal_years,
     milestones,
     plan_tree,
 )
@@ -132,7 +133,7 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         post if post and "targets" in post else None, indicator=indicator, years=years
     )
     manual = None
-    if indicator.kind == Indicator.Kind.MANUAL:
+    if indicator.kind in (Indicator.Kind.MANUAL, Indicator.Kind.DOCUMENT):
         manual = pf.ManualValueForm(
             post if post and "manual" in post else None, indicator=indicator, years=years
         )
@@ -199,6 +200,7 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
             geojson_url=reverse("web:plan-journal-geojson", args=[slug]) + f"?{query}",
             can_record=can_edit(request.user, Activity(territory=territory)),
             can_download=is_member(request.user, territory),
+            journal_years=journal_years(territory=territory),
         ),
     )
 

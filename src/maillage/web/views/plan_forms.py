@@ -58,6 +58,7 @@ def year_rows(result: Any) -> list[dict[str, Any]]:
         {
             "year": y,
             "value": result.values_by_year.get(y),
+            "display": result.display_by_year.get(y, ""),
             "target": result.target_by_year.get(y),
             "status": result.status_by_year.get(y, ""),
             "css": slugify(result.status_by_year.get(y, "")),
@@ -180,6 +181,15 @@ class ActivityForm(forms.Form):
         label=_("Type d'activité"), queryset=ActivityKind.objects.order_by("order", "name")
     )
     title = forms.CharField(label=_("Titre"), max_length=300)
+    body = forms.CharField(
+        label=_("Instance réunie"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Pour une réunion : le groupe de travail, l'instance ou la commission (ex. « GT "
+            "Animation de la vie sociale »). Les indicateurs comptent les instances distinctes."
+        ),
+    )
     axes = forms.MultipleChoiceField(label=_("Axes de la CTG"), widget=forms.CheckboxSelectMultiple)
     objectives = forms.MultipleChoiceField(
         label=_("Objectifs opérationnels"), required=False, widget=forms.CheckboxSelectMultiple
@@ -240,6 +250,7 @@ class ActivityForm(forms.Form):
             "date": d["date"],
             "kind": d["kind"],
             "title": d["title"],
+            "body": d.get("body") or "",
             "axes": d["axes"],
             "objectives": d.get("objectives") or [],
             "zones": d.get("zones") or [],
@@ -267,6 +278,7 @@ def _activity_initial(activity: Any) -> dict[str, Any]:
         "date": activity.date,
         "kind": activity.kind_id,
         "title": activity.title,
+        "body": activity.body,
         "axes": [str(a.number) for a in activity.axes.all()],
         "objectives": [f"{o.axis.number}.{o.number}" for o in activity.objectives.all()],
         "zones": [z.code for z in activity.zones.all()],
@@ -386,7 +398,8 @@ class TargetsForm(forms.Form):
 
 
 class ManualValueForm(forms.Form):
-    """The value of a ``manual`` indicator for a year, with its justification."""
+    """The value of a ``manual`` indicator for a year, or the oui/non of a ``document`` one
+    (then the justification names the document), with its justification."""
 
     year = forms.TypedChoiceField(label=_("Année"), coerce=int)
     value = forms.FloatField(label=_("Valeur"))
@@ -400,6 +413,16 @@ class ManualValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.fields["year"].choices = [(str(y), str(y)) for y in years]
+        if indicator.kind == "document":
+            self.fields["value"] = forms.TypedChoiceField(
+                label=_("Présence"),
+                choices=[("1", _("oui")), ("0", _("non"))],
+                coerce=float,
+            )
+            self.fields["justification"].label = _("Document (preuve)")
+            self.fields["justification"].help_text = _(
+                "Quel document, où le consulter (titre, date, lien ou compte rendu)."
+            )
 
     def save(self, *, author: Any) -> bool:
         from maillage.plan.services import indicator_value_set
