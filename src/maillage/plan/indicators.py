@@ -346,7 +346,9 @@ def compute_indicators(
                     zone_notes.append(
                         _(
                             "non calculable : zones blanches non encore calculées (aucune zone "
-                            "signalée, et aucune structure localisée pour le thème)."
+                            "signalée par le chargé de coopération, et zones blanches du "
+                            "diagnostic non calculables pour ce thème : offre déclarée trop peu "
+                            "localisée)."
                         )
                     )
                 else:
