@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from .display import diff_rows
 from .models import ChangeRecord
 from .permissions import is_coordinator, territory_of
 
@@ -101,10 +102,14 @@ class HistoryEntry:
     record: ChangeRecord
     changes: dict[str, tuple]
     labels: dict[str, str]
+    model: Any = None
 
     @property
     def rows(self) -> list[tuple[str, Any, Any]]:
-        """``(field label, before, after)`` for each changed field."""
+        """``(field label, before, after)`` for each changed field, values readable (names of
+        related objects, labels of choices, « oui »/« non »: :mod:`.display`)."""
+        if self.model is not None:
+            return diff_rows(self.model, self.changes)
         return [(self.labels.get(k, k), old, new) for k, (old, new) in self.changes.items()]
 
 
@@ -118,11 +123,12 @@ def _labels(model: type[models.Model] | None) -> dict[str, str]:
 
 def object_history(*, content_type: ContentType, object_id: str) -> list[HistoryEntry]:
     """The changes of one object, newest first, each with its field-by-field difference."""
-    labels = _labels(content_type.model_class())
+    model = content_type.model_class()
+    labels = _labels(model)
     records = ChangeRecord.objects.filter(
         content_type=content_type, object_id=str(object_id)
     ).select_related("user")
-    return [HistoryEntry(r, diff(r.before, r.after), labels) for r in records]
+    return [HistoryEntry(r, diff(r.before, r.after), labels, model) for r in records]
 
 
 @contextmanager

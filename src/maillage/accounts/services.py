@@ -27,8 +27,10 @@ from maillage.directory.models import Organisation
 from maillage.territory.models import Territory
 
 from . import permissions
+from .display import diff_rows
 from .history import diff, record_change, recording, snapshot
 from .models import ApiToken, ChangeRecord, Invitation, Membership, PendingChange, Role
+from .versioning import check_version
 
 INVITATION_DAYS = 14
 TOKEN_PREFIX = "mlg_"
@@ -247,13 +249,9 @@ def _apply(obj: models.Model, fields: dict[str, Any], user: Any) -> models.Model
     """Apply ``fields`` through the owning app's service (validation, position, search text)."""
     label = obj._meta.label_lower
     if label == "directory.structure":
-        from maillage.directory.services import check_near_territory, structure_update
+        from maillage.directory.services import structure_update
 
-        structure = structure_update(structure=obj, user=user, **fields)
-        if user is None and {"lon", "lat"} & set(fields):
-            # A proposal's dry run (no user): its position is checked as a user's would be.
-            check_near_territory(structure)
-        return structure
+        return structure_update(structure=obj, user=user, **fields)
     if label == "directory.service":
         from maillage.directory.services import service_update
 
@@ -267,22 +265,33 @@ def _resolved(fields: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
 
 
-@transaction.atomic
-def propose_change(*, obj: models.Model, user: Any, fields: dict[str, Any]) -> PendingChange:
-    """Keep a partner's edit of published data until the coordinator validates it.
-
-    The fields are validated now (on a copy: nothing is written to ``obj``), so an invalid
-    proposal is refused at once with the same French messages as a direct edit.
-    """
-    if not permissions.can_edit(user, obj):
-        raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
-    before = snapshot(obj)
+def _dry_run(obj: models.Model, fields: dict[str, Any], user: Any) -> None:
+    """Run the owning service on a copy of ``obj`` with ``user``'s rights (the same field
+    permissions as a direct edit: provenance, publication, organisation), then undo it."""
     try:
-        with transaction.atomic():  # dry run: validate with the owning service, then undo
-            _apply(type(obj)._default_manager.get(pk=obj.pk), dict(fields), None)
+        with transaction.atomic():
+            _apply(type(obj)._default_manager.get(pk=obj.pk), dict(fields), user)
             raise _DryRun
     except _DryRun:
         pass
+
+
+@transaction.atomic
+def propose_change(
+    *, obj: models.Model, user: Any, fields: dict[str, Any], version: str | None = None
+) -> PendingChange:
+    """Keep a partner's edit of published data until the coordinator validates it.
+
+    The fields are validated now, with the proposer's rights (on a copy: nothing is written to
+    ``obj``), so a proposal is refused at once with the same French messages as a direct edit
+    — a field the partner may not change (provenance, publication, organisation) included.
+    ``version``: the state the proposal was made from (stale → ``StaleVersion``).
+    """
+    if not permissions.can_edit(user, obj):
+        raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
+    check_version(obj, version)
+    before = snapshot(obj)
+    _dry_run(obj, fields, user)
     changes = {k: v for k, v in _resolved(fields).items() if before.get(k) != v}
     if not changes:
         raise ValidationError("Aucune modification par rapport à la fiche publiée.")
@@ -331,16 +340,19 @@ def notify_coordinators(*, change: PendingChange) -> int:
 
 @transaction.atomic
 def edit_or_propose(
-    *, obj: models.Model, user: Any, fields: dict[str, Any]
+    *, obj: models.Model, user: Any, fields: dict[str, Any], version: str | list[str] | None = None
 ) -> tuple[models.Model | None, PendingChange | None]:
     """The one entry point for a user's edit of a structure or service.
 
-    Refused without the right; a partner's edit of published data becomes a
-    :class:`PendingChange`; otherwise the change is applied and recorded in the history.
-    Returns ``(object, None)`` when applied, ``(None, pending)`` when waiting.
+    Refused without the right; refused (``StaleVersion``, nothing written) when ``version`` is
+    not the stored state's (someone else changed it since the form was opened); a partner's
+    edit of published data becomes a :class:`PendingChange`; otherwise the change is applied
+    and recorded in the history. Returns ``(object, None)`` when applied, ``(None, pending)``
+    when waiting.
     """
     if not permissions.can_edit(user, obj):
         raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
+    check_version(obj, version)
     if permissions.needs_validation(user, obj):
         return None, propose_change(obj=obj, user=user, fields=fields)
     with recording(obj=obj, user=user, action=ChangeRecord.Action.UPDATE):
@@ -388,7 +400,19 @@ def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> m
             + ", ".join(sorted(moved))
             + ") : refusez-la et demandez une nouvelle proposition."
         )
-    name = change.proposed_by.get_username() if change.proposed_by else "?"
+    proposer = change.proposed_by
+    if proposer is None or not permissions.can_edit(proposer, obj):
+        raise ValidationError(
+            "L'auteur de cette proposition n'a plus le droit de modifier cette fiche : refusez-la."
+        )
+    values = _from_snapshot(obj, change.changes)
+    try:  # re-checked with the proposer's rights (a proposal queued before a rule changed)
+        _dry_run(obj, values, proposer)
+    except PermissionDenied as exc:
+        raise ValidationError(
+            f"Proposition hors des droits de son auteur : {exc} Refusez-la."
+        ) from exc
+    name = proposer.get_username()
     with recording(
         obj=obj,
         user=change.proposed_by,
@@ -396,7 +420,7 @@ def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> m
         note=f"proposée par {name}, validée par {user.get_username()}",
         before=before,
     ):
-        obj = _apply(obj, _from_snapshot(obj, change.changes), user)
+        obj = _apply(obj, values, user)
     change.status = PendingChange.Status.VALIDATED
     change.reviewed_by, change.reviewed_at, change.comment = user, timezone.now(), comment
     change.save()
@@ -418,3 +442,9 @@ def reject_change(*, change: PendingChange, user: Any, comment: str = "") -> Pen
 
 def pending_diff(change: PendingChange) -> dict[str, tuple]:
     return diff(change.before, {**change.before, **change.changes})
+
+
+def pending_rows(change: PendingChange) -> list[tuple[str, str, str]]:
+    """``(field label, published, proposed)`` of a proposal, with names, labels, « oui/non »
+    instead of ids and codes."""
+    return diff_rows(change.content_type.model_class(), pending_diff(change))

@@ -20,7 +20,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Path, Router, Status
 from pydantic import BaseModel as PydanticModel
 
@@ -39,6 +39,7 @@ from maillage.directory.services import (
 from maillage.territory.models import Territory
 
 from . import directory as reads
+from .concurrency import IF_MATCH_NOTE, STALE, if_match, set_etag
 from .directory import STRUCTURE_ID, HitOut, ServiceOut, parse_id
 from .errors import ERRORS
 from .inputs import IdText, Slug, check_model_validators, given, model_input
@@ -187,7 +188,7 @@ def structure_create_endpoint(request, payload: StructureCreateIn):
 
 @reads.router.patch(
     "/{structure_id}",
-    response={200: HitOut, 202: PendingOut, **ERRORS},
+    response={200: HitOut, 202: PendingOut, **ERRORS, **STALE},
     auth=token_auth,
     tags=TAGS,
     summary="Modifier une structure",
@@ -197,13 +198,21 @@ def structure_create_endpoint(request, payload: StructureCreateIn):
         "publiée par un partenaire, en attente de validation par le chargé de coopération ; la "
         "proposition est renvoyée (voir `/api/v1/territories/{slug}/pending`). Publier ou "
         "retirer une fiche, ou la rattacher à une autre organisation, revient au chargé de "
-        "coopération." + RULES
+        "coopération." + RULES + IF_MATCH_NOTE
     ),
 )
-def structure_patch(request, payload: StructurePatchIn, structure_id: IdText = STRUCTURE_ID):
+def structure_patch(
+    request,
+    response: HttpResponse,
+    payload: StructurePatchIn,
+    structure_id: IdText = STRUCTURE_ID,
+):
     structure = _structure(structure_id, request.auth)
     fields = _changes(payload, Structure)
-    applied, pending = edit_or_propose(obj=structure, user=request.auth, fields=fields)
+    applied, pending = edit_or_propose(
+        obj=structure, user=request.auth, fields=fields, version=if_match(request)
+    )
+    set_etag(response, structure)
     if pending is not None:
         return Status(202, pending_out(pending))
     return Status(200, structure_out(applied))
@@ -229,22 +238,44 @@ def service_create_endpoint(request, payload: ServiceCreateIn, structure_id: IdT
     return Status(201, service_out(service))
 
 
+@router.get(
+    "/{service_id}",
+    response={200: ServiceWriteOut, **ERRORS},
+    auth=token_auth,
+    summary="Un service (avant de le modifier)",
+    description=(
+        "Le service tel que son éditeur le voit (brouillon compris), avec l'en-tête `ETag` : "
+        "sa version, à renvoyer dans `If-Match` pour le modifier. Réservé aux membres du "
+        "territoire (jeton obligatoire)."
+    ),
+)
+def service_detail(request, response: HttpResponse, service_id: IdText = SERVICE_ID):
+    service = _service(service_id, request.auth)
+    set_etag(response, service)
+    return Status(200, service_out(service))
+
+
 @router.patch(
     "/{service_id}",
-    response={200: ServiceWriteOut, 202: PendingOut, **ERRORS},
+    response={200: ServiceWriteOut, 202: PendingOut, **ERRORS, **STALE},
     auth=token_auth,
     summary="Modifier un service",
     description=(
         "Modifie les champs envoyés, avec les mêmes règles que pour une structure : 200 si la "
         "modification est appliquée, 202 si elle attend la validation du chargé de "
         "coopération (service publié, ou service d'une structure publiée, modifié par un "
-        "partenaire)." + RULES
+        "partenaire)." + RULES + IF_MATCH_NOTE
     ),
 )
-def service_patch(request, payload: ServicePatchIn, service_id: IdText = SERVICE_ID):
+def service_patch(
+    request, response: HttpResponse, payload: ServicePatchIn, service_id: IdText = SERVICE_ID
+):
     service = _service(service_id, request.auth)
     fields = _changes(payload, Service)
-    applied, pending = edit_or_propose(obj=service, user=request.auth, fields=fields)
+    applied, pending = edit_or_propose(
+        obj=service, user=request.auth, fields=fields, version=if_match(request)
+    )
+    set_etag(response, service)
     if pending is not None:
         return Status(202, pending_out(pending))
     return Status(200, service_out(applied))

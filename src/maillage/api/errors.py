@@ -2,7 +2,9 @@
 
 - 400, 401, 403, 404: ``{"detail": "message"}``;
 - 422: ``{"detail": "message", "errors": {"field": ["message", …]}}`` — from the request's
-  validation (types, lengths, unknown fields) or from a service's ``ValidationError``.
+  validation (types, lengths, unknown fields) or from a service's ``ValidationError``;
+- 412: ``{"detail": "message", "version": "…", "changes": [[field, before, after], …]}`` — a
+  write whose ``If-Match`` is not the stored version (``ETag`` of the current one).
 
 :func:`install` registers the handlers on the :class:`ninja.NinjaAPI`; endpoints declare the
 statuses they may answer with :data:`ERRORS` and friends.
@@ -17,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from maillage.accounts.versioning import StaleVersion
 
 NON_FIELD = "__all__"
 BODY = "body"
@@ -149,6 +153,18 @@ def install(api: NinjaAPI) -> None:
     def on_django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return validation_response(api, request, django_errors(exc))
 
+    def on_stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+        """A write from a stale version (``If-Match``): 412, nothing written."""
+        body = {
+            "detail": " ".join(exc.messages),
+            "version": exc.current,
+            "changes": [list(row) for row in exc.rows],
+        }
+        response = api.create_response(request, body, status=412)
+        if exc.current:
+            response["ETag"] = f'"{exc.current}"'
+        return response
+
     def on_permission(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = str(exc) or "Action non autorisée pour votre rôle sur ce territoire."
         return api.create_response(request, {"detail": message}, status=403)
@@ -164,6 +180,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(NinjaValidationError, on_ninja_validation)
     api.add_exception_handler(ValidationError, on_django_validation)
+    api.add_exception_handler(StaleVersion, on_stale)
     api.add_exception_handler(PermissionDenied, on_permission)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(RequestDataTooBig, on_too_big)

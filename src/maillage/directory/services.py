@@ -22,6 +22,7 @@ from shapely.ops import unary_union
 
 from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import can_edit, can_publish, creates_drafts
+from maillage.accounts.versioning import check_version
 from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
 from maillage.territory.models import Commune, Territory, Zone
 from maillage.territory.services import territory_touch
@@ -272,11 +273,15 @@ def structure_create(
 
 
 @transaction.atomic
-def structure_update(*, structure: Structure, user: Any = None, **fields: Any) -> Structure:
-    """Change some fields of a structure; the position is re-projected when it changes."""
+def structure_update(
+    *, structure: Structure, user: Any = None, version: str | None = None, **fields: Any
+) -> Structure:
+    """Change some fields of a structure; the position is re-projected when it changes.
+    ``version``: the state the change was made from (``check_version``; ``None``: no check)."""
     _check_user(user, structure)
     _check_fields(fields, STRUCTURE_FIELDS)
     _check_publication(user, structure, fields)
+    check_version(structure, version)
     before = _before(structure)
     fields = _resolve(fields)
     for key, value in fields.items():
@@ -400,10 +405,14 @@ def service_create(
 
 
 @transaction.atomic
-def service_update(*, service: Service, user: Any = None, **fields: Any) -> Service:
+def service_update(
+    *, service: Service, user: Any = None, version: str | None = None, **fields: Any
+) -> Service:
+    """Change some fields of a service (``version`` as for :func:`structure_update`)."""
     _check_user(user, service.structure)
     _check_fields(fields, SERVICE_FIELDS)
     _check_publication(user, service, fields)
+    check_version(service, version)
     before = _before(service)
     for key, value in fields.items():
         setattr(service, key, value)

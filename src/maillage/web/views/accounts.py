@@ -27,6 +27,7 @@ from maillage.accounts import selectors as acc_selectors
 from maillage.accounts import services as acc_services
 from maillage.accounts.history import object_history, restore_change
 from maillage.accounts.models import ChangeRecord, Membership
+from maillage.accounts.versioning import StaleVersion, version_of
 from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import directory_drafts
 from maillage.network.selectors import reminder_months, structures_to_check
@@ -192,7 +193,7 @@ def _edit(request: HttpRequest, slug: str, obj: Any, form_class: type, title: st
     if not perms.can_edit(request.user, obj):
         raise PermissionDenied(_g("Vous ne pouvez modifier que les fiches de votre organisation."))
     copy = type(obj)._default_manager.get(pk=obj.pk)  # the form mutates its instance
-    form = form_class(request.POST or None, instance=copy)
+    form = form_class(request.POST or None, instance=copy, initial={af.VERSION: version_of(obj)})
     if request.method == "POST" and form.is_valid():
         fields = af.changed_fields(form)
         if not fields:
@@ -200,8 +201,10 @@ def _edit(request: HttpRequest, slug: str, obj: Any, form_class: type, title: st
             return redirect("web:partner-space", slug)
         try:
             applied, pending = acc_services.edit_or_propose(
-                obj=obj, user=request.user, fields=fields
+                obj=obj, user=request.user, fields=fields, version=form.cleaned_data[af.VERSION]
             )
+        except StaleVersion as exc:
+            af.show_stale(form, exc)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
             for field, msgs in errors.items():
@@ -293,11 +296,7 @@ def pending_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("web:partner-space", slug)
-    model = change.content_type.model_class()
-    labels = {f.name: f.verbose_name for f in model._meta.fields} if model else {}
-    rows = [
-        (labels.get(k, k), old, new) for k, (old, new) in acc_services.pending_diff(change).items()
-    ]
+    rows = acc_services.pending_rows(change)
     return render(
         request,
         "accounts/pending.html",
