@@ -123,13 +123,19 @@ def quality(slug: str, fmt: str) -> None:
     emit(report.rows(), fmt=fmt, payload=payload)
 
 
-@click.command(help="Places d'accueil du jeune enfant (EAJE) et taux de couverture.")
+@click.command(
+    help="Places d'accueil du jeune enfant (EAJE) et taux d'équipement ou de couverture, "
+    "nommé d'après ce qu'il additionne."
+)
 @click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def childcare(slug: str, fmt: str) -> None:
+    from maillage.diagnostic.childcare import childcare_rate
     from maillage.directory.selectors import childcare_supply
 
-    supply = childcare_supply(territory=_territory(slug))
+    territory = _territory(slug)
+    supply = childcare_supply(territory=territory)
+    rate = childcare_rate(territory=territory)
     rows = [
         {
             "typologie": r.typology_label,
@@ -139,17 +145,23 @@ def childcare(slug: str, fmt: str) -> None:
         }
         for r in supply.by_typology
     ]
-    payload = {**asdict(supply), "coverage_per_100": supply.coverage_per_100}
+    payload = {**asdict(supply), "taux": rate.as_dict()}
     emit(rows, fmt=fmt, payload=payload)
     if fmt == "table":
         click.echo(f"Total : {supply.total_places} places ({supply.unlocated_places} à localiser).")
-        if supply.coverage_per_100 is not None:
+        if rate.value is not None:
             click.echo(
-                f"Taux de couverture EAJE : {supply.coverage_per_100:.1f}".replace(".", ",")
-                + " places pour 100 enfants "
-                f"de moins de 3 ans ({supply.children_under_3:.0f} enfants, "
-                f"{supply.children_source}, {supply.children_vintage})."
+                f"{rate.label} : "
+                + f"{rate.value:.1f}".replace(".", ",")
+                + f" ({rate.denominator})."
             )
+        if rate.missing:
+            click.echo(
+                "Manque pour le taux de couverture global (CNAF) : "
+                + " ; ".join(rate.missing)
+                + "."
+            )
+        click.echo(rate.official_line)
 
 
 commands = [structures, quality, childcare]

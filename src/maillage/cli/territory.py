@@ -87,14 +87,27 @@ def demo(ctx: click.Context, port: int) -> None:
 @click.option(
     "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
 )
-def diagnostic(slug: str, fmt: str) -> None:
-    from maillage.territory.selectors import TerritoryNotFound, territory_diagnostic, territory_get
+@click.option(
+    "--audit",
+    is_flag=True,
+    help=(
+        "Audit des chiffres : chaque chiffre affiché par le diagnostic avec sa source, son "
+        "millésime, son périmètre et son dénominateur ; échoue (code 1) si l'un manque."
+    ),
+)
+def diagnostic(slug: str, fmt: str, audit: bool) -> None:
+    from maillage.reports.diagnostic import diagnostic_build
+    from maillage.territory.selectors import TerritoryNotFound, territory_get
 
     try:
         territory = territory_get(slug=slug)
     except TerritoryNotFound as exc:
         raise click.ClickException(str(exc)) from exc
-    result = territory_diagnostic(territory=territory)
+    report = diagnostic_build(territory=territory, with_access=False)
+    if audit:
+        _audit(report, fmt)
+        return
+    result = report.diag
     rows = [
         {
             "sujet": f.subject,
@@ -118,7 +131,47 @@ def diagnostic(slug: str, fmt: str) -> None:
         }
         for z in result.zones
     ]
-    emit(rows, fmt=fmt, payload=result.as_dict())
+    payload = result.as_dict()
+    payload["taux_petite_enfance"] = report.childcare_rate.as_dict()
+    payload["populations_de_reference"] = report.population_rows()
+    if report.reconciliation is not None:
+        payload["rapprochement_ctg_annuaire"] = report.reconciliation.as_rows()
+    emit(rows, fmt=fmt, payload=payload)
+    if fmt == "table":
+        rate = report.childcare_rate
+        value = "—" if rate.value is None else f"{rate.value:.1f}".replace(".", ",")
+        click.echo(f"{rate.label} : {value} ({rate.denominator}).")
+        click.echo(rate.official_line)
+
+
+def _audit(report, fmt: str) -> None:  # noqa: ANN001 - a DiagnosticReport
+    figures = report.audit()
+    rows = [
+        {
+            "section": f.section,
+            "chiffre": f.label,
+            "valeur": f.value,
+            "source": f.source,
+            "millésime": f.vintage,
+            "périmètre": f.perimeter,
+            "dénominateur": f.denominator,
+            "manque": ", ".join(f.problems),
+        }
+        for f in figures
+    ]
+    emit(rows, fmt=fmt, payload=[f.as_dict() for f in figures])
+    bad = [f for f in figures if f.problems]
+    if bad:
+        raise click.ClickException(
+            f"{len(bad)} chiffre(s) sans source, millésime, périmètre ou dénominateur : "
+            + " ; ".join(f"{f.label} ({', '.join(f.problems)})" for f in bad)
+            + "."
+        )
+    if fmt == "table":
+        click.echo(
+            f"Audit : {len(figures)} chiffres, tous avec source, millésime, périmètre "
+            "et dénominateur."
+        )
 
 
 commands = [init, load, serve, demo, diagnostic]

@@ -74,13 +74,23 @@ def diagnostic_docx(
             [
                 r.label,
                 f"{fr_number(r.territory)} {r.unit}",
-                f"{fr_number(r.qpv)} {r.unit}",
+                "—" if r.qpv is None else f"{fr_number(r.qpv)} {r.unit}",
                 r.vintage,
-                r.source,
+                r.source + (f" — calcul : {r.denominator}" if r.denominator else ""),
             ]
             for r in report.qpv
         ],
         caption="Quartiers prioritaires (QPV) et ensemble du territoire",
+    )
+    document.add_heading("Populations de référence", level=2)
+    _table(
+        document,
+        ["Population", "Valeur", "Millésime", "Source", "Utilisée pour"],
+        [
+            [p.label, fr_number(p.value), p.vintage, p.source, p.used_for]
+            for p in report.populations
+        ],
+        caption="Populations utilisées par le diagnostic",
     )
 
     progress("évolutions")
@@ -95,12 +105,40 @@ def diagnostic_docx(
     progress("petite enfance")
     c = report.childcare
     document.add_heading("Petite enfance : offre d'accueil et enfants de moins de 3 ans", level=1)
-    document.add_paragraph(
-        f"{c.total_places} places d'accueil du jeune enfant connues pour "
-        f"{fr_number(c.children_under_3)} enfants de moins de 3 ans ({c.children_source}, "
-        f"{c.children_vintage}) : taux de couverture de {fr_number(c.coverage_per_100)} places "
-        "pour 100 enfants (méthode CNAF)."
-    )
+    rate = report.childcare_rate
+    if rate is not None:
+        document.add_paragraph().add_run(
+            f"{rate.label} : {fr_number(rate.value)} {rate.unit} "
+            f"({fr_number(rate.numerator)} places pour {rate.denominator})."
+        ).bold = True
+        if rate.missing:
+            document.add_paragraph(
+                "Ce taux n'est pas le taux de couverture global de la CNAF : il y manque "
+                + " ; ".join(rate.missing)
+                + "."
+            )
+        document.add_paragraph(" ".join([rate.official_line, *rate.gap_explanation]))
+    rec = report.reconciliation
+    if rec is not None:
+        _table(
+            document,
+            ["Type d'accueil", "Lieux (CTG)", "Places (CTG)", "Lieux (annuaire)", "État"],
+            [
+                [
+                    r.typology_label,
+                    str(r.ctg_places_lieux),
+                    fr_number(r.ctg_capacity),
+                    str(r.directory_lieux),
+                    " — ".join([r.status, *r.extra]),
+                ]
+                for r in rec.rows
+            ],
+            caption=(
+                f"Rapprochement : {rec.ctg_total} lieux cités par la CTG, "
+                f"{rec.directory_total} dans l'annuaire, dont {rec.extra_total} hors de la "
+                "liste de la CTG"
+            ),
+        )
     if c.by_typology:
         _picture(document, report, "accueil", caption="Places d'accueil du jeune enfant par type")
     _table(
@@ -144,12 +182,22 @@ def diagnostic_docx(
         _picture(document, report, "equipements", caption="Structures pour 1 000 habitants")
     _table(
         document,
-        ["Thème", "Structures", "Localisées", "Pour 1 000 habitants"],
+        ["Thème", "Structures", "Localisées", "Pour 1 000 habitants", "Communes voisines"],
         [
-            [e.theme_label, str(e.structures), str(e.located), fr_number(e.per_1000)]
+            [
+                e.theme_label,
+                str(e.structures),
+                str(e.located),
+                fr_number(e.per_1000),
+                str(e.neighbours),
+            ]
             for e in report.equipment
         ],
-        caption="Structures de l'annuaire par thème CTG",
+        caption=(
+            "Structures des communes de la CTG par thème, rapportées à "
+            f"{report.equipment[0].denominator if report.equipment else '—'} ; communes "
+            "voisines à part (hors ratio)"
+        ),
     )
     access = report.access
     if access is not None:
