@@ -163,6 +163,17 @@ else:
             "NAME": VAR_DIR / "maillage.sqlite3",
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on SQLite: WAL lets readers run beside the writer; IMMEDIATE takes the
+    # write lock when a transaction begins, so a writer waits (up to ``timeout`` seconds) instead
+    # of failing with « database is locked » when its read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every password login (/connexion/, /admin/login/, any authenticate() call) goes through the
