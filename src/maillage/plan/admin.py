@@ -18,10 +18,12 @@ from .models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    JournalYear,
     Milestone,
     Modality,
     Objective,
     Partner,
+    StudySubject,
     ZoneBlanche,
 )
 
@@ -84,6 +86,19 @@ class ObjectiveInline(admin.StackedInline):
 class ModalityInline(admin.TabularInline):
     model = Modality
     extra = 0
+
+
+@admin.register(StudySubject)
+class StudySubjectAdmin(TouchAdmin):
+    list_display = ["number", "title", "convention"]
+    list_filter = ["convention"]
+
+
+@admin.register(JournalYear)
+class JournalYearAdmin(TouchAdmin):
+    list_display = ["territory", "year", "declared_by", "declared_at", "is_fictional"]
+    list_filter = ["territory", "is_fictional"]
+    readonly_fields = ["declared_by", "declared_at"]
 
 
 @admin.register(Axis)
