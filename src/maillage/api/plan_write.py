@@ -17,12 +17,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Path, Schema, Status
 from pydantic import ConfigDict
 
 from maillage.accounts.api_auth import token_auth
 from maillage.accounts.permissions import can_edit, is_coordinator
+from maillage.accounts.versioning import etag, version_of
 from maillage.plan.models import Activity, Indicator
 from maillage.plan.selectors import indicator_result, journal_queryset
 from maillage.plan.services import (
@@ -34,7 +35,8 @@ from maillage.plan.services import (
 )
 
 from . import plan as reads
-from .errors import ERRORS
+from .concurrency import IF_MATCH_NOTE, STALE, if_match, set_etag
+from .errors import ERRORS, ErrorOut
 from .inputs import TEXT_MAX, Date, Finite, IdText, Slug, text
 
 TAGS = ["plan d'action (écriture)"]
@@ -184,24 +186,47 @@ def journal_create(request, slug: str, payload: ActivityIn):
     return Status(201, reads.activity_out(_activity(territory, str(activity.pk))))
 
 
+@reads.router.get(
+    "/{slug}/journal/{activity_id}",
+    response={200: reads.ActivityOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Une activité du journal",
+    description=(
+        "Une activité du journal, avec l'en-tête `ETag` : sa version, à renvoyer dans "
+        "`If-Match` pour la modifier."
+    ),
+)
+def journal_detail(request, response: HttpResponse, slug: str, activity_id: IdText = ACTIVITY_ID):
+    territory = reads._territory(slug)
+    activity = _activity(territory, activity_id)
+    set_etag(response, activity)
+    return reads.activity_out(activity)
+
+
 @reads.router.patch(
     "/{slug}/journal/{activity_id}",
-    response={200: reads.ActivityOut, **ERRORS},
+    response={200: reads.ActivityOut, **ERRORS, **STALE},
     auth=token_auth,
     tags=TAGS,
     summary="Modifier une activité du journal",
-    description="Modifie les champs envoyés d'une activité du journal." + ROLES,
+    description="Modifie les champs envoyés d'une activité du journal." + ROLES + IF_MATCH_NOTE,
 )
-def journal_patch(request, slug: str, payload: ActivityPatchIn, activity_id: IdText = ACTIVITY_ID):
+def journal_patch(
+    request,
+    response: HttpResponse,
+    slug: str,
+    payload: ActivityPatchIn,
+    activity_id: IdText = ACTIVITY_ID,
+):
     territory = reads._territory(slug)
     activity = _activity(territory, activity_id)
     if not can_edit(request.auth, activity):
         raise PermissionDenied("Modification réservée au chargé de coopération et à l'auteur.")
     values = _not_null(payload.model_dump(exclude_unset=True))
     try:
-        activity_update(activity=activity, user=request.auth, **values)
+        activity_update(activity=activity, user=request.auth, version=if_match(request), **values)
     except PlanValidationError as exc:
         raise _renamed(exc) from exc
+    set_etag(response, activity)
     return Status(200, reads.activity_out(_activity(territory, activity_id)))
 
 
@@ -222,22 +247,13 @@ def journal_delete(request, slug: str, activity_id: IdText = ACTIVITY_ID):
     return Status(204, None)
 
 
-@reads.router.put(
-    "/{slug}/indicators/{code}/values/{year}",
-    response={200: reads.IndicatorOut, **ERRORS},
-    auth=token_auth,
-    tags=TAGS,
-    summary="Saisir la valeur annuelle d'un indicateur manuel",
-    description=(
-        "Enregistre (ou remplace) la valeur d'un indicateur à saisie manuelle pour une année de "
-        "la convention, avec sa justification ; renvoie l'indicateur recalculé. Les "
-        "indicateurs calculés refusent la saisie (422). Réservé au chargé de coopération "
-        "(jeton obligatoire)."
-    ),
-)
-def indicator_value_put(
-    request, slug: str, payload: IndicatorValueIn, code: str = CODE, year: int = YEAR
-):
+class IndicatorValueOut(Schema):
+    year: int
+    value: float | None = Field(description="Valeur saisie (null : aucune pour cette année).")
+    justification: str
+
+
+def _manual_indicator(request, slug: str, code: str) -> tuple[Any, Indicator]:
     territory = reads._territory(slug)
     if not is_coordinator(request.auth, territory):
         raise PermissionDenied("Saisie des indicateurs réservée au chargé de coopération.")
@@ -247,6 +263,60 @@ def indicator_value_put(
     ).first()
     if indicator is None:
         raise Http404(f"Indicateur « {code} » absent du plan.")
+    return territory, indicator
+
+
+def _value_etag(response: HttpResponse, indicator: Indicator, year: int) -> Any:
+    value = indicator.values.filter(year=year).first()
+    response["ETag"] = etag(version_of(value))  # ABSENT: no value entered for that year yet
+    return value
+
+
+@reads.router.get(
+    "/{slug}/indicators/{code}/values/{year}",
+    response={200: IndicatorValueOut, **ERRORS},
+    auth=token_auth,
+    tags=TAGS,
+    summary="La valeur saisie d'un indicateur manuel pour une année",
+    description=(
+        "La valeur saisie et sa justification, avec l'en-tête `ETag` (sa version ; "
+        '`"absent"` quand aucune valeur n\'est saisie), à renvoyer dans `If-Match` pour la '
+        "remplacer. Réservé au chargé de coopération (jeton obligatoire)."
+    ),
+)
+def indicator_value_get(
+    request, response: HttpResponse, slug: str, code: str = CODE, year: int = YEAR
+):
+    _territory, indicator = _manual_indicator(request, slug, code)
+    value = _value_etag(response, indicator, year)
+    if value is None:  # nothing entered yet: null, and the version « absent »
+        return {"year": year, "value": None, "justification": ""}
+    return {"year": value.year, "value": value.value, "justification": value.justification}
+
+
+@reads.router.put(
+    "/{slug}/indicators/{code}/values/{year}",
+    response={200: reads.IndicatorOut, **ERRORS, **STALE},
+    auth=token_auth,
+    tags=TAGS,
+    summary="Saisir la valeur annuelle d'un indicateur manuel",
+    description=(
+        "Enregistre (ou remplace) la valeur d'un indicateur à saisie manuelle pour une année de "
+        "la convention, avec sa justification ; renvoie l'indicateur recalculé. Les "
+        "indicateurs calculés refusent la saisie (422). Réservé au chargé de coopération "
+        "(jeton obligatoire)." + IF_MATCH_NOTE + " Pour une année sans valeur, la version est "
+        '`"absent"`.'
+    ),
+)
+def indicator_value_put(
+    request,
+    response: HttpResponse,
+    slug: str,
+    payload: IndicatorValueIn,
+    code: str = CODE,
+    year: int = YEAR,
+):
+    territory, indicator = _manual_indicator(request, slug, code)
     try:
         indicator_value_set(
             indicator=indicator,
@@ -254,7 +324,9 @@ def indicator_value_put(
             value=payload.value,
             justification=payload.justification,
             author=request.auth,
+            version=if_match(request),
         )
     except PlanValidationError as exc:
         raise _renamed(exc) from exc
+    _value_etag(response, indicator, year)
     return Status(200, indicator_result(territory=territory, indicator_id=indicator.pk))

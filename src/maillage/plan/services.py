@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.accounts.history import record_change, snapshot
+from maillage.accounts.versioning import check_version
 from maillage.territory.models import Territory, Zone
 from maillage.territory.services import territory_touch
 
@@ -161,14 +162,18 @@ ACTIVITY_EDITABLE = frozenset(
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user: Any = None, **changes: Any) -> Activity:
-    """Change fields of a journal activity, validated like :func:`activity_record`.
+def activity_update(
+    *, activity: Activity, user: Any = None, version: str | None = None, **changes: Any
+) -> Activity:
+    """Change fields of a journal activity, validated like :func:`activity_record`; ``version``:
+    the state the change was made from (``check_version``: stale → refused; ``None``: no check).
 
     ``changes`` take the arguments of :func:`activity_record` (``attachments`` are added to the
     existing ones). An *exemple fictif* activity stays fictional and labelled.
     """
     if unknown := set(changes) - ACTIVITY_EDITABLE:
         raise PlanValidationError({k: _("champ non modifiable.") for k in sorted(unknown)})
+    check_version(activity, version)
     before = snapshot(activity)
     current: dict[str, Any] = {
         "date": activity.date,
@@ -295,11 +300,15 @@ def milestone_create(
 
 
 @transaction.atomic
-def milestone_update(*, milestone: Milestone, user: Any = None, **changes: Any) -> Milestone:
-    """Change some fields of a milestone (title, due_date, owner, status, axis, objective, note)."""
+def milestone_update(
+    *, milestone: Milestone, user: Any = None, version: str | None = None, **changes: Any
+) -> Milestone:
+    """Change some fields of a milestone (title, due_date, owner, status, axis, objective, note);
+    ``version`` as for :func:`activity_update`."""
     allowed = {"title", "due_date", "owner", "status", "axis", "objective", "note"}
     if unknown := set(changes) - allowed:
         raise PlanValidationError({k: _("champ non modifiable.") for k in unknown})
+    check_version(milestone, version)
     before = snapshot(milestone)
     current = {"axis": milestone.axis, "objective": milestone.objective}
     values = _milestone_fields(milestone.convention, current | changes)
@@ -368,10 +377,17 @@ def indicator_baseline_set(
 
 @transaction.atomic
 def indicator_value_set(
-    *, indicator: Indicator, year: int, value: float, justification: str, author: Any = None
+    *,
+    indicator: Indicator,
+    year: int,
+    value: float,
+    justification: str,
+    author: Any = None,
+    version: str | None = None,
 ) -> IndicatorValue:
     """Enter the value of a ``manual`` indicator for a year, or the oui (1) / non (0) of a
-    ``document`` one, with its justification (for a document: which document, where)."""
+    ``document`` one, with its justification (for a document: which document, where).
+    ``version``: the state of that year's value the entry was made from (``ABSENT``: none)."""
     if indicator.kind not in (Indicator.Kind.MANUAL, Indicator.Kind.DOCUMENT):
         raise PlanValidationError(
             {"indicator": _("cet indicateur est calculé : sa valeur ne se saisit pas.")}
@@ -386,6 +402,7 @@ def indicator_value_set(
             {"justification": _("justification obligatoire (source, méthode).")}
         )
     existing = IndicatorValue.objects.filter(indicator=indicator, year=year).first()
+    check_version(existing or IndicatorValue(indicator=indicator, year=year), version)
     before = snapshot(existing) if existing else None
     entry, _created = IndicatorValue.objects.update_or_create(
         indicator=indicator,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from maillage.accounts.versioning import StaleVersion, version_of
 from maillage.plan.models import ActivityKind, Milestone
 from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import (
@@ -31,6 +32,8 @@ from maillage.plan.services import (
 )
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
+
+from .accounts_forms import VERSION, show_stale, version_field
 
 # Status words of the indicator engine, in display order; the CSS class is the slugified word
 # (the word itself is always shown, colour is never the only cue).
@@ -223,6 +226,7 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("Compte rendu, support… (PDF, bureautique, image ; 10 Mo au plus chacune)."),
     )
+    version = version_field()
 
     def __init__(
         self,
@@ -234,6 +238,7 @@ class ActivityForm(forms.Form):
     ) -> None:
         if activity is not None:
             kwargs.setdefault("initial", _activity_initial(activity))
+            kwargs["initial"].setdefault(VERSION, version_of(activity))
         super().__init__(*args, **kwargs)
         self.territory, self.activity = territory, activity
         self.fields["axes"].choices = _axis_choices(tree)
@@ -265,8 +270,13 @@ class ActivityForm(forms.Form):
         }
         try:
             if self.activity is not None:
-                return activity_update(activity=self.activity, user=author, **values)
+                return activity_update(
+                    activity=self.activity, user=author, version=d.get(VERSION) or None, **values
+                )
             return activity_record(territory=self.territory, author=author, **values)
+        except StaleVersion as exc:
+            show_stale(self, exc)
+            return None
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.add_error(ACTIVITY_FIELDS.get(key), _sentence(messages))
@@ -317,12 +327,14 @@ class MilestoneForm(forms.Form):
     owner = forms.CharField(label=_("Qui"), max_length=300, required=False)
     axis = forms.TypedChoiceField(label=_("Axe"), required=False, coerce=int, empty_value=None)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
+    version = version_field()
 
     def __init__(
         self, *args: Any, territory: Territory, tree: Any, milestone: Milestone | None, **kw: Any
     ) -> None:
-        if milestone is not None and not args:
+        if milestone is not None and "initial" not in kw:  # also when bound to None (GET)
             kw["initial"] = {
+                VERSION: version_of(milestone),
                 "title": milestone.title,
                 "due_date": milestone.due_date,
                 "status": milestone.status,
@@ -336,12 +348,16 @@ class MilestoneForm(forms.Form):
 
     def save(self, *, user: Any = None) -> Milestone | None:
         d = dict(self.cleaned_data)
+        version = d.pop(VERSION, "") or None
         number = d.pop("axis")
         d["axis"] = self.territory.convention.axes.filter(number=number).first() if number else None
         try:
             if self.milestone is None:
                 return milestone_create(territory=self.territory, user=user, **d)
-            return milestone_update(milestone=self.milestone, user=user, **d)
+            return milestone_update(milestone=self.milestone, user=user, version=version, **d)
+        except StaleVersion as exc:
+            show_stale(self, exc)
+            return None
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.add_error(key if key in self.fields else None, _sentence(messages))
@@ -413,6 +429,10 @@ class ManualValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.fields["year"].choices = [(str(y), str(y)) for y in years]
+        stored = {v.year: v for v in indicator.values.all()}
+        for y in years:  # the version of each year's value when the form was opened
+            self.fields[f"version_{y}"] = version_field()
+            self.initial[f"version_{y}"] = version_of(stored.get(y))
         if indicator.kind == "document":
             self.fields["value"] = forms.TypedChoiceField(
                 label=_("Présence"),
@@ -428,6 +448,7 @@ class ManualValueForm(forms.Form):
         from maillage.plan.services import indicator_value_set
 
         d = self.cleaned_data
+        version_name = f"version_{d['year']}"
         try:
             indicator_value_set(
                 indicator=self.indicator,
@@ -435,7 +456,11 @@ class ManualValueForm(forms.Form):
                 value=d["value"],
                 justification=d["justification"],
                 author=author,
+                version=d.get(version_name) or None,
             )
+        except StaleVersion as exc:
+            show_stale(self, exc, version_name=version_name)
+            return False
         except PlanValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.add_error(key if key in self.fields else None, _sentence(messages))
