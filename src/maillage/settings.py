@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A strict Content-Security-Policy on every response without its own (maillage.web.csp).
+    "maillage.web.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.urls"
