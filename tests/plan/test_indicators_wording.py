@@ -162,7 +162,7 @@ def test_a_year_whose_journal_is_not_declared_complete_reads_non_renseigne(armen
     r = _result(armentieres, "1.3")
     assert r.values_by_year == {2023: None, 2024: None, 2025: None, 2026: None}
     assert r.status_by_year[2024] == "non renseigné" and r.status == "non renseigné"
-    assert r.display_by_year[2024] == "non renseigné (journal non déclaré complet)"
+    assert r.display_by_year[2024] == "non renseigné"
     assert r.display_by_year[2026] == "à venir"
     assert r.total is None
     for code in ("1.1", "2.3", "4.6"):
@@ -174,7 +174,9 @@ def test_entries_of_an_undeclared_year_show_as_a_partial_figure_not_a_value(arme
         _meeting(armentieres, dt.date(2024, 5, day), f"Proximité {day}", kind="action de proximité")
     r = _result(armentieres, "1.3")
     assert r.values_by_year[2024] is None and r.partial_by_year[2024] == 3.0
-    assert r.display_by_year[2024] == "non renseigné (3 saisi(s), journal non déclaré complet)"
+    assert r.display_by_year[2024] == (
+        "non renseigné (3 activité(s) saisie(s), journal non déclaré complet)"
+    )
     journal_year_declare_complete(territory=armentieres, year=2024)
     journal_year_declare_complete(territory=armentieres, year=2023)
     r = _result(armentieres, "1.3")

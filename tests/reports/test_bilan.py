@@ -229,7 +229,7 @@ def test_the_bilan_shows_the_study_subjects_methods_and_honest_readings(armentie
     bilan = bilan_build(territory=armentieres, today=TODAY)
     by_code = {line.result.code: line for line in bilan.indicators}
     assert by_code["3.1"].display == "non"
-    assert by_code["1.3"].display == "non renseigné (journal non déclaré complet)"
+    assert by_code["1.3"].display == "non renseigné"
     method = {r.code: r.method for r in indicator_results(territory=armentieres)}["1.1"]
     subject = "Rendre accessible l'offre au plus grand nombre"
     pdf = _norm(_pdf_text(bilan_render(bilan, fmt="pdf")))

@@ -134,17 +134,24 @@ def fr_number(value: float) -> str:
 
 
 def value_display(
-    value: float | None, *, value_type: str, missing: str, partial: float | None = None
+    value: float | None,
+    *,
+    value_type: str,
+    missing: str,
+    partial: float | None = None,
+    noun: str = "",
 ) -> str:
-    """How a value reads: « oui »/« non », a French number, or why there is none."""
+    """How a value reads: « oui »/« non », a French number, or why there is none.
+
+    ``partial`` is what an undeclared journal already holds (« non renseigné (3 activités
+    saisies, journal non déclaré complet) »); ``noun`` names what it counts.
+    """
     if value is None:
-        if partial is None:
-            return missing
         if value_type == "count" and partial:
-            return _("{missing} ({n} saisi(s), journal non déclaré complet)").format(
-                missing=missing, n=fr_number(partial)
+            return _("{missing} ({n} {noun} saisie(s), journal non déclaré complet)").format(
+                missing=missing, n=fr_number(partial), noun=noun or _("activité(s)")
             )
-        return _("{missing} (journal non déclaré complet)").format(missing=missing)
+        return missing
     if value_type == "presence":
         return _("oui") if value >= 1 else _("non")
     return fr_number(value)

@@ -427,6 +427,7 @@ def _result(
             return UPCOMING
         return out.missing
 
+    noun = _("instance(s)") if ind.kind == Indicator.Kind.BODY_COUNT else _("activité(s)")
     status_by_year = {
         y: _status(out.values[y], targets[y], finished=y < today.year, missing=missing_for(y))
         for y in years
@@ -437,6 +438,7 @@ def _result(
             value_type=value_type,
             missing=missing_for(y),
             partial=out.partial.get(y) if y <= today.year else None,
+            noun=noun,
         )
         for y in years
     }
@@ -446,6 +448,7 @@ def _result(
         value_type=value_type,
         missing=out.missing,
         partial=partial_total if value_type == "count" and out.total is None else None,
+        noun=noun,
     )
     all_evidence = [e for y in years for e in out.evidence[y]]
     return IndicatorResult(
