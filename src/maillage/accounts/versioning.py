@@ -128,7 +128,7 @@ def stale_error(obj: models.Model, expected: str, now: dict[str, Any] | None) ->
             current="",
         )
     subject = _subject(model)
-    if newer:
+    if newer and base is not None:
         authors = []
         for record in newer:
             name = _who(record.user)
@@ -136,6 +136,12 @@ def stale_error(obj: models.Model, expected: str, now: dict[str, Any] | None) ->
                 authors.append(name)
         when = timezone.localtime(newer[0].created_at)
         subject += f" par {' et '.join(authors)} le {when:%d/%m/%Y à %H:%M}"
+    elif newer:  # the state seen is not in the recent history: name the last change only
+        when = timezone.localtime(newer[0].created_at)
+        subject += (
+            f" (dernière modification enregistrée : {_who(newer[0].user)}, le "
+            f"{when:%d/%m/%Y à %H:%M})"
+        )
     changes = diff(base, now) if base else {}
     if base == {}:  # created since the form was opened: what it holds now
         changes = {k: (None, v) for k, v in now.items() if v not in (None, "", [])}

@@ -26,6 +26,7 @@ from maillage.accounts.permissions import (
     is_coordinator,
     role_of,
 )
+from maillage.accounts.versioning import check_version
 from maillage.directory.models import Organisation, Structure
 from maillage.territory.models import Territory
 
@@ -153,9 +154,13 @@ def meeting_save(
     location: str = "",
     agenda: str = "",
     meeting: Meeting | None = None,
+    version: str | None = None,
 ) -> Meeting:
-    """Create or change a meeting (each change bumps its iCalendar ``SEQUENCE``)."""
+    """Create or change a meeting (each change bumps its iCalendar ``SEQUENCE``); ``version``:
+    the state a change was made from (``check_version``: stale → refused, nothing written)."""
     _require_coordinator(user, group.territory)
+    if meeting is not None:
+        check_version(meeting, version or None)
     errors = {}
     if not _clean(title, 200):
         errors["title"] = "Titre obligatoire."
@@ -178,14 +183,22 @@ def meeting_save(
 
 @transaction.atomic
 def meeting_record_minutes(
-    *, meeting: Meeting, user: Any, minutes: str, participants: int | None = None
+    *,
+    meeting: Meeting,
+    user: Any,
+    minutes: str,
+    participants: int | None = None,
+    version: str | None = None,
 ) -> Meeting:
     """Keep the minutes and record the meeting in the CTG journal (« groupe de travail » or
-    « instance de coopération »), on the group's axes, with its members' organisations."""
+    « instance de coopération »), on the group's axes, with its members' organisations
+    (``version`` as for :func:`meeting_save`)."""
     from maillage.plan.services import PlanValidationError, activity_delete, activity_record
 
     group = meeting.group
     _require_coordinator(user, group.territory)
+    check_version(meeting, version or None)
+    before = snapshot(meeting)
     if not (minutes or "").strip():
         raise ValidationError({"minutes": "Compte rendu vide."})
     axes = [a.number for a in group.axes.all()]
@@ -219,6 +232,7 @@ def meeting_record_minutes(
         activity,
     )
     meeting.save()
+    record_change(obj=meeting, user=user, before=before, after=snapshot(meeting), action="update")
     return meeting
 
 

@@ -387,6 +387,7 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(
         label=_("Ordre du jour"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    version = version_field()
 
 
 class MinutesForm(forms.Form):
@@ -394,6 +395,7 @@ class MinutesForm(forms.Form):
     participants = forms.IntegerField(
         label=_("Nombre de participants"), min_value=0, required=False
     )
+    version = version_field()
 
 
 class ToolboxForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts import permissions as perms
+from maillage.accounts.versioning import StaleVersion, version_of
 from maillage.directory.models import CtgTheme
 from maillage.network import ical
 from maillage.network import selectors as net
@@ -166,6 +167,8 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             net_services.meeting_save(
                 group=meeting.group, user=request.user, meeting=meeting, **form.cleaned_data
             )
+        except StaleVersion as exc:
+            af.show_stale(form, exc)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -181,7 +184,11 @@ def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None
     coordinator = perms.is_coordinator(request.user, territory)
     form = af.MinutesForm(
         (request.POST or None) if edit_form is None else None,
-        initial={"minutes": meeting.minutes, "participants": meeting.participants},
+        initial={
+            "minutes": meeting.minutes,
+            "participants": meeting.participants,
+            af.VERSION: version_of(meeting),
+        },
     )
     if request.method == "POST" and edit_form is None:
         if not coordinator:
@@ -191,6 +198,8 @@ def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None
                 net_services.meeting_record_minutes(
                     meeting=meeting, user=request.user, **form.cleaned_data
                 )
+            except StaleVersion as exc:
+                af.show_stale(form, exc)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -213,6 +222,7 @@ def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None
                     "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
                     "location": meeting.location,
                     "agenda": meeting.agenda,
+                    af.VERSION: version_of(meeting),
                 },
             ),
         },
