@@ -202,3 +202,73 @@ def test_archives_with_garbage_rows_are_refused(armentieres, model, pk, fields):
         restore_territory(source=buffer.getvalue())
     except DumpError:
         assert _counts() == before
+
+
+# --------------------------------------------------------------------------- malformed workbooks
+# (issue 12 item 4: XML attributes and cell values no office suite writes)
+
+ATTR_TEXT = st.text(alphabet="0123456789-+.eE abcxyz,;éà", max_size=12)
+REPEAT = st.one_of(ATTR_TEXT, st.integers(-5, 10**15).map(str))
+
+
+def _one_of_each_sheet():
+    from .spreadsheets import ods_bytes, ods_cell, ods_row, xlsx_bytes, xlsx_cell, xlsx_row
+
+    return ods_bytes, ods_cell, ods_row, xlsx_bytes, xlsx_cell, xlsx_row
+
+
+@BOUNDED
+@given(
+    value_type=st.sampled_from(["float", "percentage", "currency", "date", "string", "boolean"]),
+    value=ATTR_TEXT,
+    columns=st.one_of(st.none(), REPEAT),
+    rows=st.one_of(st.none(), REPEAT),
+)
+def test_malformed_ods_attributes_are_refused_or_read(
+    armentieres, value_type, value, columns, rows
+):
+    ods_bytes, ods_cell, ods_row, *_ = _one_of_each_sheet()
+    attrs = {"value_type": value_type, "value": value, "date_value": value}
+    if columns is not None:
+        attrs["number_columns_repeated"] = columns
+    data = ods_bytes(
+        ods_row(ods_cell("Nom"), ods_cell("Commune")),
+        ods_row(ods_cell("[exemple fictif] Lieu"), ods_cell("x", **attrs), repeat=rows),
+    )
+    _malformed_is_refused_naming_the_file(armentieres, data, "hostile.ods")
+
+
+@BOUNDED
+@given(
+    kind=st.sampled_from(["n", "s", "b", "d", "e", "str", "inlineStr", "zz"]),
+    value=ATTR_TEXT,
+    ref=st.one_of(st.none(), st.just("B2"), ATTR_TEXT),
+    row=st.one_of(st.none(), st.just("2"), REPEAT),
+    style=st.sampled_from([None, 0, 1, "x"]),
+)
+def test_malformed_xlsx_cells_are_refused_or_read(armentieres, kind, value, ref, row, style):
+    *_, xlsx_bytes, xlsx_cell, xlsx_row = _one_of_each_sheet()
+    data = xlsx_bytes(
+        xlsx_row(1, xlsx_cell("A1", "Nom", t="inlineStr"), xlsx_cell("B1", "Commune", t="str")),
+        xlsx_row(
+            row,
+            xlsx_cell(None, "[exemple fictif] Lieu", t="str"),
+            xlsx_cell(ref, value, t=kind, s=style),
+        ),
+        shared=["a", "b"],
+        date_style=True,
+    )
+    _malformed_is_refused_naming_the_file(armentieres, data, "hostile.xlsx")
+
+
+def _malformed_is_refused_naming_the_file(armentieres, data, filename):
+    from maillage.interop.tabular import TableError, read_table
+
+    try:
+        read_table(data, filename=filename)
+    except TableError as exc:
+        assert filename in str(exc)
+    before = _counts()
+    report = sheet_import(territory=armentieres, data=data, filename=filename, dry_run=False)
+    _refused_or_ok(report, before)
+    assert all(filename in str(p) for p in report.problems if p.file == filename)
