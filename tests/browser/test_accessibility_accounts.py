@@ -39,9 +39,10 @@ def test_public_account_pages_have_no_wcag_violation(live_data, page, assert_acc
 
 
 def test_partner_space_pages_have_no_wcag_violation(live_data, page, assert_accessible):
+    from maillage.accounts.services import api_token_create
     from maillage.directory.models import Structure
 
-    _coordinator()
+    token, _ = api_token_create(user=_coordinator(), name="tableur (exemple fictif)")
     page.goto(live_data + "/connexion/")
     page.get_by_label("Adresse électronique ou identifiant").fill("cdc@example.org")
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -57,6 +58,8 @@ def test_partner_space_pages_have_no_wcag_violation(live_data, page, assert_acce
         f"/territoire/armentieres/espace/structures/{structure.pk}/services/nouveau/",
         f"/territoire/armentieres/historique/directory.structure/{structure.pk}/",
         "/territoire/armentieres/boite-a-outils/",
+        "/espace/jetons/",
+        f"/espace/jetons/{token.pk}/revoquer/",
     ):
         page.goto(live_data + path)
         assert_accessible(page)

@@ -53,3 +53,37 @@ def content_type_get(*, label: str) -> ContentType | None:
     if not app_label or not model:
         return None
     return ContentType.objects.filter(app_label=app_label, model=model).first()
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def api_tokens(*, user: Any) -> QuerySet[Any]:
+    """The user's own API tokens, newest first (revoked ones included, marked by their date)."""
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_of(*, user: Any, pk: int) -> Any:
+    """One of the user's own active tokens, or ``None`` (another user's token is not found)."""
+    return api_tokens(user=user).filter(pk=pk, revoked_at__isnull=True).first()
+
+
+def api_tokens_matching(*, user: Any, ref: str) -> list[Any]:
+    """The user's active tokens designated by ``ref``: their name (case folded), their start as
+    listed (``mlg_…``, 8 characters), or the whole secret."""
+    from django.db.models import Q
+
+    from .models import ApiToken
+    from .services import hash_token
+
+    ref = (ref or "").strip()
+    if not ref:
+        return []
+    q = Q(name__iexact=ref) | Q(token_hash=hash_token(ref))
+    if len(ref) == 8:
+        q |= Q(prefix=ref)
+    return list(
+        ApiToken.objects.filter(q, user=user, revoked_at__isnull=True).order_by("created_at", "pk")
+    )

@@ -90,7 +90,9 @@ def users_create(
     link = base_url.rstrip("/") + reverse("web:invitation", args=[token])
     if send:
         invitation_send(user=user, link=link, territory=territory)
-    click.echo(f"Compte {user.email} : {role} sur {territory.slug}.")
+    from maillage.accounts.models import Role
+
+    click.echo(f"Compte {user.email} : {Role(role).label} sur {territory.slug}.")
     click.echo(f"Lien d'invitation (à transmettre, valable une fois) : {link}")
 
 
@@ -143,24 +145,76 @@ def users_remind(slug: str | None, months: int | None, dry_run: bool) -> None:
 
 @users.command(
     name="token",
-    help="Crée un jeton d'API personnel pour un compte (affiché une seule fois).",
+    help="Jetons d'API personnels d'un compte : en crée un (--name, affiché une seule fois), "
+    "les liste (--list) ou en révoque un (--revoke NOM ou début du jeton, ex. mlg_AbCd).",
 )
 @click.option("--email", required=True, help="Adresse du compte.")
-@click.option("--name", required=True, help="Nom du jeton (usage).")
-def users_token(email: str, name: str) -> None:
+@click.option("--name", default=None, help="Nom du jeton à créer (usage).")
+@click.option(
+    "--revoke",
+    "revoke_ref",
+    default=None,
+    metavar="NOM|DÉBUT",
+    help="Révoque le jeton actif de ce nom, ou commençant ainsi (8 caractères, ex. mlg_AbCd, "
+    "tels que --list les affiche) ; le jeton est refusé (401) dès sa révocation.",
+)
+@click.option(
+    "--list", "list_tokens", is_flag=True, help="Liste les jetons du compte (jamais leur secret)."
+)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def users_token(
+    email: str, name: str | None, revoke_ref: str | None, list_tokens: bool, fmt: str
+) -> None:
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
 
-    from maillage.accounts.services import api_token_create
+    from maillage.accounts.selectors import api_tokens, api_tokens_matching
+    from maillage.accounts.services import api_token_create, api_token_revoke
 
+    if sum(bool(x) for x in (name, revoke_ref, list_tokens)) != 1:
+        raise click.UsageError(
+            "Indiquez soit --name (créer), soit --revoke (révoquer), soit --list."
+        )
     user = get_user_model().objects.filter(email__iexact=email).first()
     if user is None:
         raise click.ClickException(f"Aucun compte pour « {email} ».")
+    if list_tokens:
+        emit([_token_row(t) for t in api_tokens(user=user)], fmt=fmt)
+        return
+    if revoke_ref:
+        found = api_tokens_matching(user=user, ref=revoke_ref)
+        if not found:
+            raise click.ClickException(
+                f"Aucun jeton actif « {revoke_ref} » pour {user.email} (voir --list)."
+            )
+        if len(found) > 1:
+            listed = ", ".join(f"{t.prefix}… créé le {t.created_at:%d/%m/%Y %H:%M}" for t in found)
+            raise click.ClickException(
+                f"{len(found)} jetons actifs « {revoke_ref} » pour {user.email} ({listed}) : "
+                "désignez-en un par son début (--revoke mlg_…). Aucun n'a été révoqué."
+            )
+        token = found[0]
+        api_token_revoke(token=token, by=user)
+        click.echo(f"Jeton « {token.name} » ({token.prefix}…) de {user.email} révoqué.")
+        return
     try:
-        _, secret = api_token_create(user=user, name=name)
+        _, secret = api_token_create(user=user, name=name or "")
     except ValidationError as exc:
         raise click.ClickException(_errors(exc)) from exc
     click.echo(f"Jeton (à conserver, il ne sera plus affiché) : {secret}")
+
+
+def _token_row(token: Any) -> dict[str, str]:
+    def when(value: Any) -> str:
+        return value.isoformat(timespec="minutes") if value else ""
+
+    return {
+        "nom": token.name,
+        "début": f"{token.prefix}…",
+        "créé le": when(token.created_at),
+        "dernière utilisation": when(token.last_used_at) or "jamais",
+        "révoqué le": when(token.revoked_at),
+    }
 
 
 commands = [users]

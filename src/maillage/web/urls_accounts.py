@@ -5,6 +5,7 @@ from django.urls import path
 from .views import accounts as v
 from .views import accounts_drafts as d
 from .views import accounts_network as n
+from .views import accounts_tokens as tk
 
 T = "territoire/<slug:slug>/"
 
@@ -30,6 +31,8 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", v.invitation, name="invitation"),
     path("espace/", v.account, name="account"),
+    path("espace/jetons/", tk.tokens_page, name="tokens"),
+    path("espace/jetons/<int:pk>/revoquer/", tk.token_revoke, name="token-revoke"),
     path("donnees-personnelles/", v.rgpd, name="rgpd"),
     # Partners' space of a territory
     path(T + "espace/", v.partner_space, name="partner-space"),
