@@ -34,6 +34,7 @@ from maillage.directory.selectors import (
 from maillage.directory.vocabulary import PUBLICS, THEMATIQUE_CATEGORIES, THEMATIQUES
 from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
+from maillage.web import params
 
 from .concurrency import set_etag
 from .errors import ErrorOut
@@ -191,11 +192,11 @@ def _number(name: str, value: str, *, minimum: float | None = None) -> float:
 def _integer(name: str, value: str | None, *, default: int, maximum: int | None = None) -> int:
     if value is None or value == "":
         return default
-    if not value.isdigit() or len(value) > 18:
+    number = params.parse_int(value) if len(value) <= 18 else None
+    if number is None or not value.isdigit():  # no sign nor blanks either
         raise HttpError(
             400, f"Paramètre « {name} » : entier positif ou nul attendu, reçu « {value} »."
         )
-    number = int(value)
     if maximum is not None and number > maximum:
         raise HttpError(400, f"Paramètre « {name} » : au plus {maximum}, reçu {number}.")
     return number
@@ -398,6 +399,7 @@ def structures_detail(
 
 def parse_id(value: str, what: str) -> int:
     """A numeric identifier of the path (400 in French otherwise)."""
-    if not value.isdigit() or len(value) > 18:
+    number = params.parse_id(value) if value.isdigit() and len(value) <= 18 else None
+    if number is None:
         raise HttpError(400, f"Identifiant de {what} invalide : « {value} ».")
-    return int(value)
+    return number

@@ -23,6 +23,7 @@ from maillage.accounts.models import PendingChange
 from maillage.accounts.permissions import is_coordinator, is_member
 from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
+from maillage.web.params import parse_id
 
 from .errors import ERRORS
 from .inputs import IdText, text
@@ -96,10 +97,8 @@ def _change(request: Any, slug: str, change_id: str) -> PendingChange:
     if not is_coordinator(request.auth, territory):
         raise PermissionDenied("Validation réservée au chargé de coopération du territoire.")
     change = None
-    if change_id.isdigit() and len(change_id) <= 18:
-        change = acc_selectors.pending_change_get(
-            territory=territory, user=request.auth, pk=int(change_id)
-        )
+    if (pk := parse_id(change_id)) is not None and change_id.isdigit():
+        change = acc_selectors.pending_change_get(territory=territory, user=request.auth, pk=pk)
     if change is None:
         raise Http404(f"Proposition « {change_id} » introuvable sur ce territoire.")
     return change

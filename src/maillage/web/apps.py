@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "maillage.web"
     verbose_name = _("Site web")
+
+    def ready(self) -> None:
+        from . import params  # noqa: F401 — registers the <id:…> URL converter

@@ -20,10 +20,10 @@ urlpatterns = [
     ),
     path(f"{P}/scenarios/", s.scenario_list, name="diagnostic-scenarios"),
     path(f"{P}/scenarios/comparer/", s.scenario_compare_page, name="diagnostic-scenario-compare"),
-    path(f"{P}/scenarios/<int:pk>/", s.scenario_detail, name="diagnostic-scenario"),
-    path(f"{P}/scenarios/<int:pk>/modifier/", s.scenario_edit, name="diagnostic-scenario-edit"),
+    path(f"{P}/scenarios/<id:pk>/", s.scenario_detail, name="diagnostic-scenario"),
+    path(f"{P}/scenarios/<id:pk>/modifier/", s.scenario_edit, name="diagnostic-scenario-edit"),
     path(
-        f"{P}/scenarios/<int:pk>/carte.geojson",
+        f"{P}/scenarios/<id:pk>/carte.geojson",
         s.scenario_geojson,
         name="diagnostic-scenario-geojson",
     ),

@@ -7,7 +7,7 @@ from .views import directory, directory_guide, directory_pro
 urlpatterns = [
     path("territoire/<slug:slug>/annuaire/", directory.directory_search, name="directory"),
     path(
-        "territoire/<slug:slug>/structures/<int:pk>/",
+        "territoire/<slug:slug>/structures/<id:pk>/",
         directory.structure_detail,
         name="structure",
     ),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("territoire/<slug:slug>/pro/annuaire/", directory_pro.pro_directory, name="pro-directory"),
     path("territoire/<slug:slug>/qualite/", directory_pro.quality, name="quality"),
     path(
-        "territoire/<slug:slug>/qualite/structures/<int:pk>/position/",
+        "territoire/<slug:slug>/qualite/structures/<id:pk>/position/",
         directory_pro.structure_place_view,
         name="structure-place",
     ),

@@ -9,11 +9,11 @@ T = "territoire/<slug:slug>/"
 urlpatterns = [
     path(f"{T}plan/", plan.plan_page, name="plan"),
     path(f"{T}indicateurs/", plan.indicators_page, name="plan-indicators"),
-    path(f"{T}indicateurs/<int:pk>/", plan.indicator_page, name="plan-indicator"),
+    path(f"{T}indicateurs/<id:pk>/", plan.indicator_page, name="plan-indicator"),
     path(
-        f"{T}indicateurs/<int:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"
+        f"{T}indicateurs/<id:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"
     ),
-    path(f"{T}indicateurs/<int:pk>/cibles/", plan.indicator_edit, name="plan-indicator-edit"),
+    path(f"{T}indicateurs/<id:pk>/cibles/", plan.indicator_edit, name="plan-indicator-edit"),
     path(f"{T}journal/", plan.journal_page, name="plan-journal"),
     path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
     path(
@@ -25,17 +25,17 @@ urlpatterns = [
     path(f"{T}journal/import/", plan.journal_import, name="plan-journal-import"),
     path(f"{T}journal/export.<str:fmt>", plan.journal_export, name="plan-journal-export"),
     path(f"{T}journal/modele.<str:fmt>", plan.journal_template, name="plan-journal-template"),
-    path(f"{T}journal/<int:pk>/", plan.activity_page, name="plan-activity"),
-    path(f"{T}journal/<int:pk>/modifier/", plan.activity_edit, name="plan-activity-edit"),
-    path(f"{T}journal/<int:pk>/supprimer/", plan.activity_delete, name="plan-activity-delete"),
+    path(f"{T}journal/<id:pk>/", plan.activity_page, name="plan-activity"),
+    path(f"{T}journal/<id:pk>/modifier/", plan.activity_edit, name="plan-activity-edit"),
+    path(f"{T}journal/<id:pk>/supprimer/", plan.activity_delete, name="plan-activity-delete"),
     path(
-        f"{T}journal/pieces-jointes/<int:pk>/",
+        f"{T}journal/pieces-jointes/<id:pk>/",
         plan_attachments.attachment_download,
         name="plan-attachment",
     ),
     path(f"{T}echeancier/", plan.schedule_page, name="plan-schedule"),
     path(f"{T}echeancier/nouvelle/", plan.milestone_edit, name="plan-milestone-new"),
-    path(f"{T}echeancier/<int:pk>/", plan.milestone_edit, name="plan-milestone-edit"),
+    path(f"{T}echeancier/<id:pk>/", plan.milestone_edit, name="plan-milestone-edit"),
     path(f"{T}bilan/", plan.bilan_page, name="plan-bilan-page"),
     path(f"{T}bilan.<str:fmt>", plan.bilan_download, name="plan-bilan"),
 ]

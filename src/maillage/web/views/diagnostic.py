@@ -22,6 +22,7 @@ from maillage.reports import diagnostic_figures as figures_mod
 from maillage.reports.charts import SEQUENTIAL
 from maillage.territory.models import Territory
 
+from ..params import parse_id
 from .territory import _territory
 
 FIGURE_ALTS = {
@@ -344,9 +345,10 @@ def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if scenario_id:
         from maillage.diagnostic.models import Scenario
 
-        if not scenario_id.isdigit():
+        scenario_pk = parse_id(scenario_id)
+        if scenario_pk is None:
             raise Http404(_("Scénario introuvable."))
-        scenario = Scenario.objects.filter(territory=territory, pk=int(scenario_id)).first()
+        scenario = Scenario.objects.filter(territory=territory, pk=scenario_pk).first()
         if scenario is None:
             raise Http404(_("Scénario introuvable."))
     try:

@@ -24,6 +24,7 @@ from maillage.diagnostic.services import ScenarioValidationError
 from maillage.diagnostic.themes import PUBLICS, THEMES
 from maillage.territory.models import Territory
 
+from ..params import parse_id, parse_ids
 from .territory import _territory
 
 ACTIONS = [(a, lbl) for a, lbl in ScenarioChange.Action.choices]
@@ -177,8 +178,7 @@ def _saved(call: Callable[[], Any], *targets: tuple[str, forms.Form]) -> Any:
 
 
 def _item_id(request: HttpRequest) -> int:
-    item = request.POST.get("item", "")
-    return int(item) if item.isdigit() else 0
+    return parse_id(request.POST.get("item", "")) or 0
 
 
 # --------------------------------------------------------------------------- pages
@@ -364,7 +364,7 @@ def scenario_geojson(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
 
 def scenario_compare_page(request: HttpRequest, slug: str) -> HttpResponse:
     territory = _territory(slug)
-    ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()]
+    ids = parse_ids(request.GET.getlist("s"), limit=20)
     scenarios = list(Scenario.objects.filter(territory=territory, pk__in=ids))
     result, error = None, ""
     if len(scenarios) < 2:

@@ -41,6 +41,7 @@ from maillage.plan.selectors import (
 from maillage.reports import bilan as bilan_report
 from maillage.territory.models import Territory
 
+from ..params import parse_int
 from . import plan_forms as pf
 from .territory import _territory
 
@@ -440,9 +441,10 @@ def _bilan_year(request: HttpRequest, tree: Any) -> int | None:
     raw = request.GET.get("annee", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not tree.period[0] <= int(raw) <= tree.period[1]:
+    year = parse_int(raw, minimum=tree.period[0], maximum=tree.period[1])
+    if year is None:
         raise Http404(_g("Année hors de la période de la convention."))
-    return int(raw)
+    return year
 
 
 def bilan_page(request: HttpRequest, slug: str) -> HttpResponse:
