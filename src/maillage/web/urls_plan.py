@@ -10,9 +10,7 @@ urlpatterns = [
     path(f"{T}plan/", plan.plan_page, name="plan"),
     path(f"{T}indicateurs/", plan.indicators_page, name="plan-indicators"),
     path(f"{T}indicateurs/<id:pk>/", plan.indicator_page, name="plan-indicator"),
-    path(
-        f"{T}indicateurs/<id:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"
-    ),
+    path(f"{T}indicateurs/<id:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"),
     path(f"{T}indicateurs/<id:pk>/cibles/", plan.indicator_edit, name="plan-indicator-edit"),
     path(f"{T}journal/", plan.journal_page, name="plan-journal"),
     path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
