@@ -79,6 +79,13 @@ def demo_journal_load(
         )
         for kind_name in ind.rule.get("kinds", ())
     }
+    document_kinds = {
+        kind_name
+        for ind in Indicator.objects.filter(
+            axis__convention=convention, kind=Indicator.Kind.DOCUMENT
+        )
+        for kind_name in ind.rule.get("kinds", ())
+    }
     pairs = sorted(
         {
             (kind_name, ind.rule["axis"])
@@ -112,7 +119,7 @@ def demo_journal_load(
             partners=partners,
             zones=rng.sample(zones, k=min(len(zones), rng.randint(0, 2))),
             participants=rng.randint(3, 60),
-            validated=kind.name == "écrit partagé" and rng.random() < 0.5,
+            validated=kind.name in document_kinds and rng.random() < 0.5,
             is_fictional=True,
             touch=False,
             lookup=lookup,

@@ -56,20 +56,23 @@ def _quoted(names: list[str]) -> str:
     return _(" ou ").join(f"« {n} »" for n in names)
 
 
-def _scope(rule: dict) -> str:
+def _scope(rule: dict, *, singular: bool = False) -> str:
     parts = []
     if "axis" in rule:
-        parts.append(_("rattachées à l'axe {n}").format(n=rule["axis"]))
+        linked = _("rattachée à l'axe {n}") if singular else _("rattachées à l'axe {n}")
+        parts.append(linked.format(n=rule["axis"]))
     if rule.get("objectives"):
         parts.append(_("à l'un des objectifs {codes}").format(codes=", ".join(rule["objectives"])))
     if rule.get("zone") == "qpv":
         parts.append(
-            _("menées en quartier prioritaire (QPV : quartier indiqué, ou position dans le QPV)")
+            (_("menée") if singular else _("menées"))
+            + _(" en quartier prioritaire (QPV : quartier indiqué, ou position dans le QPV)")
         )
     elif rule.get("zone") == "zone_blanche":
         parts.append(
-            _(
-                "menées dans une zone blanche : quartier signalé comme zone blanche par le "
+            (_("menée") if singular else _("menées"))
+            + _(
+                " dans une zone blanche : quartier signalé comme zone blanche par le "
                 "chargé de coopération ou, à défaut, zone blanche du thème « {theme} » calculée "
                 "par le diagnostic (position dans la zone, ou quartier couvert à moitié au moins)"
             ).format(theme=rule.get("theme", ""))
@@ -109,9 +112,9 @@ def indicator_method(*, kind: str, rule: dict, precision: str = "") -> str:
         ).format(kinds=kinds, scope=scope)
     elif kind == "document":
         text = _(
-            "Oui si un document le prouve : activité du journal de type {kinds}{scope} marquée "
+            "Oui si un document le prouve : activité du journal de type {kinds}{scope}, marquée "
             "« document validé », ou réponse oui/non saisie avec sa justification ; non sinon."
-        ).format(kinds=kinds, scope=scope)
+        ).format(kinds=kinds, scope=_scope(rule, singular=True))
     elif kind == "data":
         text = _("Chiffre de l'annuaire : {what} (état du jour).").format(
             what=data_source_text(rule.get("source", ""))
