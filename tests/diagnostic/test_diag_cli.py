@@ -20,12 +20,18 @@ def _run(*args):
 def test_couverture_table_and_json(armentieres):
     table = _run("analyse", "couverture", "--territory", "armentieres")
     assert table.exit_code == 0, table.output
-    assert "16,7 places pour 100 enfants" in table.output
+    # An EAJE rate over the CAF allocataires' children, not the CNAF global rate (issue 14).
+    assert (
+        "Taux d'équipement en EAJE : places en EAJE pour 100 enfants de moins de 3 ans des "
+        "foyers allocataires (CAF) : 16,7" in table.output
+    )
+    assert "CNAF" not in table.output
     assert "Bizet 1" in table.output
     data = json.loads(
         _run("analyse", "couverture", "--territory", "armentieres", "--format", "json").stdout
     )
     assert data["places_total"] == 175 and round(data["rate"], 1) == 16.7
+    assert data["rate_label"].startswith("Taux d'équipement en EAJE")
     assert data["assumptions"]
 
 
@@ -69,7 +75,7 @@ def test_bad_parameters_and_territory(armentieres):
 def test_scenario_run_file_table_json_and_save(armentieres):
     table = _run("scenario", "run", EXAMPLE)
     assert table.exit_code == 0, table.output
-    assert "Taux de couverture CNAF : 16.7 →" in table.stdout
+    assert "Taux d'équipement en EAJE : 16.7 →" in table.stdout
     assert "Crèche exemple fictif" in table.stdout
     data = json.loads(_run("scenario", "run", EXAMPLE, "--format", "json").stdout)
     assert data["coverage_after"] > data["coverage_before"]

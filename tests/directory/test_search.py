@@ -50,18 +50,18 @@ def test_typology_labels_are_searchable(armentieres):
 def test_age_one_returns_childcare_and_not_lycees(armentieres):
     page = structure_search(territory=armentieres, age=1, limit=500)
     codes = {h.structure.typology_code for h in page.results}
-    assert {"eaje-creche-collective", "eaje-micro-creche", "eaje-creche-entreprise"} <= codes
+    assert {"eaje-creche-collective", "eaje-multi-accueil", "eaje-creche-entreprise"} <= codes
     assert "lycee" not in codes and "college" not in codes
     epsm = next(h for h in page.results if h.structure.name == "Crèche d'entreprise de l'EPSM")
     assert [s.capacity for s in epsm.services] == [15]
     ados = structure_search(territory=armentieres, age=16, limit=500)
     assert "lycee" in {h.structure.typology_code for h in ados.results}
-    assert "eaje-micro-creche" not in {h.structure.typology_code for h in ados.results}
+    assert "eaje-multi-accueil" not in {h.structure.typology_code for h in ados.results}
 
 
 def test_thematique_typology_family_and_commune_filters(armentieres):
     garde = structure_search(territory=armentieres, thematique="famille--garde-denfants", limit=500)
-    assert "Micro-crèches privées (6 lieux)" in _names(garde)
+    assert "Multi-accueil municipal (2 lieux)" in _names(garde)
     famille = structure_search(territory=armentieres, thematique="famille", limit=500)
     assert set(_names(garde)) <= set(_names(famille))
     eaje = structure_search(territory=armentieres, typology="EAJE", limit=500)
@@ -78,7 +78,9 @@ def test_near_sorts_by_lambert93_metres_and_leaves_out_structures_to_locate(arme
     distances = [h.distance_m for h in page.results]
     assert distances == sorted(distances)
     assert all(h.structure.located for h in page.results)
-    unlocated = Structure.objects.filter(territory=armentieres, x_l93__isnull=True).count()
+    unlocated = Structure.objects.filter(
+        territory=armentieres, x_l93__isnull=True, declared_only=False
+    ).count()  # the CTG's declared-only supply is no public fiche
     assert page.unlocated_excluded == unlocated > 0
     assert page.warnings and "à localiser" in page.warnings[0]
     # The distance is the Lambert-93 one, computed here independently with pyproj.
@@ -180,7 +182,7 @@ def test_typology_keywords_and_thematique_labels_are_searchable(armentieres):
 def test_public_falls_back_to_the_typology_defaults(armentieres):
     familles = structure_search(territory=armentieres, public="familles", limit=500)
     codes = {h.structure.typology_code for h in familles.results}
-    assert {"eaje-micro-creche", "laep", "ecole-maternelle"} <= codes
+    assert {"eaje-multi-accueil", "laep", "ecole-maternelle"} <= codes
     assert "lycee" not in codes
     jeunes = structure_search(territory=armentieres, public="jeunes", limit=500)
     jeunes_codes = {h.structure.typology_code for h in jeunes.results}

@@ -31,7 +31,7 @@ COMMUNES = ["59017", "Armentières", "ARMENTIÈRES", "59196", "Houplines"]
 def _brute_force(territory, *, q, thematique, public, age, commune, typology, quartier):
     """The module's rules, applied structure by structure to model instances."""
     structures = (
-        Structure.objects.filter(territory=territory, published=True)
+        Structure.objects.filter(territory=territory, published=True, declared_only=False)
         .select_related("typology", "commune")
         .prefetch_related("services", "zones")
         .order_by("sort_name", "pk")

@@ -15,9 +15,8 @@ BASE = "/api/v1/export/armentieres"
 def test_datainclusion_endpoints_validate_with_the_schema(client, armentieres):
     structures = client.get(f"{BASE}/datainclusion/structures.json").json()
     services = client.get(f"{BASE}/datainclusion/services.json").json()
-    assert (
-        len(structures) == Structure.objects.filter(territory=armentieres, published=True).count()
-    )
+    public = Structure.objects.filter(territory=armentieres, published=True, declared_only=False)
+    assert len(structures) == public.count()
     for record in structures:
         schema.Structure.model_validate(record)
     for record in services:
@@ -51,7 +50,12 @@ def test_spreadsheet_download_has_only_published_structures(client, armentieres,
     rows = read_table(response.content, filename=f"x.{fmt}").rows
     ids = {(row["Source"], row["Identifiant à la source"]) for _, row in rows}
     assert (hidden.source, hidden.source_id) not in ids
-    assert len(ids) == Structure.objects.filter(territory=armentieres, published=True).count()
+    assert (
+        len(ids)
+        == Structure.objects.filter(
+            territory=armentieres, published=True, declared_only=False
+        ).count()
+    )
 
 
 def test_hsds_tables(client, armentieres):

@@ -123,7 +123,7 @@ def test_pro_view_filters_by_typology_code_or_family_and_exports_the_same(client
     eaje = client.get(url, {"typology": "EAJE"}).context["result"]
     codes = {h.structure.typology_code for h in eaje.results}
     assert codes and all(code.startswith("eaje-") for code in codes)
-    assert "eaje-micro-creche" in codes
+    assert "eaje-multi-accueil" in codes
     csv = client.get(url, {"typology": "college", "format": "csv"}).content.decode("utf-8-sig")
     rows = csv.strip().split("\r\n")[1:]
     assert len(rows) == colleges.total

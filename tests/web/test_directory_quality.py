@@ -43,7 +43,9 @@ def test_quality_lists_what_is_missing(client, armentieres, unlocated):
     report = response.context["report"]
     assert (
         len(report.missing_position)
-        == Structure.objects.filter(territory=armentieres, x_l93__isnull=True).count()
+        == Structure.objects.filter(
+            territory=armentieres, x_l93__isnull=True, declared_only=False
+        ).count()
     )
     assert unlocated.name in html
     assert "Sans horaires" in html
@@ -120,9 +122,9 @@ def test_placing_requires_post(client, coordinator, unlocated):
 def test_search_sees_a_placement_at_once(client, coordinator, unlocated):
     """Search results are cached until the territory's data change: a placement changes them."""
     near = {"lat": "50.6880", "lon": "2.8800"}
+    client.force_login(coordinator)  # (a coordinator also sees the declared-only supply)
     before = client.get("/territoire/armentieres/annuaire/", near).context["result"]
     assert unlocated.pk not in [h.structure.id for h in before.results]
-    client.force_login(coordinator)
     client.post(place_url(unlocated), post_data(unlocated))
     after = client.get("/territoire/armentieres/annuaire/", near).context["result"]
     assert after.results[0].structure.id == unlocated.pk

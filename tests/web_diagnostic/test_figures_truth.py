@@ -279,7 +279,6 @@ def test_declared_only_supply_is_counted_but_never_a_public_fiche(coordinator_cl
     )
     assert declared == {
         "Micro-crèches privées (6 lieux)",
-        "Multi-accueil municipal (2 lieux)",
         "Second centre social (non nommé par la CTG)",
     }
     public = {h.structure.name for h in structure_search(territory=armentieres, limit=100).results}

@@ -50,7 +50,9 @@ def _call(request: HttpRequest, slug: str, name: str, allowed: frozenset[str]) -
         raise HttpError(400, str(exc)) from exc
 
 
-@router.get("/{territory}/couverture", summary="Taux de couverture CNAF, par IRIS et QPV")
+@router.get(
+    "/{territory}/couverture", summary="Taux d'équipement en EAJE (rate_label), par IRIS et QPV"
+)
 def coverage(request: HttpRequest, territory: str) -> dict[str, Any]:
     return _call(request, territory, "coverage", frozenset({"distance_m"})).as_dict()
 

@@ -105,7 +105,7 @@ def diagnostic_geojson(
     summary="Structures au schéma data·inclusion v1",
 )
 def datainclusion_structures(request, slug: str):
-    return datainclusion_export(territory=_territory(slug)).structures
+    return datainclusion_export(territory=_territory(slug), public=True).structures
 
 
 @router.get(
@@ -114,7 +114,7 @@ def datainclusion_structures(request, slug: str):
     summary="Services au schéma data·inclusion v1",
 )
 def datainclusion_services(request, slug: str):
-    return datainclusion_export(territory=_territory(slug)).services
+    return datainclusion_export(territory=_territory(slug), public=True).services
 
 
 @router.get(
@@ -127,7 +127,7 @@ def hsds_table(
     slug: str,
     table: Literal["organizations", "services", "locations", "service_at_locations"],
 ):
-    return hsds_export(territory=_territory(slug))[table]
+    return hsds_export(territory=_territory(slug), public=True)[table]
 
 
 @router.get(
@@ -138,7 +138,7 @@ def hsds_table(
 def hsds_zip(request, slug: str) -> HttpResponse:
     territory = _territory(slug)
     response = HttpResponse(
-        hsds_datapackage(territory=territory).zip(), content_type="application/zip"
+        hsds_datapackage(territory=territory, public=True).zip(), content_type="application/zip"
     )
     response["Content-Disposition"] = f'attachment; filename="hsds-{territory.slug}.zip"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -104,7 +104,9 @@ def analyse() -> None:
 
 
 @analyse.command(
-    name="couverture", help="Taux de couverture CNAF (places pour 100 enfants < 3 ans)."
+    name="couverture",
+    help="Taux d'équipement en EAJE (places en EAJE pour 100 enfants de moins de 3 ans) et "
+    "places accessibles par IRIS et QPV.",
 )
 @_options
 def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
@@ -115,10 +117,10 @@ def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt
     _render(
         r,
         fmt,
-        title=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
+        title=f"{r.rate_label} : {rate} "
         f"({r.places_total} places, {r.children_under_3:.0f} enfants ; "
         f"{r.places_located} places localisées).",
-        untitled=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
+        untitled=f"{r.rate_label} : {rate} "
         f"({r.places_total} places, {r.children_under_3:.0f} enfants) ; "
         "taux par IRIS et par QPV non calculable.",
     )
@@ -216,23 +218,28 @@ def scenario_run_cmd(file: str, slug: str | None, fmt: str, save: bool) -> None:
             click.echo(f"  • {line}")
         if result.coverage_before is not None and result.coverage_after is not None:
             click.echo(
-                f"Taux de couverture CNAF : {result.coverage_before:.1f} → "
-                f"{result.coverage_after:.1f} places pour 100 enfants de moins de 3 ans."
+                f"Taux d'équipement en EAJE : {result.coverage_before:.1f} → "
+                f"{result.coverage_after:.1f} places en EAJE pour 100 enfants de moins de 3 ans."
             )
 
         def people(v: float | None) -> str:
-            return "non calculable" if v is None else f"{v:.0f}"
+            return "non calculable" if v is None else f"{v:.0f} personnes concernées"
 
+        before, after = result.white_population_before, result.white_population_after
         click.echo(
             f"Zones blanches ({result.max_distance_m:.0f} m) : "
-            f"{people(result.white_population_before)} → "
-            f"{people(result.white_population_after)} personnes concernées."
+            + (
+                "non calculable."
+                if before is None and after is None
+                else f"{people(before)} → {people(after)}."
+            )
         )
         for line in _validity_lines(result.validity):
             click.echo(line)
         click.echo(f"Valeurs par zone ({result.value_label}) :")
     _warn(result)
-    emit(result.rows(), fmt=fmt, payload=result.as_dict())
+    rows = result.display_rows() if fmt == "table" else result.rows()
+    emit([r for r in rows if "validite" not in r], fmt=fmt, payload=result.as_dict())
     if save:
         saved = scenario_save(spec=spec)
         click.echo(f"Scénario enregistré (n° {saved.pk}).", err=True)

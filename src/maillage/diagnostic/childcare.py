@@ -55,6 +55,18 @@ OFFICIAL_MISSING = "Taux officiel (data.caf.fr, txcouv_pe_*) non renseigné."
 NOT_STATED = "millésime non précisé"
 
 
+def eaje_rate_label(children_source: str) -> str:
+    """The label of an EAJE-only rate over the territory's children (the CAF count, or the
+    census estimate when the territory has none: ``children_source`` is then « RP … »)."""
+    census = children_source.startswith("RP ")
+    children = (
+        f"enfants de moins de 3 ans (estimation {children_source})"
+        if census
+        else (CHILDREN_CAF_LABEL)
+    )
+    return EAJE_LABEL.format(children=children)
+
+
 @dataclass(frozen=True)
 class CoverageComponent:
     """One summed part of the rate: ``covers`` names the CNAF parts it stands for."""
@@ -122,10 +134,8 @@ class ChildcareRate:
     def denominator(self) -> str:
         if self.children is None:
             return ""
-        return (
-            f"{self.children:.0f} {self.children_label} "
-            f"({self.children_source}, {self.children_vintage})"
-        ).replace(".", ",")
+        count = f"{self.children:,.0f}".replace(",", "\u202f")
+        return f"{count} {self.children_label} ({self.children_source}, {self.children_vintage})"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -179,7 +179,7 @@ def compute_coverage(
         located_rate, zones = None, _zones_unknown(demand, target)
     assumptions = [
         _(
-            "Taux de couverture CNAF = 100 × places d'accueil du jeune enfant connues "
+            "Taux d'équipement en EAJE = 100 × places en EAJE connues de l'annuaire "
             "(%(places)d, localisées ou non) / enfants de moins de 3 ans (%(children).0f)."
         )
         % {"places": places_total, "children": children},

@@ -165,8 +165,17 @@ class Coverage:
     def zone(self, code: str) -> ZoneValue | None:
         return next((z for z in self.zones if z.code == code), None)
 
+    @property
+    def rate_label(self) -> str:
+        """What ``rate`` is: the directory's EAJE places per 100 children under 3 (of the CAF
+        allocataire households, the territory's count), never the CNAF global rate (see
+        :func:`maillage.diagnostic.childcare.childcare_rate` for that)."""
+        from .childcare import eaje_rate_label
+
+        return eaje_rate_label(self.children_source)
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"rate_label": self.rate_label}
 
     def display_rows(self, first_key: str | None = None) -> list[dict[str, Any]]:
         return display_rows(self.rows(), self.validity, first_key)

@@ -164,8 +164,9 @@ def _drop_refused(
     return record
 
 
-def structure_record(s: Structure) -> dict[str, Any]:
-    """One structure as a data·inclusion v1 record (plus ``maillage_`` additions)."""
+def structure_record(s: Structure, *, public: bool = False) -> dict[str, Any]:
+    """One structure as a data·inclusion v1 record (plus ``maillage_`` additions); ``public``:
+    the clean source line and no internal note (what the open API serves)."""
     record: dict[str, Any] = {
         "source": s.source,
         "id": s.data_inclusion_id,
@@ -179,10 +180,13 @@ def structure_record(s: Structure) -> dict[str, Any]:
         "latitude": s.lat,
         "reseaux_porteurs": None,
     }
-    # An open-data export is public: the clean source line, no internal note.
-    public = public_provenance({"public_source": s.public_source, "source_label": s.source_label})
+    shown = (
+        public_provenance({"public_source": s.public_source, "source_label": s.source_label})
+        if public
+        else {}
+    )
     for di_name, name in STRUCTURE_TEXT:
-        record[di_name] = _text(public[name] if name in public else getattr(s, name))
+        record[di_name] = _text(shown[name] if name in shown else getattr(s, name))
     if record["description"] and len(record["description"]) < 5:
         record["description"] = None
     urls = [u.strip() for u in (s.source_url or "").split("|") if u.strip()]
@@ -239,12 +243,18 @@ def service_record(sv: Service, ids: dict[int, str]) -> dict[str, Any]:
     return record
 
 
-def datainclusion_export(*, territory: Territory) -> DataInclusionExport:
-    """The published structures and services of ``territory`` as data·inclusion v1 records."""
+def datainclusion_export(*, territory: Territory, public: bool = False) -> DataInclusionExport:
+    """The published structures and services of ``territory`` as data·inclusion v1 records.
+
+    ``public`` (the open API): without the CTG's declared-only supply nor internal notes; the
+    default (command line, round trips) keeps both."""
+    structures = Structure.objects.filter(territory=territory, published=True)
+    if public:
+        structures = structures.filter(declared_only=False)
     structures = list(
-        Structure.objects.filter(territory=territory, published=True, declared_only=False)
-        .select_related("commune", "typology", "organisation")
-        .order_by("source", "source_id")
+        structures.select_related("commune", "typology", "organisation").order_by(
+            "source", "source_id"
+        )
     )
     services = list(
         Service.objects.filter(structure__in=structures, published=True)
@@ -262,7 +272,9 @@ def datainclusion_export(*, territory: Territory) -> DataInclusionExport:
     omitted: list[str] = []
     return DataInclusionExport(
         structures=[
-            _drop_refused(structure_record(s), schema.Structure, "structure", omitted)
+            _drop_refused(
+                structure_record(s, public=public), schema.Structure, "structure", omitted
+            )
             for s in structures
         ],
         services=[

@@ -48,12 +48,16 @@ def _departement(insee_code: str) -> str:
     return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
 
 
-def hsds_export(*, territory: Territory) -> dict[str, list[dict[str, Any]]]:
-    """The published structures and services of ``territory`` as HSDS 3.0 tables."""
+def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """The published structures and services of ``territory`` as HSDS 3.0 tables (``public``:
+    without the CTG's declared-only supply, as the open API serves them)."""
+    structures = Structure.objects.filter(territory=territory, published=True)
+    if public:
+        structures = structures.filter(declared_only=False)
     structures = list(
-        Structure.objects.filter(territory=territory, published=True, declared_only=False)
-        .select_related("organisation", "commune", "typology")
-        .order_by("source", "source_id")
+        structures.select_related("organisation", "commune", "typology").order_by(
+            "source", "source_id"
+        )
     )
     services = list(
         Service.objects.filter(structure__in=structures, published=True).order_by(
@@ -292,10 +296,10 @@ def _tabular_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
     }
 
 
-def hsds_datapackage(*, territory: Territory) -> HsdsPackage:
+def hsds_datapackage(*, territory: Territory, public: bool = False) -> HsdsPackage:
     """The HSDS 3.0 tabular form of :func:`hsds_export`: ``datapackage.json`` and one CSV per
     resource (written by :func:`write_table`)."""
-    rows = _tabular_rows(hsds_export(territory=territory))
+    rows = _tabular_rows(hsds_export(territory=territory, public=public))
     files: dict[str, bytes] = {}
     resources = []
     for name, path, specs, foreign in RESOURCES:

@@ -318,7 +318,7 @@ def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
         ["Mesure", "Avant", "Après"],
         [
             [
-                "Taux de couverture (places pour 100 enfants de moins de 3 ans)",
+                "Taux d'équipement en EAJE (places en EAJE pour 100 enfants de moins de 3 ans)",
                 fr_number(s.coverage_before),
                 fr_number(s.coverage_after),
             ],
