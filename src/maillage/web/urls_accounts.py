@@ -32,7 +32,7 @@ urlpatterns = [
     path("invitation/<str:token>/", v.invitation, name="invitation"),
     path("espace/", v.account, name="account"),
     path("espace/jetons/", tk.tokens_page, name="tokens"),
-    path("espace/jetons/<int:pk>/revoquer/", tk.token_revoke, name="token-revoke"),
+    path("espace/jetons/<id:pk>/revoquer/", tk.token_revoke, name="token-revoke"),
     path("donnees-personnelles/", v.rgpd, name="rgpd"),
     # Partners' space of a territory
     path(T + "espace/", v.partner_space, name="partner-space"),
