@@ -202,7 +202,7 @@ def test_computed_zones_blanches_count_positions_inside_and_mostly_covered_zones
 
     qpv = Zone.objects.get(kind="qpv", code="QP059069")
     fake = SimpleNamespace(
-        sites_used=1,
+        validity=SimpleNamespace(computable=True),
         theme="vie-sociale",
         max_distance_m=1000.0,
         zones=[SimpleNamespace(geometry=qpv.boundary)],
@@ -217,7 +217,8 @@ def test_computed_zones_blanches_count_positions_inside_and_mostly_covered_zones
     r = _result(armentieres, "1.2")
     assert sorted(e.label for e in r.evidence) == ["Point", "Tag QPV"]
     assert any("calculées par le diagnostic" in n for n in r.notes)
-    fake.sites_used = 0  # nothing located: every place would be « blanche », so no figure
+    # Too little supply located: the diagnostic says « non calculable », so no figure.
+    fake.validity = SimpleNamespace(computable=False)
     assert _result(armentieres, "1.2").status == "non calculable"
 
 

@@ -98,8 +98,8 @@ def computed_zones_blanches(
 
     A position counts when it lies inside a computed zone blanche; a tagged zone (IRIS, QPV,
     quartier) counts when at least ``min_share`` of its area lies in zones blanches. ``None``
-    when the diagnostic is unavailable or has no located structure for the theme (then every
-    place would be « blanche » and the count would mean nothing).
+    when the diagnostic is unavailable or its zones blanches are « non calculable » (too little
+    of the theme's declared supply located: the count would mean nothing).
     """
     if not theme:
         return None
@@ -116,7 +116,7 @@ def computed_zones_blanches(
     except Exception:  # noqa: BLE001  (another area's computation: degrade, but log it)
         logger.exception("Zones blanches du diagnostic indisponibles pour %s", territory)
         return None
-    if not result.sites_used:
+    if not result.validity.computable:  # the diagnostic's own verdict (validity guard)
         return None
     import shapely
 
