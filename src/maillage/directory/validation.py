@@ -6,6 +6,7 @@ and the API refuse the same things with the same words.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -70,6 +71,23 @@ def check_web_address(errors: dict[str, list[str]], field: str, value: str | Non
         _add(errors, field, f"Adresse web invalide : « {value[:80]} » (https://… attendu).")
 
 
+def check_name(errors: dict[str, list[str]], field: str, value: str | None) -> None:
+    """A name is plain text: no markup sign (``<``, ``>``) and no control character.
+
+    Names are shown in pages, map tooltips and exports; every renderer treats them as text,
+    and this rule keeps markup out of the data in the first place (issue 12).
+    """
+    bad = sorted({c for c in value or "" if c in "<>" or unicodedata.category(c) == "Cc"})
+    if bad:
+        shown = ", ".join(f"« {c} »" if c in "<>" else f"U+{ord(c):04X}" for c in bad)
+        _add(
+            errors,
+            field,
+            f"Le nom ne peut pas contenir {shown} : un nom est du texte simple, sans balise "
+            "ni caractère de contrôle.",
+        )
+
+
 def check_not_future(errors: dict[str, list[str]], field: str, value: Any) -> None:
     if value is not None and value > timezone.localdate():
         _add(errors, field, "La date de mise à jour ne peut pas être dans le futur.")
@@ -106,6 +124,7 @@ def validate_structure(structure: Any) -> None:
     errors: dict[str, list[str]] = {}
     if not (structure.name or "").strip():
         _add(errors, "name", "Le nom est obligatoire.")
+    check_name(errors, "name", structure.name)
     check_hours(errors, "opening_hours", structure.opening_hours)
     check_position(errors, structure.lon, structure.lat)
     if structure.uai and not _is_uai(structure.uai):
@@ -136,6 +155,7 @@ def validate_service(service: Any) -> None:
     errors: dict[str, list[str]] = {}
     if len((service.name or "").strip()) < 3:
         _add(errors, "name", "Le nom du service compte au moins 3 caractères.")
+    check_name(errors, "name", service.name)
     check_hours(errors, "opening_hours", service.opening_hours)
     check_ages(errors, service.age_min, service.age_max)
     for field in ("capacity", "insertion_places", "places_open_to_public"):
