@@ -137,3 +137,24 @@ def test_a_refused_attempt_while_locked_does_not_extend_the_lock(staff):
     for _ in range(3):
         _connexion(Client(), staff.username, "faux")
     assert LoginAttempt.objects.count() == ratelimit.MAX_FAILURES
+
+
+def test_a_password_reset_lifts_the_lock_as_the_message_promises(staff):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    for _ in range(ratelimit.MAX_FAILURES):
+        _connexion(Client(), staff.username, "faux")
+    locked = _connexion(Client(), staff.username, PASSWORD).content.decode()
+    assert "réinitialisez votre mot de passe" in locked
+    client = Client()
+    uid = urlsafe_base64_encode(force_bytes(staff.pk))
+    url = reverse(
+        "web:password-reset-confirm", args=[uid, default_token_generator.make_token(staff)]
+    )
+    form_url = client.get(url).url  # Django moves the token to the session, then redirects
+    new = "Nouveau-Tilleul-58-Brique"
+    done = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302, done.content.decode()[:500]
+    assert _connexion(Client(), staff.username, new).status_code == 302

@@ -88,3 +88,9 @@ def record_failure(*, username: str, ip: str | None) -> None:
 def was_throttled(request: Any) -> bool:
     """Whether the backend refused this request's login for the rate limit."""
     return bool(getattr(request, REQUEST_FLAG, False))
+
+
+def clear(*, username: str) -> None:
+    """Forget an account's failures (after its password was reset from the e-mailed link: the
+    rate-limit message tells a locked user to do so)."""
+    LoginAttempt.objects.filter(username=account_key(username)).delete()

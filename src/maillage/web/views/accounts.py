@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts import permissions as perms
+from maillage.accounts import ratelimit
 from maillage.accounts import selectors as acc_selectors
 from maillage.accounts import services as acc_services
 from maillage.accounts.history import object_history, restore_change
@@ -66,6 +67,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/reinitialisation_confirmation.html"
     success_url = reverse_lazy("web:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        ratelimit.clear(username=form.user.get_username())  # the new password works at once
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
