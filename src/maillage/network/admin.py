@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models as db_models
 
 from maillage.accounts.admin_history import HistoryAdminMixin
 
@@ -34,6 +35,8 @@ class ToolboxItemAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title", "audience", "theme", "published", "territory"]
     list_filter = ["territory", "audience", "theme"]
     readonly_fields = ["original_name", "content_type", "size"]
+    # Links are https unless written otherwise (Django 6's default; no deprecation warning).
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(models.StructureCheck)
