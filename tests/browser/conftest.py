@@ -97,6 +97,7 @@ class SecurityGuard:
 
     def __init__(self) -> None:
         self.events: list[str] = []
+        self.seen: set[str] = set()  # reported once per test, even if read again later
         self.contexts: list = []
 
     def watch(self, context) -> None:
@@ -121,7 +122,8 @@ class SecurityGuard:
             self._add(f"console : {msg.text}")
 
     def _add(self, event: str) -> None:
-        if event not in self.events:
+        if event not in self.seen:
+            self.seen.add(event)
             self.events.append(event)
 
     def _flush(self) -> None:
@@ -146,6 +148,7 @@ class SecurityGuard:
 
     def reset(self) -> None:
         self.events = []
+        self.seen = set()
         self.contexts = [c for c in self.contexts if _is_open(c)]
 
 
