@@ -69,6 +69,7 @@ def _reader_at(commit: str):
         handle.write(source.replace("from .tabular_xml", "from maillage.interop.tabular_xml"))
     spec = importlib.util.spec_from_file_location("tabular_ref", handle.name)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["tabular_ref"] = module
     spec.loader.exec_module(module)
     return module.read_table
 

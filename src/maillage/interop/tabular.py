@@ -24,6 +24,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from .tabular_xml import RawRow, ods_rows, xlsx_rows
+from .tabular_xml import cell_text as _cell_text
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
@@ -108,18 +109,6 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
     encoding: str = ""
     header_line: int = 1
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _build(

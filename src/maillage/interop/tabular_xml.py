@@ -55,6 +55,14 @@ class SheetRows:
         return self._rows
 
 
+def _column_index(letters: str) -> int:
+    """``A`` → 1, ``AB`` → 28 (``letters`` are 1 to 3 capitals)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
 def column_letter(index: int) -> str:
     """``1`` → ``A``, ``28`` → ``AB`` (any positive index)."""
     letters = ""
@@ -64,8 +72,32 @@ def column_letter(index: int) -> str:
     return letters or "A"
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(name: str) -> str:
-    return name.rsplit(_S, 1)[-1]
+    """``"<namespace> row"`` → ``"row"`` (cached: a document has few distinct names)."""
+    local = _LOCAL.get(name)
+    if local is None:
+        local = name.rsplit(_S, 1)[-1]
+        if len(_LOCAL) < 10_000:  # a hostile file's made-up names do not fill memory
+            _LOCAL[name] = local
+    return local
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a :class:`~maillage.interop.tabular.Table` holds."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 class _Xml:
@@ -401,6 +433,9 @@ class _XlsxSheet:
     ) -> None:
         self.sheet, self.strings, self.dates, self.durations = sheet, strings, dates, durations
         self.epoch, self.error, self.max_columns = epoch, error, max_columns
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        self.from_excel, self.from_iso = from_excel, from_ISO8601
         self.rows: deque[RawRow] = deque()
         self.row = 0
         self.in_row = False
@@ -421,7 +456,7 @@ class _XlsxSheet:
         if local == "row" and len(self.stack) >= 2 and self.stack[-2] == "sheetData":
             self._row_start(attrs.get("r"))
         elif local == "c" and self.in_row and self.stack[-2] == "row":
-            self._cell_start({_local(k): v for k, v in attrs.items()})
+            self._cell_start({_local(k): v for k, v in attrs.items()} if attrs else attrs)
         elif local == "is" and self.cell is not None:
             self.has_inline = True
 
@@ -464,14 +499,12 @@ class _XlsxSheet:
         self.row, self.in_row, self.cells, self.column = number, True, {}, 0
 
     def _cell_start(self, attrs: dict[str, str]) -> None:
-        from openpyxl.utils.cell import column_index_from_string
-
         ref = attrs.get("r")
         if ref is None:
             self.column += 1
         else:
             match = _CELL_REF.fullmatch(ref)
-            column = column_index_from_string(match.group(1)) if match else 0
+            column = _column_index(match.group(1)) if match else 0
             if not match or int(match.group(2)) != self.row or column > MAX_XLSX_COLUMN:
                 raise self.fail(f"référence de cellule invalide « {ref[:40]} ».")
             self.column = column
@@ -481,7 +514,7 @@ class _XlsxSheet:
     def _cell_end(self) -> None:
         attrs, self.cell = self.cell or {}, None
         ref = f"{column_letter(self.column)}{self.row}"
-        text = _text(self._value(attrs, ref))
+        text = cell_text(self._value(attrs, ref))
         if not text:
             return
         if self.column > self.max_columns:
@@ -490,8 +523,7 @@ class _XlsxSheet:
 
     def _value(self, attrs: dict[str, str], ref: str) -> Any:
         """The cell's value as openpyxl's read-only reader gives it, or a French error."""
-        from openpyxl.utils.datetime import from_excel, from_ISO8601
-
+        from_excel, from_iso = self.from_excel, self.from_iso
         kind = attrs.get("t", "n")
         if kind == "inlineStr":
             return "".join(self.inline) if self.has_inline else None
@@ -525,16 +557,10 @@ class _XlsxSheet:
                 raise self.fail(f"booléen attendu, trouvé « {shown} ».", cell=ref) from None
         if kind == "d":
             try:
-                return from_ISO8601(raw)
+                return from_iso(raw)
             except (ValueError, TypeError, OverflowError):
                 raise self.fail(f"date attendue, trouvé « {shown} ».", cell=ref) from None
         return raw  # "str" (a formula's text), "e" (an error such as #N/A)
-
-
-def _text(value: Any) -> str:
-    from .tabular import _cell_text
-
-    return _cell_text(value)
 
 
 def xlsx_rows(
