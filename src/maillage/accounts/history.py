@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -224,13 +224,84 @@ def _restore_service(obj: models.Model, values: dict[str, Any], user: Any) -> No
     service_update(service=obj, user=user, **fields)
 
 
+# Files a restored object owns in other rows (a journal entry's attachments): the model's
+# relinker re-creates those rows from the version's values and returns the names of the files
+# that are no longer in storage.
+FileRelinker = Callable[[models.Model, dict[str, Any]], list[str]]
+FILE_RELINKERS: dict[str, FileRelinker] = {}
+
+
+def register_file_relinker(label: str) -> Callable[[FileRelinker], FileRelinker]:
+    """Register how a restored ``"app.model"`` gets back the files of its child rows."""
+
+    def decorator(fn: FileRelinker) -> FileRelinker:
+        FILE_RELINKERS[label] = fn
+        return fn
+
+    return decorator
+
+
+def stored_file_exists(field: models.FileField, name: str) -> bool:
+    try:
+        return bool(name) and field.storage.exists(name)
+    except (OSError, ValueError, SuspiciousFileOperation):  # e.g. a name outside the storage
+        return False
+
+
+def _check_own_files(model: type[models.Model], values: dict[str, Any]) -> None:
+    """A version whose own file is gone from storage cannot come back (a toolbox document
+    without its document): refused, in French, naming the file."""
+    for field in model._meta.concrete_fields:
+        name = values.get(field.name)
+        if isinstance(field, models.FileField) and name and not stored_file_exists(field, name):
+            raise ValidationError(
+                "Le fichier « {file} » de cette version n'est plus dans le stockage (historique "
+                "purgé ou fichier effacé) : elle ne peut pas être restaurée.".format(
+                    file=str(values.get("original_name") or name).rsplit("/", 1)[-1]
+                )
+            )
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    """The restored object and the names of the files that could not come back with it."""
+
+    obj: models.Model
+    missing: list[str]
+
+    @property
+    def message(self) -> str:
+        if not self.missing:
+            return ""
+        names = ", ".join(f"« {name} »" for name in self.missing)
+        if len(self.missing) == 1:
+            return (
+                f"La pièce jointe {names} n'a pas pu être restaurée : son fichier n'est plus "
+                "dans le stockage (historique purgé ou fichier effacé)."
+            )
+        return (
+            f"Les pièces jointes {names} n'ont pas pu être restaurées : leurs fichiers ne sont "
+            "plus dans le stockage (historique purgé ou fichiers effacés)."
+        )
+
+
 @transaction.atomic
 def restore_change(*, record: ChangeRecord, user: Any, side: str = "before") -> models.Model:
     """Give the object back the values it had before (or after) ``record``; coordinator only.
 
     The restoration is itself recorded (action « restauration »), so it can be undone.
-    A deleted object is re-created with its former values.
+    A deleted object is re-created with its former values, files included (a deleted record's
+    files stay in storage while the history references them: ``maillage history purge``).
+    See :func:`restore_change_report` for the files that could not come back.
     """
+    return restore_change_report(record=record, user=user, side=side).obj
+
+
+@transaction.atomic
+def restore_change_report(
+    *, record: ChangeRecord, user: Any, side: str = "before"
+) -> RestoreReport:
+    """:func:`restore_change`, telling which child files (attachments) could not come back."""
     from maillage.territory.services import territory_touch
 
     if not is_coordinator(user, record.territory):
@@ -241,6 +312,7 @@ def restore_change(*, record: ChangeRecord, user: Any, side: str = "before") -> 
     model = record.content_type.model_class()
     if model is None:
         raise ValidationError("Type d'objet inconnu.")
+    _check_own_files(model, values)
     obj = model._default_manager.filter(pk=record.object_id).first()
     created = obj is None
     if created:
@@ -261,4 +333,6 @@ def restore_change(*, record: ChangeRecord, user: Any, side: str = "before") -> 
             territory = territory_of(obj)
             if getattr(territory, "pk", None):
                 territory_touch(territory=territory)
-    return obj
+        relinker = FILE_RELINKERS.get(model._meta.label_lower)
+        missing = relinker(obj, values) if relinker else []
+    return RestoreReport(obj=obj, missing=missing)

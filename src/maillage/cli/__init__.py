@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "diagnostic",
     "interop",
     "accounts",
+    "history",
 )
 
 

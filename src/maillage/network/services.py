@@ -304,9 +304,9 @@ def toolbox_add(
 def toolbox_delete(*, item: ToolboxItem, user: Any) -> None:
     if not (is_coordinator(user, item.territory) or item.uploaded_by_id == user.pk):
         raise PermissionDenied("Suppression réservée au chargé de coopération et à l'auteur.")
+    # The file stays in storage while the history references it (a restore brings the
+    # document back); ``maillage history purge`` removes it with that history.
     record_change(obj=item, user=user, before=snapshot(item), after=None, action="delete")
-    if item.file:
-        item.file.delete(save=False)
     item.delete()
 
 

@@ -7,4 +7,7 @@ class PlanConfig(AppConfig):
     verbose_name = _("Plan d'action")
 
     def ready(self) -> None:
-        from . import dataset_kind  # noqa: F401  (registers the « ctg_plan » file kind)
+        from . import (
+            dataset_kind,  # noqa: F401  (registers the « ctg_plan » file kind)
+            services,  # noqa: F401  (registers the attachments' relinker for restores)
+        )

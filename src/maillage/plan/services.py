@@ -15,7 +15,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from maillage.accounts.history import record_change, snapshot
+from maillage.accounts.history import (
+    record_change,
+    register_file_relinker,
+    snapshot,
+    stored_file_exists,
+)
 from maillage.accounts.versioning import check_version
 from maillage.territory.models import Territory, Zone
 from maillage.territory.services import territory_touch
@@ -233,12 +238,36 @@ def activity_update(
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, user: Any = None) -> None:
+    """Delete a journal entry. Its attachments' files stay in storage, listed in the history
+    record, so that restoring the entry brings them back (:func:`_relink_attachments`);
+    ``maillage history purge`` removes them with the history that references them."""
     territory = activity.territory
-    _history(activity, user, snapshot(activity), deleted=True)
-    for attachment in activity.attachments.all():
-        attachment.file.delete(save=False)
+    before = snapshot(activity)
+    before["attachment_files"] = [
+        {"name": a.name, "file": a.file.name} for a in activity.attachments.order_by("pk")
+    ]
+    _history(activity, user, before, deleted=True)
     activity.delete()
     territory_touch(territory=territory)
+
+
+@register_file_relinker("plan.activity")
+def _relink_attachments(activity: Activity, values: dict[str, Any]) -> list[str]:
+    """Re-create a restored entry's attachments from the files kept in storage; the names of
+    those whose file is gone are returned (the restore says so)."""
+    field = ActivityAttachment._meta.get_field("file")
+    kept = set(activity.attachments.values_list("file", flat=True))
+    missing = []
+    for item in values.get("attachment_files") or ():
+        name, path = str(item.get("name") or ""), str(item.get("file") or "")
+        if not path or path in kept:
+            continue
+        if not stored_file_exists(field, path):
+            missing.append(name or path.rsplit("/", 1)[-1])
+            continue
+        ActivityAttachment.objects.create(activity=activity, file=path, name=name[:200])
+        kept.add(path)
+    return missing
 
 
 # --------------------------------------------------------------------------- milestones

@@ -26,7 +26,7 @@ from maillage.accounts import permissions as perms
 from maillage.accounts import ratelimit
 from maillage.accounts import selectors as acc_selectors
 from maillage.accounts import services as acc_services
-from maillage.accounts.history import object_history, restore_change
+from maillage.accounts.history import object_history, restore_change_report
 from maillage.accounts.models import ChangeRecord, Membership
 from maillage.accounts.versioning import StaleVersion, version_of
 from maillage.directory.models import Service, Structure
@@ -370,11 +370,13 @@ def history_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404(_g("Version introuvable."))
     side = "after" if request.POST.get("side") == "after" else "before"
     try:
-        restore_change(record=record, user=request.user, side=side)
+        report = restore_change_report(record=record, user=request.user, side=side)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _g("Version restaurée (la restauration est dans l'historique)."))
+        if report.missing:
+            messages.warning(request, report.message)
     label = f"{record.content_type.app_label}.{record.content_type.model}"
     return redirect("web:history", slug, label, record.object_id)
 

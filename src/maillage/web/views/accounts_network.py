@@ -309,8 +309,12 @@ def toolbox_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return HttpResponseRedirect(item.url)
     if not item.file:
         raise Http404(_g("Fichier introuvable."))
+    try:
+        handle = item.file.open("rb")
+    except (OSError, ValueError) as exc:  # the row outlived its file
+        raise Http404(_g("Fichier de la ressource introuvable.")) from exc
     response = FileResponse(
-        item.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=item.original_name or "document",
         content_type=item.content_type or "application/octet-stream",
