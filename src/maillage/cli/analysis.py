@@ -104,7 +104,9 @@ def analyse() -> None:
 
 
 @analyse.command(
-    name="couverture", help="Taux de couverture CNAF (places pour 100 enfants < 3 ans)."
+    name="couverture",
+    help="Taux d'équipement en EAJE (places en EAJE pour 100 enfants de moins de 3 ans) et "
+    "places accessibles par IRIS et QPV.",
 )
 @_options
 def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt: str) -> None:
@@ -115,10 +117,10 @@ def couverture(slug: str, theme: str, public: str | None, distance_m: float, fmt
     _render(
         r,
         fmt,
-        title=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
+        title=f"{r.rate_label} : {rate} "
         f"({r.places_total} places, {r.children_under_3:.0f} enfants ; "
         f"{r.places_located} places localisées).",
-        untitled=f"Taux de couverture : {rate} places pour 100 enfants de moins de 3 ans "
+        untitled=f"{r.rate_label} : {rate} "
         f"({r.places_total} places, {r.children_under_3:.0f} enfants) ; "
         "taux par IRIS et par QPV non calculable.",
     )
@@ -216,8 +218,8 @@ def scenario_run_cmd(file: str, slug: str | None, fmt: str, save: bool) -> None:
             click.echo(f"  • {line}")
         if result.coverage_before is not None and result.coverage_after is not None:
             click.echo(
-                f"Taux de couverture CNAF : {result.coverage_before:.1f} → "
-                f"{result.coverage_after:.1f} places pour 100 enfants de moins de 3 ans."
+                f"Taux d'équipement en EAJE : {result.coverage_before:.1f} → "
+                f"{result.coverage_after:.1f} places en EAJE pour 100 enfants de moins de 3 ans."
             )
 
         def people(v: float | None) -> str:
