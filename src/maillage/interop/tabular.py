@@ -23,7 +23,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from .tabular_xml import RawRow, ods_rows, xlsx_rows
+from .tabular_xlsx import xlsx_rows
+from .tabular_xml import RawRow, ods_rows
 from .tabular_xml import cell_text as _cell_text
 
 MAX_BYTES = 10 * 1024 * 1024
