@@ -94,3 +94,17 @@ def test_a_path_id_beyond_64_bits_is_not_found(armentieres, path):
 def test_report_scenario_parameter_is_bounded(armentieres, value):
     response = Client().get("/territoire/armentieres/diagnostic.pdf", {"scenario": value})
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/plan/armentieres/journal?objective=1.%C2%B2",
+        "/api/v1/plan/armentieres/journal?objective=%C2%B2.1",
+        "/api/v1/structures/%C2%B2",
+    ],
+)
+def test_api_unicode_digits_are_a_client_error(armentieres, url):
+    response = Client(raise_request_exception=False).get(url)
+    assert 400 <= response.status_code < 500

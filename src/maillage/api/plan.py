@@ -328,4 +328,4 @@ def activity_out(a: Any) -> dict[str, Any]:
 
 def _is_code(text: str) -> bool:
     a, sep, o = text.partition(".")
-    return bool(sep) and a.isdigit() and o.isdigit()
+    return bool(sep) and a.isascii() and a.isdigit() and o.isascii() and o.isdigit()

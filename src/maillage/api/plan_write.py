@@ -143,7 +143,7 @@ def _renamed(exc: ValidationError) -> ValidationError:
 
 def _activity(territory: Any, activity_id: str) -> Activity:
     found = None
-    if activity_id.isdigit() and len(activity_id) <= 18:
+    if activity_id.isascii() and activity_id.isdigit() and len(activity_id) <= 18:
         found = journal_queryset(territory=territory).filter(pk=int(activity_id)).first()
     if found is None:
         raise Http404(f"Activité « {activity_id} » introuvable dans ce journal.")

@@ -379,7 +379,9 @@ def journal_queryset(
         qs = qs.filter(axes__number=axis)
     if objective:
         a, _, o = objective.partition(".")
-        if not (a.isdigit() and o.isdigit()):
+        if not (a.isascii() and a.isdigit() and o.isascii() and o.isdigit()):  # not « ² »
+            return Activity.objects.none()
+        if len(a) > 6 or len(o) > 6:
             return Activity.objects.none()
         qs = qs.filter(objectives__axis__number=int(a), objectives__number=int(o))
     if kind:

@@ -137,7 +137,7 @@ def resolve_objective(
         if not sep:
             axis_part, number = (str(axes[0].number) if len(axes) == 1 else ""), text
         for axis in axes:
-            if axis_part == str(axis.number) and number.isdigit():
+            if axis_part == str(axis.number) and number.isascii() and number.isdigit():
                 if objectives is not None:
                     found = objectives.get((axis.number, int(number)))
                 else:
