@@ -170,3 +170,22 @@ def test_link_or_file_exactly_one_and_observer_cannot_add(roles, armentieres):
             theme="parentalite",
             url="https://www.caf.fr/",
         )
+
+
+def _with_bad_crc(data: bytes, member: str) -> bytes:
+    """The same ZIP with one member's stored CRC-32 altered (central directory and local header)."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    wrong = (info.CRC ^ 0xFFFFFFFF).to_bytes(4, "little")
+    right = info.CRC.to_bytes(4, "little")
+    assert data.count(right) == 2  # the local header and the central directory
+    return data.replace(right, wrong)
+
+
+@pytest.mark.parametrize("name", ["cr.odt", "tableur.ods"])
+def test_an_opendocument_whose_mimetype_crc_lies_is_refused_in_french(name):
+    """A damaged ``mimetype`` member raised an uncaught BadZipFile (a 500 on the toolbox form)."""
+    kind = "text" if name.endswith("odt") else "spreadsheet"
+    data = _zip({"mimetype": f"application/vnd.oasis.opendocument.{kind}".encode()})
+    with pytest.raises(UploadRefused) as exc:
+        check_upload(data=_with_bad_crc(data, "mimetype"), filename=name)
+    assert name in str(exc.value) and "corrompu" in str(exc.value)

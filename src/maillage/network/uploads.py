@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import PurePath
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -41,7 +42,13 @@ def _zip_kind(data: bytes, ext: str, name: str) -> None:
     if ext in ("odt", "ods"):
         if "mimetype" not in names or archive.getinfo("mimetype").file_size > 200:
             raise UploadRefused(f"« {name} » : ce n'est pas un document OpenDocument.")
-        if archive.read("mimetype").decode("ascii", "replace").strip() != CONTENT_TYPES[ext]:
+        try:
+            mimetype = archive.read("mimetype")
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+            # A member whose CRC, size or compression lies: the archive is damaged.
+            damaged = f"« {name} » : fichier {ext.upper()} illisible ou corrompu."
+            raise UploadRefused(damaged) from exc
+        if mimetype.decode("ascii", "replace").strip() != CONTENT_TYPES[ext]:
             raise UploadRefused(f"« {name} » : le contenu ne correspond pas à l'extension .{ext}.")
     elif ext in OOXML_MAIN_PART:
         if "[Content_Types].xml" not in names or OOXML_MAIN_PART[ext] not in names:
