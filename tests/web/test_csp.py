@@ -231,8 +231,14 @@ def test_downloads_keep_their_own_policy(armentieres):
     name = next(iter(FIGURES))
     response = Client().get(f"/territoire/armentieres/diagnostic/figures/{name}.svg")
     assert response.status_code == 200
-    # The figure's own policy (its <style> only), not the pages' one.
-    assert directives(response["Content-Security-Policy"])["default-src"] == ["'none'"]
+    # The figure's own policy (its <style> only), not the pages' one: one policy for every SVG.
+    assert response["Content-Security-Policy"] == SVG_CSP
+    from maillage.plan.models import Indicator
+
+    indicator = Indicator.objects.filter(axis__convention__territory=armentieres).first()
+    chart = Client().get(f"/territoire/armentieres/indicateurs/{indicator.pk}/tendance.svg")
+    assert chart.status_code == 200
+    assert chart["Content-Security-Policy"] == SVG_CSP
     assert directives(SVG_CSP)["style-src"] == ["'unsafe-inline'"]
     assert directives(ATTACHMENT_CSP) == {
         "default-src": ["'none'"],

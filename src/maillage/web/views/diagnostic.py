@@ -22,6 +22,7 @@ from maillage.reports import diagnostic_figures as figures_mod
 from maillage.reports.charts import SEQUENTIAL
 from maillage.territory.models import Territory
 
+from ..csp import SVG_CSP
 from ..params import parse_id
 from .territory import _territory
 
@@ -116,7 +117,7 @@ def figure_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     data = figures_mod.figure(report, name, fmt="svg")
     response = HttpResponse(data, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = SVG_CSP
     return response
 
 

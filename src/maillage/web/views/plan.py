@@ -41,6 +41,7 @@ from maillage.plan.selectors import (
 from maillage.reports import bilan as bilan_report
 from maillage.territory.models import Territory
 
+from ..csp import SVG_CSP
 from ..params import parse_int
 from . import plan_forms as pf
 from .territory import _territory
@@ -164,7 +165,7 @@ def indicator_chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         cache.set(key, svg, 3600)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = SVG_CSP
     return response
 
 
