@@ -25,8 +25,9 @@ def test_search_page_lists_the_real_directory_with_its_map(client, armentieres):
     html = response.content.decode()
     assert '<form class="search-form" role="search"' in html
     assert 'data-geojson="/territoire/armentieres/carte.geojson"' in html
-    total = Structure.objects.filter(territory=armentieres, published=True).count()
-    assert response.context["result"].total == total
+    # Every public fiche: published, and not the CTG's declared-only supply (no public fiche).
+    public = Structure.objects.filter(territory=armentieres, published=True, declared_only=False)
+    assert response.context["result"].total == public.count()
     points = json.loads(
         html.split('id="resultats-points" type="application/json">')[1].split("<")[0]
     )
@@ -79,7 +80,9 @@ def test_around_me_sorts_by_distance_from_the_position(client, armentieres):
     assert distances == sorted(distances)
     assert "triés par distance" in response.content.decode()
     # Structures « à localiser » cannot be sorted by distance: they are counted, not hidden.
-    unlocated = Structure.objects.filter(territory=armentieres, x_l93__isnull=True).count()
+    unlocated = Structure.objects.filter(
+        territory=armentieres, published=True, declared_only=False, x_l93__isnull=True
+    ).count()
     assert result.unlocated_excluded == unlocated
     assert "ne sont pas localisées" in response.content.decode()
 
