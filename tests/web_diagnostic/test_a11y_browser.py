@@ -61,8 +61,61 @@ def _reload_dataset_after(django_db_setup, django_db_blocker) -> Iterator[None]:
             load_dataset("armentieres")
 
 
+# The CTG's childcare records with places: none is located in the embedded data, so every
+# spatial analysis is « non calculable » there and its map is not drawn (a notice is shown).
+CTG_CHILDCARE = {
+    "creche-municipale": "590170103",
+    "creche-dentreprise-de-lepsm": "590170202",
+    "micro-creches-privees-6-lieux": "590170301",
+    "multi-accueil-municipal-2-lieux": "590170402",
+}
+FICTIF = "exemple fictif (test) : position générée dans la commune"
+
+
+def _locate_ctg_childcare() -> None:
+    """Place the CTG's childcare records at the population centre of an IRIS each, in the test
+    database only (positions made up by code: exemple fictif), so the analyses are computable."""
+    from django.core.cache import cache
+
+    from maillage.diagnostic.inputs import load_demand
+    from maillage.directory.models import Structure
+    from maillage.directory.services import structure_place
+    from maillage.territory.geo import l93_to_lonlat
+    from maillage.territory.models import Territory
+    from maillage.territory.services import territory_touch
+
+    territory = Territory.objects.get(slug="armentieres")
+    demand = load_demand(territory=territory)
+    codes = [z.code for z in demand.zones]
+    for slug, code in CTG_CHILDCARE.items():
+        w = demand.zone_weights[:, [codes.index(code)]].toarray().ravel() * demand.population
+        lon, lat = l93_to_lonlat(*((w @ demand.xy) / w.sum()))
+        structure_place(
+            structure=Structure.objects.get(territory=territory, slug=slug),
+            lon=float(lon),
+            lat=float(lat),
+            precision=Structure.Precision.APPROXIMATE,
+            source=FICTIF,
+        )
+    territory_touch(territory=territory)
+    cache.clear()
+
+
+def _expect_not_computable(page, map_id: str) -> None:
+    """The page as a user sees it on the embedded data: the notice, and no map."""
+    page.wait_for_selector(".warning.validity", timeout=30_000)
+    assert "Non calculable" in page.locator(".warning.validity").first.inner_text()
+    assert page.locator(f"#{map_id}").count() == 0
+
+
 def test_dashboard_has_no_wcag_violation(live_data, page, assert_accessible):
-    page.goto(live_data + "/territoire/armentieres/diagnostic/", timeout=60_000)
+    url = live_data + "/territoire/armentieres/diagnostic/"
+    page.goto(url, timeout=60_000)
+    _expect_not_computable(page, "carte-couverture")
+    assert_accessible(page)
+    # Once the supply is located, the coverage map is drawn: checked with it.
+    _locate_ctg_childcare()
+    page.goto(url, timeout=60_000)
     page.wait_for_selector("#carte-couverture .leaflet-interactive", timeout=30_000)
     assert_accessible(page)
 
@@ -75,7 +128,13 @@ def test_zones_page_with_a_field_error_has_no_wcag_violation(
     page.goto(live_data + "/territoire/armentieres/diagnostic/zones/?theme=enfance&distance_m=5")
     assert page.locator("#id_distance_m_error").is_visible()
     assert_accessible(page)
-    page.goto(live_data + "/territoire/armentieres/diagnostic/zones/?theme=petite-enfance")
+    url = live_data + "/territoire/armentieres/diagnostic/zones/?theme=petite-enfance"
+    page.goto(url, timeout=60_000)
+    _expect_not_computable(page, "carte-zones")
+    assert_accessible(page)
+    # Once the supply is located, the zones map is drawn: checked with it.
+    _locate_ctg_childcare()
+    page.goto(url, timeout=60_000)
     page.wait_for_selector("#carte-zones .leaflet-interactive", timeout=30_000)
     assert_accessible(page)
 
