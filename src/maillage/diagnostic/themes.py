@@ -7,13 +7,13 @@ These mappings are documented in ``docs/scenarios.md``.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.selectors import PARENTS
+from maillage.text import fold
 
 
 @dataclass(frozen=True)
@@ -70,16 +70,8 @@ class ParameterError(ValueError):
         super().__init__(f"« {field} » : {message}")
 
 
-def _plain(text: str) -> str:
-    return "".join(
-        c
-        for c in unicodedata.normalize("NFD", text.strip().lower())
-        if not unicodedata.combining(c)
-    )
-
-
 def theme_get(value: str) -> Theme:
-    slug = _plain(value or "").replace(" ", "-")
+    slug = fold(value).replace(" ", "-")
     if slug not in THEMES:
         raise ParameterError(
             "theme",

@@ -7,30 +7,15 @@ a service or the loader writes. A query matches when every one of its words is c
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
+
+from maillage.text import fold
 
 from .vocabulary import THEMATIQUE_LABELS
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def normalize(text: str | None) -> str:
-    """Lowercase, strip accents and punctuation.
-
-    « Collège Jean-Rostand » → « college jean rostand ».
-    """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
-
 
 def tokens(query: str | None) -> list[str]:
-    return [t for t in normalize(query).split() if t]
+    return [t for t in fold(query).split() if t]
 
 
 def build_search_text(structure: Any, services: list[Any] | None = None) -> str:
@@ -55,7 +40,7 @@ def build_search_text(structure: Any, services: list[Any] | None = None) -> str:
         thematiques += list(service.thematiques or [])
     parts += [THEMATIQUE_LABELS.get(slug, "") for slug in dict.fromkeys(thematiques)]
     words: list[str] = []
-    for word in normalize(" ".join(p for p in parts if p)).split():
+    for word in fold(" ".join(p for p in parts if p)).split():
         if word not in words:
             words.append(word)
     return " ".join(words)
@@ -64,7 +49,7 @@ def build_search_text(structure: Any, services: list[Any] | None = None) -> str:
 def refresh_search_text(structure: Any) -> bool:
     """Recompute and save ``search_text`` and ``sort_name``; return whether they changed."""
     text = build_search_text(structure)
-    sort_name = normalize(structure.name)[:200]
+    sort_name = fold(structure.name)[:200]
     if text == structure.search_text and sort_name == structure.sort_name:
         return False
     structure.search_text, structure.sort_name = text, sort_name

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from maillage.territory.models import Statistic, Territory
+from maillage.text import fold
 
 from .models import CtgTheme, Service, Structure
 from .results import (
@@ -39,7 +40,6 @@ from .search import (
     structure_get,
     structure_search,
 )
-from .search_text import normalize
 from .summaries import service_summary, structure_summary
 
 __all__ = [
@@ -100,7 +100,7 @@ def data_quality(*, territory: Territory, published_only: bool = True) -> DataQu
     if published_only:  # the public never sees the CTG's declared-only supply as a fiche
         qs = qs.filter(declared_only=False)
     structures = list(qs)
-    structures.sort(key=lambda s: (normalize(s.name), s.pk))
+    structures.sort(key=lambda s: (fold(s.name), s.pk))
     lists: dict[str, list[QualityItem]] = {
         k: [] for k in ("position", "hours", "capacity", "contact", "grouped", "unpublished")
     }
@@ -145,7 +145,7 @@ def childcare_supply(*, territory: Territory) -> ChildcareSupply:
     by_typology: dict[str, dict[str, Any]] = {}
     sites: list[ChildcareSite] = []
     without = 0
-    for s in sorted(qs, key=lambda s: (s.typology.position, normalize(s.name), s.pk)):
+    for s in sorted(qs, key=lambda s: (s.typology.position, fold(s.name), s.pk)):
         services = [sv for sv in s.services.all() if sv.capacity is not None]
         row = by_typology.setdefault(
             s.typology.code,
@@ -212,7 +212,7 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
     label, lo, hi = AGE_BANDS[age_band]
     groups: dict[str, list[StructureSummary]] = {}
     qs = base_queryset(territory=territory, published_only=True).filter(declared_only=False)
-    for s in sorted(qs, key=lambda s: (normalize(s.name), s.pk)):
+    for s in sorted(qs, key=lambda s: (fold(s.name), s.pk)):
         services = list(s.services.all()) or [None]
         if lo is None or hi is None:
             parent_theme = s.typology is not None and s.typology.theme == CtgTheme.PARENTALITE

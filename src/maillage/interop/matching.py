@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from maillage.directory.models import Structure
-from maillage.directory.search_text import normalize
 from maillage.territory.models import Territory
+from maillage.text import fold
 
 
 def name_key(name: str, place: str) -> str:
-    return f"{normalize(name)}|{normalize(place)}"
+    return f"{fold(name)}|{fold(place)}"
 
 
 @dataclass

@@ -18,8 +18,8 @@ from django.core.validators import EmailValidator, URLValidator
 
 from maillage.directory.models import Structure
 from maillage.directory.summaries import public_provenance
-from maillage.directory.search_text import normalize
 from maillage.territory.models import Commune, Territory
+from maillage.text import fold
 
 from .report import ImportReport
 from .tabular import Table, TableError, read_table, write_table
@@ -87,9 +87,7 @@ LISTS = {
     "service_childcare_modes",
 }
 PRECISION_LABELS = {"exact": "exacte", "approximate": "approchée", "unknown": "inconnue"}
-PRECISIONS = {normalize(v): k for k, v in PRECISION_LABELS.items()} | {
-    k: k for k in PRECISION_LABELS
-}
+PRECISIONS = {fold(v): k for k, v in PRECISION_LABELS.items()} | {k: k for k in PRECISION_LABELS}
 _LIST_SPLIT = re.compile(r"[,;|\n]+")
 _YES = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
 _NO = {"non", "n", "no", "faux", "false", "0"}
@@ -150,12 +148,10 @@ def structures_table(*, territory: Territory, fmt: str, published_only: bool = F
 
 def _header_map(table: Table) -> tuple[dict[str, str], list[str]]:
     """Spreadsheet column → key, accepting the French header or the key, and unknown columns."""
-    known = {normalize(label): key for key, label in COLUMNS} | {
-        normalize(key): key for key, _ in COLUMNS
-    }
+    known = {fold(label): key for key, label in COLUMNS} | {fold(key): key for key, _ in COLUMNS}
     mapping, unknown = {}, []
     for column in table.columns:
-        key = known.get(normalize(column))
+        key = known.get(fold(column))
         if key:
             mapping[column] = key
         else:
@@ -167,7 +163,7 @@ class _RowParser:
     def __init__(self, report: ImportReport, filename: str) -> None:
         self.report, self.filename = report, filename
         self.communes = {c.insee_code: c.insee_code for c in Commune.objects.all()}
-        self.communes |= {normalize(c.name): c.insee_code for c in Commune.objects.all()}
+        self.communes |= {fold(c.name): c.insee_code for c in Commune.objects.all()}
 
     def refuse(self, line: int, key: str, message: str) -> None:
         self.report.refuse(
@@ -214,7 +210,7 @@ class _RowParser:
             self.refuse(line, key, "« oui » ou « non » attendu.")
             return None
         if key == "commune" and text:
-            code = self.communes.get(text) or self.communes.get(normalize(text))
+            code = self.communes.get(text) or self.communes.get(fold(text))
             if code is None:
                 self.refuse(line, key, f"commune « {text[:60]} » inconnue.")
             return code
@@ -240,8 +236,8 @@ class _RowParser:
             except ValidationError:
                 self.refuse(line, key, f"adresse web invalide (« {text[:60]} »).")
         if key == "position_precision" and text:
-            if normalize(text) in PRECISIONS:
-                return PRECISIONS[normalize(text)]
+            if fold(text) in PRECISIONS:
+                return PRECISIONS[fold(text)]
             self.refuse(line, key, "« exacte », « approchée » ou « inconnue » attendu.")
         return text
 
@@ -250,7 +246,7 @@ def _structure_key(row: dict[str, Any]) -> str:
     if row.get("source") and row.get("source_id"):
         return f"id|{row['source']}|{row['source_id']}"
     place = row.get("address") or f"sans adresse {row.get('commune') or row.get('postcode')}"
-    return f"nom|{normalize(row.get('name'))}|{normalize(place)}"
+    return f"nom|{fold(row.get('name'))}|{fold(place)}"
 
 
 def _structure_fields(row: dict[str, Any], writer: DirectoryWriter) -> dict[str, Any]:

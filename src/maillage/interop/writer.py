@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from maillage.directory.models import Organisation, Service, Structure
-from maillage.directory.search_text import normalize
 from maillage.directory.services import (
     service_create,
     service_update,
@@ -29,6 +28,7 @@ from maillage.directory.services import (
 )
 from maillage.directory.validation import messages
 from maillage.territory.models import Commune, Territory
+from maillage.text import fold
 
 from .matching import StructureIndex
 from .report import ImportReport
@@ -264,7 +264,7 @@ class DirectoryWriter:
                 (s for s in existing if (s.source, s.source_id) == (source, source_id)), None
             )
         if match is None:
-            match = next((s for s in existing if normalize(s.name) == normalize(name)), None)
+            match = next((s for s in existing if fold(s.name) == fold(name)), None)
         if match is None:
             with self._validation(where, self.service_labels):
                 service = service_create(structure=structure, name=name, **fields)

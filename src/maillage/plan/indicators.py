@@ -241,7 +241,7 @@ def _journal_values(
     today: dt.date,
 ) -> _Computed:
     """Counts, distinct bodies or presence from the matched journal entries."""
-    from .validation import normalise
+    from maillage.text import fold
 
     out = _Computed(values=dict.fromkeys(years), evidence={y: [] for y in years})
     if ind.kind == "document":
@@ -271,7 +271,7 @@ def _journal_values(
             if not act.body.strip():
                 unnamed.append(act)
                 continue
-            bodies[y].setdefault(normalise(act.body), act.body)
+            bodies[y].setdefault(fold(act.body), act.body)
             where = "; ".join(
                 x for x in (_("réunion de « {name} »").format(name=act.body), where) if x
             )

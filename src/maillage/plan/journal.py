@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from maillage.interop.tabular import TableError, read_table, write_table
 from maillage.territory.models import Territory
 from maillage.territory.services import territory_touch
+from maillage.text import fold
 
 from .models import Activity, Partner
 from .selectors import journal_queryset
-from .services import PlanLookup, PlanValidationError, activity_validate, normalise
+from .services import PlanLookup, PlanValidationError, activity_validate
 
 JOURNAL_COLUMNS: list[tuple[str, str]] = [
     ("date", "date"),
@@ -157,7 +158,7 @@ def _column_map(columns: list[str], filename: str) -> dict[str, str]:
     known = {key for key, _label in JOURNAL_COLUMNS}
     mapping = {}
     for column in columns:
-        key = normalise(column)
+        key = fold(column)
         key = ALIASES.get(key, key)
         if key in known:
             mapping[key] = column
@@ -176,7 +177,7 @@ def _column_map(columns: list[str], filename: str) -> dict[str, str]:
 
 def activity_key(*, date: dt.date, kind_id: int, title: str, axis_ids: set[int]) -> tuple:
     """What makes two journal entries the same activity (for safe re-imports)."""
-    return (date, kind_id, normalise(title), frozenset(axis_ids))
+    return (date, kind_id, fold(title), frozenset(axis_ids))
 
 
 def existing_activity_keys(*, territory: Territory) -> set[tuple]:
@@ -295,12 +296,12 @@ def _bulk_write(
     *, territory: Territory, rows: list[tuple[dict[str, Any], dict[str, Any]]], author: Any
 ) -> None:
     """Write validated rows: activities then their links, a few queries for the whole file."""
-    partners = {normalise(p.name): p for p in Partner.objects.filter(territory=territory)}
+    partners = {fold(p.name): p for p in Partner.objects.filter(territory=territory)}
     for values, _resolved in rows:
         for name in values["partners"]:
             name = " ".join(name.split())[:300]
-            if name and normalise(name) not in partners:
-                partners[normalise(name)] = Partner.objects.create(territory=territory, name=name)
+            if name and fold(name) not in partners:
+                partners[fold(name)] = Partner.objects.create(territory=territory, name=name)
     activities = Activity.objects.bulk_create(
         [
             Activity(
@@ -324,7 +325,7 @@ def _bulk_write(
         links["objectives"] += [(activity.pk, o.pk) for o in dict.fromkeys(resolved["objectives"])]
         links["zones"] += [(activity.pk, z.pk) for z in dict.fromkeys(resolved["zones"])]
         chosen = dict.fromkeys(
-            partners[normalise(" ".join(n.split())[:300])] for n in values["partners"] if n.strip()
+            partners[fold(" ".join(n.split())[:300])] for n in values["partners"] if n.strip()
         )
         links["partners"] += [(activity.pk, p.pk) for p in chosen]
     for name, field_name in (

@@ -24,6 +24,7 @@ from maillage.accounts.history import (
 from maillage.accounts.versioning import check_version
 from maillage.territory.models import Territory, Zone
 from maillage.territory.services import territory_touch
+from maillage.text import fold
 
 from .models import (
     Activity,
@@ -51,7 +52,6 @@ from .validation import (  # noqa: F401  (re-exported: services are the public e
     activity_validate,
     attachment_basename,
     check_attachment,
-    normalise,
     resolve_axis,
     resolve_kind,
     resolve_objective,
@@ -67,16 +67,16 @@ def _history(obj: Any, user: Any, before: dict[str, Any] | None, *, deleted: boo
 
 
 def _partners(territory: Territory, names: Iterable[str]) -> list[Partner]:
-    known = {normalise(p.name): p for p in Partner.objects.filter(territory=territory)}
+    known = {fold(p.name): p for p in Partner.objects.filter(territory=territory)}
     found = []
     for name in names:
         name = " ".join(str(name).split())[:300]
         if not name:
             continue
-        if normalise(name) not in known:
-            known[normalise(name)] = Partner.objects.create(territory=territory, name=name)
-        if known[normalise(name)] not in found:
-            found.append(known[normalise(name)])
+        if fold(name) not in known:
+            known[fold(name)] = Partner.objects.create(territory=territory, name=name)
+        if known[fold(name)] not in found:
+            found.append(known[fold(name)])
     return found
 
 

@@ -7,8 +7,6 @@ an import and the API refuse the same things with the same words.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from maillage.territory.geo import in_france
 from maillage.territory.models import Territory, Zone
+from maillage.text import fold
 
 from .models import (
     ATTACHMENT_EXTENSIONS,
@@ -43,12 +42,6 @@ class PlanValidationError(ValidationError):
 
     def __str__(self) -> str:
         return " ; ".join(f"{k} : {' '.join(v)}" for k, v in self.message_dict.items())
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces (« Attargette/Chanzy » → attargette chanzy)."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 # --------------------------------------------------------------------------- resolution
@@ -85,10 +78,10 @@ def resolve_kind(
 ) -> ActivityKind:
     if isinstance(value, ActivityKind):
         return value
-    wanted = normalise(value)
+    wanted = fold(value)
     kinds = kinds if kinds is not None else list(ActivityKind.objects.all())
     for kind in kinds:
-        if wanted in (normalise(kind.name), normalise(kind.slug)):
+        if wanted in (fold(kind.name), fold(kind.slug)):
             return kind
     known = ", ".join(k.name for k in sorted(kinds, key=lambda k: k.order))
     raise PlanValidationError(
@@ -110,7 +103,7 @@ def resolve_axis(
     else:
         text = str(value).strip()
         for axis in axes:
-            if text == str(axis.number) or normalise(text) == normalise(axis.title):
+            if text == str(axis.number) or fold(text) == fold(axis.title):
                 return axis
     numbers = ", ".join(str(a.number) for a in axes)
     raise PlanValidationError(
@@ -161,10 +154,10 @@ def resolve_zone(territory: Territory, value: Zone | str, zones: list[Zone] | No
         if value in zones:
             return value
     else:
-        wanted = normalise(value)
+        wanted = fold(value)
         priority = {Zone.Kind.QUARTIER: 0, Zone.Kind.QPV: 1, Zone.Kind.IRIS: 2}
         matches = sorted(
-            (z for z in zones if wanted in (normalise(z.name), normalise(z.code))),
+            (z for z in zones if wanted in (fold(z.name), fold(z.code))),
             key=lambda z: priority.get(z.kind, 3),
         )
         if matches:
@@ -251,7 +244,7 @@ def activity_validate(
         errors["titre"] = _("titre obligatoire.")
     elif len(title.strip()) > 300:
         errors["titre"] = _("titre trop long (300 caractères au plus).")
-    elif not is_fictional and normalise(title).startswith(normalise(FICTIONAL_PREFIX)):
+    elif not is_fictional and fold(title).startswith(fold(FICTIONAL_PREFIX)):
         errors["titre"] = _(
             "« {prefix} » est réservé aux activités générées pour la démonstration."
         ).format(prefix=FICTIONAL_PREFIX)

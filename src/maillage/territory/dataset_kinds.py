@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from shapely import STRtree
 from shapely.errors import GEOSException
+
+from maillage.text import fold
 
 from .errors import DatasetError
 from .geo import geojson_to_l93
@@ -62,8 +63,7 @@ def _geometry_l93(feature: dict, *, name: str, index: int):
 
 
 def slugify_key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return fold(text).replace(" ", "_")
 
 
 # --------------------------------------------------------------------------- communes

@@ -2,11 +2,11 @@ from django.db import migrations
 
 
 def fill_sort_name(apps, schema_editor):
-    from maillage.directory.search_text import normalize
+    from maillage.text import fold
 
     Structure = apps.get_model("directory", "Structure")
     for pk, name in Structure.objects.filter(sort_name="").values_list("pk", "name"):
-        Structure.objects.filter(pk=pk).update(sort_name=normalize(name)[:200])
+        Structure.objects.filter(pk=pk).update(sort_name=fold(name)[:200])
 
 
 class Migration(migrations.Migration):
