@@ -24,23 +24,26 @@ def test_search_updates_list_and_map_then_opens_the_structure_page(live_data, pa
     expected = structure_search(territory=Territory.objects.get(slug="armentieres"), q="collège")
     assert names == [h.structure.name for h in expected.results][: len(names)]
     assert "Collège Jean Rostand" in names and "Crèche municipale" not in names
-    # One marker (or cluster) per located result on the map.
-    page.wait_for_function(
-        "document.querySelectorAll('#carte-resultats .leaflet-marker-icon,"
-        " #carte-resultats path.leaflet-interactive').length > 14"
-    )
+    # One marker (or cluster) per located result on the map. Locator waits, not
+    # wait_for_function: polling a string predicate evaluates it in the page, which the strict
+    # CSP refuses (no 'unsafe-eval'), and the guard then fails the test.
+    page.locator(
+        "#carte-resultats .leaflet-marker-icon, #carte-resultats path.leaflet-interactive"
+    ).nth(14).wait_for(state="attached")
     show = page.locator("[data-show-on-map]:visible").first
     show.click()
     page.wait_for_selector("#resultats .result.is-active")
     page.wait_for_selector("#carte-resultats .leaflet-popup-content a")
     target = page.locator("#carte-resultats .leaflet-popup-content a").inner_text()
     assert page.locator("#resultats .result.is-active h3").inner_text() == target
-    # The map zooms and pans to show the point: click once it has settled (on a loaded machine
-    # the popup can still be moving, and a click there may miss the link).
-    page.wait_for_function(
-        "!document.querySelector('#carte-resultats.leaflet-zoom-anim, "
-        "#carte-resultats.leaflet-pan-anim, #carte-resultats .leaflet-cluster-anim')"
-    )
+    # The map zooms and pans to show the point (the popup's auto-pan is still running when its
+    # link appears): click once it has settled, else the link moves between mouse down and up and
+    # the click misses it. Leaflet and markercluster mark the animation on the map pane, a child
+    # of the map box (a selector on the box itself never matched: the wait was a no-op).
+    page.locator(
+        "#carte-resultats .leaflet-zoom-anim, #carte-resultats .leaflet-pan-anim,"
+        " #carte-resultats .leaflet-cluster-anim"
+    ).wait_for(state="detached")
     # The structure page's own map is checked below; its subresources need not all have
     # finished loading for the navigation to count.
     with page.expect_navigation(
