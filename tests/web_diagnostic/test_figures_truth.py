@@ -306,3 +306,19 @@ def test_the_data_still_holds_the_internal_notes_for_the_coordinator(armentieres
     assert Structure.objects.filter(territory=armentieres, note__contains=marker).exists() or (
         Structure.objects.filter(territory=armentieres, source_label__contains=marker).exists()
     )
+
+
+def test_a_fiche_seen_by_the_coordinator_first_shows_no_internal_note_to_the_public(
+    armentieres, coordinator_client
+):
+    """The fiche's body is cached: the coordinator's copy (internal notes) must never be the one
+    an anonymous visitor gets next (the cache key did not say who the body was rendered for)."""
+    from django.test import Client
+
+    from maillage.directory.models import Structure
+
+    page = url("structure", Structure.objects.get(territory=armentieres, finess="590006250").pk)
+    assert "SOURCES.md" in unescape(coordinator_client.get(page).content.decode())
+    public = unescape(Client().get(page).content.decode())
+    for marker in INTERNAL_MARKERS:
+        assert marker not in public, marker

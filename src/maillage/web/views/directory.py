@@ -405,7 +405,8 @@ def _service_rows(hits: list[SearchHit]) -> dict[int, list[ServiceRow]]:
 
 def structure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     territory = _territory(slug)
-    hit = _hit(territory, pk, published_only=not can_view_drafts(request.user, territory))
+    internal = can_view_drafts(request.user, territory)
+    hit = _hit(territory, pk, published_only=not internal)
     now = timezone.localtime()
     s = hit.structure
     return render(
@@ -415,6 +416,8 @@ def structure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "territory": territory,
             "hit": hit,
             "s": s,
+            # Coordinators and observers see internal notes: their cached body is kept apart.
+            "audience": "interne" if internal else "public",
             # The model instance, for the history and edit links of signed-in users only.
             "structure_obj": (
                 Structure.objects.get(pk=s.id) if request.user.is_authenticated else None
