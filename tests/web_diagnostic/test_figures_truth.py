@@ -322,3 +322,20 @@ def test_a_fiche_seen_by_the_coordinator_first_shows_no_internal_note_to_the_pub
     public = unescape(Client().get(page).content.decode())
     for marker in INTERNAL_MARKERS:
         assert marker not in public, marker
+
+
+@pytest.mark.parametrize("theme", ["petite-enfance", "vie-sociale", "parentalite"])
+def test_records_to_locate_never_name_the_ctg_declared_only_supply(armentieres, theme):
+    """The « non calculable » notice lists the records to locate: the CTG's unnamed supply is
+    described (« Centre social — offre déclarée par la CTG, sans nom ni adresse »), never shown
+    under its working name, on the zones page and the dashboard alike."""
+    from django.test import Client
+
+    client = Client()
+    zones = unescape(client.get(url("diagnostic-zones"), {"theme": theme}).content.decode())
+    dashboard = unescape(client.get(url("diagnostic")).content.decode())
+    for page in (zones, dashboard):
+        for name in ("Second centre social", "non nommé par la CTG", "Micro-crèches privées (6"):
+            assert name not in page
+    if theme == "vie-sociale":
+        assert "Centre social — offre déclarée par la CTG, sans nom ni adresse" in zones

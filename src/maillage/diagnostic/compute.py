@@ -56,11 +56,11 @@ def _num(value: float) -> float | None:
 
 def _unlocated(site: SiteRow) -> ExcludedStructure:
     places = _(" (%(n)d places non réparties par zone)") % {"n": site.places} if site.places else ""
-    return ExcludedStructure(site.id, site.slug, site.name, _("à localiser") + places)
+    return ExcludedStructure(site.id, site.slug, site.public_name, _("à localiser") + places)
 
 
 def _no_capacity(site: SiteRow) -> ExcludedStructure:
-    return ExcludedStructure(site.id, site.slug, site.name, _("capacité (places) inconnue"))
+    return ExcludedStructure(site.id, site.slug, site.public_name, _("capacité (places) inconnue"))
 
 
 def excluded_warning(excluded: Sequence[ExcludedStructure]) -> list[str]:

@@ -90,11 +90,23 @@ class SiteRow:
     lon: float | None
     lat: float | None
     fictitious: bool = False
+    # The CTG declares it without naming it: counted, never named on a public surface.
+    declared_only: bool = False
+    typology_label: str = ""
     extra: dict = field(default_factory=dict, compare=False)
     # Validity guard (maillage.diagnostic.validity): lieux a grouped record stands for, and
     # whether the record is the CTG's (commune of the CTG, or unknown) or a neighbour's.
     lieux: int = 1
     in_perimeter: bool = True
+
+    @property
+    def public_name(self) -> str:
+        """How the record is named on every surface: one the CTG declares without a name
+        (``declared_only``) is described, never named (its working name is internal)."""
+        if not self.declared_only:
+            return self.name
+        kind = self.typology_label or _("Structure")
+        return _("%(kind)s — offre déclarée par la CTG, sans nom ni adresse") % {"kind": kind}
 
     @property
     def located(self) -> bool:
@@ -275,6 +287,8 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
                 lat=s.lat,
                 lieux=s.grouped_count or 1,
                 in_perimeter=s.commune_id is None or s.commune_id in ctg_communes,
+                declared_only=s.declared_only,
+                typology_label=t.label if t else "",
             )
         )
     return tuple(out)

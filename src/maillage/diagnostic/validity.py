@@ -121,7 +121,7 @@ def supply_validity_for(
         RecordToLocate(
             id=s.id,
             slug=s.slug,
-            name=s.name,
+            name=s.public_name,
             places=s.places,
             lieux=max(1, s.lieux),
             locate_path=f"{fix}{FIX_SUPPLY_ANCHOR.format(id=s.id)}" if fix else "",
