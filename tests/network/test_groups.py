@@ -197,3 +197,13 @@ def test_network_changes_are_in_the_history_and_a_removed_member_can_be_restored
     assert record.before["name"] == "Coordinatrice RPE" and record.user == roles.coordinator
     restore_change(record=record, user=roles.coordinator)
     assert group.members.filter(name="Coordinatrice RPE").exists()
+
+
+def test_a_huge_participant_count_is_refused_by_the_minutes_form():
+    """10²⁰ participants overflowed the database integer in ``activity.save()`` (a 500)."""
+    from maillage.web.views.accounts_forms import MinutesForm
+
+    form = MinutesForm(data={"minutes": "Relevé.", "participants": str(10**20), "version": ""})
+    assert not form.is_valid()
+    assert "participants" in form.errors
+    assert MinutesForm(data={"minutes": "Relevé.", "participants": "12", "version": ""}).is_valid()

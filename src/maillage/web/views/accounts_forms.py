@@ -393,7 +393,7 @@ class MeetingForm(forms.Form):
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 6}))
     participants = forms.IntegerField(
-        label=_("Nombre de participants"), min_value=0, required=False
+        label=_("Nombre de participants"), min_value=0, max_value=1_000_000, required=False
     )
     version = version_field()
 
