@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from maillage.accounts import ratelimit
-from maillage.accounts.backends import throttled_error
+from maillage.accounts.backends import ThrottledLoginMixin
 from maillage.directory.models import CtgTheme, Organisation, Service, Structure
 from maillage.directory.vocabulary import (
     CHILDCARE_MODE_LABELS,
@@ -26,7 +25,7 @@ from maillage.network.uploads import MAX_BYTES
 from maillage.territory.models import Commune
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     """Django's login form; the rate limit is the authentication backend's
     (:class:`maillage.accounts.backends.ThrottledModelBackend`), shared with the admin."""
 
@@ -36,13 +35,10 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
-    def get_invalid_login_error(self) -> ValidationError:
-        if ratelimit.was_throttled(self.request):
-            return throttled_error()
-        return ValidationError(
-            _g("Identifiant ou mot de passe incorrect (attention aux majuscules)."),
-            code="invalid_login",
-        )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Identifiant ou mot de passe incorrect (attention aux majuscules)."),
+    }
 
 
 class PasswordForm(forms.Form):
