@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from maillage.territory.models import Territory
-from maillage.territory.selectors import (
-    TerritoryNotFound,
-    territory_diagnostic,
-    territory_get,
-    territory_zones,
-)
+from maillage.territory.selectors import territory_diagnostic, territory_zones
 
+from ..decorators import territory_or_404, territory_view
 
-def _territory(slug: str) -> Territory:
-    try:
-        return territory_get(slug=slug)
-    except TerritoryNotFound as exc:
-        raise Http404(str(exc)) from exc
+# Kept while the other view modules move to ``territory_view`` (issue 13, item 8).
+_territory = territory_or_404
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"territories": Territory.objects.order_by("name")})
 
 
-def territory_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def territory_detail(request: HttpRequest, territory: Territory) -> HttpResponse:
     diag = territory_diagnostic(territory=territory)
     themes: dict[str, list] = {}
     for f in diag.figures:
@@ -44,15 +37,15 @@ def territory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def territory_sources(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def territory_sources(request: HttpRequest, territory: Territory) -> HttpResponse:
     return render(
         request, "web/sources.html", {"territory": territory, "sources": territory.sources.all()}
     )
 
 
-def territory_geojson(request: HttpRequest, slug: str) -> JsonResponse:
-    territory = _territory(slug)
+@territory_view
+def territory_geojson(request: HttpRequest, territory: Territory) -> JsonResponse:
     features = []
     for role, qs in (("ctg", territory.communes.all()), ("voisine", territory.neighbours.all())):
         for c in qs:
