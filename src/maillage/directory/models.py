@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +223,17 @@ class Structure(models.Model):
         blank=True,
         help_text=_("Renseigné quand la fiche regroupe plusieurs lieux connus par un total."),
     )
+    # A fiche split out of a grouped record (« Micro-crèches privées (6 lieux) » → one fiche per
+    # real place): the grouped record keeps the CTG's declared total as a check, and counts
+    # only what is not yet distributed to its parts (:mod:`maillage.directory.grouped`).
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("lieu réparti depuis la fiche regroupée"),
+    )
     published = models.BooleanField(_("publiée"), default=True)
     # Provenance shown to the public (« Source : CTG 2023-2026 »); ``source_label``, ``note``
     # and ``position_source`` are internal (coordinators and observers only).
@@ -355,3 +367,55 @@ class Service(models.Model):
         from .validation import validate_service
 
         _clean_fields_with(self, validate_service, exclude, super().clean_fields)
+
+
+class PositionProposal(models.Model):
+    """A position proposed for a structure by a geocoder (« Compléter l'offre »): never applied
+    until the coordinator accepts it (:mod:`maillage.directory.completion_services`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("à examiner")
+        ACCEPTED = "accepted", _("acceptée")
+        REJECTED = "rejected", _("rejetée")
+
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="position_proposals",
+        verbose_name=_("structure"),
+    )
+    query = models.CharField(_("adresse cherchée"), max_length=300)
+    label = models.CharField(_("adresse trouvée"), max_length=300)
+    lon = models.FloatField(_("longitude (WGS84)"))
+    lat = models.FloatField(_("latitude (WGS84)"))
+    score = models.FloatField(_("score (0 à 1)"))
+    source = models.CharField(_("source"), max_length=40, help_text=_("BAN ou Géoplateforme."))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandée par"),
+    )
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("examinée par"),
+    )
+    decided_at = models.DateTimeField(_("examinée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposition de position")
+        verbose_name_plural = _("propositions de position")
+        ordering = ["structure", "-score", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.structure} — {self.label}"
