@@ -162,6 +162,7 @@ def _component(stat: Statistic, part: str, label: str) -> CoverageComponent:
 
 def _directory_eaje(territory: Territory) -> CoverageComponent | None:
     """The places of the directory's childcare fiches (EAJE, PSU or not: undistinguished)."""
+    from maillage.directory.grouped import grouped_shares
     from maillage.directory.models import Service
 
     services = Service.objects.filter(
@@ -173,6 +174,11 @@ def _directory_eaje(territory: Territory) -> CoverageComponent | None:
         capacity__isnull=False,
     ).select_related("structure__dataset")
     places, vintages, sources = 0, [], []
+    # A grouped record split into parts counts only what its parts don't (directory.grouped).
+    shares = grouped_shares(territory=territory)
+    places -= sum(
+        shares[pid].distributed_places for pid in {sv.structure_id for sv in services} & set(shares)
+    )
     for sv in services:
         places += sv.capacity
         s = sv.structure

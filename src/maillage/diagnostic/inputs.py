@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from maillage.analysis import dasymetric_distribute
+from maillage.directory.grouped import grouped_shares
 from maillage.directory.models import Service, Structure
 from maillage.territory.models import CellZone, PopulationCell, Statistic, Territory, Zone
 from maillage.territory.selectors import territory_zones
@@ -251,6 +252,7 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
         services.setdefault(sv.structure_id, []).append(sv)
     out = []
     ctg_communes = set(territory.communes.values_list("pk", flat=True))
+    shares = grouped_shares(territory=territory)  # grouped records split into parts
     qs = (
         Structure.objects.filter(territory=territory, published=True)
         .select_related("typology")
@@ -270,6 +272,11 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
         if t is not None:
             thematiques.update(t.thematiques or [])
         capacities = [sv.capacity for sv in svs if sv.capacity is not None]
+        places, lieux = (sum(capacities) if capacities else None), s.grouped_count or 1
+        if (share := shares.get(s.pk)) is not None:  # counts what its parts don't
+            if share.complete:
+                continue
+            places, lieux = share.left_places, share.left_lieux
         out.append(
             SiteRow(
                 id=s.pk,
@@ -280,12 +287,12 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
                 childcare=bool(t and t.childcare),
                 thematiques=tuple(sorted(thematiques)),
                 age_ranges=ranges,
-                places=sum(capacities) if capacities else None,
+                places=places,
                 x=s.x_l93,
                 y=s.y_l93,
                 lon=s.lon,
                 lat=s.lat,
-                lieux=s.grouped_count or 1,
+                lieux=lieux,
                 in_perimeter=s.commune_id is None or s.commune_id in ctg_communes,
                 declared_only=s.declared_only,
                 typology_label=t.label if t else "",
