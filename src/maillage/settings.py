@@ -44,16 +44,22 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("MAILLAGE_DEBUG", "", "`1` pour le mode débogage (développement seulement)."),
     Setting(
         "MAILLAGE_TILE_URL",
-        "",
-        "Modèle d'URL de fond de carte (ex. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`) ; "
-        "vide : carte sans fond, lisible hors ligne.",
+        "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+        "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+        "Modèle d'URL du fond de carte ; par défaut le « Plan IGN » de la Géoplateforme (WMTS, "
+        "sans clé) ; vide : carte sans fond (contours seuls), lisible hors ligne.",
     ),
-    Setting("MAILLAGE_TILE_ATTRIBUTION", "", "Attribution affichée avec le fond de carte."),
+    Setting(
+        "MAILLAGE_TILE_ATTRIBUTION",
+        "",
+        "Attribution affichée avec le fond de carte ; vide : « © IGN » pour le Plan IGN.",
+    ),
     Setting(
         "MAILLAGE_GEOCODER_URL",
-        "",
-        "URL du géocodeur d'adresses (API Adresse nationale, ex. "
-        "`https://api-adresse.data.gouv.fr/search/`) ; vide : désactivé.",
+        "https://data.geopf.fr/geocodage/search",
+        "Géocodeur d'adresses : le service national de la Géoplateforme (IGN) par défaut ; "
+        "vide : désactivé (la table locale de la BAN répond seule si elle est chargée).",
     ),
     Setting(
         "MAILLAGE_EMAIL_URL", "", "Serveur SMTP (`smtp://user:pass@hote:587`) ; vide : console."
@@ -119,6 +125,7 @@ INSTALLED_APPS = [
     "maillage.network",
     "maillage.accounts",
     "maillage.diagnostic",
+    "maillage.addresses",
     "maillage.web",
 ]
 
@@ -205,9 +212,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "uploads"
 
-TILE_URL = env("MAILLAGE_TILE_URL")
-TILE_ATTRIBUTION = env("MAILLAGE_TILE_ATTRIBUTION")
-GEOCODER_URL = env("MAILLAGE_GEOCODER_URL")
+TILE_URL = env("MAILLAGE_TILE_URL").strip()
+TILE_ATTRIBUTION = env("MAILLAGE_TILE_ATTRIBUTION").strip() or (
+    "© IGN" if TILE_URL.startswith("https://data.geopf.fr/") else ""
+)
+GEOCODER_URL = env("MAILLAGE_GEOCODER_URL").strip()
 
 _email_url = env("MAILLAGE_EMAIL_URL")
 if _email_url:

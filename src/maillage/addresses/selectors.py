@@ -1,0 +1,227 @@
+"""Geocoding for a territory: :func:`geocode` (candidates with a score) and :func:`locate`
+(the best position or a French message).
+
+The local BAN table answers first when it holds addresses of the territory's communes
+(loaded with ``maillage adresses charger``); otherwise — or when it finds nothing — the IGN
+Géoplateforme answers when ``MAILLAGE_GEOCODER_URL`` is set (the default), filtered on the
+territory's communes, within 3 s.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.utils.translation import gettext as _
+
+from maillage.integrations import geoplateforme
+from maillage.territory.models import Territory
+from maillage.text import fold
+
+from .matching import Street, StreetIndex
+from .models import Address, AddressLoad
+from .normalize import parse_query, rep_match
+
+Source = Literal["BAN", "Géoplateforme"]
+MIN_SCORE = 0.5  # below, a local answer is not proposed
+STREETS = 3  # streets whose numbers are looked at, best first
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed position for an address: the coordinator confirms one."""
+
+    label: str
+    lon: float
+    lat: float
+    score: float  # 0..1
+    source: Source
+    citycode: str = ""
+    kind: str = ""  # housenumber, street…
+
+
+@dataclass(frozen=True)
+class GeocodeAnswer:
+    candidates: list[Candidate] = field(default_factory=list)
+    error: str | None = None  # French, when the online service is unreachable
+    outside: int = 0  # answers dropped because outside France
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def territory_insee_codes(territory: Territory) -> list[str]:
+    return sorted(territory.communes.values_list("insee_code", flat=True))
+
+
+def local_available(*, territory: Territory) -> bool:
+    """Whether the BAN table holds addresses of the territory's communes."""
+    return Address.objects.filter(code_insee__in=territory_insee_codes(territory)).exists()
+
+
+def online_available() -> bool:
+    return bool(geoplateforme.configured_url())
+
+
+def geocoding_available(*, territory: Territory) -> bool:
+    """Whether an address can be turned into a position (locally or online)."""
+    return online_available() or local_available(territory=territory)
+
+
+# --------------------------------------------------------------------------- local index
+
+_INDEXES: dict[tuple[str, tuple[str, ...]], StreetIndex] = {}
+_LOCK = threading.Lock()
+
+
+def _street_index(codes: list[str]) -> StreetIndex:
+    """The streets of the communes ``codes``, built once per load of the BAN (any load
+    changes the newest token, so a reload is seen by every process)."""
+    token = AddressLoad.objects.order_by("-pk").values_list("token", flat=True).first() or ""
+    key = (token, tuple(codes))
+    found = _INDEXES.get(key)
+    if found is not None:
+        return found
+    rows = (
+        Address.objects.filter(code_insee__in=codes)
+        .values_list("code_insee", "voie_key", "nom_voie", "code_postal", "nom_commune")
+        .distinct()
+        .order_by("code_insee", "voie_key", "nom_voie", "code_postal")
+    )
+    seen: set[tuple[str, str]] = set()
+    streets = []
+    for code, key_, name, postcode, commune in rows:
+        if (code, key_) not in seen:
+            seen.add((code, key_))
+            streets.append(Street(code, key_, name, postcode, commune))
+    index = StreetIndex.build(streets)
+    with _LOCK:
+        for old in [k for k in _INDEXES if k[0] != token]:
+            del _INDEXES[old]
+        _INDEXES[key] = index
+    return index
+
+
+def _number_factor(numero: int | None, rep: str, found: int | None, found_rep: str) -> float:
+    if numero is None:
+        return 0.7
+    if found == numero:
+        match = rep_match(rep, found_rep)
+        if match:
+            return match
+        return 0.85 if rep and not found_rep else 0.8
+    gap = abs((found or 0) - numero)
+    same_side = (found or 0) % 2 == numero % 2
+    return max(0.4, (0.65 if same_side else 0.55) - 0.02 * gap)
+
+
+def geocode_local(*, territory: Territory, query: str, limit: int = 5) -> list[Candidate]:
+    """Candidates from the BAN table for ``query`` in the territory's communes."""
+    codes = territory_insee_codes(territory)
+    index = _street_index(codes)
+    if not len(index):
+        return []
+    names = tuple({fold(s.nom_commune) for s in index.streets})
+    parsed = parse_query(query, commune_names=names)
+    wanted = {s.code_insee for s in index.streets if parsed.postcode == s.code_postal} or None
+    out: list[Candidate] = []
+    for street, street_score in index.search(parsed.street, codes=wanted, limit=STREETS):
+        if street_score < MIN_SCORE:
+            continue
+        rows = list(
+            Address.objects.filter(code_insee=street.code_insee, voie_key=street.key)
+            .order_by("numero", "rep")
+            .values_list("numero", "rep", "lon", "lat", "nom_voie", "code_postal", "nom_commune")
+        )
+        if not rows:
+            continue
+        if parsed.numero is None:
+            picks = [rows[len(rows) // 2]]
+        else:
+            rows.sort(key=lambda r: -_number_factor(parsed.numero, parsed.rep, r[0], r[1]))
+            picks = rows[:2]
+        for numero, rep, lon, lat, nom_voie, postcode, commune in picks:
+            factor = _number_factor(parsed.numero, parsed.rep, numero, rep)
+            if parsed.numero is None:
+                label = _("%(voie)s %(cp)s %(commune)s (milieu de la voie)") % {
+                    "voie": nom_voie,
+                    "cp": postcode,
+                    "commune": commune,
+                }
+                kind = "street"
+            else:
+                number = f"{numero} {rep}".strip() if numero else ""
+                label = " ".join(p for p in (number, nom_voie, postcode, commune) if p)
+                kind = "housenumber"
+            out.append(
+                Candidate(
+                    label=label,
+                    lon=lon,
+                    lat=lat,
+                    score=round(street_score * factor, 3),
+                    source="BAN",
+                    citycode=street.code_insee,
+                    kind=kind,
+                )
+            )
+    out = [c for c in out if c.score >= MIN_SCORE * 0.8]
+    out.sort(key=lambda c: -c.score)
+    unique: dict[str, Candidate] = {}
+    for c in out:
+        unique.setdefault(c.label, c)
+    return list(unique.values())[:limit]
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+def geocode(*, territory: Territory, query: str, limit: int = 5) -> GeocodeAnswer:
+    """Positions proposed for the address ``query`` in the territory, best first.
+
+    Local BAN table first when it holds the territory's communes; the Géoplateforme (filter
+    ``citycode`` on each commune of the CTG) when the table is not loaded or finds nothing and
+    the service is configured. ``error`` is a French message when the service is unreachable
+    (never raised: the page goes on).
+    """
+    query = (query or "").strip()[:200]
+    if not query:
+        return GeocodeAnswer()
+    if local_available(territory=territory):
+        local = geocode_local(territory=territory, query=query, limit=limit)
+        if local or not online_available():
+            return GeocodeAnswer(candidates=local)
+    if not online_available():
+        return GeocodeAnswer()
+    try:
+        found = geoplateforme.search(query, citycodes=territory_insee_codes(territory), limit=limit)
+    except geoplateforme.GeocoderUnavailable as exc:
+        return GeocodeAnswer(error=str(exc))
+    return GeocodeAnswer(
+        candidates=[
+            Candidate(
+                label=h.label or query,
+                lon=h.lon,
+                lat=h.lat,
+                score=h.score,
+                source="Géoplateforme",
+                citycode=h.citycode,
+                kind=h.kind,
+            )
+            for h in found.hits
+        ],
+        outside=found.outside,
+    )
+
+
+def locate(*, territory: Territory, query: str) -> tuple[float, float] | str:
+    """(lon, lat) of the best candidate for ``query``, or a French message saying why not."""
+    answer = geocode(territory=territory, query=query, limit=1)
+    if answer.error:
+        return answer.error
+    if answer.best is None:
+        if answer.outside:
+            return _("Adresse introuvable en France.")
+        return _("Adresse introuvable : précisez le numéro, la rue et la commune.")
+    return answer.best.lon, answer.best.lat
