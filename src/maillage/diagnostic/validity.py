@@ -7,8 +7,8 @@ the CTG's supply — and hands it to the pure :func:`maillage.analysis.supply_va
 (threshold :data:`~maillage.analysis.MIN_LOCATED_SHARE`). This module only words the verdict
 in French and attaches the links where the inputs are completed.
 
-The links go to :data:`FIX_SUPPLY_URL_NAME` (the quality page's placing form today; switch it
-here when the « Compléter l'offre » page exists) with one anchor per record.
+The links go to :data:`FIX_SUPPLY_URL_NAME`, the coordinator's « Compléter l'offre » page
+(:mod:`maillage.web.views.directory_completion`), with one anchor per record.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .results import RecordToLocate, Validity
 from .themes import PUBLICS, THEMES, Theme, site_matches
 
 #: URL name of the page where the declared supply is located (one anchor per record).
-FIX_SUPPLY_URL_NAME = "web:quality"
+FIX_SUPPLY_URL_NAME = "web:complete-offer"
 #: Anchor of a record on that page (``{id}`` = structure id).
 FIX_SUPPLY_ANCHOR = "#a-localiser-{id}"
 

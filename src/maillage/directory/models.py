@@ -390,6 +390,12 @@ class PositionProposal(models.Model):
     lat = models.FloatField(_("latitude (WGS84)"))
     score = models.FloatField(_("score (0 à 1)"))
     source = models.CharField(_("source"), max_length=40, help_text=_("BAN ou Géoplateforme."))
+    kind = models.CharField(
+        _("type de réponse"),
+        max_length=20,
+        blank=True,
+        help_text=_("« housenumber » : un numéro de la voie ; « street » : la voie seule."),
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
