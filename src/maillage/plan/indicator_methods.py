@@ -1,5 +1,7 @@
-"""The method of every indicator, written once: a text per kind, and a text per indicator
-deduced from its kind and its rule (plus the plan's optional « précision »).
+"""The method of every indicator, written once: the text of each kind (its ``doc``) and the
+text of each indicator deduced from its kind and its rule (plus the plan's optional
+« précision ») are written with the kind (:mod:`maillage.plan.indicator_kinds`); the shared
+pieces of those texts are here.
 
 It also says how a value reads (« oui »/« non », a French number, « non renseigné »).
 Every surface (indicator page, bilan web/PDF/DOCX/XLSX, CLI, API) prints these texts from the
@@ -18,45 +20,20 @@ JOURNAL_COMPLETE_RULE = _(
 
 
 def kind_documentation(kind: str) -> str:
-    """What an indicator of ``kind`` measures and how, in French."""
-    docs = {
-        "activity_count": _(
-            "Décompte des activités du journal qui répondent à la règle (type d'activité, axe, "
-            "objectifs, zone), par année. {complete} Sur la période : somme des années "
-            "déclarées complètes."
-        ).format(complete=JOURNAL_COMPLETE_RULE),
-        "body_count": _(
-            "Décompte des instances distinctes (groupes de travail de l'espace partenaires, ou "
-            "instance nommée dans le champ « instance réunie » d'une activité du journal) qui se "
-            "sont réunies dans l'année : une instance réunie dix fois compte une fois ; ses "
-            "réunions en sont la preuve. Une réunion sans instance nommée n'est pas comptée "
-            "(elle est signalée). {complete} Sur la période : nombre d'instances distinctes "
-            "réunies pendant les années déclarées complètes."
-        ).format(complete=JOURNAL_COMPLETE_RULE),
-        "document": _(
-            "Oui/non : « oui » dès qu'un document en apporte la preuve — une activité du "
-            "journal répondant à la règle et marquée « document validé », ou une réponse "
-            "oui/non saisie par le chargé de coopération avec sa justification (le document). "
-            "Un document vaut de son année à la fin de la convention ; une réponse saisie pour "
-            "une année prime pour cette année. Sans preuve : « non ». Jamais un pourcentage."
-        ),
-        "data": _(
-            "Chiffre tiré des données de l'outil (annuaire), état du jour de l'édition, "
-            "placé sur l'année en cours."
-        ),
-        "manual": _(
-            "Valeur saisie chaque année par le chargé de coopération, avec sa justification ; "
-            "sur la période : la dernière valeur saisie. Sans saisie : « non renseigné »."
-        ),
-    }
-    return docs.get(kind, "")
+    """What an indicator of ``kind`` measures and how, in French (the kind's ``doc``)."""
+    from .indicator_kinds import kind_get
+
+    try:
+        return str(kind_get(kind).doc)
+    except ValueError:
+        return ""
 
 
-def _quoted(names: list[str]) -> str:
+def quoted_names(names: list[str]) -> str:
     return _(" ou ").join(f"« {n} »" for n in names)
 
 
-def _scope(rule: dict, *, singular: bool = False) -> str:
+def rule_scope(rule: dict, *, singular: bool = False) -> str:
     parts = []
     if "axis" in rule:
         linked = _("rattachée à l'axe {n}") if singular else _("rattachées à l'axe {n}")
@@ -95,33 +72,11 @@ def data_source_text(source: str) -> str:
 
 def indicator_method(*, kind: str, rule: dict, precision: str = "") -> str:
     """The method of one indicator, from its kind and rule (and the plan's precision)."""
-    rule = rule or {}
-    kinds = _quoted(list(rule.get("kinds") or []))
-    scope = _scope(rule)
-    if kind == "activity_count":
-        text = _(
-            "Nombre d'activités du journal de type {kinds}{scope}, par année (années au journal "
-            "déclaré complet seulement) ; sur la période, leur somme."
-        ).format(kinds=kinds, scope=scope)
-    elif kind == "body_count":
-        text = _(
-            "Nombre d'instances distinctes ({kinds}{scope}) réunies dans l'année : groupe de "
-            "l'espace partenaires ou instance nommée au journal, chaque instance comptée une "
-            "fois quel que soit le nombre de ses réunions (années au journal déclaré complet "
-            "seulement) ; ses réunions en sont la preuve."
-        ).format(kinds=kinds, scope=scope)
-    elif kind == "document":
-        text = _(
-            "Oui si un document le prouve : activité du journal de type {kinds}{scope}, marquée "
-            "« document validé », ou réponse oui/non saisie avec sa justification ; non sinon."
-        ).format(kinds=kinds, scope=_scope(rule, singular=True))
-    elif kind == "data":
-        text = _("Chiffre de l'annuaire : {what} (état du jour).").format(
-            what=data_source_text(rule.get("source", ""))
-        )
-    elif kind == "manual":
-        text = _("Valeur saisie chaque année avec sa justification.")
-    else:
+    from .indicator_kinds import kind_get
+
+    try:
+        text = kind_get(kind).method(rule or {})
+    except ValueError:
         text = ""
     precision = (precision or "").strip()
     return f"{text} {precision}".strip() if precision else text

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.territory.models import DatasetSource, Territory, Zone
 
+from .indicator_kinds.base import NAME_MAX_LENGTH, KindChoices, kind_choices
+
 
 class Convention(models.Model):
     class Status(models.TextChoices):
@@ -166,19 +168,15 @@ class Modality(models.Model):
 class Indicator(models.Model):
     """An evaluation indicator and the rule that computes it (see ``plan.indicators``)."""
 
-    class Kind(models.TextChoices):
-        ACTIVITY_COUNT = "activity_count", _("décompte d'activités du journal")
-        BODY_COUNT = "body_count", _("décompte d'instances distinctes")
-        DOCUMENT = "document", _("présence d'un document (oui/non)")
-        DATA = "data", _("chiffre tiré des données")
-        MANUAL = "manual", _("valeur saisie avec justification")
+    # The registered kinds (plan/indicator_kinds/): Kind.MANUAL, Kind.values, Kind("document")…
+    Kind = KindChoices()
 
     axis = models.ForeignKey(
         Axis, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("axe")
     )
     number = models.PositiveSmallIntegerField(_("numéro"))
     label = models.TextField(_("libellé"))
-    kind = models.CharField(_("mode de calcul"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("mode de calcul"), max_length=NAME_MAX_LENGTH, choices=kind_choices)
     rule = models.JSONField(_("règle de calcul"), default=dict, blank=True)
     unit = models.CharField(_("unité"), max_length=50, blank=True)
     method = models.TextField(
