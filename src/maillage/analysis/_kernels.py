@@ -72,7 +72,9 @@ def grid_step_fca(
         jlo = np.ceil((fx - half) / s).astype(np.int64)
         jhi = np.floor((fx + half) / s).astype(np.int64)
 
-        def inside(j: NDArray[np.int64], r2: float = r2, dy2_k: FloatArray = dy2_k) -> NDArray:
+        def inside(
+            j: NDArray[np.int64], r2: float = r2, dy2_k: FloatArray = dy2_k
+        ) -> NDArray[np.bool_]:
             dx = j * s - fx
             dx *= dx
             dx += dy2_k
@@ -125,10 +127,10 @@ def pairs_fca(
     di, si = table.demand_index, table.supply_index
     w = None if weight_fn is None else weight_fn(table.distance_m)
     dem = demand[di] if w is None else w * demand[di]
-    site_demand = np.bincount(si, weights=dem, minlength=table.n_supply)
+    site_demand = np.asarray(np.bincount(si, weights=dem, minlength=table.n_supply), np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(site_demand > 0, supply / site_demand, 0.0)
     contrib = ratio[si] if w is None else w * ratio[si]
-    values = np.bincount(di, weights=contrib, minlength=table.n_demand)
+    values = np.asarray(np.bincount(di, weights=contrib, minlength=table.n_demand), np.float64)
     reach = np.bincount(di, minlength=table.n_demand).astype(np.int64)
     return values, site_demand, reach

@@ -111,7 +111,9 @@ def _parse_bands(
     return bounds, w
 
 
-def _band_weight_fn(bounds: NDArray[np.float64], w: NDArray[np.float64]) -> Callable:
+def _band_weight_fn(
+    bounds: NDArray[np.float64], w: NDArray[np.float64]
+) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
     table = np.append(w, 0.0)
 
     def fn(d: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -184,17 +186,22 @@ def two_step_fca(
     if engine not in ("auto", "grid", "pairs"):
         raise AnalysisInputError("engine", "valeur attendue : « auto », « grid » ou « pairs ».")
 
+    weight_fn: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None
+    bounds: NDArray[np.float64] | None
+    bw: NDArray[np.float64] | None
     if weights is None:
         method, bounds, bw, weight_fn = "2SFCA", np.array([r]), np.array([1.0]), None
     elif callable(weights):
         method, bounds, bw = "decay", None, None
         user_fn = weights
 
-        def weight_fn(d: NDArray[np.float64]) -> NDArray[np.float64]:
+        def checked_fn(d: NDArray[np.float64]) -> NDArray[np.float64]:
             w = np.asarray(user_fn(d), dtype=np.float64)
             if w.shape != d.shape or not np.isfinite(w).all() or (w < 0).any():
                 raise AnalysisInputError("weights", "la fonction doit rendre des poids ≥ 0 finis.")
             return w
+
+        weight_fn = checked_fn
     else:
         method = "E2SFCA"
         bounds, bw = _parse_bands(weights, r)
@@ -221,7 +228,7 @@ def two_step_fca(
         use_grid = bounds is not None and engine != "pairs"
         if use_grid and grid is None:
             grid = detect_regular_grid(dxy)
-        if use_grid and grid is not None:
+        if use_grid and grid is not None and bounds is not None and bw is not None:
             values, site_demand, reach_count = grid_step_fca(grid, dem, sxy, sup, bounds / f, bw)
             used = "grid"
         else:

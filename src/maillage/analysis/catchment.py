@@ -38,6 +38,7 @@ class _Cells:
         if self.geoms is not None:
             return shapely.union_all(self.geoms[members])
         # Merge squares of a row into rectangles first: far fewer shapes to union.
+        assert self.xy is not None  # _cells() gives centres whenever geometries are absent
         xy = self.xy[members]
         order = np.lexsort((xy[:, 0], xy[:, 1]))
         x, y = xy[order, 0], xy[order, 1]
@@ -157,6 +158,7 @@ def catchments(
     r = positive("max_distance_m", max_distance_m)
     if mode not in ("nearest", "within"):
         raise AnalysisInputError("mode", "valeur attendue : « nearest » ou « within ».")
+    cxy: NDArray[np.float64] | None
     if distance_table is None:
         if cell_xy is None or site_xy is None:
             raise AnalysisInputError("site_xy", "coordonnées requises sans distance_table.")
@@ -190,6 +192,7 @@ def catchments(
         if distance_table is not None:
             pairs = distance_table.within(r)
         else:
+            assert cxy is not None  # given whenever distance_table is absent (checked above)
             pairs = pairs_within(
                 demand_xy=cxy,
                 supply_xy=sxy,
@@ -313,7 +316,7 @@ def white_zones(
         check_length("population", pop, near.site_index.size, "cell_xy")
         without = near.site_index < 0
     else:
-        if accessibility is None:
+        if accessibility is None or min_accessibility is None:
             raise AnalysisInputError("accessibility", "requis avec min_accessibility.")
         acc = as_values("accessibility", accessibility)
         check_length("accessibility", acc, n, "population")
@@ -324,7 +327,7 @@ def white_zones(
     labels = np.full(n, -1, dtype=np.int64)
     n_comp = 0
     grid = None
-    if cells.geoms is None and white.size:
+    if cells.geoms is None and cxy is not None and white.size:
         grid = detect_regular_grid(cxy[white], spacing_m=cells.size, tol_m=cells.size * 1e-6)
     if grid is not None:
         raster = np.zeros((grid.nrows, grid.ncols), dtype=bool)
@@ -337,7 +340,9 @@ def white_zones(
         adj = sp.csr_array((np.ones(a.size), (a, b)), shape=(white.size, white.size))
         n_comp, lab = connected_components(adj, directed=False)
         labels[white] = lab
-    comp_pop = np.bincount(labels[white], weights=pop[white], minlength=n_comp)
+    comp_pop = np.asarray(
+        np.bincount(labels[white], weights=pop[white], minlength=n_comp), dtype=np.float64
+    )
     comp_cells = np.bincount(labels[white], minlength=n_comp)
     small = (comp_pop < float(min_population)) | (comp_cells < int(min_cells))
     dropped_count, dropped_population = int(small.sum()), float(comp_pop[small].sum())
@@ -371,5 +376,7 @@ def white_zones(
 
 
 def _square_geoms(cells: _Cells, members: NDArray[np.int64]) -> NDArray[np.object_]:
+    assert cells.xy is not None  # squares are built from centres
     xy, h = cells.xy[members], cells.size / 2
-    return shapely.box(xy[:, 0] - h, xy[:, 1] - h, xy[:, 0] + h, xy[:, 1] + h)
+    boxes: NDArray[np.object_] = shapely.box(xy[:, 0] - h, xy[:, 1] - h, xy[:, 0] + h, xy[:, 1] + h)
+    return boxes

@@ -30,7 +30,7 @@ class AnalysisInputError(ValueError):
 
 def as_xy(
     name: str, xy: ArrayLike, *, check_crs: bool = True, allow_empty: bool = False
-) -> NDArray:
+) -> NDArray[np.float64]:
     """Return ``xy`` as a C-contiguous float64 ``(n, 2)`` array of Lambert-93 metres."""
     try:
         arr = np.ascontiguousarray(xy, dtype=np.float64)
@@ -71,7 +71,7 @@ def as_values(
     ndim: tuple[int, ...] = (1,),
     nonnegative: bool = True,
     allow_empty: bool = False,
-) -> NDArray:
+) -> NDArray[np.float64]:
     """Return ``values`` as a float64 array, rejecting NaN, infinities and negatives."""
     try:
         arr = np.asarray(values, dtype=np.float64)
@@ -92,7 +92,7 @@ def as_values(
     return arr
 
 
-def check_length(name: str, arr: NDArray | Any, expected: int, reference: str) -> None:
+def check_length(name: str, arr: NDArray[Any] | Any, expected: int, reference: str) -> None:
     """Raise unless ``len(arr) == expected`` (the length of ``reference``)."""
     if len(arr) != expected:
         raise AnalysisInputError(
@@ -112,7 +112,9 @@ def positive(name: str, value: float, *, allow_zero: bool = False) -> float:
     return v
 
 
-def as_index(name: str, index: ArrayLike, *, n: int, reference: str, upper: int) -> NDArray:
+def as_index(
+    name: str, index: ArrayLike, *, n: int, reference: str, upper: int
+) -> NDArray[np.int64]:
     """Return an int64 index array of length ``n`` with values in ``[-1, upper)``."""
     arr = np.asarray(index)
     if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):

@@ -170,7 +170,10 @@ def cell_squares(xy: ArrayLike, *, cell_size_m: float = 200.0) -> NDArray[np.obj
     """Square polygons (shapely, Lambert-93) of side ``cell_size_m`` metres around centres."""
     arr = as_xy("cell_xy", xy, check_crs=False)
     h = positive("cell_size_m", cell_size_m) / 2.0
-    return shapely.box(arr[:, 0] - h, arr[:, 1] - h, arr[:, 0] + h, arr[:, 1] + h)
+    boxes: NDArray[np.object_] = shapely.box(
+        arr[:, 0] - h, arr[:, 1] - h, arr[:, 0] + h, arr[:, 1] + h
+    )
+    return boxes
 
 
 def synthetic_grid(

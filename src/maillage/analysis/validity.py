@@ -127,11 +127,11 @@ def supply_validity(
     if lieux is None:
         weight = np.ones(n, dtype=np.int64)
     else:
-        weight = np.asarray(lieux, dtype=np.float64).reshape(-1)
-        check_length("lieux", weight, n, "located")
-        if n and (not np.isfinite(weight).all() or weight.min() < 1):
+        raw = np.asarray(lieux, dtype=np.float64).reshape(-1)
+        check_length("lieux", raw, n, "located")
+        if n and (not np.isfinite(raw).all() or raw.min() < 1):
             raise AnalysisInputError("lieux", "nombre de lieux ≥ 1 attendu pour chaque fiche.")
-        weight = weight.astype(np.int64)
+        weight = raw.astype(np.int64)
     known = np.isfinite(cap)
     if known.any() and cap[known].min() < 0:
         raise AnalysisInputError("places", "valeurs négatives interdites.")
