@@ -1,4 +1,6 @@
-"""Consistency: French verbose names, documented CLI commands, no missing migration."""
+"""Consistency: French verbose names, documented CLI commands, no missing migration, and (as
+datasette does for its plugin hooks) every dataset kind, every file of the Armentières dataset and
+every indicator kind documented in the README or in ``docs/``."""
 
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ from django.core.management import call_command
 
 from maillage.cli import main
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The user documentation: the README and every page of docs/ (ADRs included).
+DOCS = "\n".join(
+    [README, *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md")))]
+)
 MAILLAGE_MODELS = [m for m in apps.get_models() if m.__module__.startswith("maillage.")]
 
 
@@ -48,3 +55,55 @@ def test_no_missing_migration():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def _documented(name: str) -> bool:
+    """Cited as code (`name`) somewhere in the README or docs/: a bare word (« data »,
+    « document ») would be found in any text."""
+    return f"`{name}`" in DOCS
+
+
+def _dataset_kinds() -> list[str]:
+    from maillage.territory.loader import known_kinds
+
+    return known_kinds()
+
+
+def _armentieres_files() -> list[str]:
+    from maillage.territory.loader import read_manifest, resolve_dataset
+
+    return [spec.path for spec in read_manifest(resolve_dataset("armentieres")).files]
+
+
+def _indicator_kinds() -> list[str]:
+    """The registered indicator kinds (``plan.indicator_kinds``), or the model's choices where
+    the registry does not exist."""
+    try:
+        from maillage.plan.indicator_kinds import registered_kinds
+    except ImportError:
+        from maillage.plan.models import Indicator
+
+        return list(Indicator.Kind.values)
+    return [kind.name for kind in registered_kinds()]
+
+
+@pytest.mark.parametrize("kind", _dataset_kinds())
+def test_every_dataset_kind_is_documented(kind):
+    assert _documented(kind), f"type de fichier « {kind} » absent du README et de docs/"
+
+
+@pytest.mark.parametrize("path", _armentieres_files())
+def test_every_file_of_the_armentieres_dataset_is_documented(path):
+    assert _documented(path), f"fichier « {path} » du manifeste absent du README et de docs/"
+
+
+@pytest.mark.parametrize("kind", _indicator_kinds())
+def test_every_indicator_kind_is_documented(kind):
+    assert _documented(kind), f"mode de calcul « {kind} » absent du README et de docs/"
+
+
+def test_the_documentation_lists_are_not_empty():
+    """A registry read too early (or renamed) would make the tests above vanish, not fail."""
+    assert len(_dataset_kinds()) >= 10
+    assert len(_armentieres_files()) >= 20
+    assert len(_indicator_kinds()) >= 5
