@@ -115,6 +115,16 @@ def _page(
         )
         grouped.append((check, form))
     names = {i.id: i.structure.name for i in (*overview.items, *overview.others)}
+    # A refusal about a record no longer listed (placed meanwhile) is shown on top of the page.
+    shown = {f"{k}-{pk}" for pk in names for k in ("geocode", "click", "same")}
+    shown |= {f"split-{c.structure.pk}" for c in overview.grouped}
+    page_errors = [
+        str(m)
+        for key, form in bound.items()
+        if key not in shown
+        for msgs in form.errors.values()
+        for m in msgs
+    ]
     themes = [(t, [(i, names.get(i, "")) for i in t.unlock_ids]) for t in overview.themes]
     return render(
         request,
@@ -128,6 +138,7 @@ def _page(
             "others": [(i, forms_of(i)) for i in overview.others],
             "grouped": grouped,
             "has_errors": bool(bound),
+            "page_errors": page_errors,
         },
         status=400 if bound else 200,
     )
@@ -216,10 +227,9 @@ def proposal_decide(request: HttpRequest, territory: Territory, pk: int) -> Http
         else:
             raise ValidationError(_g("Choisissez d'accepter ou de rejeter la proposition."))
     except ValidationError as exc:
-        form = GeocodeForm(
-            prefix=f"g{proposal.structure_id}",
-            initial={"query": svc.geocode_query(proposal.structure)},
-        )
+        prefix = f"g{proposal.structure_id}"
+        form = GeocodeForm({f"{prefix}-query": proposal.query}, prefix=prefix)
+        form.is_valid()
         _add_errors(form, exc)
         return _page(request, territory, {f"geocode-{proposal.structure_id}": form})
     return redirect(_page_url(territory, f"a-localiser-{proposal.structure_id}"))
