@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
@@ -82,10 +81,21 @@ def test_role_on_one_territory_gives_nothing_on_another(roles, armentieres):
     assert p.is_coordinator(roles.coordinator, armentieres)
 
 
-@pytest.mark.parametrize("flags", [{"is_superuser": True, "is_staff": True}, {"is_staff": True}])
-def test_superuser_and_staff_without_roles_coordinate(armentieres, flags):
-    user = get_user_model().objects.create_user(username="admin@example.org", **flags)
+def test_a_superuser_coordinates_every_territory(armentieres):
+    user = get_user_model().objects.create_user(
+        username="admin@example.org", is_superuser=True, is_staff=True
+    )
     assert p.is_coordinator(user, armentieres)
+
+
+def test_staff_without_a_role_has_none(armentieres):
+    """``is_staff`` opens Django's admin, nothing more: no « staff = coordinator » rule, a staff
+    account is public on every territory until it is given a membership."""
+    user = get_user_model().objects.create_user(username="admin@example.org", is_staff=True)
+    assert p.role_of(user, armentieres) is None
+    assert not p.is_coordinator(user, armentieres)
+    assert not p.can_view_drafts(user, armentieres)
+    assert not p.can_edit(user, Activity(territory=armentieres))
 
 
 def test_staff_with_a_membership_is_bound_by_it(roles, armentieres):

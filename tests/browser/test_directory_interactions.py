@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
+from factories import coordinator
 
 from maillage.directory.models import Structure
 
@@ -37,7 +37,7 @@ def test_coordinator_places_a_structure_by_clicking_the_map(live_data, browser):
         .order_by("pk")
         .first()
     )
-    user = get_user_model().objects.create_user("coord", password="x-Secret-42", is_staff=True)
+    user = coordinator(structure.territory, username="coord", password="x-Secret-42")
     client = Client()
     client.force_login(user)
     context = browser.new_context(locale="fr-FR", viewport={"width": 1000, "height": 900})

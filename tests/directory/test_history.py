@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from factories import coordinator
 
 from maillage.accounts.history import object_history
 from maillage.accounts.models import ChangeRecord
@@ -17,7 +17,7 @@ def _history(obj):
 
 
 def test_structure_update_keeps_who_and_both_versions(armentieres):
-    user = get_user_model().objects.create_user("coord", "c@ville.fr", "x", is_staff=True)
+    user = coordinator(armentieres, username="coord", email="c@ville.fr")
     structure = Structure.objects.filter(territory=armentieres, phone="").first()
     structure_update(structure=structure, user=user, phone="03 20 00 00 00")
     record = ChangeRecord.objects.filter(object_id=str(structure.pk)).latest("pk")

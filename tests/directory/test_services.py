@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from factories import coordinator as make_coordinator
 
 from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import data_quality, structure_search
@@ -18,8 +19,8 @@ from maillage.directory.validation import messages
 
 
 @pytest.fixture
-def coordinator(django_user_model):
-    return django_user_model.objects.create_user("coordination", is_staff=True)
+def coordinator(armentieres):
+    return make_coordinator(armentieres, username="coordination")
 
 
 @pytest.fixture

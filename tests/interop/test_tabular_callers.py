@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from factories import coordinator
 
 from maillage.cli import main
 from maillage.directory.models import Structure
@@ -23,10 +24,8 @@ CASES = malformed_workbooks()
 
 
 @pytest.fixture
-def coordinator_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="coordination", password="un-mot-de-passe-solide-42", is_staff=True
-    )
+def coordinator_client(client, armentieres):
+    user = coordinator(armentieres, username="coordination")
     client.force_login(user)
     return client
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from factories import coordinator
 
 from maillage.accounts.models import ChangeRecord
 from maillage.plan.models import Activity, Indicator, IndicatorTarget
@@ -23,7 +23,7 @@ def _records(model, pk):
 
 
 def test_an_activity_keeps_its_creation_update_and_deletion(armentieres):
-    user = get_user_model().objects.create_user("coord", "c@ville.fr", "x", is_staff=True)
+    user = coordinator(armentieres, username="coord", email="c@ville.fr")
     activity = activity_record(
         territory=armentieres,
         date=dt.date(2025, 3, 4),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from factories import coordinator as make_coordinator
 
 from maillage.directory.models import Structure
 
@@ -18,8 +19,8 @@ def unlocated(armentieres) -> Structure:
 
 
 @pytest.fixture
-def coordinator(db):
-    return get_user_model().objects.create_user("coord", password="x-Secret-42", is_staff=True)
+def coordinator(armentieres):
+    return make_coordinator(armentieres, username="coord", password="x-Secret-42")
 
 
 def place_url(s: Structure) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from factories import coordinator
 
 from maillage.accounts.models import Membership
 from maillage.directory.models import Structure
@@ -14,9 +15,9 @@ def test_coordinator_sees_the_history_link_and_the_public_does_not(armentieres):
     structure = Structure.objects.filter(territory=armentieres, published=True).first()
     url = f"/territoire/armentieres/structures/{structure.pk}/"
     assert "Historique des modifications" not in Client().get(url).content.decode()
-    coordinator = get_user_model().objects.create_user("coord", "c@ville.fr", "x", is_staff=True)
+    chargee = coordinator(armentieres, username="coord", email="c@ville.fr")
     client = Client()
-    client.force_login(coordinator)
+    client.force_login(chargee)
     assert "Historique des modifications" in client.get(url).content.decode()
 
 

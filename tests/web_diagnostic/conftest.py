@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from factories import coordinator as make_coordinator
 
 SCRIPT = "<script>alert('x')</script>"
 
 
 @pytest.fixture
-def coordinator(db, django_user_model):
-    return django_user_model.objects.create_user(
-        username="coordination", password="un-mot-de-passe-solide-42", is_staff=True
+def coordinator(armentieres):
+    return make_coordinator(
+        armentieres, username="coordination", password="un-mot-de-passe-solide-42"
     )
 
 
@@ -22,7 +23,7 @@ def coordinator_client(client, coordinator):
 
 @pytest.fixture
 def report(armentieres):
-    from maillage.reports.diagnostic import diagnostic_build
+    from maillage.diagnostic.selectors import diagnostic_build
 
     return diagnostic_build(territory=armentieres)
 

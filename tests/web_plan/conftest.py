@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from factories import coordinator as make_coordinator
 
 TODAY = dt.date(2025, 11, 28)
 SCRIPT = "<script>alert('x')</script>"
 
 
 @pytest.fixture
-def coordinator(db, django_user_model):
-    return django_user_model.objects.create_user(
-        username="coordination", password="un-mot-de-passe-solide-42", is_staff=True
+def coordinator(armentieres):
+    return make_coordinator(
+        armentieres, username="coordination", password="un-mot-de-passe-solide-42"
     )
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from factories import coordinator
 
 from maillage.plan.models import Activity, Indicator, IndicatorValue, Milestone
+from maillage.territory.models import Territory
 
 
 def _coordinator(name: str) -> Client:
-    user = get_user_model().objects.create_user(
-        username=name, email=f"{name}@example.org", password="x", is_staff=True
+    user = coordinator(
+        Territory.objects.get(slug="armentieres"), username=name, email=f"{name}@example.org"
     )
     client = Client()
     client.force_login(user)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from factories import coordinator
 
 from maillage.plan.models import Axis, Indicator, Objective
 from maillage.plan.services import activity_record, milestone_create
@@ -140,11 +141,7 @@ def test_stored_script_is_escaped_on_every_page(client, armentieres, django_user
         html = client.get(page).content.decode()
         assert SCRIPT not in html, page
     edit = reverse("web:plan-activity-edit", args=["armentieres", bad.pk])
-    client.force_login(
-        django_user_model.objects.create_user(
-            "coordination", password="x-y-z-123456", is_staff=True
-        )
-    )
+    client.force_login(coordinator(armentieres, username="coordination", password="x-y-z-123456"))
     html = client.get(edit).content.decode()
     assert SCRIPT not in html and "&lt;script&gt;" in html
     for page in pages[:3] + [url("plan-schedule")]:

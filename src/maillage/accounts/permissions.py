@@ -10,9 +10,9 @@ Roles are per territory (:class:`maillage.accounts.models.Membership`):
   included, writes nothing;
 - the public: published data only.
 
-A Django superuser is coordinator everywhere. A staff user without any membership keeps the
-first-cut rule (« staff = coordinator ») so existing installations keep working; as soon as a
-staff user has memberships, only those count.
+A Django superuser is coordinator everywhere. ``is_staff`` only opens Django's admin (with the
+model permissions Django grants there); it gives no role on any territory: a staff user is a
+coordinator, partner or observer through their memberships only, like everyone else.
 """
 
 from __future__ import annotations
@@ -107,10 +107,7 @@ def role_of(user: Any, territory: Any) -> str | None:
         return None
     if user.is_superuser:
         return COORDINATOR
-    memberships = _memberships(user)
-    if not memberships and user.is_staff:
-        return COORDINATOR
-    membership = memberships.get(_territory_id(territory))
+    membership = _memberships(user).get(_territory_id(territory))
     return membership.role if membership else None
 
 
