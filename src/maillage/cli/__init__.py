@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "interop",
     "accounts",
     "history",
+    "addresses",
 )
 
 
