@@ -50,7 +50,8 @@ def main() -> None:
 
     from maillage.diagnostic.scenario_spec import read_scenario_file
     from maillage.diagnostic.scenarios import spec_from_file
-    from maillage.reports.diagnostic import diagnostic_build, diagnostic_render
+    from maillage.diagnostic.selectors import diagnostic_build
+    from maillage.reports.diagnostic import diagnostic_render
     from maillage.territory.selectors import territory_get
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

@@ -10,10 +10,11 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
+from maillage.plan.bilan_build import BilanError, bilan_build
 from maillage.plan.models import Activity, Indicator
 from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import activity_record
-from maillage.reports.bilan import BilanError, bilan_build, bilan_render
+from maillage.reports.bilan import bilan_render
 
 from .conftest import TODAY
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from maillage.reports.charts import MapPoint, MapZone, bar_chart, static_map, trend_chart
 from maillage.territory.geo import geojson_to_l93, l93_to_lonlat
+from maillage.territory.map_frame import map_frame
 from maillage.territory.selectors import territory_zones
 
 
@@ -36,7 +37,7 @@ def test_bar_chart_png_is_a_png():
 
 
 def test_static_map_frames_the_ctg_communes(armentieres):
-    png = static_map(territory=armentieres, fmt="png", width_in=4)
+    png = static_map(frame=map_frame(territory=armentieres), fmt="png", width_in=4)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.width > 300 and image.height > 300
@@ -48,7 +49,7 @@ def test_static_map_draws_zone_values_and_points(armentieres):
     centre = geojson_to_l93(zones[0].boundary).representative_point()
     lon, lat = l93_to_lonlat(centre.x, centre.y)
     svg = static_map(
-        territory=armentieres,
+        frame=map_frame(territory=armentieres),
         zones=[
             MapZone(geometry=zones[0].boundary, label=zones[0].name, value=7),
             MapZone(geometry=zones[1].boundary, label=zones[1].name, value=2),
@@ -64,9 +65,9 @@ def test_static_map_draws_zone_values_and_points(armentieres):
 
 def test_static_map_differs_with_and_without_zones(armentieres):
     zones = [z for z in territory_zones(territory=armentieres) if z.kind == "iris"]
-    plain = static_map(territory=armentieres, fmt="png", width_in=3)
+    plain = static_map(frame=map_frame(territory=armentieres), fmt="png", width_in=3)
     filled = static_map(
-        territory=armentieres,
+        frame=map_frame(territory=armentieres),
         zones=[MapZone(geometry=z.boundary, value=float(i + 1)) for i, z in enumerate(zones)],
         fmt="png",
         width_in=3,

@@ -43,7 +43,8 @@ from .reports import report
     help="Scénario à comparer : numéro d'un scénario enregistré, ou fichier YAML/JSON.",
 )
 def diagnostic_report(slug: str, fmt: str, output: Path | None, scenario_ref: str | None) -> None:
-    from maillage.reports.diagnostic import DiagnosticError, diagnostic_build, diagnostic_render
+    from maillage.diagnostic.selectors import DiagnosticError, diagnostic_build
+    from maillage.reports.diagnostic import diagnostic_render
     from maillage.territory.selectors import TerritoryNotFound, territory_get
 
     def progress(message: str) -> None:

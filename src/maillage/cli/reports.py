@@ -49,7 +49,8 @@ def report() -> None:
     help="Fichier à écrire (défaut : bilan-ctg-<territoire>-<portée>.<format>).",
 )
 def bilan(slug: str, year: int | None, fmt: str, output: Path | None) -> None:
-    from maillage.reports.bilan import BilanError, bilan_build, bilan_render
+    from maillage.plan.bilan_build import BilanError, bilan_build
+    from maillage.reports.bilan import bilan_render
     from maillage.territory.selectors import TerritoryNotFound, territory_get
 
     def progress(message: str) -> None:

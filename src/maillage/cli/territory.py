@@ -96,7 +96,7 @@ def demo(ctx: click.Context, port: int) -> None:
     ),
 )
 def diagnostic(slug: str, fmt: str, audit: bool) -> None:
-    from maillage.reports.diagnostic import diagnostic_build
+    from maillage.diagnostic.selectors import diagnostic_build
     from maillage.territory.selectors import TerritoryNotFound, territory_get
 
     try:

@@ -9,12 +9,19 @@ Parameters are checked (:class:`~maillage.diagnostic.themes.ParameterError`, Fre
 naming the parameter). ``theme``: petite-enfance, enfance, jeunesse, parentalite, vie-sociale,
 insertion; ``public``: 0-2, 3-5, 6-10, 11-17, parents, tous (default: the theme's public);
 ``max_distance_m``: straight-line radius in metres (50 to 50 000).
+
+:func:`diagnostic_build` assembles the whole territorial diagnostic (key figures, evolutions,
+childcare, equipment, accessibility, data quality, reference populations) into one
+:class:`~maillage.diagnostic.report.DiagnosticReport`, the object every surface renders: web
+dashboard, CLI, PDF/DOCX/CSV (:mod:`maillage.reports` only renders it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -22,6 +29,7 @@ from django.utils.translation import gettext
 
 from maillage.territory.models import Territory
 
+from . import report_access, report_reference, report_sections
 from .compute import (
     compute_accessibility,
     compute_coverage,
@@ -29,14 +37,18 @@ from .compute import (
     compute_white_zones,
 )
 from .inputs import Demand, SiteRow, load_demand, load_sites
+from .report import DiagnosticError, DiagnosticReport
 from .results import Accessibility, Coverage, Influence, WhiteZones
 from .themes import ParameterError, distance_get, public_get, theme_get
 
 __all__ = [
+    "DiagnosticError",
+    "DiagnosticReport",
     "ParameterError",
     "accessibility_by_zone",
     "coverage",
     "current_inputs",
+    "diagnostic_build",
     "influence",
     "white_zones",
 ]
@@ -44,6 +56,7 @@ __all__ = [
 CACHE_SECONDS = 24 * 3600
 DEFAULT_DISTANCE_M = 1000.0
 T = TypeVar("T")
+Progress = Callable[[str], None]
 
 
 def data_version(territory: Territory) -> int:
@@ -183,3 +196,93 @@ def accessibility_by_zone(
     return _accessibility(
         territory=territory, theme=theme, public=public, max_distance_m=max_distance_m
     )
+
+
+# --------------------------------------------------------------------------- the whole diagnostic
+
+
+def _report_cache_key(territory: Territory, **params: Any) -> str:
+    parts = "|".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return f"diagnostic-report:{territory.slug}:{territory.data_version}:{parts}"
+
+
+def diagnostic_build(
+    *,
+    territory: Territory,
+    scenario: Any = None,
+    with_access: bool = True,
+    use_cache: bool = True,
+    today: dt.date | None = None,
+    progress: Progress = lambda m: None,
+) -> DiagnosticReport:
+    """The diagnostic of ``territory`` (and the comparison with ``scenario`` when given).
+
+    ``scenario`` is a saved scenario (model instance) or a scenario object from a file, as
+    accepted by :func:`maillage.diagnostic.services.scenario_run`. Cached per territory
+    ``data_version`` (any write calling ``territory_touch`` invalidates it); raises
+    :class:`DiagnosticError` (French message) when the scenario cannot be run.
+    """
+    from maillage.directory.selectors import childcare_supply
+    from maillage.territory.map_frame import map_frame
+    from maillage.territory.selectors import territory_diagnostic
+
+    from .childcare import childcare_rate
+
+    sections = report_sections
+    territory.refresh_from_db(fields=["data_version"])
+    today = today or dt.date.today()
+    key = _report_cache_key(territory, access=with_access, today=today.isoformat())
+    report = cache.get(key) if use_cache else None
+    if report is None:
+        progress("chiffres clés et évolutions")
+        diag = territory_diagnostic(territory=territory)
+        population = diag.figure("population_ctg")
+        zones = sections.zone_populations(territory=territory, diag=diag)
+        progress("offre d'accueil et équipements")
+        childcare = childcare_supply(territory=territory)
+        equipment = sections.equipment(
+            territory=territory,
+            population=population.value if population else None,
+            zones=zones,
+            population_label=(
+                f"{sections.int_fr(population.value)} habitants ({population.source}, "
+                f"{population.vintage})"
+                if population
+                else ""
+            ),
+        )
+        access = None
+        if with_access:
+            progress("accessibilité (2SFCA) et zones blanches")
+            access = report_access.access_section(territory=territory, zones=zones)
+        report = DiagnosticReport(
+            territory_slug=territory.slug,
+            territory_name=territory.name,
+            period=(territory.period_start, territory.period_end),
+            generated_on=today,
+            data_version=territory.data_version,
+            diag=diag,
+            headline=sections.headline_figures(diag),
+            qpv=sections.qpv_comparisons(diag),
+            ages=sections.census_series(diag, sections.AGE_SERIES),
+            families=sections.census_series(diag, sections.FAMILY_SERIES),
+            childcare=childcare,
+            zones=zones,
+            equipment=equipment,
+            quality=sections.quality_panel(territory=territory, diag=diag, today=today),
+            access=access,
+            childcare_rate=childcare_rate(territory=territory),
+            populations=report_reference.reference_populations(diag),
+            reconciliation=report_reference.reconciliation(territory=territory),
+            frame=map_frame(territory=territory),
+        )
+        if use_cache:
+            cache.set(key, report, CACHE_SECONDS)
+    if scenario is not None:
+        progress("scénario")
+        try:
+            section = report_access.scenario_section(scenario=scenario, zones=report.zones)
+        except ValueError as exc:
+            raise DiagnosticError(str(exc)) from exc
+        report = replace(report, scenario=section)
+    return report

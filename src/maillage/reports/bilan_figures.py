@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from .charts import ImageFormat, MapPoint, MapZone, bar_chart, static_map, trend_chart
 
 if TYPE_CHECKING:
+    from maillage.plan.bilan import Bilan, IndicatorLine
     from maillage.plan.selectors import ZoneCount
-    from maillage.territory.models import Territory
-
-    from .bilan import Bilan, IndicatorLine
+    from maillage.territory.map_frame import MapFrame
 
 ZONE_DRAW_ORDER = {"iris": 0, "quartier": 1, "qpv": 2}
 
@@ -35,7 +34,7 @@ def indicator_trend(line: IndicatorLine, *, fmt: ImageFormat = "svg") -> bytes:
 
 def zones_map(
     *,
-    territory: Territory,
+    frame: MapFrame,
     zone_counts: list[ZoneCount],
     points: list[tuple[float, float, str]] = (),  # type: ignore[assignment]
     title: str = "",
@@ -53,7 +52,7 @@ def zones_map(
         if z.geometry and z.kind == "qpv" and not z.count
     ]
     return static_map(
-        territory=territory,
+        frame=frame,
         zones=zones,
         points=[MapPoint(lon=lon, lat=lat, label=label) for lon, lat, label in points],
         title=title,
@@ -66,11 +65,8 @@ def zones_map(
 
 
 def bilan_map(bilan: Bilan, *, fmt: ImageFormat = "png") -> bytes:
-    from maillage.territory.selectors import territory_get
-
-    territory = territory_get(slug=bilan.territory_slug)
     return zones_map(
-        territory=territory,
+        frame=bilan.frame,
         zone_counts=bilan.zone_counts,
         points=bilan.points,
         title=_("Actions par quartier — %(scope)s") % {"scope": bilan.scope_label},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -50,9 +51,11 @@ def indicator_rows(bilan: Bilan) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def bilan_xlsx(bilan: Bilan) -> bytes:
+def bilan_xlsx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    progress(_("écriture du classeur"))
 
     workbook = Workbook()
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []

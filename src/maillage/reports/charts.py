@@ -21,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
-    from maillage.territory.models import Territory
+    from maillage.territory.map_frame import MapFrame
 
 ImageFormat = Literal["svg", "png"]
 
@@ -192,7 +192,7 @@ def _bin_colour(value: float, vmax: float) -> str:
 
 def static_map(
     *,
-    territory: Territory,
+    frame: MapFrame,
     points: Sequence[MapPoint] = (),
     zones: Sequence[MapZone] = (),
     title: str = "",
@@ -201,7 +201,8 @@ def static_map(
     width_in: float = 6.0,
     show_neighbours: bool = True,
 ) -> bytes:
-    """A static map of ``territory``: its communes, then ``zones`` and ``points`` on top.
+    """A static map framed on ``frame`` (a territory's communes, from
+    :func:`maillage.territory.map_frame.map_frame`), then ``zones`` and ``points`` on top.
 
     Zones with a ``value`` are filled on a light-to-dark blue scale (value / largest value) and
     labelled with the value; zones without are outlined. Points are drawn as orange dots. The
@@ -210,16 +211,15 @@ def static_map(
     """
     from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
 
-    communes = [c for c in territory.communes.all() if c.boundary]
-    neighbours = [c for c in territory.neighbours.all() if c.boundary] if show_neighbours else []
-    ctg_geoms = [geojson_to_l93(c.boundary) for c in communes]
+    neighbours = list(frame.neighbours) if show_neighbours else []
+    ctg_geoms = [geojson_to_l93(boundary) for boundary in frame.communes]
     with matplotlib.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(width_in, width_in))
         ax.set_aspect("equal")
         ax.set_axis_off()
-        for c in neighbours:
+        for boundary in neighbours:
             _draw_polygon(
-                ax, geojson_to_l93(c.boundary), edgecolor=GREY, linewidth=0.8, linestyle="--"
+                ax, geojson_to_l93(boundary), edgecolor=GREY, linewidth=0.8, linestyle="--"
             )
         values = [z.value for z in zones if z.value is not None]
         vmax = max(values, default=0)

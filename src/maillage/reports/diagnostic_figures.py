@@ -27,8 +27,8 @@ from .charts import (
 )
 
 if TYPE_CHECKING:
-    from .diagnostic import DiagnosticReport
-    from .diagnostic_sections import Series
+    from maillage.diagnostic.report import DiagnosticReport
+    from maillage.diagnostic.report_sections import Series
 
 SERIES_COLOURS = (LIGHT_BLUE, BLUE, ORANGE, GREEN)
 CONTOURS = "Contours : IGN Admin Express, INSEE IRIS, ANCT QPV."
@@ -113,8 +113,6 @@ def coverage_map(
 ) -> bytes:
     """IRIS coloured by their 2SFCA value: the current childcare coverage (places per 100
     children under 3), or the scenario's value ``when`` = ``"avant"`` / ``"apres"``."""
-    from maillage.territory.selectors import territory_get
-
     access, scenario = report.access, report.scenario
     if when in ("avant", "apres") and scenario is not None:
         values = scenario.zone_after if when == "apres" else scenario.zone_before
@@ -131,7 +129,7 @@ def coverage_map(
         if z.kind == "iris" and z.geometry and values.get(z.code) is not None
     ]
     return static_map(
-        territory=territory_get(slug=report.territory_slug),
+        frame=report.frame,
         zones=zones,
         title=title,
         legend=f"{what}, par IRIS (valeur inscrite dans chaque IRIS). {CONTOURS}",
@@ -141,8 +139,6 @@ def coverage_map(
 
 def white_zones_map(report: DiagnosticReport, *, fmt: ImageFormat = "png") -> bytes:
     """The zones blanches of the main theme, outlined in orange, over the QPV."""
-    from maillage.territory.selectors import territory_get
-
     access = report.access
     zones = [
         MapZone(geometry=g, label=label)
@@ -150,7 +146,7 @@ def white_zones_map(report: DiagnosticReport, *, fmt: ImageFormat = "png") -> by
     ]
     title = access.white_zones_title if access else "Zones blanches"
     return static_map(
-        territory=territory_get(slug=report.territory_slug),
+        frame=report.frame,
         zones=zones,
         title=title,
         legend="Zones blanches (contour orange) : population cible sans structure à portée. "
