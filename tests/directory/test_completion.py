@@ -378,3 +378,17 @@ def test_the_page_is_reached_from_the_partners_space(client, armentieres, charge
     page = client.get(reverse("web:partner-space", args=["armentieres"])).content.decode()
     assert reverse("web:complete-offer", args=["armentieres"]) in page
     assert PASSWORD  # the factories' password (login by form is tested elsewhere)
+
+
+def test_the_childcare_table_counts_a_split_record_once(armentieres, chargee, micro):
+    from maillage.directory.selectors import childcare_supply
+
+    def micro_row():
+        supply = childcare_supply(territory=armentieres)
+        return next(t for t in supply.by_typology if t.typology_code == "eaje-micro-creche")
+
+    before = micro_row()
+    svc.grouped_split(parent=micro, user=chargee, name="Micro-crèche A (exemple fictif)", places=12)
+    after = micro_row()
+    assert (after.places_known, after.sites) == (before.places_known, before.sites) == (72, 6)
+    assert after.structures == before.structures + 1

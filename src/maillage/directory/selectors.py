@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from maillage.territory.models import Statistic, Territory
 from maillage.text import fold
 
+from .grouped import grouped_shares
 from .models import CtgTheme, Service, Structure
 from .results import (
     ChildcareByTypology,
@@ -145,18 +146,24 @@ def childcare_supply(*, territory: Territory) -> ChildcareSupply:
     by_typology: dict[str, dict[str, Any]] = {}
     sites: list[ChildcareSite] = []
     without = 0
+    shares = grouped_shares(territory=territory)  # grouped records split into parts
     for s in sorted(qs, key=lambda s: (s.typology.position, fold(s.name), s.pk)):
+        share = shares.get(s.pk)
+        if share is not None and share.complete:  # its parts replace it
+            continue
         services = [sv for sv in s.services.all() if sv.capacity is not None]
         row = by_typology.setdefault(
             s.typology.code,
             {"label": s.typology.label, "structures": 0, "places": 0, "sites": 0},
         )
         row["structures"] += 1
-        row["sites"] += s.grouped_count or 1
+        row["sites"] += share.left_lieux if share else s.grouped_count or 1
         if not services:
             without += 1
             continue
         places = sum(sv.capacity for sv in services)
+        if share is not None and share.left_places is not None:
+            places = share.left_places  # what its parts don't count
         public = [sv.places_open_to_public for sv in services if sv.places_open_to_public]
         row["places"] += places
         sites.append(
