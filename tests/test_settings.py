@@ -72,6 +72,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         MAILLAGE_ENV="production",
         MAILLAGE_SECRET_KEY=GOOD_KEY,
         MAILLAGE_ALLOWED_HOSTS="ctg.example.org",
+        MAILLAGE_SITE_URL="https://ctg.example.org",  # unset: warning maillage.W001
         MAILLAGE_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -70,6 +70,12 @@ REGISTRY: tuple[Setting, ...] = (
         "12",
         "Mois sans vérification d'une fiche avant relance du partenaire.",
     ),
+    Setting(
+        "MAILLAGE_SITE_URL",
+        "",
+        "Adresse publique du site (ex. `https://ctg.example.org`), utilisée dans les liens "
+        "d'invitation, de campagne et les QR codes ; vide : l'adresse de la requête.",
+    ),
 )
 
 _NAMES = {s.name for s in REGISTRY}
@@ -236,6 +242,19 @@ try:
     REMINDER_MONTHS = int(env("MAILLAGE_REMINDER_MONTHS"))
 except ValueError as exc:
     raise ImproperlyConfigured("MAILLAGE_REMINDER_MONTHS doit être un nombre de mois.") from exc
+
+# The public address of the site (scheme://host[:port]) in e-mailed links and QR codes
+# (maillage.web.site_url.absolute_url); empty: the request's own address.
+SITE_URL = env("MAILLAGE_SITE_URL").strip().rstrip("/")
+if SITE_URL:
+    from urllib.parse import urlparse as _urlparse
+
+    _site = _urlparse(SITE_URL)
+    if _site.scheme not in ("http", "https") or not _site.netloc or _site.path:
+        raise ImproperlyConfigured(
+            "MAILLAGE_SITE_URL doit être une adresse comme « https://ctg.example.org » "
+            "(http ou https, sans chemin)."
+        )
 
 LOGIN_URL = "/connexion/"
 X_FRAME_OPTIONS = "DENY"

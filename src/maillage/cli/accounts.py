@@ -49,9 +49,9 @@ def users() -> None:
 @click.option("--last-name", default="", help="Nom.")
 @click.option(
     "--base-url",
-    default="http://localhost:8000",
-    show_default=True,
-    help="Adresse du site, pour le lien d'invitation.",
+    default=None,
+    help="Adresse du site, pour le lien d'invitation (défaut : MAILLAGE_SITE_URL, sinon "
+    "http://localhost:8000).",
 )
 @click.option("--send", is_flag=True, help="Envoyer aussi le lien par courriel.")
 def users_create(
@@ -61,7 +61,7 @@ def users_create(
     organisation: str | None,
     first_name: str,
     last_name: str,
-    base_url: str,
+    base_url: str | None,
     send: bool,
 ) -> None:
     from django.core.exceptions import ValidationError
@@ -87,7 +87,10 @@ def users_create(
         )
     except ValidationError as exc:
         raise click.ClickException(_errors(exc)) from exc
-    link = base_url.rstrip("/") + reverse("web:invitation", args=[token])
+    from maillage.web.site_url import site_url
+
+    base = base_url or site_url() or "http://localhost:8000"
+    link = base.rstrip("/") + reverse("web:invitation", args=[token])
     if send:
         invitation_send(user=user, link=link, territory=territory)
     from maillage.accounts.models import Role

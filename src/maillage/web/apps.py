@@ -7,4 +7,7 @@ class WebConfig(AppConfig):
     verbose_name = _("Site web")
 
     def ready(self) -> None:
-        from . import params  # noqa: F401 — registers the <id:…> URL converter
+        from . import (
+            params,  # noqa: F401 — registers the <id:…> URL converter
+            site_url,  # noqa: F401 — registers the MAILLAGE_SITE_URL check
+        )
