@@ -47,3 +47,41 @@ class StructureCheckAdmin(admin.ModelAdmin):
 @admin.register(models.ReminderSent)
 class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ["user", "territory", "sent_at"]
+
+
+class CampaignInvitationInline(admin.TabularInline):
+    model = models.CampaignInvitation
+    extra = 0
+    fields = ["organisation", "recipients", "sent_at", "reminded_at", "answered_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(models.Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "territory", "created_at", "expires_at"]
+    list_filter = ["territory"]
+    inlines = [CampaignInvitationInline]
+
+
+@admin.register(models.CampaignInvitation)
+class CampaignInvitationAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "campaign", "sent_at", "reminders", "answered_at"]
+    list_filter = ["campaign"]
+    readonly_fields = ["respondent"]
+
+
+@admin.register(models.CampaignLink)
+class CampaignLinkAdmin(admin.ModelAdmin):
+    """Links are listed (channel, date), never shown: only their token's hash is stored."""
+
+    list_display = ["invitation", "channel", "created_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):  # noqa: ANN001, ANN201 — Django's signature
+        return False
+
+
+@admin.register(models.CampaignAnswer)
+class CampaignAnswerAdmin(admin.ModelAdmin):
+    list_display = ["invitation", "respondent_name", "submitted_at"]

@@ -218,3 +218,131 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.sent_at:%d/%m/%Y})"
+
+
+# --------------------------------------------------------------------------- update campaigns
+
+
+class Campaign(models.Model):
+    """« Campagne de mise à jour »: the coordinator asks partner organisations to check and
+    complete their own fiches (positions, hours, capacity, contacts, services)."""
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("territoire")
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    message = models.TextField(_("message aux partenaires"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lancée par"),
+    )
+    created_at = models.DateTimeField(_("lancée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("liens valables jusqu'au"))
+
+    class Meta:
+        verbose_name = _("campagne de mise à jour")
+        verbose_name_plural = _("campagnes de mise à jour")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignInvitation(models.Model):
+    """One organisation invited to a campaign. Its answers are proposed under ``respondent``,
+    the organisation's campaign account (partner of that organisation only), so they go
+    through the coordinator's validation like any partner's edit."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("campagne")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("compte de réponse"),
+    )
+    recipients = models.JSONField(_("destinataires"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("dernière relance"), null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(_("relances"), default=0)
+    opened_at = models.DateTimeField(_("ouverte le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("dernière réponse"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation invitée")
+        verbose_name_plural = _("organisations invitées")
+        ordering = ["campaign", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"], name="unique_campaign_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.campaign}"
+
+
+class CampaignLink(models.Model):
+    """A link of an invitation (e-mail, reminder or printed sheet); only the SHA-256 of its
+    token is stored, so every sending creates a new link and earlier ones stay valid."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("courriel")
+        REMINDER = "reminder", _("relance")
+        PRINT = "print", _("lien imprimé")
+
+    invitation = models.ForeignKey(
+        CampaignInvitation,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("invitation"),
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien de campagne")
+        verbose_name_plural = _("liens de campagne")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} ({self.get_channel_display()})"
+
+
+class CampaignAnswer(models.Model):
+    """One submission of the campaign form: who answered, the proposals it made (waiting for
+    validation), the drafts changed at once and the fiches confirmed unchanged."""
+
+    invitation = models.ForeignKey(
+        CampaignInvitation,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("invitation"),
+    )
+    respondent_name = models.CharField(_("répondu par"), max_length=150)
+    submitted_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    changes = models.ManyToManyField(
+        "accounts.PendingChange", blank=True, related_name="+", verbose_name=_("propositions")
+    )
+    applied = models.JSONField(_("brouillons modifiés"), default=list, blank=True)
+    confirmed = models.ManyToManyField(
+        Structure, blank=True, related_name="+", verbose_name=_("fiches confirmées à jour")
+    )
+
+    class Meta:
+        verbose_name = _("réponse à une campagne")
+        verbose_name_plural = _("réponses aux campagnes")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} ({self.respondent_name})"
