@@ -22,6 +22,7 @@ from maillage.plan.selectors import (
     milestones,
     plan_tree,
 )
+from maillage.plan.status import Status
 from maillage.territory.selectors import TerritoryNotFound, territory_get
 
 PREFIX = "/plan"
@@ -127,8 +128,8 @@ class IndicatorOut(Schema):
     target_total: float | None
     baseline: float | None
     baseline_year: int | None
-    status: str
-    status_by_year: dict[int, str]
+    status: Status
+    status_by_year: dict[int, Status]
     evidence_by_year: dict[int, list[EvidenceOut]]
     notes: list[str]
     includes_fictional: bool

@@ -26,6 +26,7 @@ from maillage.territory.models import Territory, Zone
 from maillage.territory.services import territory_touch
 from maillage.text import fold
 
+from .indicator_kinds import kind_get
 from .models import (
     Activity,
     ActivityAttachment,
@@ -417,14 +418,15 @@ def indicator_value_set(
     """Enter the value of a ``manual`` indicator for a year, or the oui (1) / non (0) of a
     ``document`` one, with its justification (for a document: which document, where).
     ``version``: the state of that year's value the entry was made from (``ABSENT``: none)."""
-    if indicator.kind not in (Indicator.Kind.MANUAL, Indicator.Kind.DOCUMENT):
+    kind = kind_get(indicator.kind)
+    if not kind.accepts_entries:
         raise PlanValidationError(
             {"indicator": _("cet indicateur est calculé : sa valeur ne se saisit pas.")}
         )
     _year_in_period(indicator, year)
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise PlanValidationError({"value": _("nombre attendu.")})
-    if indicator.kind == Indicator.Kind.DOCUMENT and value not in (0, 1):
+    if kind.value_type == "presence" and value not in (0, 1):
         raise PlanValidationError({"value": _("oui (1) ou non (0) attendu.")})
     if not (justification or "").strip():
         raise PlanValidationError(

@@ -17,10 +17,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.versioning import StaleVersion, version_of
+from maillage.plan.indicator_kinds import kind_get
 from maillage.plan.models import ActivityKind, Milestone
 from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import (
@@ -30,21 +30,15 @@ from maillage.plan.services import (
     milestone_create,
     milestone_update,
 )
+from maillage.plan.status import Status, status_css
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
 from .accounts_forms import VERSION, show_stale, version_field
 
-# Status words of the indicator engine, in display order; the CSS class is the slugified word
-# (the word itself is always shown, colour is never the only cue).
-STATUS_ORDER = (
-    "atteint",
-    "en cours",
-    "non atteint",
-    "sans cible",
-    "non renseigné",
-    "non calculable",
-)
+# Statuses of the indicator engine in display order (plan.status.Status); the CSS class is
+# Status.css (the word itself is always shown, colour is never the only cue).
+STATUS_ORDER = tuple(Status.values)
 OPEN_STATUSES = {Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS}
 
 
@@ -52,7 +46,7 @@ def status_counts(results: Iterable[Any]) -> list[tuple[str, str, int]]:
     """(status, css class, count) for a set of indicator results, in a fixed order."""
     counts = Counter(r.status for r in results)
     order = list(STATUS_ORDER) + sorted(set(counts) - set(STATUS_ORDER))
-    return [(s, slugify(s), counts[s]) for s in order if counts[s]]
+    return [(s, status_css(s), counts[s]) for s in order if counts[s]]
 
 
 def year_rows(result: Any) -> list[dict[str, Any]]:
@@ -64,7 +58,7 @@ def year_rows(result: Any) -> list[dict[str, Any]]:
             "display": result.display_by_year.get(y, ""),
             "target": result.target_by_year.get(y),
             "status": result.status_by_year.get(y, ""),
-            "css": slugify(result.status_by_year.get(y, "")),
+            "css": status_css(result.status_by_year.get(y, "")),
             "evidence": result.evidence_by_year.get(y, []),
         }
         for y in result.years
@@ -433,7 +427,7 @@ class ManualValueForm(forms.Form):
         for y in years:  # the version of each year's value when the form was opened
             self.fields[f"version_{y}"] = version_field()
             self.initial[f"version_{y}"] = version_of(stored.get(y))
-        if indicator.kind == "document":
+        if kind_get(indicator.kind).value_type == "presence":  # oui/non, with its document
             self.fields["value"] = forms.TypedChoiceField(
                 label=_("Présence"),
                 choices=[("1", _("oui")), ("0", _("non"))],
