@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from maillage.accounts import permissions as perms
@@ -37,6 +38,7 @@ EDITOR = (COORDINATOR, PARTNER)
 
 View = Callable[..., HttpResponse]
 Role = str | Collection[str] | None
+StrOrPromise = str | Promise
 
 
 def territory_or_404(slug: str) -> Territory:
@@ -68,13 +70,14 @@ def _default_denied(role: Role) -> str:
 
 
 def territory_view(
-    view: View | None = None, /, *, role: Role = None, denied: str | None = None
+    view: View | None = None, /, *, role: Role = None, denied: StrOrPromise | None = None
 ) -> Any:
     """Decorate a view of ``/<slug>/…``: it receives ``territory`` instead of ``slug``.
 
     ``role``: ``None`` (public page), :data:`COORDINATOR`, :data:`MEMBER` (any role),
     a role name or a collection of role names (e.g. :data:`EDITOR`). ``denied`` replaces the
-    default 403 message. Usable bare (``@territory_view``) or called (``@territory_view(role=…)``).
+    default 403 message (give a ``gettext_lazy`` text: it is read at each refusal).
+    Usable bare (``@territory_view``) or called (``@territory_view(role=…)``).
     """
 
     def decorate(func: View) -> View:
@@ -84,7 +87,7 @@ def territory_view(
                 return redirect_to_login(request.get_full_path())
             territory = territory_or_404(slug)
             if not has_role(request.user, territory, role):
-                raise PermissionDenied(denied or _default_denied(role))
+                raise PermissionDenied(str(denied) if denied else _default_denied(role))
             return func(request, *args, territory=territory, **kwargs)
 
         return wrapper

@@ -33,9 +33,10 @@ from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import directory_drafts
 from maillage.network.selectors import reminder_months, structures_to_check
 from maillage.network.services import structure_confirm
+from maillage.territory.models import Territory
 
+from ..decorators import COORDINATOR, MEMBER, territory_view
 from . import accounts_forms as af
-from .territory import _territory
 
 # --------------------------------------------------------------------------- authentication
 
@@ -138,9 +139,8 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@perms.member_required
-def partner_space(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=MEMBER)
+def partner_space(request: HttpRequest, territory: Territory) -> HttpResponse:
     user = request.user
     role = perms.role_of(user, territory)
     org_id = perms.organisation_id_of(user, territory)
@@ -191,9 +191,10 @@ def perms_roles() -> list[tuple[str, str]]:
     return list(Role.choices)
 
 
-def _edit(request: HttpRequest, slug: str, obj: Any, form_class: type, title: str) -> HttpResponse:
+def _edit(
+    request: HttpRequest, territory: Territory, obj: Any, form_class: type, title: str
+) -> HttpResponse:
     """Shared edit flow: the form validates on a copy; the service applies or proposes."""
-    territory = _territory(slug)
     if denied := _login_required(request):
         return denied
     if not perms.can_edit(request.user, obj):
@@ -204,7 +205,7 @@ def _edit(request: HttpRequest, slug: str, obj: Any, form_class: type, title: st
         fields = af.changed_fields(form)
         if not fields:
             messages.info(request, _g("Aucune modification."))
-            return redirect("web:partner-space", slug)
+            return redirect("web:partner-space", territory.slug)
         try:
             applied, pending = acc_services.edit_or_propose(
                 obj=obj, user=request.user, fields=fields, version=form.cleaned_data[af.VERSION]
@@ -226,7 +227,7 @@ def _edit(request: HttpRequest, slug: str, obj: Any, form_class: type, title: st
                 )
             else:
                 messages.success(request, _g("Modification enregistrée."))
-            return redirect("web:partner-space", slug)
+            return redirect("web:partner-space", territory.slug)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -237,22 +238,24 @@ def _edit(request: HttpRequest, slug: str, obj: Any, form_class: type, title: st
             "obj": obj,
             "title": title,
             "needs_validation": perms.needs_validation(request.user, obj),
-            "history_url": reverse("web:history", args=[slug, obj._meta.label_lower, obj.pk]),
+            "history_url": reverse(
+                "web:history", args=[territory.slug, obj._meta.label_lower, obj.pk]
+            ),
         },
         status=status,
     )
 
 
-def structure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def structure_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     structure = Structure.objects.filter(territory=territory, pk=pk).first()
     if structure is None:
         raise Http404(_g("Structure introuvable."))
-    return _edit(request, slug, structure, af.StructureEditForm, _g("Modifier la fiche"))
+    return _edit(request, territory, structure, af.StructureEditForm, _g("Modifier la fiche"))
 
 
-def service_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def service_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     service = (
         Service.objects.filter(structure__territory=territory, pk=pk)
         .select_related("structure")
@@ -260,12 +263,12 @@ def service_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if service is None:
         raise Http404(_g("Service introuvable."))
-    return _edit(request, slug, service, af.ServiceEditForm, _g("Modifier le service"))
+    return _edit(request, territory, service, af.ServiceEditForm, _g("Modifier le service"))
 
 
 @require_POST
-def structure_confirm_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def structure_confirm_view(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     if denied := _login_required(request):
         return denied
     structure = Structure.objects.filter(territory=territory, pk=pk).first()
@@ -273,12 +276,12 @@ def structure_confirm_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
         raise Http404(_g("Structure introuvable."))
     structure_confirm(structure=structure, user=request.user)
     messages.success(request, _g("Fiche « %(name)s » confirmée à jour.") % {"name": structure})
-    return redirect("web:partner-space", slug)
+    return redirect("web:partner-space", territory.slug)
 
 
-def pending_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view
+def pending_detail(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """A proposal with its diff; the coordinator validates or refuses it."""
-    territory = _territory(slug)
     if denied := _login_required(request):
         return denied
     change = acc_selectors.pending_change_get(territory=territory, user=request.user, pk=pk)
@@ -301,7 +304,7 @@ def pending_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                return redirect("web:partner-space", slug)
+                return redirect("web:partner-space", territory.slug)
     rows = acc_services.pending_rows(change)
     return render(
         request,
@@ -339,8 +342,10 @@ def _history_object(territory: Any, label: str, object_id: str) -> tuple[Any, An
 
 
 @require_safe
-def history(request: HttpRequest, slug: str, content_type: str, object_id: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def history(
+    request: HttpRequest, territory: Territory, content_type: str, object_id: str
+) -> HttpResponse:
     if denied := _login_required(request):
         return denied
     ct, obj = _history_object(territory, content_type, object_id)
@@ -361,8 +366,8 @@ def history(request: HttpRequest, slug: str, content_type: str, object_id: str) 
 
 
 @require_POST
-def history_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def history_restore(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     if denied := _login_required(request):
         return denied
     record = ChangeRecord.objects.filter(territory=territory, pk=pk).first()
@@ -378,15 +383,14 @@ def history_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if report.missing:
             messages.warning(request, report.message)
     label = f"{record.content_type.app_label}.{record.content_type.model}"
-    return redirect("web:history", slug, label, record.object_id)
+    return redirect("web:history", territory.slug, label, record.object_id)
 
 
 # --------------------------------------------------------------------------- users
 
 
-@perms.coordinator_required
-def users_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=COORDINATOR)
+def users_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     form = af.InviteForm(request.POST or None, territory=territory)
     link = None
     if request.method == "POST" and form.is_valid():
@@ -420,9 +424,8 @@ def users_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@perms.coordinator_required
-def membership_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=COORDINATOR)
+def membership_remove_view(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     membership = Membership.objects.filter(territory=territory, pk=pk).first()
     if membership is None:
         raise Http404(_g("Rôle introuvable."))
@@ -432,7 +435,7 @@ def membership_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _g("Rôle retiré."))
-    return redirect("web:users", slug)
+    return redirect("web:users", territory.slug)
 
 
 @require_safe

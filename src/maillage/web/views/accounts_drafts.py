@@ -33,8 +33,8 @@ from maillage.directory.services import (
 )
 from maillage.territory.models import Territory
 
+from ..decorators import COORDINATOR, territory_view
 from . import accounts_forms as af
-from .territory import _territory
 
 
 def _login_required(request: HttpRequest) -> HttpResponse | None:
@@ -64,9 +64,9 @@ def _organisations(request: HttpRequest, territory: Territory) -> tuple[Any, Que
     )
 
 
-def structure_new(request: HttpRequest, slug: str) -> HttpResponse:
+@territory_view
+def structure_new(request: HttpRequest, territory: Territory) -> HttpResponse:
     """« Déclarer un nouveau lieu »: a draft for a partner, then « Ajouter un service »."""
-    territory = _territory(slug)
     if denied := _login_required(request):
         return denied
     own, choices = _organisations(request, territory)
@@ -102,7 +102,7 @@ def structure_new(request: HttpRequest, slug: str) -> HttpResponse:
                     "quand le chargé de coopération l'aura publié. Ajoutez-y ses services."
                 )
             messages.success(request, text % {"name": structure.name})
-            return redirect("web:service-new", slug, structure.pk)
+            return redirect("web:service-new", territory.slug, structure.pk)
     return render(
         request,
         "accounts/structure_new.html",
@@ -116,9 +116,9 @@ def structure_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def service_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view
+def service_new(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """« Ajouter un service » to a structure the user may edit (a draft for a partner)."""
-    territory = _territory(slug)
     if denied := _login_required(request):
         return denied
     structure = (
@@ -155,7 +155,7 @@ def service_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     "quand le chargé de coopération l'aura publié."
                 )
             messages.success(request, text % {"name": service.name})
-            return redirect("web:partner-space", slug)
+            return redirect("web:partner-space", territory.slug)
     return render(
         request,
         "accounts/service_new.html",
@@ -174,29 +174,27 @@ def _back_to_drafts(slug: str) -> HttpResponse:
 
 
 @require_POST
-@perms.coordinator_required
-def structure_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view(role=COORDINATOR)
+def structure_publish(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """The coordinator publishes a draft structure (its draft services are published apart)."""
-    territory = _territory(slug)
     structure = Structure.objects.filter(territory=territory, pk=pk).first()
     if structure is None:
         raise Http404(_g("Structure introuvable."))
     if structure.published:
         messages.info(request, _g("« %(name)s » est déjà publiée.") % {"name": structure.name})
-        return _back_to_drafts(slug)
+        return _back_to_drafts(territory.slug)
     try:
         structure_update(structure=structure, user=request.user, published=True)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _g("Fiche « %(name)s » publiée.") % {"name": structure.name})
-    return _back_to_drafts(slug)
+    return _back_to_drafts(territory.slug)
 
 
 @require_POST
-@perms.coordinator_required
-def service_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=COORDINATOR)
+def service_publish(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     service = (
         Service.objects.filter(structure__territory=territory, pk=pk)
         .select_related("structure")
@@ -206,11 +204,11 @@ def service_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404(_g("Service introuvable."))
     if service.published:
         messages.info(request, _g("« %(name)s » est déjà publié.") % {"name": service.name})
-        return _back_to_drafts(slug)
+        return _back_to_drafts(territory.slug)
     try:
         service_update(service=service, user=request.user, published=True)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _g("Service « %(name)s » publié.") % {"name": service.name})
-    return _back_to_drafts(slug)
+    return _back_to_drafts(territory.slug)

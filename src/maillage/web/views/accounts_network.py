@@ -20,10 +20,11 @@ from maillage.network import ical
 from maillage.network import selectors as net
 from maillage.network import services as net_services
 from maillage.network.models import ToolboxItem, WorkingGroup
+from maillage.territory.models import Territory
 
 from ..csp import ATTACHMENT_CSP
+from ..decorators import COORDINATOR, MEMBER, territory_view
 from . import accounts_forms as af
-from .territory import _territory
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -35,9 +36,8 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 # --------------------------------------------------------------------------- groups
 
 
-@perms.member_required
-def groups_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=MEMBER)
+def groups_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     coordinator = perms.is_coordinator(request.user, territory)
     form = af.GroupForm(request.POST or None, territory=territory)
     if request.method == "POST":
@@ -58,7 +58,7 @@ def groups_page(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                return redirect("web:group", slug, group.pk)
+                return redirect("web:group", territory.slug, group.pk)
     return render(
         request,
         "network/groups.html",
@@ -79,11 +79,14 @@ def _group(territory: Any, pk: int) -> WorkingGroup:
     return group
 
 
-@perms.member_required
-def group_page(
-    request: HttpRequest, slug: str, pk: int, forms_: dict | None = None
+@territory_view(role=MEMBER)
+def group_page(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+    return _group_page(request, territory, pk)
+
+
+def _group_page(
+    request: HttpRequest, territory: Territory, pk: int, forms_: dict | None = None
 ) -> HttpResponse:
-    territory = _territory(slug)
     group = _group(territory, pk)
     forms_ = forms_ or {}
     return render(
@@ -102,9 +105,8 @@ def group_page(
 
 
 @require_POST
-@perms.coordinator_required
-def member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=COORDINATOR)
+def member_add(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     group = _group(territory, pk)
     form = af.MemberForm(request.POST)
     if form.is_valid():
@@ -113,29 +115,27 @@ def member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            return redirect("web:group", slug, pk)
-    return group_page(request, slug=slug, pk=pk, forms_={"member": form})
+            return redirect("web:group", territory.slug, pk)
+    return _group_page(request, territory, pk, forms_={"member": form})
 
 
 @require_POST
-@perms.coordinator_required
-def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view(role=COORDINATOR)
+def member_remove(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     from maillage.network.models import GroupMember
 
-    territory = _territory(slug)
     member = GroupMember.objects.filter(group__territory=territory, pk=pk).first()
     if member is None:
         raise Http404(_g("Membre introuvable."))
     group_id = member.group_id
     net_services.member_remove(member=member, user=request.user)
     messages.success(request, _g("Membre retiré du groupe."))
-    return redirect("web:group", slug, group_id)
+    return redirect("web:group", territory.slug, group_id)
 
 
 @require_POST
-@perms.coordinator_required
-def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=COORDINATOR)
+def meeting_add(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     group = _group(territory, pk)
     form = af.MeetingForm(request.POST)
     if form.is_valid():
@@ -144,8 +144,8 @@ def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            return redirect("web:meeting", slug, meeting.pk)
-    return group_page(request, slug=slug, pk=pk, forms_={"meeting": form})
+            return redirect("web:meeting", territory.slug, meeting.pk)
+    return _group_page(request, territory, pk, forms_={"meeting": form})
 
 
 def _meeting(territory: Any, pk: int) -> Any:
@@ -156,10 +156,9 @@ def _meeting(territory: Any, pk: int) -> Any:
 
 
 @require_POST
-@perms.coordinator_required
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view(role=COORDINATOR)
+def meeting_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Reschedule or rename a meeting (its iCalendar SEQUENCE goes up)."""
-    territory = _territory(slug)
     meeting = _meeting(territory, pk)
     form = af.MeetingForm(request.POST, prefix="edit")
     if form.is_valid():
@@ -173,13 +172,18 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, _g("Réunion modifiée."))
-            return redirect("web:meeting", slug, pk)
-    return meeting_page(request, slug=slug, pk=pk, edit_form=form)
+            return redirect("web:meeting", territory.slug, pk)
+    return _meeting_page(request, territory, pk, edit_form=form)
 
 
-@perms.member_required
-def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=MEMBER)
+def meeting_page(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+    return _meeting_page(request, territory, pk)
+
+
+def _meeting_page(
+    request: HttpRequest, territory: Territory, pk: int, edit_form: Any = None
+) -> HttpResponse:
     meeting = _meeting(territory, pk)
     coordinator = perms.is_coordinator(request.user, territory)
     form = af.MinutesForm(
@@ -204,7 +208,7 @@ def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None
                 _add_errors(form, exc)
             else:
                 messages.success(request, _g("Compte rendu enregistré et reporté au journal."))
-                return redirect("web:meeting", slug, pk)
+                return redirect("web:meeting", territory.slug, pk)
     return render(
         request,
         "network/meeting.html",
@@ -231,9 +235,9 @@ def meeting_page(request: HttpRequest, slug: str, pk: int, edit_form: Any = None
 
 
 @require_safe
-def meetings_ics(request: HttpRequest, slug: str) -> HttpResponse:
+@territory_view
+def meetings_ics(request: HttpRequest, territory: Territory) -> HttpResponse:
     """iCalendar feed: times, titles and places for everyone; the agenda for members."""
-    territory = _territory(slug)
     body = ical.calendar(
         meetings=net.meetings(territory=territory).order_by("starts_at"),
         name=_g("Réunions CTG %(name)s") % {"name": territory.name},
@@ -248,8 +252,8 @@ def meetings_ics(request: HttpRequest, slug: str) -> HttpResponse:
 # --------------------------------------------------------------------------- toolbox
 
 
-def toolbox_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def toolbox_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     audience = request.GET.get("public", "")
     theme = request.GET.get("theme", "")
     audience = audience if audience in ToolboxItem.Audience.values else ""
@@ -278,7 +282,7 @@ def toolbox_page(request: HttpRequest, slug: str) -> HttpResponse:
                 _add_errors(form, exc)
             else:
                 messages.success(request, _g("Ressource ajoutée à la boîte à outils."))
-                return redirect("web:toolbox", slug)
+                return redirect("web:toolbox", territory.slug)
     return render(
         request,
         "network/toolbox.html",
@@ -299,9 +303,9 @@ def toolbox_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def toolbox_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view
+def toolbox_download(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Serve a document as an attachment (never rendered inline by the browser)."""
-    territory = _territory(slug)
     item = net.toolbox_item_get(territory=territory, user=request.user, pk=pk)
     if item is None:
         raise Http404(_g("Ressource introuvable."))
@@ -326,8 +330,8 @@ def toolbox_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def toolbox_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def toolbox_delete(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
@@ -337,4 +341,4 @@ def toolbox_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404(_g("Ressource introuvable."))
     net_services.toolbox_delete(item=item, user=request.user)
     messages.success(request, _g("Ressource supprimée."))
-    return redirect("web:toolbox", slug)
+    return redirect("web:toolbox", territory.slug)

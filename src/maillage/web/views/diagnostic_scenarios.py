@@ -17,15 +17,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from maillage.accounts.permissions import coordinator_required, is_coordinator
+from maillage.accounts.permissions import is_coordinator
 from maillage.diagnostic import services
 from maillage.diagnostic.models import Scenario, ScenarioChange
 from maillage.diagnostic.services import ScenarioValidationError
 from maillage.diagnostic.themes import PUBLICS, THEMES
 from maillage.territory.models import Territory
 
+from ..decorators import COORDINATOR, territory_view
 from ..params import parse_id, parse_ids
-from .territory import _territory
 
 ACTIONS = [(a, lbl) for a, lbl in ScenarioChange.Action.choices]
 
@@ -193,8 +193,8 @@ def _refuse(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied(_("Action réservée au chargé de coopération du territoire."))
 
 
-def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def scenario_list(request: HttpRequest, territory: Territory) -> HttpResponse:
     coordinator = is_coordinator(request.user, territory)
     form = ScenarioForm(initial={"theme": "petite-enfance", "public": "0-2", "distance_m": 1000})
     change = ChangeForm(territory=territory, prefix="c")
@@ -216,7 +216,7 @@ def scenario_list(request: HttpRequest, slug: str) -> HttpResponse:
                 ("", form),
             )
             if scenario is not None:
-                return redirect("web:diagnostic-scenario", slug=slug, pk=scenario.pk)
+                return redirect("web:diagnostic-scenario", slug=territory.slug, pk=scenario.pk)
         status = 400
     scenarios = Scenario.objects.filter(territory=territory).order_by("-created", "pk")
     return render(
@@ -240,8 +240,8 @@ def _run(scenario: Scenario) -> tuple[Any, str]:
         return None, str(exc)
 
 
-def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def scenario_detail(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     scenario = _scenario(territory, pk)
     comparison, error = _run(scenario)
     return render(
@@ -258,9 +258,8 @@ def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@coordinator_required
-def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view(role=COORDINATOR)
+def scenario_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     scenario = _scenario(territory, pk)
     data = services.scenario_data(scenario=scenario)
     meta = ScenarioForm(
@@ -308,7 +307,7 @@ def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             ok = True
         if ok:
-            return redirect("web:diagnostic-scenario-edit", slug=slug, pk=pk)
+            return redirect("web:diagnostic-scenario-edit", slug=territory.slug, pk=pk)
         status = 400
     return render(
         request,
@@ -326,8 +325,8 @@ def scenario_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def scenario_geojson(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
-    territory = _territory(slug)
+@territory_view
+def scenario_geojson(request: HttpRequest, territory: Territory, pk: int) -> JsonResponse:
     scenario = _scenario(territory, pk)
     comparison, error = _run(scenario)
     if comparison is None:
@@ -362,8 +361,8 @@ def scenario_geojson(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def scenario_compare_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def scenario_compare_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     ids = parse_ids(request.GET.getlist("s"), limit=20)
     scenarios = list(Scenario.objects.filter(territory=territory, pk__in=ids))
     result, error = None, ""
@@ -382,7 +381,7 @@ def scenario_compare_page(request: HttpRequest, slug: str) -> HttpResponse:
             "result": result,
             "error": error,
             "scenarios": scenarios,
-            "list_url": reverse("web:diagnostic-scenarios", kwargs={"slug": slug}),
+            "list_url": reverse("web:diagnostic-scenarios", kwargs={"slug": territory.slug}),
         },
         status=200 if result else 400,
     )

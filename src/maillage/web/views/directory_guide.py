@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _g
 from maillage.directory.models import CtgTheme
 from maillage.directory.results import SearchHit
 from maillage.directory.selectors import structure_search
+from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
+from ..decorators import territory_view
 from .directory import EXPORT_LIMIT
-from .territory import _territory
 
 # --------------------------------------------------------------------------- printable guide
 
@@ -39,11 +40,13 @@ def _qr(url: str) -> str:
     return _inline_svg(image.to_string())
 
 
-def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+@territory_view
+def guide_pdf(request: HttpRequest, territory: Territory) -> HttpResponse:
     from maillage.reports.charts import MapPoint, MapZone, static_map
     from maillage.reports.pdf import render_pdf
+    from maillage.territory.map_frame import map_frame
 
-    territory = _territory(slug)
+    slug = territory.slug
     quartier = request.GET.get("quartier") or None
     theme = request.GET.get("theme") or None
     zones = {z.code: z for z in territory_zones(territory=territory)}
@@ -68,7 +71,7 @@ def guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     outline = [zones[quartier]] if quartier else [z for z in zones.values() if z.kind == "qpv"]
     svg = static_map(
-        territory=territory,
+        frame=map_frame(territory=territory),
         points=[
             MapPoint(lon=h.structure.lon, lat=h.structure.lat, label=h.structure.name)
             for h in hits

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.permissions import can_view_drafts, coordinator_required, is_coordinator
+from maillage.accounts.permissions import can_view_drafts, is_coordinator
 from maillage.directory.models import Structure
 from maillage.directory.results import SearchHit
 from maillage.directory.selectors import data_quality
 from maillage.directory.vocabulary import PUBLIC_LABELS
+from maillage.territory.models import Territory
 
 from .. import widgets
+from ..decorators import COORDINATOR, territory_view
 from .directory import (
     EXPORT_LIMIT,
     PAGE_SIZE,
@@ -30,7 +32,6 @@ from .directory import (
     _service_details,
     _service_rows,
 )
-from .territory import _territory
 
 # --------------------------------------------------------------------------- professional view
 
@@ -94,16 +95,16 @@ class ProSearchForm(SearchForm):
     typology = widgets.OptionsField(label=_("Type de structure"), required=False)
 
 
-def pro_directory(request: HttpRequest, slug: str) -> HttpResponse:
+@territory_view
+def pro_directory(request: HttpRequest, territory: Territory) -> HttpResponse:
     from maillage.interop.tabular import table_response
 
-    territory = _territory(slug)
     fmt = request.GET.get("format", "")
     form, result = _search(
         request, territory, limit=EXPORT_LIMIT if fmt else PAGE_SIZE, form_class=ProSearchForm
     )
     if fmt in ("csv", "xlsx", "ods") and result is not None:
-        rows = _export_rows(request, slug, result.results)
+        rows = _export_rows(request, territory.slug, result.results)
         return table_response(
             rows,
             columns=[(k, str(label)) for k, label in EXPORT_COLUMNS],
@@ -152,8 +153,14 @@ class PlaceForm(forms.Form):
     )
 
 
-def quality(request: HttpRequest, slug: str, *, forms_by_id: dict | None = None) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def quality(request: HttpRequest, territory: Territory) -> HttpResponse:
+    return _quality(request, territory)
+
+
+def _quality(
+    request: HttpRequest, territory: Territory, *, forms_by_id: dict | None = None
+) -> HttpResponse:
     report = data_quality(
         territory=territory, published_only=not can_view_drafts(request.user, territory)
     )
@@ -173,11 +180,10 @@ def quality(request: HttpRequest, slug: str, *, forms_by_id: dict | None = None)
 
 
 @require_POST
-@coordinator_required
-def structure_place_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view(role=COORDINATOR)
+def structure_place_view(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     from maillage.directory.services import structure_place
 
-    territory = _territory(slug)
     structure = Structure.objects.filter(territory=territory, pk=pk).first()
     if structure is None:
         raise Http404(_g("Structure introuvable."))
@@ -201,5 +207,5 @@ def structure_place_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
             messages.success(
                 request, _g("Position de « %(name)s » enregistrée.") % {"name": structure.name}
             )
-            return redirect("web:quality", slug)
-    return quality(request, slug, forms_by_id={pk: form})
+            return redirect("web:quality", territory.slug)
+    return _quality(request, territory, forms_by_id={pk: form})

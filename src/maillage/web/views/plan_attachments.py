@@ -6,18 +6,17 @@ from __future__ import annotations
 import unicodedata
 from pathlib import PurePath
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from maillage.accounts.permissions import is_member
 from maillage.plan.models import ActivityAttachment
 from maillage.plan.selectors import activity_attachment_get
+from maillage.territory.models import Territory
 
+from ..decorators import MEMBER, territory_view
 from .accounts_network import ATTACHMENT_CSP
-from .territory import _territory
 
 # One content type per accepted extension (``plan.models.ATTACHMENT_EXTENSIONS``).
 ATTACHMENT_CONTENT_TYPES = {
@@ -65,15 +64,13 @@ def attachment_filename(attachment: ActivityAttachment) -> str:
 
 
 @require_safe
-def attachment_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view(
+    role=MEMBER, denied=gettext_lazy("Pièces jointes réservées aux partenaires du territoire.")
+)
+def attachment_download(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """A journal attachment, for the territory's members only (coordinator, partners, observers):
     the journal is public but its attachments may be internal documents (minutes of a working
     group). Served from storage as a download, never rendered by the browser."""
-    territory = _territory(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_member(request.user, territory):
-        raise PermissionDenied(_g("Pièces jointes réservées aux partenaires du territoire."))
     attachment = activity_attachment_get(territory=territory, pk=pk)
     if attachment is None or not attachment.file:
         raise Http404(_g("Pièce jointe introuvable dans ce journal."))

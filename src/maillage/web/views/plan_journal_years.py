@@ -13,21 +13,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 
-from maillage.accounts.permissions import coordinator_required
 from maillage.plan.services import (
     PlanValidationError,
     journal_year_declare_complete,
     journal_year_withdraw,
 )
+from maillage.territory.models import Territory
 
-from .territory import _territory
+from ..decorators import COORDINATOR, territory_view
 
 
-@coordinator_required
-def journal_year_update(request: HttpRequest, slug: str) -> HttpResponse:
+@territory_view(role=COORDINATOR)
+def journal_year_update(request: HttpRequest, territory: Territory) -> HttpResponse:
     if request.method != "POST":
         raise PermissionDenied(_g("Déclaration par formulaire seulement."))
-    territory = _territory(slug)
     raw = request.POST.get("year", "").strip()
     year = int(raw) if len(raw) == 4 and raw.isascii() and raw.isdigit() else None
     try:
@@ -45,4 +44,4 @@ def journal_year_update(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _g("Journal %(year)s déclaré complet.") % {"year": year})
     except PlanValidationError as exc:
         messages.error(request, " ; ".join(m for ms in exc.message_dict.values() for m in ms))
-    return redirect(reverse("web:plan-journal", args=[slug]) + "#annees-titre")
+    return redirect(reverse("web:plan-journal", args=[territory.slug]) + "#annees-titre")

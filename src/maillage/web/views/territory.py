@@ -8,10 +8,7 @@ from django.shortcuts import render
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_diagnostic, territory_zones
 
-from ..decorators import territory_or_404, territory_view
-
-# Kept while the other view modules move to ``territory_view`` (issue 13, item 8).
-_territory = territory_or_404
+from ..decorators import territory_view
 
 
 def home(request: HttpRequest) -> HttpResponse:
