@@ -1,7 +1,8 @@
 """Forms and display helpers of the plan pages (see :mod:`maillage.web.views.plan`).
 
 Forms parse and check the request; the plan services validate again and write. Their French
-messages (keyed by service field) are shown on the matching form field.
+messages (keyed by service field) are shown on the matching form field
+(:func:`maillage.web.form_errors.service_errors_to_form`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from maillage.plan.status import Status, status_css
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
+from ..form_errors import service_errors_to_form
 from .accounts_forms import VERSION, show_stale, version_field
 
 # Statuses of the indicator engine in display order (plan.status.Status); the CSS class is
@@ -86,11 +88,6 @@ def schedule_summary(steps: list[Milestone], today: dt.date) -> dict[str, Any]:
         ],
         "late": sum(1 for m in steps if m.due_date < today and m.status in OPEN_STATUSES),
     }
-
-
-def _sentence(messages: list[str]) -> str:
-    text = " ".join(messages)
-    return text[:1].upper() + text[1:]
 
 
 def _axis_choices(tree: Any) -> list[tuple[str, str]]:
@@ -272,8 +269,7 @@ class ActivityForm(forms.Form):
             show_stale(self, exc)
             return None
         except PlanValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                self.add_error(ACTIVITY_FIELDS.get(key), _sentence(messages))
+            service_errors_to_form(self, exc, fields=ACTIVITY_FIELDS, sentence=True)
             return None
 
 
@@ -353,8 +349,7 @@ class MilestoneForm(forms.Form):
             show_stale(self, exc)
             return None
         except PlanValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                self.add_error(key if key in self.fields else None, _sentence(messages))
+            service_errors_to_form(self, exc, sentence=True)
             return None
 
 
@@ -401,8 +396,7 @@ class TargetsForm(forms.Form):
                     user=user,
                 )
         except PlanValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                self.add_error(key if key in self.fields else None, _sentence(messages))
+            service_errors_to_form(self, exc, sentence=True)
             return False
         return True
 
@@ -456,8 +450,7 @@ class ManualValueForm(forms.Form):
             show_stale(self, exc, version_name=version_name)
             return False
         except PlanValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                self.add_error(key if key in self.fields else None, _sentence(messages))
+            service_errors_to_form(self, exc, sentence=True)
             return False
         return True
 
