@@ -1,6 +1,6 @@
 """Diagnostic pages: dashboard, zones d'influence / zones blanches, data quality, downloads.
 
-Thin views: they call :func:`maillage.reports.diagnostic.diagnostic_build` (cached per data
+Thin views: they call :func:`maillage.diagnostic.selectors.diagnostic_build` (cached per data
 version) or one selector of :mod:`maillage.diagnostic`, and render its result objects.
 Scenario pages live in :mod:`maillage.web.views.diagnostic_scenarios`.
 """
@@ -14,17 +14,18 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from maillage.diagnostic import report_access as access_mod
+from maillage.diagnostic.selectors import diagnostic_build
 from maillage.interop.tabular import FORMATS as TABLE_FORMATS
 from maillage.interop.tabular import table_response
 from maillage.reports import diagnostic as report_mod
-from maillage.reports import diagnostic_access as access_mod
 from maillage.reports import diagnostic_figures as figures_mod
 from maillage.reports.charts import SEQUENTIAL
 from maillage.territory.models import Territory
 
 from ..csp import SVG_CSP
+from ..decorators import territory_view
 from ..params import parse_id
-from .territory import _territory
 
 FIGURE_ALTS = {
     "ages": _(
@@ -39,7 +40,7 @@ FIGURE_ALTS = {
 
 
 def _report(territory: Territory, **kw: Any) -> report_mod.DiagnosticReport:
-    return report_mod.diagnostic_build(territory=territory, **kw)
+    return diagnostic_build(territory=territory, **kw)
 
 
 def classes(values: list[float], *, n: int = 5) -> list[tuple[float, float, str]]:
@@ -66,8 +67,8 @@ def colour_for(value: float | None, bins: list[tuple[float, float, str]]) -> str
 # --------------------------------------------------------------------------- dashboard
 
 
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def dashboard(request: HttpRequest, territory: Territory) -> HttpResponse:
     report = _report(territory)
     values = list(report.access.zone_coverage.values()) if report.access else []
     return render(
@@ -83,8 +84,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def quality(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def quality(request: HttpRequest, territory: Territory) -> HttpResponse:
     report = _report(territory)
     return render(
         request,
@@ -93,8 +94,8 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def table_download(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def table_download(request: HttpRequest, territory: Territory, name: str, fmt: str) -> HttpResponse:
     if fmt not in TABLE_FORMATS:
         raise Http404(_("Format inconnu."))
     if name in ZONE_TABLES:
@@ -109,8 +110,8 @@ def table_download(request: HttpRequest, slug: str, name: str, fmt: str) -> Http
     )
 
 
-def figure_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def figure_svg(request: HttpRequest, territory: Territory, name: str) -> HttpResponse:
     if name not in figures_mod.FIGURES:
         raise Http404(_("Figure inconnue."))
     report = _report(territory)
@@ -121,9 +122,9 @@ def figure_svg(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return response
 
 
-def coverage_geojson(request: HttpRequest, slug: str) -> JsonResponse:
+@territory_view
+def coverage_geojson(request: HttpRequest, territory: Territory) -> JsonResponse:
     """IRIS with their 2SFCA childcare coverage and a fill colour (the legend's classes)."""
-    territory = _territory(slug)
     report = _report(territory)
     values = report.access.zone_coverage if report.access else {}
     bins = classes(list(values.values()))
@@ -231,8 +232,8 @@ def _zone_results(territory: Territory, params: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def zones_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def zones_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     form = _zones_form(request)
     context: dict[str, Any] = {"territory": territory, "form": form}
     status = 200
@@ -255,8 +256,8 @@ def zones_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "diagnostic/zones.html", context, status=status)
 
 
-def zones_geojson(request: HttpRequest, slug: str) -> JsonResponse:
-    territory = _territory(slug)
+@territory_view
+def zones_geojson(request: HttpRequest, territory: Territory) -> JsonResponse:
     form = _zones_form(request)
     if not form.is_valid():
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
@@ -337,8 +338,8 @@ def _zone_table(request: HttpRequest, territory: Territory, name: str, fmt: str)
 # --------------------------------------------------------------------------- documents
 
 
-def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def report_download(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
     if fmt not in report_mod.FORMATS:
         raise Http404(_("Format inconnu."))
     scenario = None

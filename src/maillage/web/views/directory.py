@@ -7,10 +7,7 @@ Thin views: parse the request with a form, call one selector or service of
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -33,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from maillage.accounts.permissions import can_view_drafts
+from maillage.addresses.selectors import geocoding_available, locate
 from maillage.directory import opening_hours
 from maillage.directory.models import Structure, Typology
 from maillage.directory.results import SearchHit, SearchPage
@@ -55,7 +53,7 @@ from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
 from .. import widgets
-from .territory import _territory
+from ..decorators import territory_view
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -137,10 +135,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.territory = territory
         for name, options in _choices(territory).items():
             if name in self.fields:
                 self.fields[name].set_options(options)
-        if not settings.GEOCODER_URL:
+        if not geocoding_available(territory=territory):
             del self.fields["adresse"]
 
     def clean(self) -> dict[str, Any]:
@@ -149,7 +148,7 @@ class SearchForm(forms.Form):
         if (lat is None) != (lon is None) or (lat is not None and not in_france(lon, lat)):
             raise ValidationError(_("Position reçue invalide : elle doit être en France."))
         if data.get("adresse") and lat is None:
-            found = geocode(data["adresse"])
+            found = locate(territory=self.territory, query=data["adresse"])
             if isinstance(found, str):
                 self.add_error("adresse", found)
             else:
@@ -168,23 +167,6 @@ class SearchForm(forms.Form):
             "typology": d.get("typology") or None,
             "near": near,
         }
-
-
-def geocode(address: str) -> tuple[float, float] | str:
-    """(lon, lat) of ``address`` from the national address API, or a French error message."""
-    url = settings.GEOCODER_URL + "?" + urllib.parse.urlencode({"q": address, "limit": 1})
-    try:
-        with urllib.request.urlopen(url, timeout=4) as response:  # noqa: S310 (configured URL)
-            data = json.loads(response.read(1_000_000))
-        lon, lat = data["features"][0]["geometry"]["coordinates"][:2]
-        if not in_france(float(lon), float(lat)):
-            return _g("Adresse introuvable en France.")
-        return float(lon), float(lat)
-    except (IndexError, KeyError, TypeError, ValueError):
-        return _g("Adresse introuvable : précisez le numéro, la rue et la commune.")
-    except OSError:
-        log.warning("geocoder unavailable: %s", settings.GEOCODER_URL)
-        return _g("Le service de recherche d'adresse ne répond pas ; réessayez plus tard.")
 
 
 def _search(
@@ -256,14 +238,14 @@ def _page_links(request: HttpRequest, result: SearchPage | None) -> dict[str, st
     return links
 
 
-def directory_search(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def directory_search(request: HttpRequest, territory: Territory) -> HttpResponse:
     form, result = _search(request, territory, limit=PAGE_SIZE)
     context = {
         "territory": territory,
         "form": form,
         "result": result,
-        "points": _points(result, slug),
+        "points": _points(result, territory.slug),
         "cards": result_cards(request, territory, result.results) if result else [],
         "pages": _page_links(request, result),
         "shown_to": result.offset + len(result.results) if result else 0,
@@ -403,8 +385,8 @@ def _service_rows(hits: list[SearchHit]) -> dict[int, list[ServiceRow]]:
     }
 
 
-def structure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def structure_detail(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     internal = can_view_drafts(request.user, territory)
     hit = _hit(territory, pk, published_only=not internal)
     now = timezone.localtime()
@@ -440,8 +422,8 @@ TRANSITIONS = {
 }
 
 
-def parcours_view(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = _territory(slug)
+@territory_view
+def parcours_view(request: HttpRequest, territory: Territory) -> HttpResponse:
     steps = [
         (parcours(territory=territory, age_band=band), TRANSITIONS.get(band)) for band in AGE_BANDS
     ]

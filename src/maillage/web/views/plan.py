@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _g
 
 from maillage.accounts.permissions import (
     can_edit,
-    coordinator_required,
     is_coordinator,
     is_member,
 )
 from maillage.interop.tabular import CONTENT_TYPES, TableError, table_response
+from maillage.plan.bilan_build import bilan_build
 from maillage.plan.models import Activity, Indicator, Milestone
 from maillage.plan.selectors import (
     PlanNotFound,
@@ -42,17 +42,17 @@ from maillage.reports import bilan as bilan_report
 from maillage.territory.models import Territory
 
 from ..csp import SVG_CSP
+from ..decorators import COORDINATOR, territory_view
 from ..params import parse_int
 from . import plan_forms as pf
-from .territory import _territory
 
 PAGE_SIZE = 50
 
 
-def _plan(slug: str) -> tuple[Territory, Any]:
-    territory = _territory(slug)
+def _tree(territory: Territory) -> Any:
+    """The territory's plan (convention, axes, indicators), or a 404."""
     try:
-        return territory, plan_tree(territory=territory)
+        return plan_tree(territory=territory)
     except PlanNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -69,13 +69,15 @@ def _ctx(territory: Territory, tree: Any, request: HttpRequest, **extra: Any) ->
 # --------------------------------------------------------------------------- plan and indicators
 
 
-def plan_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def plan_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    tree = _tree(territory)
     return render(request, "plan/tree.html", _ctx(territory, tree, request))
 
 
-def indicators_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def indicators_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    tree = _tree(territory)
     results = indicator_results(territory=territory)
     axes = [
         {
@@ -107,8 +109,9 @@ def _result(territory: Territory, pk: int) -> Any:
     return result
 
 
-def indicator_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def indicator_page(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+    tree = _tree(territory)
     result = _result(territory, pk)
     return render(
         request,
@@ -117,10 +120,10 @@ def indicator_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@coordinator_required
-def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view(role=COORDINATOR)
+def indicator_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Targets and baseline of an indicator; yearly value of a ``manual`` one."""
-    territory, tree = _plan(slug)
+    tree = _tree(territory)
     indicator = (
         Indicator.objects.filter(axis__convention__territory=territory, pk=pk)
         .select_related("axis__convention")
@@ -140,10 +143,10 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             post if post and "manual" in post else None, indicator=indicator, years=years
         )
     if post and "targets" in post and targets.is_valid() and targets.save(user=request.user):
-        return redirect("web:plan-indicator", slug=slug, pk=pk)
+        return redirect("web:plan-indicator", slug=territory.slug, pk=pk)
     if post and manual is not None and "manual" in post:
         if manual.is_valid() and manual.save(author=request.user):
-            return redirect("web:plan-indicator", slug=slug, pk=pk)
+            return redirect("web:plan-indicator", slug=territory.slug, pk=pk)
     return render(
         request,
         "plan/indicator_edit.html",
@@ -152,12 +155,12 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def indicator_chart(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view
+def indicator_chart(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """The trend of an indicator as SVG, cached until the territory's data change."""
-    from maillage.reports.bilan import indicator_line
+    from maillage.plan.bilan import indicator_line
     from maillage.reports.bilan_figures import indicator_trend
 
-    territory = _territory(slug)
     key = f"plan-chart:{territory.pk}:{territory.data_version}:{pk}"
     svg = cache.get(key)
     if svg is None:
@@ -178,8 +181,9 @@ def _journal_filters(request: HttpRequest, territory: Territory, tree: Any) -> p
     return form
 
 
-def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def journal_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    tree = _tree(territory)
     form = _journal_filters(request, territory, tree)
     qs = journal_queryset(territory=territory, **form.selector_kwargs())
     activities = list(qs)  # one evaluation for the counts, the map table and the page
@@ -199,7 +203,7 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
             fictional=sum(1 for a in activities if a.is_fictional),
             zone_counts=zone_counts,
             query=query,
-            geojson_url=reverse("web:plan-journal-geojson", args=[slug]) + f"?{query}",
+            geojson_url=reverse("web:plan-journal-geojson", args=[territory.slug]) + f"?{query}",
             can_record=can_edit(request.user, Activity(territory=territory)),
             can_download=is_member(request.user, territory),
             journal_years=journal_years(territory=territory),
@@ -207,20 +211,22 @@ def journal_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def journal_geojson(request: HttpRequest, slug: str) -> JsonResponse:
+@territory_view
+def journal_geojson(request: HttpRequest, territory: Territory) -> JsonResponse:
     """Filtered journal per zone (``count`` property) and located activities, for map.js."""
-    territory, tree = _plan(slug)
+    tree = _tree(territory)
     form = _journal_filters(request, territory, tree)
     activities = list(journal_queryset(territory=territory, **form.selector_kwargs()))
     features = pf.journal_features(territory, activities)
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def journal_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+@territory_view
+def journal_export(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
     """The filtered journal with the import columns (an export re-imports unchanged)."""
     from maillage.plan.journal import JOURNAL_COLUMNS, journal_rows
 
-    territory, tree = _plan(slug)
+    tree = _tree(territory)
     if fmt not in CONTENT_TYPES:
         raise Http404(_g("Format inconnu (csv, xlsx ou ods)."))
     form = _journal_filters(request, territory, tree)
@@ -230,8 +236,9 @@ def journal_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     )
 
 
-def activity_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def activity_page(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+    tree = _tree(territory)
     activity = journal_queryset(territory=territory).filter(pk=pk).first()
     if activity is None:
         raise Http404(_g("Activité introuvable dans ce journal."))
@@ -257,8 +264,9 @@ def _require_editor(request: HttpRequest, territory: Territory) -> HttpResponse 
     return None
 
 
-def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def activity_new(request: HttpRequest, territory: Territory) -> HttpResponse:
+    tree = _tree(territory)
     if denied := _require_editor(request, territory):
         return denied
     form = pf.ActivityForm(
@@ -267,16 +275,17 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         activity = form.save(author=request.user)
         if activity is not None:
-            return redirect("web:plan-activity", slug=slug, pk=activity.pk)
+            return redirect("web:plan-activity", slug=territory.slug, pk=activity.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "plan/activity_form.html", _ctx(territory, tree, request, form=form), status=status
     )
 
 
-def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view
+def activity_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Change a journal entry (coordinator, or the partner who wrote it)."""
-    territory, tree = _plan(slug)
+    tree = _tree(territory)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     activity = journal_queryset(territory=territory).filter(pk=pk).first()
@@ -292,7 +301,7 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         activity=activity,
     )
     if request.method == "POST" and form.is_valid() and form.save(author=request.user):
-        return redirect("web:plan-activity", slug=slug, pk=pk)
+        return redirect("web:plan-activity", slug=territory.slug, pk=pk)
     return render(
         request,
         "plan/activity_form.html",
@@ -301,15 +310,16 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@territory_view
+def activity_delete(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Delete a journal entry (coordinator, or the partner who wrote it); POST only."""
     from django.contrib import messages
 
     from maillage.plan.services import activity_delete as delete_service
 
-    territory, _tree = _plan(slug)
+    _tree(territory)
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("web:plan-activity", args=[slug, pk]))
+        return redirect_to_login(reverse("web:plan-activity", args=[territory.slug, pk]))
     activity = Activity.objects.filter(territory=territory, pk=pk).first()
     if activity is None:
         raise Http404(_g("Activité introuvable dans ce journal."))
@@ -318,14 +328,15 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     title = activity.title
     delete_service(activity=activity, user=request.user)
     messages.success(request, _g("Activité « %(title)s » supprimée du journal.") % {"title": title})
-    return redirect("web:plan-journal", slug=slug)
+    return redirect("web:plan-journal", slug=territory.slug)
 
 
-def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
+@territory_view
+def journal_import(request: HttpRequest, territory: Territory) -> HttpResponse:
     """Upload → dry run showing refused rows → confirm (valid rows only, on request)."""
     from maillage.plan.journal import journal_import as import_service
 
-    territory, tree = _plan(slug)
+    tree = _tree(territory)
     if denied := _require_editor(request, territory):
         return denied
     confirming = request.method == "POST" and "confirm" in request.POST
@@ -336,7 +347,7 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
     if confirming:
         pending = request.session.get("plan_import") or {}
         token = request.POST.get("token", "")
-        if not pending or pending.get("token") != token or pending.get("slug") != slug:
+        if not pending or pending.get("token") != token or pending.get("slug") != territory.slug:
             error = _g("Import expiré : déposez à nouveau le fichier.")
         else:
             path = pf.import_path(token)
@@ -371,7 +382,7 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
                 path.write_bytes(data)
                 request.session["plan_import"] = {
                     "token": token,
-                    "slug": slug,
+                    "slug": territory.slug,
                     "filename": upload.name,
                 }
     status = 400 if request.method == "POST" and (error or form.errors) else 200
@@ -383,10 +394,11 @@ def journal_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def journal_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+@territory_view
+def journal_template(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
     from maillage.plan.journal import journal_template as template_service
 
-    _plan(slug)
+    _tree(territory)
     if fmt not in CONTENT_TYPES:
         raise Http404(_g("Format inconnu (csv, xlsx ou ods)."))
     response = HttpResponse(template_service(fmt=fmt), content_type=CONTENT_TYPES[fmt])
@@ -397,8 +409,9 @@ def journal_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 # --------------------------------------------------------------------------- échéancier
 
 
-def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def schedule_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    tree = _tree(territory)
     steps, today = milestones(territory=territory), timezone.localdate()
     return render(
         request,
@@ -413,9 +426,11 @@ def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@coordinator_required
-def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view(role=COORDINATOR)
+def milestone_edit(
+    request: HttpRequest, territory: Territory, pk: int | None = None
+) -> HttpResponse:
+    tree = _tree(territory)
     milestone = None
     if pk is not None:
         milestone = Milestone.objects.filter(convention__territory=territory, pk=pk).first()
@@ -425,7 +440,7 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
         request.POST or None, territory=territory, tree=tree, milestone=milestone
     )
     if request.method == "POST" and form.is_valid() and form.save(user=request.user) is not None:
-        return redirect("web:plan-schedule", slug=slug)
+        return redirect("web:plan-schedule", slug=territory.slug)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -448,8 +463,9 @@ def _bilan_year(request: HttpRequest, tree: Any) -> int | None:
     return year
 
 
-def bilan_page(request: HttpRequest, slug: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def bilan_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    tree = _tree(territory)
     return render(
         request,
         "plan/bilan.html",
@@ -463,8 +479,9 @@ def bilan_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def bilan_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    territory, tree = _plan(slug)
+@territory_view
+def bilan_download(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
+    tree = _tree(territory)
     if fmt not in bilan_report.FORMATS:
         raise Http404(_g("Format inconnu (pdf, docx ou xlsx)."))
     year = _bilan_year(request, tree)
@@ -473,7 +490,7 @@ def bilan_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     key = f"plan-bilan:{territory.pk}:{territory.data_version}:{today}:{year}:{fmt}"
     cached = cache.get(key)
     if cached is None:
-        result = bilan_report.bilan_build(territory=territory, year=year, today=today)
+        result = bilan_build(territory=territory, year=year, today=today)
         cached = (result.filename_stem, bilan_report.bilan_render(result, fmt=fmt))
         cache.set(key, cached, 3600)
     stem, data = cached
