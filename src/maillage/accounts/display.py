@@ -30,17 +30,11 @@ def _related(field: Any, ids: list[Any]) -> list[str]:
 
 
 def _vocabulary_label(value: Any) -> str:
-    from maillage.directory.vocabulary import (
-        CHILDCARE_MODE_LABELS,
-        PUBLIC_LABELS,
-        THEMATIQUE_LABELS,
-    )
+    """The label an app registered for a code (:func:`maillage.accounts.editable.
+    register_value_labels`: the directory's thématiques, publics, childcare modes)."""
+    from .editable import value_label as registered_label
 
-    text = str(value)
-    for labels in (THEMATIQUE_LABELS, PUBLIC_LABELS, CHILDCARE_MODE_LABELS):
-        if text in labels:
-            return str(labels[text])
-    return text
+    return registered_label(value)
 
 
 def value_label(model: type[models.Model] | None, name: str, value: Any) -> str:

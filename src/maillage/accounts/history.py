@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .display import diff_rows
+from .editable import editable
 from .models import ChangeRecord
 from .permissions import is_coordinator, territory_of
 
@@ -155,19 +156,6 @@ def recording(
 
 # --------------------------------------------------------------------------- restore
 
-Restorer = Callable[[models.Model, dict[str, Any], Any], None]
-RESTORERS: dict[str, Restorer] = {}
-
-
-def register_restorer(label: str) -> Callable[[Restorer], Restorer]:
-    """Register how to restore a model (``"app.model"``) through its own service."""
-
-    def decorator(fn: Restorer) -> Restorer:
-        RESTORERS[label] = fn
-        return fn
-
-    return decorator
-
 
 def apply_values(obj: models.Model, values: dict[str, Any]) -> None:
     """Set snapshot values on ``obj`` (foreign keys by id) and save; many-to-many after save."""
@@ -191,37 +179,19 @@ def apply_values(obj: models.Model, values: dict[str, Any]) -> None:
         getattr(obj, name).set(ids)
 
 
-@register_restorer("directory.structure")
-def _restore_structure(obj: models.Model, values: dict[str, Any], user: Any) -> None:
-    from maillage.directory.models import Organisation, Typology
-    from maillage.directory.services import STRUCTURE_FIELDS, structure_update
-    from maillage.territory.models import Commune
-
-    fields = {k: v for k, v in values.items() if k in STRUCTURE_FIELDS}
-    for key, model in (
-        ("organisation", Organisation),
-        ("typology", Typology),
-        ("commune", Commune),
-    ):
-        if key in fields:
-            fields[key] = model.objects.filter(pk=fields[key]).first() if fields[key] else None
-    if fields.get("data_updated_on"):
-        from datetime import date
-
-        fields["data_updated_on"] = date.fromisoformat(fields["data_updated_on"])
-    structure_update(structure=obj, user=user, **fields)
-
-
-@register_restorer("directory.service")
-def _restore_service(obj: models.Model, values: dict[str, Any], user: Any) -> None:
-    from maillage.directory.services import SERVICE_FIELDS, service_update
-
-    fields = {k: v for k, v in values.items() if k in SERVICE_FIELDS}
-    if fields.get("data_updated_on"):
-        from datetime import date
-
-        fields["data_updated_on"] = date.fromisoformat(fields["data_updated_on"])
-    service_update(service=obj, user=user, **fields)
+def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Snapshot values back to what the services accept: related objects for foreign keys
+    (``None`` when gone), Python values (dates…) for the other fields."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        field = model._meta.get_field(key)
+        if field.is_relation and not field.many_to_many:
+            out[key] = field.related_model.objects.filter(pk=value).first() if value else None
+        elif value is not None and not field.is_relation:
+            out[key] = field.to_python(value)
+        else:
+            out[key] = value
+    return out
 
 
 # Files a restored object owns in other rows (a journal entry's attachments): the model's
@@ -325,9 +295,9 @@ def restore_change_report(
         note=note,
         before=None if created else ...,
     ):
-        restorer = RESTORERS.get(model._meta.label_lower)
-        if restorer and not created:
-            restorer(obj, values, user)
+        entry = editable(model._meta.label_lower)
+        if entry is not None and entry.restore is not None:
+            entry.restore(obj=obj, values=values, user=user)
         else:
             apply_values(obj, values)
             territory = territory_of(obj)

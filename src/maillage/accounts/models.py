@@ -14,7 +14,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Organisation
 from maillage.territory.models import Territory
 
 
@@ -41,7 +40,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
-        Organisation,
+        "directory.Organisation",  # by name: the accounts app imports no directory module
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -198,7 +197,7 @@ class PendingChange(models.Model):
         verbose_name=_("proposée par"),
     )
     organisation = models.ForeignKey(
-        Organisation,
+        "directory.Organisation",  # by name: the accounts app imports no directory module
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

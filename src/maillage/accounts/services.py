@@ -23,12 +23,12 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 
-from maillage.directory.models import Organisation
 from maillage.territory.models import Territory
 
 from . import permissions
 from .display import diff_rows
-from .history import diff, record_change, recording, snapshot
+from .editable import editable_for
+from .history import diff, record_change, recording, snapshot, snapshot_values
 from .models import ApiToken, ChangeRecord, Invitation, Membership, PendingChange, Role
 from .versioning import check_version
 
@@ -57,10 +57,11 @@ def membership_set(
     user: Any,
     territory: Territory,
     role: str,
-    organisation: Organisation | None = None,
+    organisation: models.Model | None = None,
     by: Any = None,
 ) -> Membership:
-    """Give ``user`` a role on ``territory`` (a partner needs an organisation)."""
+    """Give ``user`` a role on ``territory`` (a partner needs an organisation: a
+    :class:`maillage.directory.models.Organisation`)."""
     _check_manager(by, territory)
     if role not in Role.values:
         raise ValidationError(
@@ -109,7 +110,7 @@ def user_invite(
     email: str,
     territory: Territory,
     role: str,
-    organisation: Organisation | None = None,
+    organisation: models.Model | None = None,
     first_name: str = "",
     last_name: str = "",
     by: Any = None,
@@ -241,39 +242,23 @@ def api_token_revoke(*, token: ApiToken, by: Any) -> None:
 # --------------------------------------------------------------------------- edits and validation
 
 
-class _DryRun(Exception):
-    """Raised to roll back a validation-only run of a service."""
-
-
 def _apply(obj: models.Model, fields: dict[str, Any], user: Any) -> models.Model:
-    """Apply ``fields`` through the owning app's service (validation, position, search text)."""
-    label = obj._meta.label_lower
-    if label == "directory.structure":
-        from maillage.directory.services import structure_update
+    """Apply ``fields`` through the owning app's service (validation, derived data, history):
+    :mod:`maillage.accounts.editable`."""
+    return editable_for(obj).apply(obj=obj, fields=dict(fields), user=user)
 
-        return structure_update(structure=obj, user=user, **fields)
-    if label == "directory.service":
-        from maillage.directory.services import service_update
 
-        return service_update(service=obj, user=user, **fields)
-    raise ValidationError(f"Modification par proposition non prise en charge pour {label}.")
+def _check(obj: models.Model, fields: dict[str, Any], user: Any) -> None:
+    """Refuse ``fields`` as the owning app's service would with ``user``'s rights (the same
+    field permissions as a direct edit: provenance, publication, organisation); writes
+    nothing (:mod:`maillage.accounts.editable`)."""
+    editable_for(obj).validate(obj=obj, fields=dict(fields), user=user)
 
 
 def _resolved(fields: dict[str, Any]) -> dict[str, Any]:
     """Field values as stored in a snapshot (related objects as their ids, JSON-safe)."""
     out = {k: v.pk if isinstance(v, models.Model) else v for k, v in fields.items()}
     return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
-
-
-def _dry_run(obj: models.Model, fields: dict[str, Any], user: Any) -> None:
-    """Run the owning service on a copy of ``obj`` with ``user``'s rights (the same field
-    permissions as a direct edit: provenance, publication, organisation), then undo it."""
-    try:
-        with transaction.atomic():
-            _apply(type(obj)._default_manager.get(pk=obj.pk), dict(fields), user)
-            raise _DryRun
-    except _DryRun:
-        pass
 
 
 @transaction.atomic
@@ -291,7 +276,7 @@ def propose_change(
         raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
     check_version(obj, version)
     before = snapshot(obj)
-    _dry_run(obj, fields, user)
+    _check(obj, fields, user)
     changes = {k: v for k, v in _resolved(fields).items() if before.get(k) != v}
     if not changes:
         raise ValidationError("Aucune modification par rapport à la fiche publiée.")
@@ -368,20 +353,6 @@ def _object(change: PendingChange) -> models.Model:
     return obj
 
 
-def _from_snapshot(obj: models.Model, values: dict[str, Any]) -> dict[str, Any]:
-    """Snapshot values back to what the services accept (related objects, dates)."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        field = obj._meta.get_field(key)
-        if field.is_relation and not field.many_to_many:
-            out[key] = field.related_model.objects.filter(pk=value).first() if value else None
-        elif value is not None and not field.is_relation:
-            out[key] = field.to_python(value)
-        else:
-            out[key] = value
-    return out
-
-
 @transaction.atomic
 def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> models.Model:
     """The coordinator accepts a proposal: applied, recorded in the history (author and
@@ -405,9 +376,9 @@ def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> m
         raise ValidationError(
             "L'auteur de cette proposition n'a plus le droit de modifier cette fiche : refusez-la."
         )
-    values = _from_snapshot(obj, change.changes)
+    values = snapshot_values(type(obj), change.changes)
     try:  # re-checked with the proposer's rights (a proposal queued before a rule changed)
-        _dry_run(obj, values, proposer)
+        _check(obj, values, proposer)
     except PermissionDenied as exc:
         raise ValidationError(
             f"Proposition hors des droits de son auteur : {exc} Refusez-la."

@@ -30,8 +30,8 @@ from maillage.accounts.services import edit_or_propose
 from maillage.directory.models import Service, Structure
 from maillage.directory.selectors import service_summary, structure_get
 from maillage.directory.services import (
-    SERVICE_FIELDS,
-    STRUCTURE_FIELDS,
+    EDITABLE_SERVICE_FIELDS,
+    EDITABLE_STRUCTURE_FIELDS,
     resolve_references,
     service_create,
     structure_create,
@@ -57,7 +57,7 @@ SERVICE_ID = Path(
 StructureCreateIn = model_input(
     "StructureCreateIn",
     Structure,
-    STRUCTURE_FIELDS,
+    EDITABLE_STRUCTURE_FIELDS,
     required=frozenset({"name"}),
     extra_fields={
         "territory": (
@@ -74,20 +74,20 @@ StructureCreateIn = model_input(
 StructurePatchIn = model_input(
     "StructurePatchIn",
     Structure,
-    STRUCTURE_FIELDS,
+    EDITABLE_STRUCTURE_FIELDS,
     doc="Les champs à modifier (les autres restent inchangés).",
 )
 ServiceCreateIn = model_input(
     "ServiceCreateIn",
     Service,
-    SERVICE_FIELDS,
+    EDITABLE_SERVICE_FIELDS,
     required=frozenset({"name"}),
     doc="Un nouveau service de la structure : son nom et les champs connus.",
 )
 ServicePatchIn = model_input(
     "ServicePatchIn",
     Service,
-    SERVICE_FIELDS,
+    EDITABLE_SERVICE_FIELDS,
     doc="Les champs à modifier (les autres restent inchangés).",
 )
 

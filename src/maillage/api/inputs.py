@@ -1,7 +1,7 @@
 """Request bodies of the write endpoints, built from the models' own fields.
 
 Each body is a pydantic model whose fields mirror the model fields the services accept
-(``STRUCTURE_FIELDS``, ``SERVICE_FIELDS``): same names, the models' maximum lengths, choices
+(``EDITABLE_*_FIELDS``): same names, the models' maximum lengths, choices
 and integer ranges, the French ``verbose_name`` as description. Unknown fields are refused
 (``extra="forbid"``), texts may not hold control characters or invalid Unicode, numbers must be
 finite: a malformed request gets a 422 naming the field, never a database error.

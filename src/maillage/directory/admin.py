@@ -3,7 +3,8 @@
 The admin writes models directly (no service): :class:`HistoryAdminMixin` keeps its edits in the
 change history and :class:`SearchRefreshAdminMixin` brings the structures' derived data (search
 text, Lambert-93 position, zones) and the territory's ``data_version`` up to date after each save
-or deletion, so the search (an in-memory index keyed on ``data_version``) shows the edit at once.
+or deletion (:func:`maillage.directory.derived.structures_refreshed`), so the search (an in-memory
+index keyed on ``data_version``) shows the edit at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from maillage.accounts.admin_history import HistoryAdminMixin
 
 from . import models
-from .services import structures_refreshed
+from .derived import structures_refreshed
 
 
 class SearchRefreshAdminMixin:

@@ -8,3 +8,6 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import dataset_kinds  # noqa: F401  (registers the directory file kinds)
+        from .editing import register_editables
+
+        register_editables()  # structures and services: proposals, validation, restores

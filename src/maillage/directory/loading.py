@@ -17,24 +17,23 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
-from shapely import STRtree
-from shapely.geometry import Point
 
 from maillage.territory.errors import DatasetError
-from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
 from maillage.territory.loader import FileSpec, LoadContext, upsert
-from maillage.territory.models import Commune, Zone
+from maillage.territory.models import Commune
 
+from .derived import ZoneIndex, position_fields, structure_derived
 from .models import CtgTheme, Organisation, Service, Structure, Typology
-from .search_text import refresh_search_text
 from .validation import validate_service, validate_structure
 from .vocabulary import PUBLICS, THEMATIQUES
 
 TYPOLOGY_FILE = Path(__file__).resolve().parent / "typology.yaml"
 DIRECTORY_KINDS: set[str] = set()
 
+# Merging records of one place: the position is taken whole from the best record that has one;
+# each of the other fields from the best record that has a value for it.
 POSITION_FIELDS = ("lon", "lat", "position_precision", "position_source")
-STRUCTURE_FIELDS = (
+MERGED_FIELDS = (
     "name",
     "typology",
     "sector",
@@ -246,7 +245,7 @@ def merge(records: list[StructureRecord]) -> list[StructureRecord]:
             )[:300],
             declared_only=all(r.declared_only for r in group),
         )
-        for name in STRUCTURE_FIELDS:
+        for name in MERGED_FIELDS:
             value = next(
                 (r.fields[name] for r in group if r.fields.get(name) not in (None, "")), None
             )
@@ -263,14 +262,6 @@ def merge(records: list[StructureRecord]) -> list[StructureRecord]:
 
 
 # --------------------------------------------------------------------------- write
-
-
-def _zone_index(ctx: LoadContext) -> tuple[list[Zone], Any]:
-    codes = ctx.manifest.perimeter_codes
-    zones = [z for z in Zone.objects.filter(commune__insee_code__in=codes) if z.boundary]
-    zones += [z for z in Zone.objects.filter(territory=ctx.territory) if z.boundary]
-    geoms = [geojson_to_l93(z.boundary) for z in zones]
-    return zones, (STRtree(geoms) if geoms else None)
 
 
 def _organisation(ctx: LoadContext, data: dict[str, str] | None) -> Organisation | None:
@@ -336,7 +327,7 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
     """Write merged records (typologies first). ``dataset_of`` maps a file to its source."""
     typologies = write_typologies(ctx)
     communes = {c.insee_code: c for c in Commune.objects.all()}
-    zones, tree = _zone_index(ctx)
+    zones = ZoneIndex(ctx.territory)
     rules = [r for r in records if isinstance(r, SameAs)]
     records = [r for r in records if not isinstance(r, SameAs)]
     apply_same_as(records, rules)
@@ -345,21 +336,15 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
     for record, slug in zip(merged, _slugs(ctx, merged), strict=True):
         f = dict(record.fields)
         lon, lat = f.get("lon"), f.get("lat")
-        x = y = None
-        if lon is not None and lat is not None:
-            xs, ys = lonlat_to_l93(lon, lat)
-            x, y = round(float(xs), 2), round(float(ys), 2)
         values = {
-            **{k: f.get(k, "") for k in STRUCTURE_FIELDS if k not in ("typology", "commune")},
+            **{k: f.get(k, "") for k in MERGED_FIELDS if k not in ("typology", "commune")},
             "slug": slug,
             "typology": typologies.get(f.get("typology") or ""),
             "commune": communes.get(f.get("commune") or ""),
             "organisation": _organisation(ctx, record.organisation),
             "lon": lon,
             "lat": lat,
-            "x_l93": x,
-            "y_l93": y,
-            "position_precision": f.get("position_precision") or Structure.Precision.UNKNOWN,
+            **position_fields(lon, lat, f.get("position_precision") or ""),
             "position_source": f.get("position_source") or "",
             "source_label": record.source_label,
             "source_url": record.source_url,
@@ -370,21 +355,12 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
         }
         for k in ("data_updated_on", "grouped_count"):
             values[k] = f.get(k)
-        if lon is None:
-            values["position_precision"] = Structure.Precision.UNKNOWN
         structure = upsert(
             ctx,
             Structure,
             {"territory": ctx.territory, "source": record.source, "source_id": record.source_id},
             values,
         )
-        wanted = set()
-        if x is not None and tree is not None:
-            point = Point(x, y)
-            wanted = {zones[i].pk for i in tree.query(point, predicate="intersects")}
-        if {z.pk for z in structure.zones.all()} != wanted:
-            structure.zones.set(wanted)
-            ctx.count(Structure, "zones mises à jour")
         for sv in record.services:
             upsert(
                 ctx,
@@ -392,7 +368,9 @@ def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: 
                 {"structure": structure, "source": sv["source"], "source_id": sv["source_id"]},
                 sv["fields"],
             )
-        refresh_search_text(structure)
+        # Zones and search text; load_dataset bumps the territory's data version once.
+        if structure_derived(structure, place=True, index=zones).zones:
+            ctx.count(Structure, "zones mises à jour")
 
 
 def accumulate(spec: FileSpec, records: list[StructureRecord], ctx: LoadContext) -> None:

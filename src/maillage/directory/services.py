@@ -8,15 +8,11 @@ allow the change (``PermissionDenied`` otherwise); ``user=None`` is for trusted 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.text import slugify
-from shapely import STRtree
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
@@ -24,16 +20,28 @@ from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import can_edit, can_publish, creates_drafts
 from maillage.accounts.versioning import check_version
 from maillage.territory.geo import geojson_to_l93, lonlat_to_l93
-from maillage.territory.models import Commune, Territory, Zone
-from maillage.territory.services import territory_touch
+from maillage.territory.models import Commune, Territory
 
+from .derived import (
+    prepare_position,
+    structure_derived,
+    structure_reindex_territory,
+    structures_refreshed,
+)
 from .models import Organisation, Service, Structure, Typology
-from .search_text import refresh_search_text
 from .validation import validate_service, validate_structure
+
+__all__ = [  # the derived-data writers are defined in .derived, re-exported for callers
+    "structure_reindex_territory",
+    "structures_refreshed",
+]
 
 NEAR_TERRITORY_M = 20_000  # a placed structure must lie within 20 km of the territory
 
-STRUCTURE_FIELDS = frozenset(
+# The fields a caller of these services may set (the API's and the forms' inputs, what a
+# restore or a proposal may change); the rest is identity, provenance kept by the loader, or
+# derived (:mod:`.derived`).
+EDITABLE_STRUCTURE_FIELDS = frozenset(
     {
         "name",
         "organisation",
@@ -63,7 +71,7 @@ STRUCTURE_FIELDS = frozenset(
         "published",
     }
 )
-SERVICE_FIELDS = frozenset(
+EDITABLE_SERVICE_FIELDS = frozenset(
     {
         "name",
         "description",
@@ -172,39 +180,6 @@ def _unique_slug(territory: Territory, name: str, *, exclude: int | None = None)
     return slug
 
 
-def _sync_position(structure: Structure) -> None:
-    if structure.lon is None or structure.lat is None:
-        structure.x_l93 = structure.y_l93 = None
-        structure.position_precision = Structure.Precision.UNKNOWN
-        return
-    x, y = lonlat_to_l93(structure.lon, structure.lat)
-    structure.x_l93, structure.y_l93 = round(float(x), 2), round(float(y), 2)
-    if structure.position_precision == Structure.Precision.UNKNOWN:
-        structure.position_precision = Structure.Precision.APPROXIMATE
-
-
-def _zone_index(territory: Territory) -> tuple[list[int], STRtree | None]:
-    codes = list(territory.communes.values_list("insee_code", flat=True))
-    codes += list(territory.neighbours.values_list("insee_code", flat=True))
-    zones = [
-        z
-        for z in Zone.objects.filter(Q(commune__insee_code__in=codes) | Q(territory=territory))
-        if z.boundary
-    ]
-    geoms = [geojson_to_l93(z.boundary) for z in zones]
-    return [z.pk for z in zones], (STRtree(geoms) if geoms else None)
-
-
-def _sync_zones(structure: Structure, index: tuple[list[int], Any] | None = None) -> None:
-    if not structure.located:
-        structure.zones.clear()
-        return
-    ids, tree = index or _zone_index(structure.territory)
-    point = Point(structure.x_l93, structure.y_l93)
-    hits = [] if tree is None else tree.query(point, predicate="intersects")
-    structure.zones.set([ids[i] for i in hits])
-
-
 def _validate_or_reset(obj: Any, validate: Any) -> None:
     """Validate ``obj``; on failure reload it, so the caller never keeps invalid values."""
     try:
@@ -224,9 +199,10 @@ def _record(obj: Structure | Service, user: Any, before: dict[str, Any] | None) 
     record_change(obj=obj, user=user, before=before, after=snapshot(obj), action=action)
 
 
-def _after_write(structure: Structure) -> None:
-    refresh_search_text(structure)
-    territory_touch(territory=structure.territory)
+def _after_write(structure: Structure, *, place: bool = False) -> None:
+    """The structure is saved (or one of its services): its derived data and the territory's
+    data version follow (:func:`maillage.directory.derived.structure_derived`)."""
+    structure_derived(structure, place=place, touch=True)
 
 
 @transaction.atomic
@@ -244,7 +220,7 @@ def structure_create(
     ``source``/``source_id`` keep a producer's data·inclusion identifiers (imports); by
     default the structure is ours (``maillage``) and its id is its slug.
     """
-    _check_fields(fields, STRUCTURE_FIELDS)
+    _check_fields(fields, EDITABLE_STRUCTURE_FIELDS)
     structure = Structure(territory=territory, name=name, **_resolve(fields))
     if user is not None and not can_edit(user, structure):
         raise PermissionDenied(
@@ -264,10 +240,9 @@ def structure_create(
         raise ValidationError(
             {"source_id": f"Identifiant « {structure.source_id} » déjà utilisé pour cette source."}
         )
-    _sync_position(structure)
+    prepare_position(structure)
     structure.save()
-    _sync_zones(structure)
-    _after_write(structure)
+    _after_write(structure, place=True)
     _record(structure, user, None)
     return structure
 
@@ -278,27 +253,47 @@ def structure_update(
 ) -> Structure:
     """Change some fields of a structure; the position is re-projected when it changes.
     ``version``: the state the change was made from (``check_version``; ``None``: no check)."""
-    _check_user(user, structure)
-    _check_fields(fields, STRUCTURE_FIELDS)
-    _check_publication(user, structure, fields)
+    _check_structure_request(structure, user, fields)
     check_version(structure, version)
     before = _before(structure)
     fields = _resolve(fields)
+    try:
+        _change_structure(structure, user, fields)
+    except (ValidationError, PermissionDenied):
+        structure.refresh_from_db()  # the caller never keeps refused values
+        raise
+    prepare_position(structure)
+    structure.save()
+    _after_write(structure, place=bool({"lon", "lat"} & set(fields)))
+    _record(structure, user, before)
+    return structure
+
+
+def structure_update_check(*, structure: Structure, user: Any = None, **fields: Any) -> None:
+    """Refuse, as :func:`structure_update` would, the change of ``fields`` by ``user`` — the
+    same ``ValidationError`` and ``PermissionDenied`` — without writing anything: the change is
+    made on a copy of the stored structure, never saved (a partner's proposal is checked so)."""
+    copy = Structure.objects.select_related("territory").get(pk=structure.pk)
+    _check_structure_request(copy, user, fields)
+    _change_structure(copy, user, _resolve(fields))
+
+
+def _check_structure_request(structure: Structure, user: Any, fields: dict[str, Any]) -> None:
+    """The checks of a change that need no value applied: rights, known fields, publication."""
+    _check_user(user, structure)
+    _check_fields(fields, EDITABLE_STRUCTURE_FIELDS)
+    _check_publication(user, structure, fields)
+
+
+def _change_structure(structure: Structure, user: Any, fields: dict[str, Any]) -> None:
+    """Set the (resolved) ``fields`` on ``structure`` in memory and check the result."""
     for key, value in fields.items():
         setattr(structure, key, value)
     if user is not None and not can_edit(user, structure):  # moved to another organisation
-        structure.refresh_from_db()
         raise PermissionDenied("Une fiche ne passe pas à une autre organisation que la vôtre.")
-    _validate_or_reset(structure, validate_structure)
+    validate_structure(structure)
     if user is not None and {"lon", "lat"} & set(fields):
-        _validate_or_reset(structure, check_near_territory)  # a user's position, as on the map
-    _sync_position(structure)
-    structure.save()
-    if {"lon", "lat"} & set(fields):
-        _sync_zones(structure)
-    _after_write(structure)
-    _record(structure, user, before)
-    return structure
+        check_near_territory(structure)  # a user's position, as on the map
 
 
 def check_near_territory(structure: Structure) -> None:
@@ -360,10 +355,9 @@ def structure_place(
         raise
     structure.position_precision = precision
     structure.position_source = source.strip()[:300]
-    _sync_position(structure)
+    prepare_position(structure)
     structure.save()
-    _sync_zones(structure)
-    _after_write(structure)
+    _after_write(structure, place=True)
     _record(structure, user, before)
     return structure
 
@@ -380,7 +374,7 @@ def service_create(
 ) -> Service:
     """Create a service of ``structure`` (``source``/``source_id`` as for structures)."""
     _check_user(user, structure)
-    _check_fields(fields, SERVICE_FIELDS)
+    _check_fields(fields, EDITABLE_SERVICE_FIELDS)
     service = Service(structure=structure, name=name, **fields)
     _check_publication(user, service, fields)
     validate_service(service)
@@ -409,9 +403,7 @@ def service_update(
     *, service: Service, user: Any = None, version: str | None = None, **fields: Any
 ) -> Service:
     """Change some fields of a service (``version`` as for :func:`structure_update`)."""
-    _check_user(user, service.structure)
-    _check_fields(fields, SERVICE_FIELDS)
-    _check_publication(user, service, fields)
+    _check_service_request(service, user, fields)
     check_version(service, version)
     before = _before(service)
     for key, value in fields.items():
@@ -423,86 +415,17 @@ def service_update(
     return service
 
 
-def structure_reindex_territory(*, territory: Territory) -> int:
-    """Rebuild the search text, sort name, Lambert-93 position and zones of every structure of
-    ``territory`` (after bulk writes that bypassed these services); return how many changed."""
-    changed = 0
-    structures = Structure.objects.filter(territory=territory).select_related(
-        "typology", "organisation", "commune"
-    )
-    index = _zone_index(territory)
-    with transaction.atomic():
-        for structure in structures.prefetch_related("services", "zones"):
-            before = (structure.x_l93, structure.y_l93, structure.position_precision)
-            _sync_position(structure)
-            if before != (structure.x_l93, structure.y_l93, structure.position_precision):
-                Structure.objects.filter(pk=structure.pk).update(
-                    x_l93=structure.x_l93,
-                    y_l93=structure.y_l93,
-                    position_precision=structure.position_precision,
-                )
-                _sync_zones(structure, index)
-                changed += 1
-            changed += refresh_search_text(structure)
-        if changed:
-            territory_touch(territory=territory)
-    return changed
+def service_update_check(*, service: Service, user: Any = None, **fields: Any) -> None:
+    """Refuse, as :func:`service_update` would, the change of ``fields`` by ``user``, without
+    writing anything (on a copy of the stored service, never saved)."""
+    copy = Service.objects.select_related("structure__territory").get(pk=service.pk)
+    _check_service_request(copy, user, fields)
+    for key, value in fields.items():
+        setattr(copy, key, value)
+    validate_service(copy)
 
 
-# --------------------------------------------------------------------------- writes made elsewhere
-
-
-def _refresh(structure: Structure) -> None:
-    """Re-project the position (and re-place in zones when it moved), rebuild the search text."""
-    stored = (structure.x_l93, structure.y_l93, structure.position_precision)
-    _sync_position(structure)
-    if stored != (structure.x_l93, structure.y_l93, structure.position_precision):
-        Structure.objects.filter(pk=structure.pk).update(
-            x_l93=structure.x_l93,
-            y_l93=structure.y_l93,
-            position_precision=structure.position_precision,
-        )
-        _sync_zones(structure)
-    refresh_search_text(structure)
-
-
-@contextmanager
-def structures_refreshed(
-    *,
-    structure_ids: Iterable[int | None] = (),
-    typology_ids: Iterable[int | None] = (),
-    organisation_ids: Iterable[int | None] = (),
-) -> Iterator[None]:
-    """Keep the directory's derived data right around writes that bypass these services (the
-    Django admin edits or deletes models directly).
-
-    After the block: each structure of ``structure_ids`` still stored gets its Lambert-93
-    position from lon/lat (and its zones, when the position moved; zones picked by hand are
-    kept otherwise), its search text and sort name; every territory that held structures of
-    ``typology_ids`` or ``organisation_ids`` before the block is reindexed
-    (:func:`structure_reindex_territory`: a typology's label, ages and publics, an
-    organisation's name are read by the search); every territory concerned, including those of
-    deleted structures, is touched, so the search index (keyed on ``data_version``) and the
-    cached pages are rebuilt at once.
-    """
-    structures = {pk for pk in structure_ids if pk is not None}
-    typologies = {pk for pk in typology_ids if pk is not None}
-    organisations = {pk for pk in organisation_ids if pk is not None}
-    related = Structure.objects.filter(
-        Q(typology_id__in=typologies) | Q(organisation_id__in=organisations)
-    )
-    reindexed = set(related.values_list("territory_id", flat=True))
-    touched = reindexed | set(
-        Structure.objects.filter(pk__in=structures).values_list("territory_id", flat=True)
-    )
-    yield
-    with transaction.atomic():
-        for structure in Structure.objects.filter(pk__in=structures).select_related(
-            "territory", "typology", "organisation", "commune"
-        ):
-            _refresh(structure)
-            touched.add(structure.territory_id)  # also the territory a structure moved to
-        for territory in Territory.objects.filter(pk__in=touched).order_by("pk"):
-            if territory.pk in reindexed:
-                structure_reindex_territory(territory=territory)
-            territory_touch(territory=territory)
+def _check_service_request(service: Service, user: Any, fields: dict[str, Any]) -> None:
+    _check_user(user, service.structure)
+    _check_fields(fields, EDITABLE_SERVICE_FIELDS)
+    _check_publication(user, service, fields)
