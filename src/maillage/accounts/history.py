@@ -155,6 +155,9 @@ def recording(
 
 
 # --------------------------------------------------------------------------- restore
+# A model restored through its own service (validation, derived data) says so in
+# :mod:`.editable` (``register_editable(..., restore=...)``); the others get their values back
+# generically (:func:`apply_values`).
 
 
 def apply_values(obj: models.Model, values: dict[str, Any]) -> None:
