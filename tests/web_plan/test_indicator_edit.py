@@ -85,3 +85,18 @@ def test_a_presence_indicator_takes_a_oui_non_with_its_document(coordinator_clie
     }
     assert rows[2023]["display"] == "non" and rows[2024]["display"] == "oui"
     assert "%" not in rows[2024]["display"]
+
+
+def test_the_coordinator_is_offered_what_the_indicator_kind_allows(coordinator_client, armentieres):
+    """The edit link says what can be entered: a value (manual), a oui/non with its document
+    (document), or only targets (computed kinds) — asked of the kind, not of its name."""
+    offers = {
+        "manual": "Saisir une valeur, les cibles ou la référence",
+        "document": "Répondre oui/non avec le document, fixer les cibles",
+        "activity_count": "Fixer les cibles ou la valeur de référence",
+        "data": "Fixer les cibles ou la valeur de référence",
+    }
+    for kind, offer in offers.items():
+        page = coordinator_client.get(url("plan-indicator", _indicator(kind).pk)).content.decode()
+        assert offer in page, kind
+        assert sum(o in page for o in set(offers.values())) == 1, kind
