@@ -90,7 +90,7 @@ def test_page_shows_each_theme_declared_vs_located_and_what_unlocks_it(
     body = response.content.decode()
     # Petite enfance on the embedded data: 0 of 175 places, 1 of 11 lieux located.
     assert "0 places localisées sur 175 déclarées (0 %)" in body
-    assert "1 lieux localisés sur 11 déclarés (9 %)" in body
+    assert "1 lieu localisé sur 11 déclarés (9 %)" in body
     assert '<progress id="mesure-petite-enfance-places" max="175" value="0">' in body
     assert (
         "Localiser ou répartir ces 3 fiches rend calculable l&#x27;analyse petite enfance." in body

@@ -43,6 +43,18 @@ class Measure:
         return round(100 * self.located / self.declared) if self.declared else 0
 
     @property
+    def text(self) -> str:
+        """« 127 places localisées sur 175 déclarées (73 %) », « 1 lieu localisé sur 4… »."""
+        n, d = self.located, self.declared
+        if self.unit == "places":
+            located = ngettext("%(n)d place localisée", "%(n)d places localisées", n)
+            declared = ngettext("sur %(d)d déclarée", "sur %(d)d déclarées", d)
+        else:
+            located = ngettext("%(n)d lieu localisé", "%(n)d lieux localisés", n)
+            declared = ngettext("sur %(d)d déclaré", "sur %(d)d déclarés", d)
+        return f"{located % {'n': n}} {declared % {'d': d}} ({self.percent} %)"
+
+    @property
     def reached(self) -> bool:
         return bool(self.declared) and self.located / self.declared >= MIN_LOCATED_SHARE
 

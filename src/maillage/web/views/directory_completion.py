@@ -57,7 +57,7 @@ class SamePlaceForm(forms.Form):
 class SplitForm(forms.Form):
     name = forms.CharField(label=_("Nom du lieu"), max_length=200)
     places = forms.IntegerField(
-        label=_("Places"), min_value=0, max_value=svc.MAX_PLACES, required=False
+        label=_("Nombre de places"), min_value=0, max_value=svc.MAX_PLACES, required=False
     )
     address = forms.CharField(label=_("Adresse (numéro et rue)"), max_length=300, required=False)
     postcode = forms.CharField(label=_("Code postal"), max_length=5, required=False)
@@ -94,7 +94,8 @@ def _page(
         pk = item.id
         out = {
             "geocode": GeocodeForm(
-                prefix=f"g{pk}", initial={"query": svc.geocode_query(item.structure)}
+                prefix=f"g{pk}",
+                initial={"query": svc.geocode_query(item.structure) if item.has_address else ""},
             ),
             "click": ClickForm(prefix=f"c{pk}", initial={"version": item.version}),
             "same": SamePlaceForm(
