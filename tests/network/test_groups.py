@@ -201,7 +201,7 @@ def test_network_changes_are_in_the_history_and_a_removed_member_can_be_restored
 
 def test_a_huge_participant_count_is_refused_by_the_minutes_form():
     """10²⁰ participants overflowed the database integer in ``activity.save()`` (a 500)."""
-    from maillage.web.views.accounts_forms import MinutesForm
+    from maillage.web.forms.network import MinutesForm
 
     form = MinutesForm(data={"minutes": "Relevé.", "participants": str(10**20), "version": ""})
     assert not form.is_valid()

@@ -36,7 +36,9 @@ from maillage.network.services import structure_confirm
 from maillage.territory.models import Territory
 
 from ..decorators import COORDINATOR, MEMBER, territory_view
-from . import accounts_forms as af
+from ..form_errors import service_errors_to_form
+from ..forms import accounts as af
+from ..forms.concurrency import VERSION, changed_fields, show_stale
 
 # --------------------------------------------------------------------------- authentication
 
@@ -200,22 +202,20 @@ def _edit(
     if not perms.can_edit(request.user, obj):
         raise PermissionDenied(_g("Vous ne pouvez modifier que les fiches de votre organisation."))
     copy = type(obj)._default_manager.get(pk=obj.pk)  # the form mutates its instance
-    form = form_class(request.POST or None, instance=copy, initial={af.VERSION: version_of(obj)})
+    form = form_class(request.POST or None, instance=copy, initial={VERSION: version_of(obj)})
     if request.method == "POST" and form.is_valid():
-        fields = af.changed_fields(form)
+        fields = changed_fields(form)
         if not fields:
             messages.info(request, _g("Aucune modification."))
             return redirect("web:partner-space", territory.slug)
         try:
             applied, pending = acc_services.edit_or_propose(
-                obj=obj, user=request.user, fields=fields, version=form.cleaned_data[af.VERSION]
+                obj=obj, user=request.user, fields=fields, version=form.cleaned_data[VERSION]
             )
         except StaleVersion as exc:
-            af.show_stale(form, exc)
+            show_stale(form, exc)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            for field, msgs in errors.items():
-                form.add_error(field if field in form.fields else None, msgs)
+            service_errors_to_form(form, exc)
         else:
             if pending is not None:
                 messages.success(

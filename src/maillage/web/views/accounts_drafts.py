@@ -34,20 +34,14 @@ from maillage.directory.services import (
 from maillage.territory.models import Territory
 
 from ..decorators import COORDINATOR, territory_view
-from . import accounts_forms as af
+from ..form_errors import service_errors_to_form
+from ..forms import accounts as af
 
 
 def _login_required(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return None
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    """A service's French messages, each on its field (or above the form)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, msgs in errors.items():
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 def _organisations(request: HttpRequest, territory: Territory) -> tuple[Any, QuerySet | None]:
@@ -92,7 +86,7 @@ def structure_new(request: HttpRequest, territory: Territory) -> HttpResponse:
                 if (position := form.position()) is not None:
                     structure_place(structure=structure, user=request.user, **position)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             if structure.published:
                 text = _g("Lieu « %(name)s » créé et publié.")
@@ -143,7 +137,7 @@ def service_new(request: HttpRequest, territory: Territory, pk: int) -> HttpResp
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             if service.published and structure.published:
                 text = _g("Service « %(name)s » ajouté et publié.")

@@ -24,14 +24,9 @@ from maillage.territory.models import Territory
 
 from ..csp import ATTACHMENT_CSP
 from ..decorators import COORDINATOR, MEMBER, territory_view
-from . import accounts_forms as af
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, msgs in errors.items():
-        form.add_error(field if field in form.fields else None, msgs)
-
+from ..form_errors import service_errors_to_form
+from ..forms import network as nf
+from ..forms.concurrency import VERSION, show_stale
 
 # --------------------------------------------------------------------------- groups
 
@@ -39,7 +34,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 @territory_view(role=MEMBER)
 def groups_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     coordinator = perms.is_coordinator(request.user, territory)
-    form = af.GroupForm(request.POST or None, territory=territory)
+    form = nf.GroupForm(request.POST or None, territory=territory)
     if request.method == "POST":
         if not coordinator:
             raise PermissionDenied(_g("Action réservée au chargé de coopération."))
@@ -56,7 +51,7 @@ def groups_page(request: HttpRequest, territory: Territory) -> HttpResponse:
                     description=d["description"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                service_errors_to_form(form, exc)
             else:
                 return redirect("web:group", territory.slug, group.pk)
     return render(
@@ -97,8 +92,8 @@ def _group_page(
             "group": group,
             "meetings": group.meetings.all(),
             "coordinator": perms.is_coordinator(request.user, territory),
-            "member_form": forms_.get("member") or af.MemberForm(),
-            "meeting_form": forms_.get("meeting") or af.MeetingForm(),
+            "member_form": forms_.get("member") or nf.MemberForm(),
+            "meeting_form": forms_.get("meeting") or nf.MeetingForm(),
         },
         status=400 if forms_ else 200,
     )
@@ -108,12 +103,12 @@ def _group_page(
 @territory_view(role=COORDINATOR)
 def member_add(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     group = _group(territory, pk)
-    form = af.MemberForm(request.POST)
+    form = nf.MemberForm(request.POST)
     if form.is_valid():
         try:
             net_services.member_add(group=group, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             return redirect("web:group", territory.slug, pk)
     return _group_page(request, territory, pk, forms_={"member": form})
@@ -137,12 +132,12 @@ def member_remove(request: HttpRequest, territory: Territory, pk: int) -> HttpRe
 @territory_view(role=COORDINATOR)
 def meeting_add(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     group = _group(territory, pk)
-    form = af.MeetingForm(request.POST)
+    form = nf.MeetingForm(request.POST)
     if form.is_valid():
         try:
             meeting = net_services.meeting_save(group=group, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             return redirect("web:meeting", territory.slug, meeting.pk)
     return _group_page(request, territory, pk, forms_={"meeting": form})
@@ -160,16 +155,16 @@ def _meeting(territory: Any, pk: int) -> Any:
 def meeting_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Reschedule or rename a meeting (its iCalendar SEQUENCE goes up)."""
     meeting = _meeting(territory, pk)
-    form = af.MeetingForm(request.POST, prefix="edit")
+    form = nf.MeetingForm(request.POST, prefix="edit")
     if form.is_valid():
         try:
             net_services.meeting_save(
                 group=meeting.group, user=request.user, meeting=meeting, **form.cleaned_data
             )
         except StaleVersion as exc:
-            af.show_stale(form, exc)
+            show_stale(form, exc)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _g("Réunion modifiée."))
             return redirect("web:meeting", territory.slug, pk)
@@ -186,12 +181,12 @@ def _meeting_page(
 ) -> HttpResponse:
     meeting = _meeting(territory, pk)
     coordinator = perms.is_coordinator(request.user, territory)
-    form = af.MinutesForm(
+    form = nf.MinutesForm(
         (request.POST or None) if edit_form is None else None,
         initial={
             "minutes": meeting.minutes,
             "participants": meeting.participants,
-            af.VERSION: version_of(meeting),
+            VERSION: version_of(meeting),
         },
     )
     if request.method == "POST" and edit_form is None:
@@ -203,9 +198,9 @@ def _meeting_page(
                     meeting=meeting, user=request.user, **form.cleaned_data
                 )
             except StaleVersion as exc:
-                af.show_stale(form, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                service_errors_to_form(form, exc)
             else:
                 messages.success(request, _g("Compte rendu enregistré et reporté au journal."))
                 return redirect("web:meeting", territory.slug, pk)
@@ -218,7 +213,7 @@ def _meeting_page(
             "form": form,
             "coordinator": coordinator,
             "edit_form": edit_form
-            or af.MeetingForm(
+            or nf.MeetingForm(
                 prefix="edit",
                 initial={
                     "title": meeting.title,
@@ -226,7 +221,7 @@ def _meeting_page(
                     "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
                     "location": meeting.location,
                     "agenda": meeting.agenda,
-                    af.VERSION: version_of(meeting),
+                    VERSION: version_of(meeting),
                 },
             ),
         },
@@ -259,7 +254,7 @@ def toolbox_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     audience = audience if audience in ToolboxItem.Audience.values else ""
     theme = theme if theme in CtgTheme.values else ""
     can_add = perms.role_of(request.user, territory) in (perms.COORDINATOR, perms.PARTNER)
-    form = af.ToolboxForm(request.POST or None, request.FILES or None)
+    form = nf.ToolboxForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
@@ -279,7 +274,7 @@ def toolbox_page(request: HttpRequest, territory: Territory) -> HttpResponse:
                     **d,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                service_errors_to_form(form, exc)
             else:
                 messages.success(request, _g("Ressource ajoutée à la boîte à outils."))
                 return redirect("web:toolbox", territory.slug)

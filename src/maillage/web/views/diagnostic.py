@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from maillage.territory.models import Territory
 
 from ..csp import SVG_CSP
 from ..decorators import territory_view
+from ..forms.diagnostic import ZonesForm
 from ..params import parse_id
 
 FIGURE_ALTS = {
@@ -172,44 +172,6 @@ def _commune_features(territory: Territory) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- zones
-
-
-class ZonesForm(forms.Form):
-    theme = forms.ChoiceField(
-        label=_("Thème"), choices=[(c, lbl) for c, lbl, _p in access_mod.THEMES]
-    )
-    public = forms.ChoiceField(label=_("Public"), choices=[], required=False)
-    distance_m = forms.IntegerField(
-        label=_("Distance maximale (mètres)"),
-        min_value=access_mod.MIN_DISTANCE_M,
-        max_value=access_mod.MAX_DISTANCE_M,
-        help_text=_("À vol d'oiseau, entre 100 et 10 000 m."),
-        error_messages={
-            "min_value": _("La distance doit être d'au moins %(limit_value)s m."),
-            "max_value": _("La distance ne peut dépasser %(limit_value)s m."),
-            "invalid": _("Saisissez un nombre entier de mètres."),
-            "required": _("Indiquez une distance en mètres."),
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["public"].choices = [("", _("Public par défaut du thème"))] + publics()
-
-    def params(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        default = next(p for c, _l, p in access_mod.THEMES if c == d["theme"])
-        return {
-            "theme": d["theme"],
-            "public": d["public"] or default,
-            "max_distance_m": float(d["distance_m"]),
-        }
-
-
-def publics() -> list[tuple[str, str]]:
-    from maillage.diagnostic.themes import PUBLICS
-
-    return [(code, str(label).capitalize()) for code, (label, _lo, _hi) in PUBLICS.items()]
 
 
 def _zones_form(request: HttpRequest) -> ZonesForm:

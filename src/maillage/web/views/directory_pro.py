@@ -4,7 +4,6 @@ coordinator places the structures « à localiser » (thin views over :mod:`mail
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,12 +20,12 @@ from maillage.directory.selectors import data_quality
 from maillage.directory.vocabulary import PUBLIC_LABELS
 from maillage.territory.models import Territory
 
-from .. import widgets
 from ..decorators import COORDINATOR, territory_view
+from ..form_errors import service_errors_to_form
+from ..forms.directory import PlaceForm, ProSearchForm
 from .directory import (
     EXPORT_LIMIT,
     PAGE_SIZE,
-    SearchForm,
     _page_links,
     _search,
     _service_details,
@@ -89,12 +88,6 @@ def _export_rows(request: HttpRequest, slug: str, hits: list[SearchHit]) -> list
     return rows
 
 
-class ProSearchForm(SearchForm):
-    """The public search, plus the CTG typology (a type, or a whole family such as EAJE)."""
-
-    typology = widgets.OptionsField(label=_("Type de structure"), required=False)
-
-
 @territory_view
 def pro_directory(request: HttpRequest, territory: Territory) -> HttpResponse:
     from maillage.interop.tabular import table_response
@@ -134,23 +127,6 @@ def pro_directory(request: HttpRequest, territory: Territory) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- data quality
-
-
-class PlaceForm(forms.Form):
-    lat = forms.FloatField(label=_("Latitude (WGS84)"), min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude (WGS84)"), min_value=-180, max_value=180)
-    position_precision = forms.ChoiceField(
-        label=_("Précision"),
-        choices=[
-            (Structure.Precision.EXACT, _("exacte (bâtiment)")),
-            (Structure.Precision.APPROXIMATE, _("approchée (rue, quartier)")),
-        ],
-    )
-    position_source = forms.CharField(
-        label=_("Source de la position"),
-        max_length=300,
-        initial=_("Placement sur la carte par le chargé de coopération"),
-    )
 
 
 @territory_view
@@ -200,9 +176,9 @@ def structure_place_view(request: HttpRequest, territory: Territory, pk: int) ->
                 user=request.user,
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"lat": exc.messages}
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            # A refusal without a field is about the position: shown on the latitude.
+            keyed = exc if hasattr(exc, "error_dict") else ValidationError({"lat": exc.messages})
+            service_errors_to_form(form, keyed)
         else:
             messages.success(
                 request, _g("Position de « %(name)s » enregistrée.") % {"name": structure.name}

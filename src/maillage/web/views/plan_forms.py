@@ -36,7 +36,7 @@ from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
 from ..form_errors import service_errors_to_form
-from .accounts_forms import VERSION, show_stale, version_field
+from ..forms.concurrency import VERSION, show_stale, version_field
 
 # Statuses of the indicator engine in display order (plan.status.Status); the CSS class is
 # Status.css (the word itself is always shown, colour is never the only cue).

@@ -1,5 +1,5 @@
-"""Forms of the partners' space: login with rate limit, invitation, structure/service edits,
-new places and services, users, working groups, meetings, toolbox."""
+"""Forms of the partners' space: login with rate limit, password, structure/service edits,
+new places and services, review of a proposal, invitation."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.backends import ThrottledLoginMixin
-from maillage.directory.models import CtgTheme, Organisation, Service, Structure
+from maillage.directory.models import Organisation, Service, Structure
 from maillage.directory.vocabulary import (
     CHILDCARE_MODE_LABELS,
     PUBLIC_LABELS,
     THEMATIQUE_CATEGORIES,
     THEMATIQUE_LABELS,
 )
-from maillage.network.models import ToolboxItem, WorkingGroup
-from maillage.network.uploads import MAX_BYTES
 from maillage.territory.models import Commune
+
+from .concurrency import version_field
 
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
@@ -59,32 +59,6 @@ class PasswordForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _g("Les deux mots de passe diffèrent."))
         return data
-
-
-# --------------------------------------------------------------------------- edit forms
-
-VERSION = "version"
-
-
-def version_field() -> forms.CharField:
-    """The hidden field carrying the version token of the record the form was opened on
-    (:mod:`maillage.accounts.versioning`): a save from a stale form is refused."""
-    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-
-def show_stale(form: forms.Form, exc: Any, *, version_name: str = VERSION) -> None:
-    """Re-show ``form`` after a refused stale save: the user's input kept, the message naming
-    the other person's change, each field they changed flagged with its current value, and
-    the current version, so that saving again is a deliberate choice."""
-    form.add_error(None, exc.messages)
-    for name, (_label, _then, now) in zip(exc.fields, exc.rows, strict=False):
-        if name in form.fields and name != VERSION:
-            form.add_error(
-                name,
-                _g("Modifié entre-temps : valeur actuelle « %(now)s ».") % {"now": now},
-            )
-    form.data = form.data.copy()
-    form.data[form.add_prefix(version_name)] = exc.current
 
 
 class StructureEditForm(forms.ModelForm):
@@ -127,9 +101,6 @@ class ServiceEditForm(forms.ModelForm):
             "conditions_acces": forms.Textarea(attrs={"rows": 3}),
             "frais_precisions": forms.Textarea(attrs={"rows": 2}),
         }
-
-
-# --------------------------------------------------------------------------- new places
 
 
 def _grouped_checkboxes() -> forms.CheckboxSelectMultiple:
@@ -291,15 +262,6 @@ class ServiceCreateForm(ServiceEditForm):
         return {k: self.cleaned_data[k] for k in self.Meta.fields if k != "name"}
 
 
-def changed_fields(form: forms.ModelForm) -> dict[str, Any]:
-    """The cleaned values that differ from the instance (what the user really changed)."""
-    return {
-        name: form.cleaned_data[name]
-        for name in form.changed_data
-        if name in form.cleaned_data and name != VERSION
-    }
-
-
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Décision"),
@@ -334,84 +296,3 @@ class InviteForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             structures__territory=territory
         ).distinct()
-
-
-class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Nom du groupe"), max_length=200)
-    kind = forms.ChoiceField(label=_("Nature"), choices=WorkingGroup.Kind.choices)
-    theme = forms.ChoiceField(
-        label=_("Thème CTG"), choices=[("", "—"), *CtgTheme.choices], required=False
-    )
-    axes = forms.ModelMultipleChoiceField(
-        label=_("Axes de la CTG"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    description = forms.CharField(
-        label=_("Objet"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:
-        from maillage.plan.models import Axis
-
-        super().__init__(*args, **kwargs)
-        self.fields["axes"].queryset = Axis.objects.filter(convention__territory=territory)
-
-
-class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Nom"), max_length=150)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation (annuaire)"), queryset=Organisation.objects.all(), required=False
-    )
-    organisation_name = forms.CharField(
-        label=_("ou organisation (si absente de l'annuaire)"), max_length=200, required=False
-    )
-    role = forms.CharField(label=_("Fonction"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Courriel professionnel"), required=False)
-
-
-class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Titre"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    location = forms.CharField(label=_("Lieu"), max_length=300, required=False)
-    agenda = forms.CharField(
-        label=_("Ordre du jour"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    version = version_field()
-
-
-class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 6}))
-    participants = forms.IntegerField(
-        label=_("Nombre de participants"), min_value=0, max_value=1_000_000, required=False
-    )
-    version = version_field()
-
-
-class ToolboxForm(forms.Form):
-    title = forms.CharField(label=_("Titre"), max_length=200)
-    audience = forms.ChoiceField(label=_("Public"), choices=ToolboxItem.Audience.choices)
-    theme = forms.ChoiceField(label=_("Thème CTG"), choices=CtgTheme.choices)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    url = forms.URLField(label=_("Lien (https://…)"), required=False, assume_scheme="https")
-    file = forms.FileField(
-        label=_("ou fichier (PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG ; 10 Mo au plus)"),
-        required=False,
-    )
-    published = forms.BooleanField(
-        label=_("Visible du public (sinon des seuls partenaires)"), required=False, initial=True
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size > MAX_BYTES:
-            raise ValidationError(_g("Fichier trop volumineux (10 Mo au plus)."))
-        return upload
