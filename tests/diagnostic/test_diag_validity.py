@@ -54,7 +54,7 @@ def test_petite_enfance_zones_blanches_are_not_computable_with_reason_and_record
     slugs = {t.slug for t in v.to_locate}
     assert CTG_CHILDCARE <= slugs
     assert slugs == _childcare_unlocated(armentieres)
-    quality = reverse("web:quality", args=["armentieres"])
+    quality = reverse("web:complete-offer", args=["armentieres"])  # « Compléter l'offre »
     for t in v.to_locate:
         assert t.locate_path == f"{quality}#a-localiser-{t.id}"
     assert v.fix_path == quality
