@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from maillage.reports.renderers import formats
+
 from .reports import report
 
 
@@ -24,7 +26,7 @@ from .reports import report
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "docx"]),
+    type=click.Choice(formats("diagnostic")),
     default="pdf",
     show_default=True,
     help="Format du document (DOCX : modifiable).",

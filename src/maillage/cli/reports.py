@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from maillage.reports.renderers import formats
+
 
 @click.group(help="Documents de pilotage : bilan de la CTG (PDF, DOCX, XLSX)…")
 def report() -> None:
@@ -36,7 +38,7 @@ def report() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "docx", "xlsx"]),
+    type=click.Choice(formats("bilan")),
     default="pdf",
     show_default=True,
     help="Format du document.",
