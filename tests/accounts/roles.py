@@ -6,23 +6,23 @@ import hashlib
 import re
 from types import SimpleNamespace
 
-from django.contrib.auth import get_user_model
-
-# A password that passes Django's validators (length, not common, not numeric).
-PASSWORD = "Tilleul-Ecluse-47-Brique"
+from factories import PASSWORD as PASSWORD  # re-exported: tests log in with it
+from factories import TerritoryFactory, UserFactory
 
 
 def make_user(territory, role=None, organisation=None, email=None, **extra):
-    """A user with ``role`` (coordinator, partner, observer or None) on ``territory``."""
-    from maillage.accounts.services import membership_set
-
+    """A user with ``role`` (coordinator, partner, observer or None) on ``territory``: a real
+    membership (``tests/factories.py``), never a Django flag."""
     email = email or f"{role or 'public'}-{organisation.slug if organisation else 'x'}@example.org"
-    user = get_user_model().objects.create_user(
-        username=email, email=email, password=PASSWORD, **extra
+    return UserFactory(
+        username=email,
+        email=email,
+        password=PASSWORD,
+        role=role,
+        territory=territory,
+        organisation=organisation,
+        **extra,
     )
-    if role:
-        membership_set(user=user, territory=territory, role=role, organisation=organisation)
-    return user
 
 
 def organisations(territory):
@@ -132,11 +132,4 @@ def bearer(user, name="tests"):
 
 def other_territory():
     """A second territory (exemple fictif: no commune, no data), for cross-territory checks."""
-    from maillage.territory.models import Territory
-
-    return Territory.objects.create(
-        slug="autre-territoire",
-        name="Autre territoire (exemple fictif)",
-        period_start=2023,
-        period_end=2026,
-    )
+    return TerritoryFactory(slug="autre-territoire", name="Autre territoire (exemple fictif)")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from factories import TerritoryFactory, UserFactory
 
 from maillage.accounts import permissions as p
 from maillage.plan.models import Activity
@@ -71,27 +71,21 @@ def test_journal_entries_partner_writes_new_and_own_only(roles, armentieres):
 
 
 def test_role_on_one_territory_gives_nothing_on_another(roles, armentieres):
-    from maillage.territory.models import Territory
-
-    other = Territory.objects.create(
-        slug="autre-ctg", name="Autre", period_start=2023, period_end=2026
-    )
+    other = TerritoryFactory(slug="autre-ctg", name="Autre")
     assert p.role_of(roles.coordinator, other) is None
     assert not p.is_coordinator(roles.coordinator, other)
     assert p.is_coordinator(roles.coordinator, armentieres)
 
 
 def test_a_superuser_coordinates_every_territory(armentieres):
-    user = get_user_model().objects.create_user(
-        username="admin@example.org", is_superuser=True, is_staff=True
-    )
+    user = UserFactory(username="admin@example.org", is_superuser=True, is_staff=True)
     assert p.is_coordinator(user, armentieres)
 
 
 def test_staff_without_a_role_has_none(armentieres):
     """``is_staff`` opens Django's admin, nothing more: no « staff = coordinator » rule, a staff
     account is public on every territory until it is given a membership."""
-    user = get_user_model().objects.create_user(username="admin@example.org", is_staff=True)
+    user = UserFactory(username="admin@example.org", is_staff=True)
     assert p.role_of(user, armentieres) is None
     assert not p.is_coordinator(user, armentieres)
     assert not p.can_view_drafts(user, armentieres)
