@@ -11,6 +11,7 @@ not computed at all (``None`` / empty), so no surface can show them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -136,6 +137,11 @@ def _equity(values: np.ndarray, target: np.ndarray, demand: Demand) -> EquitySum
     )
 
 
+def _capacities(sites: Sequence[SiteRow]) -> list[int]:
+    """Places of the sites whose capacity is known (callers pass only those)."""
+    return [s.places for s in sites if s.places is not None]
+
+
 def compute_coverage(
     *,
     demand: Demand,
@@ -152,9 +158,9 @@ def compute_coverage(
     excluded += [_no_capacity(s) for s in childcare if s.places is None]
     target = demand.bands["0-2"]
     children = float(target.sum())
-    places_total = sum(s.places for s in with_places)
+    places_total = sum(_capacities(with_places))
     rate = (
-        coverage_rate(places=[s.places for s in with_places] or [0], children_under_3=children)
+        coverage_rate(places=_capacities(with_places) or [0], children_under_3=children)
         if children > 0
         else None
     )
@@ -169,7 +175,7 @@ def compute_coverage(
             demand_xy=demand.xy,
             demand=target,
             supply_xy=_xy(located),
-            supply=[s.places for s in located],
+            supply=_capacities(located),
             max_distance_m=max_distance_m,
             weights=weights,
         )
@@ -196,9 +202,9 @@ def compute_coverage(
         territory=territory,
         data_version=data_version,
         max_distance_m=max_distance_m,
-        weights=[tuple(w) for w in weights] if weights else None,
+        weights=[cast("tuple[float, float]", tuple(w)) for w in weights] if weights else None,
         places_total=places_total,
-        places_located=sum(s.places for s in located),
+        places_located=sum(_capacities(located)),
         children_under_3=children,
         children_source=demand.children_source,
         children_vintage=demand.children_vintage,
@@ -243,7 +249,7 @@ def compute_accessibility(
             demand_xy=demand.xy,
             demand=target,
             supply_xy=_xy(supply_sites),
-            supply=[s.places for s in supply_sites] if places else np.ones(len(supply_sites)),
+            supply=_capacities(supply_sites) if places else np.ones(len(supply_sites)),
             max_distance_m=max_distance_m,
             weights=weights,
         )
@@ -315,7 +321,10 @@ def compute_white_zones(
     located, excluded = select_sites(sites, theme=theme, public=public, need_places=False)
     warnings = excluded_warning(excluded) + list(demand.warnings)
     validity = supply_validity_for(sites=sites, theme=theme, public=public, territory=territory)
-    polygons, labels, pops, counts = [], np.array([], int), [], []
+    polygons: Any = []
+    labels: Any = np.array([], int)
+    pops: Any = []
+    counts: Any = []
     concerned: float | None = None
     dropped_count, dropped_population = 0, 0.0
     if validity.computable and located and demand.n_cells:
@@ -415,13 +424,18 @@ def compute_influence(
             mode="nearest",
         )
         col = BAND_ORDER.index(public)
+        assert c.cell_site is not None  # given in mode « nearest »
         served = c.cell_site >= 0
         unserved = float(target[~served].sum())
         for i, s in enumerate(located):
             pop = float(c.population[i, col])
             qpop = float(c.qpv_population[i, col])
             poly = c.polygons[i]
-            lon, lat = (s.lon, s.lat) if s.lon is not None else l93_to_lonlat(s.x, s.y)
+            lon, lat = (
+                (s.lon, s.lat)
+                if s.lon is not None and s.lat is not None
+                else l93_to_lonlat(s.x, s.y)
+            )
             out.append(
                 SiteCatchment(
                     structure_id=s.id,

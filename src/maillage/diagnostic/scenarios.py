@@ -94,6 +94,7 @@ def _typology_site(k: int, change: ChangeSpec) -> SiteRow:
         ((t.age_min, t.age_max),) if t and (t.age_min is not None or t.age_max is not None) else ()
     )
     p = change.place
+    assert p is not None  # an addition always has a place (checked by the spec)
     return SiteRow(
         id=-(k + 1),
         slug=f"scenario-{k + 1}",
@@ -112,6 +113,12 @@ def _typology_site(k: int, change: ChangeSpec) -> SiteRow:
     )
 
 
+def _change_place(change: ChangeSpec) -> Place:
+    """The place of an addition or a move (the spec checks that it is given)."""
+    assert change.place is not None
+    return change.place
+
+
 def _where(place: Place) -> str:
     if place.zone:
         return _("zone %s") % place.zone
@@ -127,19 +134,20 @@ def apply_changes(
     notes = []
     for k, ch in enumerate(changes):
         if ch.action == "add":
-            site = _typology_site(k, ch)
-            current[site.id] = site
-            order.append(site.id)
+            added = _typology_site(k, ch)
+            current[added.id] = added
+            order.append(added.id)
             notes.append(
                 _("Ajout : %(name)s (%(typ)s, %(places)s places) en %(where)s.")
                 % {
                     "name": ch.name,
                     "typ": ch.typology,
                     "places": ch.places or 0,
-                    "where": _where(ch.place),
+                    "where": _where(_change_place(ch)),
                 }
             )
             continue
+        assert ch.structure is not None  # close/move/resize name a structure (checked)
         site = current.get(ch.structure.id)
         if site is None:
             notes.append(
@@ -150,7 +158,7 @@ def apply_changes(
             del current[site.id]
             notes.append(_("Fermeture : %(name)s.") % {"name": site.name})
         elif ch.action == "move":
-            p = ch.place
+            p = _change_place(ch)
             current[site.id] = dataclasses.replace(site, x=p.x, y=p.y, lon=p.lon, lat=p.lat)
             notes.append(
                 _("Déplacement : %(name)s en %(where)s.") % {"name": site.name, "where": _where(p)}
@@ -276,6 +284,13 @@ def _place(obj: Any, demand: Demand, territory: Territory) -> Place | None:
     return place
 
 
+def _required_place(obj: Any, demand: Demand, territory: Territory) -> Place:
+    place = _place(obj, demand, territory)
+    if place is None:
+        raise ScenarioError([("place", _("position ou zone requise."))], source=str(obj))
+    return place
+
+
 def spec_from_model(scenario: Scenario) -> ScenarioSpec:
     """The stored scenario as a spec (positions re-checked against the current data)."""
     demand, sites = current_inputs(territory=scenario.territory)
@@ -300,7 +315,7 @@ def spec_from_model(scenario: Scenario) -> ScenarioSpec:
             h.name,
             h.dwellings,
             h.delivery_year,
-            _place(h, demand, scenario.territory),
+            _required_place(h, demand, scenario.territory),
             h.persons_per_dwelling,
             dict(h.age_shares or {}),
             h.note,
@@ -327,7 +342,7 @@ def scenario_run(*, scenario: Scenario | ScenarioSpec) -> ScenarioComparison:
     territory = spec.territory
     version = data_version(territory)
     theme = THEMES[spec.theme]
-    kw = {
+    kw: dict[str, Any] = {
         "territory": territory,
         "theme": spec.theme,
         "public": spec.public,
@@ -342,14 +357,18 @@ def scenario_run(*, scenario: Scenario | ScenarioSpec) -> ScenarioComparison:
     new_demand, housing_notes, housing_assumptions = apply_housing(
         demand, spec.housing, territory=territory, horizon=spec.horizon_year
     )
-    common = {
+    common: dict[str, Any] = {
         "demand": new_demand,
         "sites": new_sites,
         "territory": territory.slug,
         "data_version": version,
     }
     cov_after = compute_coverage(max_distance_m=spec.max_distance_m, **common)
-    themed = {"theme": theme, "public": spec.public, "max_distance_m": spec.max_distance_m}
+    themed: dict[str, Any] = {
+        "theme": theme,
+        "public": spec.public,
+        "max_distance_m": spec.max_distance_m,
+    }
     acc_after = compute_accessibility(**themed, **common)
     wz_after = compute_white_zones(**themed, **common)
 
