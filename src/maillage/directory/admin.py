@@ -98,3 +98,12 @@ class ServiceAdmin(SearchRefreshAdminMixin, HistoryAdminMixin, admin.ModelAdmin)
         if form is not None:  # a service moved to another structure leaves the former one
             ids.append(form.initial.get("structure"))
         return structures_refreshed(structure_ids=ids)
+
+
+@admin.register(models.PositionProposal)
+class PositionProposalAdmin(admin.ModelAdmin):
+    """Geocoder proposals of « Compléter l'offre » (accepted or rejected on that page)."""
+
+    list_display = ("structure", "label", "score", "source", "status", "created_at")
+    list_filter = ("status", "source")
+    readonly_fields = ("created_at", "decided_at")
