@@ -19,11 +19,11 @@ from factories import coordinator as make_coordinator
 from maillage.accounts.models import ChangeRecord
 from maillage.accounts.versioning import version_of
 from maillage.analysis import supply_validity
+from maillage.diagnostic.completion import completion_overview
 from maillage.diagnostic.inputs import load_sites
 from maillage.diagnostic.themes import THEMES
 from maillage.diagnostic.validity import declared_supply, supply_validity_for
 from maillage.directory import completion_services as svc
-from maillage.directory.completion import completion_overview
 from maillage.directory.models import PositionProposal, Structure
 from maillage.directory.services import structure_update
 from maillage.directory.validation import messages

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from maillage.diagnostic.completion import completion_overview, same_place_choices
 from maillage.directory import completion_services as svc
-from maillage.directory.completion import completion_overview, same_place_choices
 from maillage.directory.models import PositionProposal, Structure
 from maillage.territory.models import Territory
 

@@ -6,6 +6,8 @@ Everything is derived from the rule the diagnostic applies
 :data:`maillage.analysis.MIN_LOCATED_SHARE`) on the sites the diagnostic reads
 (:func:`maillage.diagnostic.inputs.load_sites`, grouped records counted by
 :mod:`maillage.directory.grouped`): nothing here decides on its own what is « calculable ».
+(It lives in the diagnostic app, which reads the directory, not the other way round: the
+writes are in :mod:`maillage.directory.completion_services`.)
 
 For a theme that is not calculable, :func:`completion_overview` finds the fewest records
 whose location makes it calculable (largest first — places, then lieux — each step checked
@@ -24,10 +26,13 @@ from django.utils.translation import ngettext
 from maillage.accounts.history import snapshot
 from maillage.accounts.versioning import snapshot_version
 from maillage.analysis import MIN_LOCATED_SHARE, supply_validity
+from maillage.directory.grouped import grouped_shares
+from maillage.directory.models import PositionProposal, Structure
 from maillage.territory.models import Commune
 
-from .grouped import grouped_shares
-from .models import PositionProposal, Structure
+from .inputs import load_sites
+from .themes import PUBLICS, THEMES
+from .validity import declared_supply, supply_validity_for
 
 
 @dataclass(frozen=True)
@@ -179,10 +184,6 @@ def _unlock_text(n: int, theme: str, grouped: int) -> str:
 
 def completion_overview(*, territory: Any) -> CompletionOverview:
     """What the coordinator has to complete, theme by theme, and record by record."""
-    from maillage.diagnostic.inputs import load_sites
-    from maillage.diagnostic.themes import PUBLICS, THEMES
-    from maillage.diagnostic.validity import declared_supply, supply_validity_for
-
     sites = load_sites(territory=territory)
     site_of = {s.id: s for s in sites}
     structures = {
