@@ -392,3 +392,29 @@ def test_the_childcare_table_counts_a_split_record_once(armentieres, chargee, mi
     after = micro_row()
     assert (after.places_known, after.sites) == (before.places_known, before.sites) == (72, 6)
     assert after.structures == before.structures + 1
+
+
+@pytest.mark.parametrize(
+    ("declared_places", "declared_lieux", "parts", "parts_places", "left"),
+    [
+        (72, 6, 2, 24, (48, 4, False)),  # « 72 places déclarées, 24 réparties »
+        (72, 6, 5, 60, (12, 1, False)),
+        (72, 6, 3, 72, (0, 0, True)),  # the parts add up in places: they replace the record
+        (72, 6, 7, 90, (0, 0, True)),  # more than declared: never a negative remainder
+        (None, 2, 1, 0, (None, 1, False)),  # lieux only: complete when every lieu is a fiche
+        (None, 2, 2, 0, (None, 0, True)),
+    ],
+)
+def test_a_grouped_record_counts_only_what_its_parts_dont(
+    declared_places, declared_lieux, parts, parts_places, left
+):
+    from maillage.directory.grouped import GroupedShare
+
+    share = GroupedShare(
+        parent_id=1,
+        declared_places=declared_places,
+        declared_lieux=declared_lieux,
+        parts=parts,
+        parts_places=parts_places,
+    )
+    assert (share.left_places, share.left_lieux, share.complete) == left
