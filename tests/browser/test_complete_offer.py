@@ -207,3 +207,31 @@ def test_coordinator_completes_the_offer_and_petite_enfance_becomes_calculable(
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_coordinator_places_a_record_by_clicking_the_map(live_data, browser, settings):
+    settings.GEOCODER_URL = ""
+    settings.TILE_URL = ""
+    from maillage.territory.models import Territory
+
+    territory = Territory.objects.get(slug="armentieres")
+    user = coordinator(territory, username="chargee-clic@example.org")
+    club = Structure.objects.get(territory=territory, name="Club de Loisirs Léo Lagrange")
+    context, page = _logged_in(browser, live_data, user, 1280)
+    try:
+        page.goto(live_data + "/territoire/armentieres/completer-l-offre/")
+        page.wait_for_selector("#carte-placement .leaflet-interactive")
+        card = page.locator(f"#a-localiser-{club.pk}")
+        card.get_by_text("Sur la carte", exact=True).click()
+        card.get_by_role("button", name="Placer sur la carte").click()
+        assert page.locator("#placement-courant").inner_text() == club.name
+        box = page.locator("#carte-placement").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert card.get_by_label("Latitude (WGS84)").input_value()
+        assert card.get_by_label("Longitude (WGS84)").input_value()
+        _submit(page, card.get_by_role("button", name="Enregistrer la position"))
+        assert page.locator(f"#a-localiser-{club.pk}").count() == 0
+        club.refresh_from_db()
+        assert club.located and club.position_source == "clic sur la carte"
+    finally:
+        context.close()

@@ -291,11 +291,20 @@ def completion_overview(*, territory: Any) -> CompletionOverview:
     )
 
 
-def same_place_choices(*, territory: Any) -> list[tuple[int, str]]:
-    """Located records of the territory a record can be placed « au même lieu que »."""
+def located_records(*, territory: Any) -> list[dict[str, Any]]:
+    """Located records of the territory (id, name, address, lon, lat), by name: the choices of
+    « même lieu que … » and the points of the placing map."""
     return [
-        (pk, f"{name} — {address}" if address else name)
-        for pk, name, address in Structure.objects.filter(territory=territory, x_l93__isnull=False)
+        {"id": pk, "name": name, "address": address, "lon": lon, "lat": lat}
+        for pk, name, address, lon, lat in Structure.objects.filter(
+            territory=territory, x_l93__isnull=False
+        )
         .order_by("name", "pk")
-        .values_list("pk", "name", "address")
+        .values_list("pk", "name", "address", "lon", "lat")
     ]
+
+
+def same_place_choices(*, territory: Any, located: list[dict[str, Any]] | None = None) -> list:
+    """Choices of « même lieu que … »: (id, « nom — adresse »)."""
+    rows = located if located is not None else located_records(territory=territory)
+    return [(r["id"], f"{r['name']} — {r['address']}" if r["address"] else r["name"]) for r in rows]

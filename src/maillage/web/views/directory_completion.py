@@ -21,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from maillage.diagnostic.completion import completion_overview, same_place_choices
+from maillage.diagnostic.completion import (
+    completion_overview,
+    located_records,
+    same_place_choices,
+)
 from maillage.directory import completion_services as svc
 from maillage.directory.models import PositionProposal, Structure
 from maillage.territory.models import Territory
@@ -88,7 +92,8 @@ def _page(
 ) -> HttpResponse:
     bound = bound or {}
     overview = completion_overview(territory=territory)
-    choices = same_place_choices(territory=territory)
+    located = located_records(territory=territory)
+    choices = same_place_choices(territory=territory, located=located)
 
     def forms_of(item: Any) -> dict[str, forms.Form]:
         pk = item.id
@@ -140,6 +145,7 @@ def _page(
             "grouped": grouped,
             "has_errors": bool(bound),
             "page_errors": page_errors,
+            "points": [{"name": r["name"], "lon": r["lon"], "lat": r["lat"]} for r in located],
         },
         status=400 if bound else 200,
     )

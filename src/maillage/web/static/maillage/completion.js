@@ -27,7 +27,20 @@
       current.querySelector("[name$='-lat']").value = latlng.lat.toFixed(6);
       current.querySelector("[name$='-lon']").value = latlng.lng.toFixed(6);
     }
+    // The records already located, as grey points named by a text tooltip (orientation, and
+    // the places offered by « même lieu que … »).
+    function drawLocated(map) {
+      var node = document.getElementById("completion-points");
+      var points = [];
+      try { points = JSON.parse(node ? node.textContent : "[]") || []; } catch (e) { points = []; }
+      points.forEach(function (p) {
+        if (typeof p.lat !== "number" || typeof p.lon !== "number") { return; }
+        var dot = L.circleMarker([p.lat, p.lon], { radius: 5, color: "#fff", weight: 1, fillColor: "#555", fillOpacity: 0.9 });
+        M.tooltip(dot, p.name || "").addTo(map);
+      });
+    }
     M.onLoaded(el, function (detail) {
+      drawLocated(detail.map);
       detail.map.on("click", function (ev) {
         if (!current) { return; }
         if (!marker) {
