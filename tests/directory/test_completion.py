@@ -418,3 +418,36 @@ def test_a_grouped_record_counts_only_what_its_parts_dont(
         parts_places=parts_places,
     )
     assert (share.left_places, share.left_lieux, share.complete) == left
+
+
+HOSTILE = ["", "nan", "inf", "-1e309", "1" * 40, "<script>", "0x10", "٣", "\x00", "a" * 400]
+
+
+def test_every_action_answers_hostile_input_without_server_error(
+    client, armentieres, chargee, micro, creche
+):
+    client.force_login(chargee)
+    count = Structure.objects.count(), ChangeRecord.objects.count()
+    routes = [
+        ("web:complete-offer-geocode", creche.pk, "g", ["query"]),
+        ("web:complete-offer-click", creche.pk, "c", ["lat", "lon", "precision", "version"]),
+        ("web:complete-offer-same", creche.pk, "m", ["other", "version"]),
+        (
+            "web:complete-offer-split",
+            micro.pk,
+            "r",
+            ["name", "places", "address", "postcode", "parts_seen"],
+        ),
+    ]
+    for name, pk, prefix, fields in routes:
+        url = reverse(name, args=["armentieres", pk])
+        for value in HOSTILE:
+            data = {f"{prefix}{pk}-{f}": value for f in fields}
+            if name.endswith("split"):
+                data[f"r{pk}-name"] = ""  # a hostile name would be a valid fiche name
+            response = client.post(url, data)
+            assert response.status_code in (302, 400), (name, value, response.status_code)
+    proposal_url = reverse("web:complete-offer-proposal", args=["armentieres", 10**6])
+    assert client.post(proposal_url, {"decision": "accept"}).status_code == 404
+    assert (Structure.objects.count(), ChangeRecord.objects.count()) == count
+    assert not Structure.objects.get(pk=creche.pk).located
