@@ -108,9 +108,6 @@ class Derived:
     zones: bool = False
     search: bool = False
 
-    def __bool__(self) -> bool:
-        return self.position or self.zones or self.search
-
 
 def structure_derived(
     structure: Structure,
