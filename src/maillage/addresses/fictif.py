@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .services import BAN_HEADER
+from .ban_format import BAN_HEADER
 
 LABEL = "exemple fictif"
 

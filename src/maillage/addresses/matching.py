@@ -2,8 +2,9 @@
 communes (one entry per commune and street key), searched by character trigrams then ranked
 by a similarity in 0..1. Pure Python, no Django.
 
-A commune has a few hundred to a few thousand streets: the index of a territory is small
-(~100 bytes a street) and is built once per load of the BAN (see ``selectors``).
+A commune has a few hundred to a few thousand streets and some thousands of addresses: the
+index of a territory (streets with their numbers and positions, ~100 bytes an address) is
+built once per load of the BAN (see ``selectors``), so a query reads no table.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from maillage.text import fold
+
 from .normalize import split_type
 
-CANDIDATES = 30  # streets ranked precisely after the trigram pre-selection
+SHORTLIST = 40  # streets sharing the most trigrams with the query
+CANDIDATES = 10  # of which, by trigram similarity (Dice), those ranked precisely
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,10 @@ class Street:
     nom_voie: str  # as published
     code_postal: str
     nom_commune: str
+    # (numero, rep, lon, lat) of its addresses, by number
+    addresses: tuple[tuple[int | None, str, float, float], ...] = field(
+        default=(), compare=False, repr=False
+    )
 
 
 def trigrams(text: str) -> set[str]:
@@ -59,18 +67,22 @@ class StreetIndex:
     """The streets of some communes, searchable by name."""
 
     streets: list[Street] = field(default_factory=list)
+    commune_names: tuple[str, ...] = ()  # folded, to be removed from the end of a query
     _names: list[str] = field(default_factory=list)
     _types: list[str] = field(default_factory=list)
+    _grams: list[int] = field(default_factory=list)
     _postings: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, streets: list[Street]) -> StreetIndex:
-        index = cls(streets=streets)
+        index = cls(streets=streets, commune_names=tuple({fold(s.nom_commune) for s in streets}))
         for i, street in enumerate(streets):
             kind, name = split_type(street.key)
             index._types.append(kind)
             index._names.append(name)
-            for gram in trigrams(name):
+            grams = trigrams(name)
+            index._grams.append(len(grams))
+            for gram in grams:
                 index._postings.setdefault(gram, []).append(i)
         return index
 
@@ -90,15 +102,16 @@ class StreetIndex:
         for gram in grams:
             counts.update(self._postings.get(gram, ()))
         floor = max(1, len(grams) // 3)
-        ranked = []
+        shortlist = []
         for i, shared in counts.most_common():
-            if shared < floor or len(ranked) >= CANDIDATES * 4:
+            if shared < floor or len(shortlist) >= SHORTLIST:
                 break
             if codes and self.streets[i].code_insee not in codes:
                 continue
-            ranked.append(i)
+            shortlist.append((2 * shared / (len(grams) + self._grams[i]), i))
+        shortlist.sort(reverse=True)
         scored = []
-        for i in ranked[:CANDIDATES]:
+        for _dice, i in shortlist[:CANDIDATES]:
             score = name_similarity(name, self._names[i]) * type_factor(kind, self._types[i])
             scored.append((self.streets[i], round(score, 3)))
         scored.sort(key=lambda pair: (-pair[1], pair[0].nom_voie))

@@ -13,11 +13,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from maillage.integrations import geoplateforme
 from maillage.territory.models import Territory
-from maillage.text import fold
 
 from .matching import Street, StreetIndex
 from .models import Address, AddressLoad
@@ -53,7 +53,13 @@ class GeocodeAnswer:
 
 
 def territory_insee_codes(territory: Territory) -> list[str]:
-    return sorted(territory.communes.values_list("insee_code", flat=True))
+    """INSEE codes of the territory's communes, read once per version of its data."""
+    key = f"addresses-codes:{territory.pk}:{territory.data_version}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = sorted(territory.communes.values_list("insee_code", flat=True))
+        cache.set(key, codes, 3600)
+    return codes
 
 
 def local_available(*, territory: Territory) -> bool:
@@ -86,16 +92,32 @@ def _street_index(codes: list[str]) -> StreetIndex:
         return found
     rows = (
         Address.objects.filter(code_insee__in=codes)
-        .values_list("code_insee", "voie_key", "nom_voie", "code_postal", "nom_commune")
-        .distinct()
-        .order_by("code_insee", "voie_key", "nom_voie", "code_postal")
+        .order_by("code_insee", "voie_key", "numero", "rep", "pk")
+        .values_list(
+            "code_insee",
+            "voie_key",
+            "nom_voie",
+            "code_postal",
+            "nom_commune",
+            "numero",
+            "rep",
+            "lon",
+            "lat",
+        )  # fmt: skip
+        .iterator(chunk_size=5000)
     )
-    seen: set[tuple[str, str]] = set()
     streets = []
-    for code, key_, name, postcode, commune in rows:
-        if (code, key_) not in seen:
-            seen.add((code, key_))
-            streets.append(Street(code, key_, name, postcode, commune))
+    current: tuple[str, str] | None = None
+    head: tuple[str, str, str, str, str] = ("", "", "", "", "")
+    numbers: list[tuple[int | None, str, float, float]] = []
+    for code, key_, name, postcode, commune, numero, rep, lon, lat in rows:
+        if (code, key_) != current:
+            if current is not None:
+                streets.append(Street(*head, addresses=tuple(numbers)))
+            current, head, numbers = (code, key_), (code, key_, name, postcode, commune), []
+        numbers.append((numero, rep, lon, lat))
+    if current is not None:
+        streets.append(Street(*head, addresses=tuple(numbers)))
     index = StreetIndex.build(streets)
     with _LOCK:
         for old in [k for k in _INDEXES if k[0] != token]:
@@ -117,44 +139,62 @@ def _number_factor(numero: int | None, rep: str, found: int | None, found_rep: s
     return max(0.4, (0.65 if same_side else 0.55) - 0.02 * gap)
 
 
-def geocode_local(*, territory: Territory, query: str, limit: int = 5) -> list[Candidate]:
+def _label(street: Street, numero: int | None, rep: str) -> str:
+    number = f"{numero} {rep}".strip() if numero else ""
+    return " ".join(
+        p for p in (number, street.nom_voie, street.code_postal, street.nom_commune) if p
+    )
+
+
+def _nearest(addresses, numero: int, rep: str) -> list[tuple[int | None, str, float, float]]:
+    """The two addresses of a street that best answer « numero rep »: the same number (the
+    right index first), else the nearest numbers."""
+    same = [a for a in addresses if a[0] == numero]
+    same.sort(key=lambda a: -_number_factor(numero, rep, a[0], a[1]))
+    if len(same) >= 2:
+        return same[:2]
+    others = sorted(
+        (a for a in addresses if a[0] != numero), key=lambda a: abs((a[0] or 0) - numero)
+    )[:4]
+    others.sort(key=lambda a: -_number_factor(numero, rep, a[0], a[1]))
+    return [*same, *others][:2]
+
+
+def geocode_local(
+    *, territory: Territory, query: str, limit: int = 5, index: StreetIndex | None = None
+) -> list[Candidate]:
     """Candidates from the BAN table for ``query`` in the territory's communes."""
-    codes = territory_insee_codes(territory)
-    index = _street_index(codes)
+    if index is None:
+        index = _street_index(territory_insee_codes(territory))
     if not len(index):
         return []
-    names = tuple({fold(s.nom_commune) for s in index.streets})
-    parsed = parse_query(query, commune_names=names)
+    parsed = parse_query(query, commune_names=index.commune_names)
     wanted = {s.code_insee for s in index.streets if parsed.postcode == s.code_postal} or None
     out: list[Candidate] = []
     for street, street_score in index.search(parsed.street, codes=wanted, limit=STREETS):
-        if street_score < MIN_SCORE:
-            continue
-        rows = list(
-            Address.objects.filter(code_insee=street.code_insee, voie_key=street.key)
-            .order_by("numero", "rep")
-            .values_list("numero", "rep", "lon", "lat", "nom_voie", "code_postal", "nom_commune")
-        )
-        if not rows:
+        if street_score < MIN_SCORE or not street.addresses:
             continue
         if parsed.numero is None:
-            picks = [rows[len(rows) // 2]]
+            numero, rep, lon, lat = street.addresses[len(street.addresses) // 2]
+            label = _("%(voie)s %(cp)s %(commune)s (milieu de la voie)") % {
+                "voie": street.nom_voie,
+                "cp": street.code_postal,
+                "commune": street.nom_commune,
+            }
+            picks = [(0.7, label, lon, lat, "street")]
         else:
-            rows.sort(key=lambda r: -_number_factor(parsed.numero, parsed.rep, r[0], r[1]))
-            picks = rows[:2]
-        for numero, rep, lon, lat, nom_voie, postcode, commune in picks:
-            factor = _number_factor(parsed.numero, parsed.rep, numero, rep)
-            if parsed.numero is None:
-                label = _("%(voie)s %(cp)s %(commune)s (milieu de la voie)") % {
-                    "voie": nom_voie,
-                    "cp": postcode,
-                    "commune": commune,
-                }
-                kind = "street"
-            else:
-                number = f"{numero} {rep}".strip() if numero else ""
-                label = " ".join(p for p in (number, nom_voie, postcode, commune) if p)
-                kind = "housenumber"
+            ranked = _nearest(street.addresses, parsed.numero, parsed.rep)
+            picks = [
+                (
+                    _number_factor(parsed.numero, parsed.rep, numero, rep),
+                    _label(street, numero, rep),
+                    lon,
+                    lat,
+                    "housenumber",
+                )
+                for numero, rep, lon, lat in ranked
+            ]
+        for factor, label, lon, lat, kind in picks:
             out.append(
                 Candidate(
                     label=label,
@@ -188,8 +228,10 @@ def geocode(*, territory: Territory, query: str, limit: int = 5) -> GeocodeAnswe
     query = (query or "").strip()[:200]
     if not query:
         return GeocodeAnswer()
-    if local_available(territory=territory):
-        local = geocode_local(territory=territory, query=query, limit=limit)
+    codes = territory_insee_codes(territory)
+    index = _street_index(codes)
+    if len(index):  # the BAN table holds the territory's communes
+        local = geocode_local(territory=territory, query=query, limit=limit, index=index)
         if local or not online_available():
             return GeocodeAnswer(candidates=local)
     if not online_available():

@@ -19,24 +19,20 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from maillage.territory.geo import in_france
 from maillage.territory.models import Territory
 
+from .ban_format import BAN_HEADER
 from .models import Address, AddressLoad
 from .normalize import street_key
 
-# The published header (23 fields); the loader needs these, in any order.
-BAN_HEADER = (
-    "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;"
-    "code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;"
-    "libelle_acheminement;nom_afnor;source_position;source_nom_voie;certification_commune;"
-    "cad_parcelles"
-).split(";")
+# The loader needs these columns of BAN_HEADER, in any order.
 REQUIRED = ("id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune")
 POSITION = ("lon", "lat")
 BATCH = 5000
@@ -97,7 +93,26 @@ def _error(name: str, line: int, column: str, message: str) -> BanLoadError:
     )
 
 
-def _address(name: str, line: int, row: list[str], col: dict[str, int], load) -> Address:
+# Columns written by one INSERT per batch (executemany: the ORM's per-object work would cost
+# more than reading the whole file).
+COLUMNS = (
+    "load_id", "ban_id", "code_insee", "nom_commune", "code_postal", "numero", "rep",
+    "nom_voie", "voie_key", "lon", "lat",
+)  # fmt: skip
+_street_key = lru_cache(maxsize=20_000)(street_key)  # a street has many numbers
+
+
+def _insert(rows: list[tuple]) -> None:
+    table = connection.ops.quote_name(Address._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _address(name: str, line: int, row: list[str], col: dict[str, int], load_id: int) -> tuple:
+    """The values of COLUMNS for one kept row, checked field by field."""
+
     def value(column: str) -> str:
         text = row[col[column]].strip()
         if column in LIMITS and len(text) > LIMITS[column]:
@@ -139,18 +154,18 @@ def _address(name: str, line: int, row: list[str], col: dict[str, int], load) ->
     ban_id = value("id")
     if not ban_id:
         raise _error(name, line, "id", _("vide."))
-    return Address(
-        load=load,
-        ban_id=ban_id,
-        code_insee=value("code_insee"),
-        nom_commune=value("nom_commune"),
-        code_postal=value("code_postal")[:5],
-        numero=numero,
-        rep=value("rep").lower(),
-        nom_voie=voie,
-        voie_key=street_key(voie),
-        lon=lon,
-        lat=lat,
+    return (
+        load_id,
+        ban_id,
+        value("code_insee"),
+        value("nom_commune"),
+        value("code_postal")[:5],
+        numero,
+        value("rep").lower(),
+        voie,
+        _street_key(voie),
+        lon,
+        lat,
     )
 
 
@@ -212,7 +227,7 @@ def ban_load(
         load = AddressLoad.objects.create(
             territory=territory, file_name=name[:300], insee_codes=sorted(codes)
         )
-        batch: list[Address] = []
+        batch: list[tuple] = []
         for line, row in rows:
             read += 1
             if progress and read % PROGRESS_EVERY == 0:
@@ -226,13 +241,13 @@ def ban_load(
                 )
             if row[insee] not in codes:
                 continue
-            batch.append(_address(name, line, row, col, load))
+            batch.append(_address(name, line, row, col, load.pk))
             kept[row[insee]] += 1
             if len(batch) >= batch_size:
-                Address.objects.bulk_create(batch)
+                _insert(batch)
                 batch = []
         if batch:
-            Address.objects.bulk_create(batch)
+            _insert(batch)
         if not kept:
             raise BanLoadError(
                 _(

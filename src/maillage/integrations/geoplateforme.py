@@ -126,7 +126,7 @@ def search(
     citycodes: Sequence[str] = (),
     limit: int = 5,
     url: str | None = None,
-    timeout_s: float = TIMEOUT_S,
+    timeout_s: float | None = None,
 ) -> Found:
     """Hits for ``query``, best first, at most ``limit``, inside France only.
 
@@ -136,6 +136,7 @@ def search(
     answer in time, answers an HTTP error or something that is not GeoJSON.
     """
     base = configured_url() if url is None else url.strip()
+    timeout_s = TIMEOUT_S if timeout_s is None else min(timeout_s, TIMEOUT_S)
     query = " ".join((query or "").split())[:200]
     if not base:
         raise GeocoderUnavailable(_("Aucun service de recherche d'adresse n'est configuré."))
