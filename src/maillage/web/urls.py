@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("maillage.web.urls_plan")),
     path("", include("maillage.web.urls_diagnostic")),
     path("", include("maillage.web.urls_accounts")),
+    path("", include("maillage.web.urls_campaigns")),
 ]
