@@ -58,14 +58,21 @@ def _require_coordinator(user: Any, territory: Territory) -> None:
 
 
 def campaign_organisations(*, territory: Territory) -> models.QuerySet[Organisation]:
-    """Organisations running at least one fiche here (the CTG's declared-only supply aside)."""
+    """Organisations running at least one fiche here (the CTG's declared-only supply aside),
+    with ``places``: how many."""
+    mine = models.Q(structures__territory=territory, structures__declared_only=False)
     return (
-        Organisation.objects.filter(
-            structures__territory=territory, structures__declared_only=False
-        )
-        .distinct()
+        Organisation.objects.filter(mine)
+        .annotate(places=models.Count("structures", filter=mine, distinct=True))
         .order_by("name")
     )
+
+
+def places_without_organisation(*, territory: Territory) -> int:
+    """Fiches no campaign reaches: without an organisation, no partner may edit them."""
+    return Structure.objects.filter(
+        territory=territory, organisation__isnull=True, declared_only=False
+    ).count()
 
 
 def invitation_places(*, invitation: CampaignInvitation) -> models.QuerySet[Structure]:
@@ -120,10 +127,27 @@ def token_expired(*, token: str) -> bool:
 
 
 @dataclass(frozen=True)
+class ChangeLine:
+    change: PendingChange
+    fields: list[str]  # French labels of the changed fields
+
+
+def _labels(change: PendingChange) -> list[str]:
+    model = change.content_type.model_class()
+    out = []
+    for name in change.changes:
+        try:
+            out.append(str(model._meta.get_field(name).verbose_name))
+        except Exception:  # noqa: BLE001 — a field removed since the proposal
+            out.append(name)
+    return sorted(set(out))
+
+
+@dataclass(frozen=True)
 class InvitationRow:
     invitation: CampaignInvitation
     answers: int
-    pending: list[PendingChange]
+    pending: list[ChangeLine]
     validated: int
     rejected: int
     applied: int
@@ -159,7 +183,7 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary:
     )
     answers = list(
         CampaignAnswer.objects.filter(invitation__campaign=campaign).prefetch_related(
-            "changes", "confirmed"
+            "changes__content_type", "confirmed"
         )
     )
     by_invitation: dict[int, list[CampaignAnswer]] = {}
@@ -173,10 +197,11 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary:
             InvitationRow(
                 invitation=inv,
                 answers=len(mine),
-                pending=sorted(
-                    (c for c in changes if c.status == PendingChange.Status.PENDING),
-                    key=lambda c: c.pk,
-                ),
+                pending=[
+                    ChangeLine(change=c, fields=_labels(c))
+                    for c in sorted(changes, key=lambda c: c.pk)
+                    if c.status == PendingChange.Status.PENDING
+                ],
                 validated=sum(c.status == PendingChange.Status.VALIDATED for c in changes),
                 rejected=sum(c.status == PendingChange.Status.REJECTED for c in changes),
                 applied=sum(len(a.applied) for a in mine),
