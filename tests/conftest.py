@@ -18,9 +18,12 @@ loaded 2-core machine does not give reliably; timed goals live in ``benchmarks/`
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+import maillage
 
 settings.register_profile(
     "dev", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
@@ -36,6 +39,17 @@ settings.register_profile(
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """Print the order's seed at the end too: ``-q`` (make test) hides pytest-randomly's header,
+    and a failure that depends on the order is replayed with that seed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(
+            f"Ordre des tests tiré au hasard : --randomly-seed={seed} pour le rejouer "
+            "(-p no:randomly pour l'ordre des fichiers)."
+        )
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +83,40 @@ def fictif(db, fictif_dataset):
     from fictif import load
 
     return load(fictif_dataset)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_vars_checked_in_maillage_templates(_fail_for_invalid_template_variable):
+    """With ``--fail-on-template-vars`` (set in pyproject.toml), an undefined variable fails the
+    test — in Maillage's own templates. Third-party templates (Django's admin, django-ninja's
+    API docs page) are not ours to fix: there the variable renders as Django renders it, ``""``.
+
+    The check is also given to template engines created before this fixture ran (an engine
+    copies ``string_if_invalid`` when it is built)."""
+    from django.conf import settings as dj_settings
+    from django.template import engines
+
+    options = dj_settings.TEMPLATES[0]["OPTIONS"]
+    strict = options.get("string_if_invalid")
+    if not hasattr(strict, "fail"):  # run without --fail-on-template-vars
+        yield
+        return
+    ours = str(Path(maillage.__file__).resolve().parent) + os.sep
+
+    class InMaillageTemplates(type(strict)):
+        def __mod__(self, var: str) -> str:
+            origin = self._get_origin()
+            name = str(getattr(origin, "name", origin) or "")
+            if os.path.isabs(name) and not name.startswith(ours):
+                return self.origin_value
+            return super().__mod__(var)
+
+    scoped = InMaillageTemplates(origin_value=strict.origin_value)
+    options["string_if_invalid"] = scoped
+    for engine in engines.all():
+        engine.engine.string_if_invalid = scoped
+    yield
+    options["string_if_invalid"] = strict
 
 
 @pytest.fixture(autouse=True)
