@@ -79,3 +79,18 @@ def test_a_malformed_site_url_is_refused_at_start_in_french(value):
     result = _check(MAILLAGE_SITE_URL=value)
     assert result.returncode != 0
     assert "MAILLAGE_SITE_URL doit être une adresse" in result.stderr
+
+
+def test_the_users_page_invitation_link_uses_the_site_url(armentieres, roles, settings):
+    from django.core import mail
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.SITE_URL = "https://ctg.example.org"
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(roles.coordinator)
+    url = reverse("web:users", args=[armentieres.slug])
+    response = client.post(url, {"email": "nouvelle@example.org", "role": "observer"})
+    assert response.status_code in (200, 302)
+    body = next(m.body for m in mail.outbox if "nouvelle@example.org" in m.to)
+    assert "https://ctg.example.org/invitation/" in body and "127.0.0.1" not in body

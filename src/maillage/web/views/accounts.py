@@ -39,6 +39,7 @@ from ..decorators import COORDINATOR, MEMBER, territory_view
 from ..form_errors import service_errors_to_form
 from ..forms import accounts as af
 from ..forms.concurrency import VERSION, changed_fields, show_stale
+from ..site_url import absolute_url
 
 # --------------------------------------------------------------------------- authentication
 
@@ -407,7 +408,7 @@ def users_page(request: HttpRequest, territory: Territory) -> HttpResponse:
             for field, msgs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, msgs)
         else:
-            link = request.build_absolute_uri(reverse("web:invitation", args=[token]))
+            link = absolute_url(reverse("web:invitation", args=[token]), request=request)
             acc_services.invitation_send(user=user, link=link, territory=territory)
             messages.success(request, _g("Invitation envoyée à %(email)s.") % {"email": user.email})
             form = af.InviteForm(territory=territory)

@@ -16,6 +16,7 @@ from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
 from ..decorators import territory_view
+from ..site_url import absolute_url
 from .directory import EXPORT_LIMIT
 
 # --------------------------------------------------------------------------- printable guide
@@ -65,7 +66,7 @@ def guide_pdf(request: HttpRequest, territory: Territory) -> HttpResponse:
     groups = [
         (
             CtgTheme(t).label if t in order else _g("Autres"),
-            [(h, _qr(request.build_absolute_uri(_structure_url(slug, h)))) for h in items],
+            [(h, _qr(absolute_url(_structure_url(slug, h), request=request))) for h in items],
         )
         for t, items in by_theme.items()
     ]
@@ -92,7 +93,7 @@ def guide_pdf(request: HttpRequest, territory: Territory) -> HttpResponse:
             "theme": CtgTheme(theme).label if theme else None,
             "map_svg": _inline_svg(svg),
             "today": timezone.localdate(),
-            "site_url": request.build_absolute_uri(reverse("web:directory", args=[slug])),
+            "site_url": absolute_url(reverse("web:directory", args=[slug]), request=request),
         },
     )
     response = HttpResponse(pdf, content_type="application/pdf")
