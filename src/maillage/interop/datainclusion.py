@@ -19,6 +19,7 @@ from typing import Any
 
 from data_inclusion.schema import v1 as schema
 from django.utils import timezone
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from maillage.directory.models import Service, Structure
@@ -144,7 +145,7 @@ def _date_maj(obj: Structure | Service) -> str:
 
 
 def _drop_refused(
-    record: dict[str, Any], model: type, kind: str, omitted: list[str]
+    record: dict[str, Any], model: type[BaseModel], kind: str, omitted: list[str]
 ) -> dict[str, Any]:
     """Validate ``record``; a refused optional field is set to null and listed in ``omitted``."""
     for _ in range(len(record)):
@@ -173,8 +174,8 @@ def structure_record(s: Structure, *, public: bool = False) -> dict[str, Any]:
         "nom": s.name[:NAME_MAX],
         "date_maj": _date_maj(s),
         "lien_source": None,
-        "commune": s.commune.name if s.commune_id else None,
-        "code_insee": s.commune.insee_code if s.commune_id else None,
+        "commune": s.commune.name if s.commune is not None else None,
+        "code_insee": s.commune.insee_code if s.commune is not None else None,
         "complement_adresse": None,
         "longitude": s.lon,
         "latitude": s.lat,
@@ -194,11 +195,15 @@ def structure_record(s: Structure, *, public: bool = False) -> dict[str, Any]:
     record.update(
         {
             "maillage_nom": s.name if len(s.name) > NAME_MAX else None,
-            "maillage_typologie": s.typology.code if s.typology_id else None,
-            "maillage_typologie_libelle": s.typology.label if s.typology_id else None,
-            "maillage_theme_ctg": s.typology.theme if s.typology_id else None,
-            "maillage_organisation_nom": s.organisation.name if s.organisation_id else None,
-            "maillage_organisation_nature": s.organisation.kind if s.organisation_id else None,
+            "maillage_typologie": s.typology.code if s.typology is not None else None,
+            "maillage_typologie_libelle": s.typology.label if s.typology is not None else None,
+            "maillage_theme_ctg": s.typology.theme if s.typology is not None else None,
+            "maillage_organisation_nom": s.organisation.name
+            if s.organisation is not None
+            else None,
+            "maillage_organisation_nature": s.organisation.kind
+            if s.organisation is not None
+            else None,
             "maillage_nombre_lieux": s.grouped_count,
         }
     )
@@ -217,9 +222,9 @@ def service_record(sv: Service, ids: dict[int, str]) -> dict[str, Any]:
         "description": f"{sv.name} — {s.name}" if generated else sv.description,
         "lien_source": None,
         "date_maj": _date_maj(sv),
-        "commune": s.commune.name if s.commune_id else None,
+        "commune": s.commune.name if s.commune is not None else None,
         "code_postal": _text(s.postcode),
-        "code_insee": s.commune.insee_code if s.commune_id else None,
+        "code_insee": s.commune.insee_code if s.commune is not None else None,
         "adresse": _text(s.address),
         "complement_adresse": None,
         "longitude": s.lon,
@@ -248,11 +253,11 @@ def datainclusion_export(*, territory: Territory, public: bool = False) -> DataI
 
     ``public`` (the open API): without the CTG's declared-only supply nor internal notes; the
     default (command line, round trips) keeps both."""
-    structures = Structure.objects.filter(territory=territory, published=True)
+    queryset = Structure.objects.filter(territory=territory, published=True)
     if public:
-        structures = structures.filter(declared_only=False)
+        queryset = queryset.filter(declared_only=False)
     structures = list(
-        structures.select_related("commune", "typology", "organisation").order_by(
+        queryset.select_related("commune", "typology", "organisation").order_by(
             "source", "source_id"
         )
     )

@@ -88,11 +88,11 @@ def owned_models(territory: Territory) -> dict[type[models.Model], models.QueryS
             fks = _relations(model)
             direct = [f for f in fks if f.related_model is Territory]
             required = [f for f in fks if f.related_model in owned and not f.null]
-            chosen = (direct or required or [None])[0]
+            chosen = (direct or required or [None])[0]  # type: ignore[list-item]
             if chosen is None:
                 continue
             target = owned[chosen.related_model]
-            owned[model] = model.objects.filter(**{f"{chosen.name}__in": target})
+            owned[model] = model._default_manager.filter(**{f"{chosen.name}__in": target})
             changed = True
     return owned
 
@@ -107,19 +107,19 @@ def _shared_base(territory: Territory) -> dict[str, models.QuerySet]:
     Commune, Zone = t_models["territory.commune"], t_models["territory.zone"]
     PopulationCell = t_models["territory.populationcell"]
     Statistic = t_models["territory.statistic"]
-    communes = Commune.objects.filter(
+    communes = Commune._default_manager.filter(
         Q(territories=territory) | Q(neighbour_of=territory)
     ).distinct()
-    zones = Zone.objects.filter(Q(commune__in=communes) | Q(territory=territory))
+    zones = Zone._default_manager.filter(Q(commune__in=communes) | Q(territory=territory))
     return {
         "territory.commune": communes,
         "territory.zone": zones,
-        "territory.populationcell": PopulationCell.objects.filter(commune__in=communes),
-        "territory.statistic": Statistic.objects.filter(
+        "territory.populationcell": PopulationCell._default_manager.filter(commune__in=communes),
+        "territory.statistic": Statistic._default_manager.filter(
             Q(territory=territory) | Q(commune__in=communes) | Q(zone__in=zones)
         ),
-        "directory.typology": t_models["directory.typology"].objects.all(),
-        "plan.activitykind": t_models["plan.activitykind"].objects.all(),
+        "directory.typology": t_models["directory.typology"]._default_manager.all(),
+        "plan.activitykind": t_models["plan.activitykind"]._default_manager.all(),
     }
 
 

@@ -62,8 +62,8 @@ def zones_layer(*, territory: Territory, kind: str | None = None) -> dict[str, A
                     "code": zone.code,
                     "name": zone.name,
                     "zone_type": zone.zone_type,
-                    "commune": zone.commune.insee_code if zone.commune_id else None,
-                    "source": zone.source.title if zone.source_id else None,
+                    "commune": zone.commune.insee_code if zone.commune is not None else None,
+                    "source": zone.source.title if zone.source is not None else None,
                 },
             }
         )

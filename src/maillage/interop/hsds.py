@@ -51,11 +51,11 @@ def _departement(insee_code: str) -> str:
 def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list[dict[str, Any]]]:
     """The published structures and services of ``territory`` as HSDS 3.0 tables (``public``:
     without the CTG's declared-only supply, as the open API serves them)."""
-    structures = Structure.objects.filter(territory=territory, published=True)
+    queryset = Structure.objects.filter(territory=territory, published=True)
     if public:
-        structures = structures.filter(declared_only=False)
+        queryset = queryset.filter(declared_only=False)
     structures = list(
-        structures.select_related("organisation", "commune", "typology").order_by(
+        queryset.select_related("organisation", "commune", "typology").order_by(
             "source", "source_id"
         )
     )
@@ -67,9 +67,10 @@ def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list
     organizations: dict[str, dict[str, Any]] = {}
     locations, by_structure = [], {}
     for s in structures:
-        if s.organisation_id:
-            org_id = _uuid("organisation", s.organisation.slug)
-            org_name, org_url = s.organisation.name, s.organisation.website
+        org = s.organisation  # select_related: no query
+        if org is not None:
+            org_id = _uuid("organisation", org.slug)
+            org_name, org_url = org.name, org.website
         else:
             org_id = _uuid("structure-organisation", s.data_inclusion_id)
             org_name, org_url = s.name, s.website
@@ -78,12 +79,12 @@ def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list
             {
                 "id": org_id,
                 "name": org_name,
-                "description": s.organisation.get_kind_display()
-                if s.organisation_id
-                else (s.typology.label if s.typology_id else s.name),
+                "description": org.get_kind_display()
+                if org is not None
+                else (s.typology.label if s.typology is not None else s.name),
                 "website": org_url or None,
                 "email": None,
-                "tax_id": (s.organisation.siret if s.organisation_id else "") or None,
+                "tax_id": (org.siret if org is not None else "") or None,
             },
         )
         location_id = _uuid("structure", s.data_inclusion_id)
@@ -105,10 +106,10 @@ def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list
                         "location_id": location_id,
                         "address_type": "physical",
                         "address_1": s.address,
-                        "city": s.commune.name if s.commune_id else "",
+                        "city": s.commune.name if s.commune is not None else "",
                         "region": "",
                         "state_province": _departement(s.commune.insee_code)
-                        if s.commune_id
+                        if s.commune is not None
                         else "",
                         "postal_code": s.postcode,
                         "country": "FR",

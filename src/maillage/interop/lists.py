@@ -74,8 +74,8 @@ def _milestones(territory: Territory) -> list[dict[str, Any]]:
             "title": m.title,
             "owner": m.owner,
             "status": m.get_status_display(),
-            "axis": m.axis.number if m.axis_id else None,
-            "objective": m.objective.code if m.objective_id else "",
+            "axis": m.axis.number if m.axis is not None else None,
+            "objective": m.objective.code if m.objective is not None else "",
             "note": m.note,
         }
         for m in milestones(territory=territory)

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -153,7 +154,7 @@ def _order(labels: list[str]) -> list[str]:
 @contextmanager
 def _keep_timestamps(model: type[models.Model]):
     """Keep dumped ``auto_now``/``auto_now_add`` values instead of the restore time."""
-    fields = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    fields: list[Any] = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     fields += [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
@@ -206,7 +207,7 @@ class _Restorer:
     def _key(self, model: type[models.Model], obj: models.Model) -> tuple:
         out = []
         for name in SHARED[label(model)]:
-            f = model._meta.get_field(name)
+            f: Any = model._meta.get_field(name)
             out.append(getattr(obj, f.attname))
         return tuple(out)
 
@@ -244,8 +245,9 @@ class _Restorer:
             if fill and fields:
                 model.objects.bulk_update(fill, sorted(fields), batch_size=BATCH)
         if model_label == "auth.user":
-            for _, obj in to_create:
-                obj.password = obj.password or make_password(None)
+            for _, user in to_create:
+                assert isinstance(user, AbstractBaseUser)
+                user.password = user.password or make_password(None)
         taken = set()
         old_pks = [pk for pk, _ in to_create]
         for start in range(0, len(old_pks), BATCH):

@@ -119,9 +119,9 @@ def structure_rows(*, territory: Territory, published_only: bool = False) -> lis
             base.pop("public_source")
         base.update(
             {
-                "typology": s.typology.code if s.typology_id else "",
-                "organisation": s.organisation.name if s.organisation_id else "",
-                "commune": s.commune.insee_code if s.commune_id else "",
+                "typology": s.typology.code if s.typology is not None else "",
+                "organisation": s.organisation.name if s.organisation is not None else "",
+                "commune": s.commune.insee_code if s.commune is not None else "",
                 "published": s.published,
                 "position_precision": PRECISION_LABELS.get(s.position_precision, ""),
             }

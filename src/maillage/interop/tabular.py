@@ -179,7 +179,7 @@ def _build(
         keep(header_line + 1, texts, header_times - 1)
     for line, values, repeat in iterator:
         keep(line, values, repeat)
-    rows = []
+    rows: list[Any] = []
     for line, texts, repeat in kept:
         texts += [""] * (width - len(texts))
         rows.extend((line + i, dict(zip(header, texts, strict=True))) for i in range(repeat))

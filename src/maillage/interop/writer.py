@@ -73,7 +73,7 @@ def _current(obj: models.Model, name: str) -> Any:
     return value
 
 
-def _unchanged_date(obj: models.Model, changes: dict[str, Any]) -> None:
+def _unchanged_date(obj: Any, changes: dict[str, Any]) -> None:
     """Our own export gives ``date_maj`` = last change when no data date is known: importing it
     back is not a change."""
     value = changes.get("data_updated_on")
