@@ -254,7 +254,7 @@ def parse_cells(spec: FileSpec, path: Path, manifest: Manifest) -> list[CellReco
 def write_cells(spec: FileSpec, records: list[CellRecord], ctx: LoadContext) -> None:
     communes = {c.insee_code: c for c in Commune.objects.all()}
     zones = [z for z in Zone.objects.filter(kind__in=[Zone.Kind.IRIS, Zone.Kind.QPV]) if z.boundary]
-    zone_geoms = [geojson_to_l93(z.boundary) for z in zones]
+    zone_geoms = [geojson_to_l93(z.boundary) for z in zones if z.boundary]
     tree = STRtree(zone_geoms)
     for n, r in enumerate(records, start=1):
         if ctx.progress and n % 250 == 0:
@@ -337,7 +337,7 @@ def write_zone_statistics(spec: FileSpec, records: list[dict], ctx: LoadContext)
 def parse_commune_statistics(spec: FileSpec, path: Path, manifest: Manifest) -> list[dict]:
     o = spec.options
     values: list[dict] = o.get("values") or []
-    required = [o.get("code_column"), o.get("category_column"), o.get("vintage_column")]
+    required: list[Any] = [o.get("code_column"), o.get("category_column"), o.get("vintage_column")]
     rows = read_csv_rows(path, spec.path, [*required, *(v["column"] for v in values)])
     records = []
     for line, row in rows:

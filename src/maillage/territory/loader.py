@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.db import models, transaction
@@ -242,13 +242,14 @@ def prop(feature: dict, key: str, *, name: str, index: int, required: bool = Tru
 # --------------------------------------------------------------------------- upsert
 
 
-def upsert(
-    ctx: LoadContext, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def upsert(ctx: LoadContext, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
     """Create or update one row; count it as « créé », « modifié » or « inchangé »."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model._default_manager.create(**lookup, **values)
         ctx.count(model, "créé")
         return obj
     changed = [k for k, v in values.items() if getattr(obj, k) != v]
@@ -369,6 +370,7 @@ def load_dataset(
                     progress(f"Enregistrement de {spec.path}")
                 _KINDS[spec.kind].write(spec, records, ctx)
             if ctx.counts and any(o != "inchangé" for (_, o) in ctx.counts):
+                assert ctx.territory is not None  # written first, by _write_territory
                 Territory.objects.filter(pk=ctx.territory.pk).update(
                     data_version=models.F("data_version") + 1
                 )

@@ -244,4 +244,6 @@ class Statistic(models.Model):
 
     @property
     def subject(self) -> Territory | Commune | Zone:
-        return self.territory or self.commune or self.zone
+        subject = self.territory or self.commune or self.zone
+        assert subject is not None  # the check constraint requires exactly one
+        return subject

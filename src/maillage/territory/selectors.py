@@ -155,15 +155,16 @@ def territory_diagnostic(*, territory: Territory) -> Diagnostic:
     ]
     figures = [_figure(s, "territoire") for s in territory.statistics.order_by("theme", "key")]
     for s in Statistic.objects.filter(commune__in=communes).select_related("commune"):
+        assert s.commune is not None  # filtered on commune
         figures.append(_figure(s, f"commune {s.commune.insee_code}"))
 
     zones = territory_zones(territory=territory)
-    rp = defaultdict(float)
+    rp: defaultdict[int | None, float] = defaultdict(float)
     has_rp = set()
     for s in Statistic.objects.filter(zone__in=zones, key__in=RP2016_AGE_KEYS, vintage="RP 2016"):
         rp[s.zone_id] += s.value
         has_rp.add(s.zone_id)
-    cells_pop = defaultdict(float)
+    cells_pop: defaultdict[int, float] = defaultdict(float)
     for cz in CellZone.objects.filter(zone__in=zones).select_related("cell"):
         cells_pop[cz.zone_id] += cz.cell.population * cz.share
     zone_rows = [
@@ -172,7 +173,7 @@ def territory_diagnostic(*, territory: Territory) -> Diagnostic:
             code=z.code,
             name=z.name,
             zone_type=z.zone_type,
-            commune=z.commune.insee_code if z.commune_id else "",
+            commune=z.commune.insee_code if z.commune is not None else "",
             population_rp2016=round(rp[z.pk], 2) if z.pk in has_rp else None,
             cells_population=round(cells_pop[z.pk], 2),
         )
