@@ -451,3 +451,22 @@ def test_every_action_answers_hostile_input_without_server_error(
     assert client.post(proposal_url, {"decision": "accept"}).status_code == 404
     assert (Structure.objects.count(), ChangeRecord.objects.count()) == count
     assert not Structure.objects.get(pk=creche.pk).located
+
+
+def test_a_proposal_is_not_accepted_on_a_record_changed_since_the_page(
+    armentieres, chargee, creche, tmp_path
+):
+    load_ban(armentieres, tmp_path)
+    outcome = svc.position_candidates(
+        structure=creche, user=chargee, query="3 quai de la Dérivation"
+    )
+    seen = version_of(creche)
+    structure_update(structure=creche, user=None, phone="03 20 00 00 00")  # a colleague, meanwhile
+    with pytest.raises(ValidationError) as info:
+        svc.proposal_accept(proposal=outcome.proposals[0], user=chargee, version=seen)
+    assert "modifi" in str(info.value)  # the stale-version message, in French
+    creche.refresh_from_db()
+    assert not creche.located
+    assert (
+        outcome.proposals[0].__class__.objects.get(pk=outcome.proposals[0].pk).status == "pending"
+    )
