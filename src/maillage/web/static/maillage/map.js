@@ -5,7 +5,9 @@
      never a string of HTML (a name written by a partner stays text; see docs/securite.md).
    - One table of layer styles (zones maps and diagnostic maps).
    - An error state: when the GeoJSON cannot be fetched or read, the map box says so in French.
-   No tile server needed: a background layer is added only when MAILLAGE_TILE_URL is set. */
+   - A base map when MAILLAGE_TILE_URL is set (the IGN « Plan IGN » by default): when its tiles
+     cannot be fetched (offline, service down), the layer is removed and a discreet French note
+     says so; the outlines and markers stay. Empty setting: outlines only. */
 (function () {
   "use strict";
 
@@ -110,6 +112,44 @@
     el.addEventListener("maillage:loaded", function (ev) { callback(ev.detail); });
   }
 
+  /* ---- base map ---- */
+  var TILE_NOTE = "Fond de carte indisponible (hors ligne ?) : seuls les contours sont affichés.";
+  var TILE_FAILURES = 4; // failed tiles, none loaded, before the base map is given up
+
+  function tileNote(map, el) {
+    if (el.querySelector(".map-tile-note")) { return; }
+    var note = L.control({ position: "bottomleft" });
+    note.onAdd = function () {
+      var box = L.DomUtil.create("p", "map-tile-note leaflet-control");
+      box.setAttribute("role", "status");
+      box.textContent = TILE_NOTE;
+      return box;
+    };
+    note.addTo(map);
+  }
+
+  /* The tile layer of ``el`` (data-tile-url), given up with a note when its tiles fail. The
+     attribution is passed escaped: Leaflet writes it as HTML. */
+  function baseMap(map, el) {
+    var layer = L.tileLayer(el.dataset.tileUrl, {
+      attribution: escapeHtml(el.dataset.tileAttribution || ""),
+      maxZoom: 19
+    });
+    var loaded = 0;
+    var failed = 0;
+    layer.on("tileload", function () { loaded += 1; });
+    layer.on("tileerror", function () {
+      failed += 1;
+      if (!loaded && failed >= TILE_FAILURES && map.hasLayer(layer)) {
+        map.removeLayer(layer);
+        el.classList.add("map-no-tiles");
+        tileNote(map, el);
+      }
+    });
+    layer.addTo(map);
+    return layer;
+  }
+
   function isCtg(l) { return (l.feature.properties || {}).role === "ctg"; }
 
   /* Draw the GeoJSON at ``url`` into the element ``el``.
@@ -118,9 +158,7 @@
   function init(el, url, options) {
     var o = options || {};
     var map = L.map(el, { zoomSnap: 0.25, maxZoom: 19 });
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "" }).addTo(map);
-    }
+    if (el.dataset.tileUrl) { baseMap(map, el); }
     el._maillageMap = map;
     var label = o.label || zoneLabel;
     fetchGeoJSON(url)
@@ -151,7 +189,8 @@
     styles: STYLES,
     init: init,
     onLoaded: onLoaded,
-    showError: showError
+    showError: showError,
+    baseMap: baseMap
   };
 
   document.addEventListener("DOMContentLoaded", function () {
