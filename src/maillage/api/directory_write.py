@@ -17,7 +17,7 @@ The create and change operations of structures share the read router's paths
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -54,42 +54,48 @@ SERVICE_ID = Path(
     description="Identifiant numérique du service.",
 )
 
-StructureCreateIn = model_input(
-    "StructureCreateIn",
-    Structure,
-    EDITABLE_STRUCTURE_FIELDS,
-    required=frozenset({"name"}),
-    extra_fields={
-        "territory": (
-            Slug | None,
-            Field(
-                None,
-                description="Identifiant du territoire (ex. armentieres) ; facultatif s'il "
-                "n'y a qu'un territoire.",
+if TYPE_CHECKING:  # request bodies built at run time from the models' fields
+    StructureCreateIn = PydanticModel
+    StructurePatchIn = PydanticModel
+    ServiceCreateIn = PydanticModel
+    ServicePatchIn = PydanticModel
+else:
+    StructureCreateIn = model_input(
+        "StructureCreateIn",
+        Structure,
+        EDITABLE_STRUCTURE_FIELDS,
+        required=frozenset({"name"}),
+        extra_fields={
+            "territory": (
+                Slug | None,
+                Field(
+                    None,
+                    description="Identifiant du territoire (ex. armentieres) ; facultatif s'il "
+                    "n'y a qu'un territoire.",
+                ),
             ),
-        ),
-    },
-    doc="Une nouvelle structure : son territoire, son nom et les champs connus.",
-)
-StructurePatchIn = model_input(
-    "StructurePatchIn",
-    Structure,
-    EDITABLE_STRUCTURE_FIELDS,
-    doc="Les champs à modifier (les autres restent inchangés).",
-)
-ServiceCreateIn = model_input(
-    "ServiceCreateIn",
-    Service,
-    EDITABLE_SERVICE_FIELDS,
-    required=frozenset({"name"}),
-    doc="Un nouveau service de la structure : son nom et les champs connus.",
-)
-ServicePatchIn = model_input(
-    "ServicePatchIn",
-    Service,
-    EDITABLE_SERVICE_FIELDS,
-    doc="Les champs à modifier (les autres restent inchangés).",
-)
+        },
+        doc="Une nouvelle structure : son territoire, son nom et les champs connus.",
+    )
+    StructurePatchIn = model_input(
+        "StructurePatchIn",
+        Structure,
+        EDITABLE_STRUCTURE_FIELDS,
+        doc="Les champs à modifier (les autres restent inchangés).",
+    )
+    ServiceCreateIn = model_input(
+        "ServiceCreateIn",
+        Service,
+        EDITABLE_SERVICE_FIELDS,
+        required=frozenset({"name"}),
+        doc="Un nouveau service de la structure : son nom et les champs connus.",
+    )
+    ServicePatchIn = model_input(
+        "ServicePatchIn",
+        Service,
+        EDITABLE_SERVICE_FIELDS,
+        doc="Les champs à modifier (les autres restent inchangés).",
+    )
 
 
 class ServiceWriteOut(ServiceOut):
@@ -215,6 +221,7 @@ def structure_patch(
     set_etag(response, structure)
     if pending is not None:
         return Status(202, pending_out(pending))
+    assert isinstance(applied, Structure)  # no proposal: the structure as written
     return Status(200, structure_out(applied))
 
 
@@ -278,4 +285,5 @@ def service_patch(
     set_etag(response, service)
     if pending is not None:
         return Status(202, pending_out(pending))
+    assert isinstance(applied, Service)  # no proposal: the service as written
     return Status(200, service_out(applied))

@@ -12,6 +12,7 @@ statuses they may answer with :data:`ERRORS` and friends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
@@ -176,11 +177,15 @@ def install(api: NinjaAPI) -> None:
         message = "Requête trop volumineuse."
         return api.create_response(request, {"detail": message}, status=400)
 
-    api.add_exception_handler(AuthenticationError, on_auth)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(NinjaValidationError, on_ninja_validation)
-    api.add_exception_handler(ValidationError, on_django_validation)
-    api.add_exception_handler(StaleVersion, on_stale)
-    api.add_exception_handler(PermissionDenied, on_permission)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (AuthenticationError, on_auth),
+        (HttpError, on_http_error),
+        (NinjaValidationError, on_ninja_validation),
+        (ValidationError, on_django_validation),
+        (StaleVersion, on_stale),
+        (PermissionDenied, on_permission),
+        (Http404, on_not_found),
+        (RequestDataTooBig, on_too_big),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)

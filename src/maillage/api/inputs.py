@@ -10,7 +10,7 @@ finite: a malformed request gets a 422 naming the field, never a database error.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,7 +39,10 @@ def text(max_length: int, **extra: Any) -> Any:
     return Annotated[str, Field(max_length=max_length, **extra), AfterValidator(clean_text)]
 
 
-Slug = text(SLUG_MAX)
+if TYPE_CHECKING:  # a validated, cleaned text
+    Slug = str
+else:
+    Slug = text(SLUG_MAX)
 # A numeric identifier in the path, read as text (a malformed one gets a French 400) but
 # documented as digits, so that generated requests match what the endpoint accepts.
 IdText = Annotated[str, WithJsonSchema({"type": "string", "pattern": "^[0-9]{1,18}$"})]
@@ -72,7 +75,7 @@ def _annotation(field: models.Field) -> tuple[Any, dict[str, Any]]:
         values = tuple(str(v) for v, _ in field.flatchoices)
         if field.blank and "" not in values:
             values = ("", *values)
-        return Literal[values], extra  # type: ignore[valid-type]
+        return Literal[values], extra
     internal = field.get_internal_type()
     if internal in BaseDatabaseOperations.integer_field_ranges:
         low, high = BaseDatabaseOperations.integer_field_ranges[internal]
@@ -108,7 +111,9 @@ def model_input(
     """A request body with ``fields`` of ``model`` (all optional except ``required``)."""
     definitions: dict[str, Any] = dict(extra_fields or {})
     for field_name in sorted(fields):
-        kind, options = _annotation(model._meta.get_field(field_name))
+        field = model._meta.get_field(field_name)
+        assert isinstance(field, models.Field)  # bodies carry concrete fields only
+        kind, options = _annotation(field)
         default = ... if field_name in required else None
         definitions[field_name] = (kind, Field(default, **options))
     body = create_model(
@@ -129,7 +134,7 @@ def check_model_validators(model: type[models.Model], values: dict[str, Any]) ->
         if not isinstance(value, str) or not value:
             continue
         field = model._meta.get_field(key)
-        if field.is_relation:
+        if field.is_relation or not isinstance(field, models.Field):
             continue
         try:
             field.run_validators(value)

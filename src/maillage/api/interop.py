@@ -6,7 +6,7 @@ by :mod:`maillage.interop` (or the directory and diagnostic selectors it calls).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpResponse
 from ninja import Router, Schema
@@ -23,7 +23,10 @@ from maillage.territory.models import Territory
 from maillage.territory.selectors import TerritoryNotFound, territory_get
 
 PREFIX = "/export"
-ThemeSlug = Literal.__getitem__(tuple(THEMES))  # the diagnostic's themes, documented in OpenAPI
+if TYPE_CHECKING:
+    ThemeSlug = str
+else:  # the diagnostic's themes, documented in OpenAPI
+    ThemeSlug = Literal.__getitem__(tuple(THEMES))
 router = Router(tags=["données ouvertes"])
 
 

@@ -9,7 +9,7 @@ coordinator validates (applied, recorded in the history) or rejects one with
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -55,7 +55,10 @@ class PendingOut(Schema):
     comment: str
 
 
-Comment = text(2000, description="Commentaire pour l'auteur de la proposition.")
+if TYPE_CHECKING:
+    Comment = str
+else:
+    Comment = text(2000, description="Commentaire pour l'auteur de la proposition.")
 
 
 class ReviewIn(Schema):
