@@ -53,7 +53,7 @@ def value_label(model: type[models.Model] | None, name: str, value: Any) -> str:
         return _related(field, [value])[0]
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if field.choices:
+    if isinstance(field, models.Field) and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         try:

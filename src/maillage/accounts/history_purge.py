@@ -91,7 +91,7 @@ def history_purge(*, before: dt.date, dry_run: bool = False) -> PurgeReport:
         with transaction.atomic():
             old.delete()
             # Files go once the deletion is committed: a failed purge leaves every file.
-            transaction.on_commit(lambda: [default_storage.delete(n) for n in orphans])
+            transaction.on_commit(lambda: _delete_files(orphans))
     return PurgeReport(
         before=before, entries=entries, files=orphans, kept=len(still), dry_run=dry_run
     )
@@ -109,3 +109,8 @@ def purge_summary(report: PurgeReport) -> str:
     if report.dry_run:
         lines.append("Essai à blanc : rien n'a été supprimé (sans --dry-run pour purger).")
     return "\n".join(lines)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -195,9 +195,10 @@ def _load_spec(path: str, slug: str | None):
     try:
         data = read_scenario_file(path)
         t = data.get("territory") if isinstance(data.get("territory"), str) else None
-        if not (slug or t):
+        chosen = slug or t
+        if not chosen:
             raise ScenarioError([("territory", "champ obligatoire (ou --territory).")])
-        return spec_from_file(territory=_territory(slug or t), data=data, source=path)
+        return spec_from_file(territory=_territory(chosen), data=data, source=path)
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from exc
 

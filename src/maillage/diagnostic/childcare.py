@@ -180,10 +180,10 @@ def _directory_eaje(territory: Territory) -> CoverageComponent | None:
         shares[pid].distributed_places for pid in {sv.structure_id for sv in services} & set(shares)
     )
     for sv in services:
-        places += sv.capacity
+        places += sv.capacity or 0  # the query keeps services with a capacity
         s = sv.structure
         sources.append(s.public_source or s.source_label or s.source)
-        vintages.append((s.dataset.vintage if s.dataset_id else "") or NOT_STATED)
+        vintages.append((s.dataset.vintage if s.dataset is not None else "") or NOT_STATED)
     if not places:
         return None
     return CoverageComponent(
@@ -224,8 +224,9 @@ def childcare_rate(*, territory: Territory) -> ChildcareRate:
                 "pas les places financées par la PSU des autres."
             )
     for part, _key, label in CNAF_PARTS:
-        if stats[part] is not None:
-            components.append(_component(stats[part], part, label))
+        stat = stats[part]
+        if stat is not None:
+            components.append(_component(stat, part, label))
     covered = {p for c in components for p in c.covers}
     missing = [labels[p] for p, _k, _l in CNAF_PARTS if p not in covered]
 

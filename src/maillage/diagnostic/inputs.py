@@ -136,7 +136,7 @@ def load_demand(*, territory: Territory) -> Demand:
     rows, cols, vals = [], [], []
     for cell_pk, zone_pk, share in CellZone.objects.filter(
         cell__commune__in=communes, zone__in=zone_index.keys()
-    ).values_list("cell", "zone", "share"):  # a join, not a list of every cell id
+    ).values_list("cell_id", "zone_id", "share"):  # a join, not a list of every cell id
         rows.append(pk_index[cell_pk])
         cols.append(zone_index[zone_pk])
         vals.append(share)

@@ -346,7 +346,7 @@ def _housing(c: _Checker, data: Any, k: int) -> HousingSpec | None:
             shares[public] = v
     note = c.text(data, "note", f"{prefix}note")
     place = c.place(data, prefix, required=True)
-    if None in (dwellings, year, place) or not name:
+    if dwellings is None or year is None or place is None or not name:
         return None
     return HousingSpec(name, dwellings, year, place, ppd, shares, note)
 

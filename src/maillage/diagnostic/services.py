@@ -72,7 +72,7 @@ def _history(obj: models.Model, user: Any, before: dict[str, Any] | None, action
 
 
 def _place_data(obj: ScenarioChange | HousingProject) -> dict[str, Any]:
-    if obj.zone_id:
+    if obj.zone is not None:
         return {"zone": obj.zone.code}
     if obj.lon is not None and obj.lat is not None:
         return {"lon": obj.lon, "lat": obj.lat}

@@ -185,7 +185,16 @@ def parse_structures_ctg(spec: FileSpec, path: Path, manifest: Manifest) -> list
 # --------------------------------------------------------------------------- web sources
 
 
-WEB_COLUMNS = ("name", "type", "sector", "address", "postcode", "city", "phone", "website")
+WEB_COLUMNS: tuple[str, ...] = (
+    "name",
+    "type",
+    "sector",
+    "address",
+    "postcode",
+    "city",
+    "phone",
+    "website",
+)
 WEB_COLUMNS += ("lat", "lon", "uai_or_siret", "source_url", "notes", "capacity", "hours")
 
 
