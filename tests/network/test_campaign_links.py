@@ -94,3 +94,18 @@ def test_the_users_page_invitation_link_uses_the_site_url(armentieres, roles, se
     assert response.status_code in (200, 302)
     body = next(m.body for m in mail.outbox if "nouvelle@example.org" in m.to)
     assert "https://ctg.example.org/invitation/" in body and "127.0.0.1" not in body
+
+
+def test_the_space_home_leads_the_coordinator_to_the_campaigns_and_not_a_partner(
+    armentieres, roles
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    space = reverse("web:partner-space", args=[armentieres.slug])
+    campaigns = reverse("web:campaigns", args=[armentieres.slug])
+    coordinator, partner = Client(), Client()
+    coordinator.force_login(roles.coordinator)
+    partner.force_login(roles.partner_a)
+    assert f'href="{campaigns}"' in coordinator.get(space).content.decode()
+    assert f'href="{campaigns}"' not in partner.get(space).content.decode()
