@@ -9,8 +9,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from maillage.diagnostic.report_access import THEMES
 from maillage.directory.selectors import data_quality
-from maillage.reports.diagnostic_access import THEMES
 
 from .conftest import SCRIPT
 
@@ -174,7 +174,7 @@ def test_pages_escape_user_text(client, armentieres):
 
 
 def test_report_is_recomputed_after_a_data_change(armentieres, report):
-    from maillage.reports.diagnostic import diagnostic_build
+    from maillage.diagnostic.selectors import diagnostic_build
     from maillage.territory.services import territory_touch
 
     assert diagnostic_build(territory=armentieres) is not None

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from django.urls import reverse
 
 from maillage.diagnostic.childcare import CNAF_LABEL, OFFICIAL_MISSING, childcare_rate
-from maillage.reports.diagnostic import diagnostic_build, table_for
+from maillage.diagnostic.selectors import diagnostic_build
+from maillage.reports.diagnostic import table_for
 from maillage.territory.models import Statistic
 
 INTERNAL_MARKERS = (

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 from django.urls import reverse
 
-from maillage.reports.diagnostic import diagnostic_build, diagnostic_render
+from maillage.diagnostic.selectors import diagnostic_build
+from maillage.reports.diagnostic import diagnostic_render
 
 SEED_FIGURES = ("24 882", "1 048", "7 410")  # habitants, enfants de 0 à 2 ans, allocataires
 
