@@ -100,7 +100,7 @@ class StructureSummary:
 
     def is_open(self, at: datetime) -> bool | None:
         """« Ouvert maintenant » from the OSM hours; None when the hours are unknown."""
-        return opening_hours.is_open(self.opening_hours, at=at)
+        return opening_hours.is_open(self.opening_hours, at=at, commune=self.commune_code)
 
 
 @dataclass(frozen=True)

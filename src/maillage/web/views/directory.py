@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -152,40 +152,12 @@ def directory_search(request: HttpRequest, territory: Territory) -> HttpResponse
 # --------------------------------------------------------------------------- structure page
 
 
-@dataclass(frozen=True)
-class DayHours:
-    day: date
-    label: str
-    hours: str
+DayHours = opening_hours.DayHours
 
 
-def week_hours(text: str, *, start: date) -> list[DayHours] | None:
+def week_hours(text: str, *, start: date, commune: str = "") -> list[DayHours] | None:
     """The next seven days' opening hours, from an OSM ``opening_hours`` text."""
-    if not text or opening_hours.validate(text):
-        return None
-    parsed = opening_hours.parse(text)
-    days = []
-    for n in range(7):
-        day = start + timedelta(days=n)
-        label = opening_hours.DAY_LABELS[day.weekday()]
-        if opening_hours.is_public_holiday(day):
-            label += " " + _g("(jour férié)")
-        if parsed.always:
-            days.append(DayHours(day, label, _g("24 h sur 24")))
-            continue
-        rule = None
-        for r in parsed.rules:
-            if r.selects(day):
-                rule = r
-        if rule is None or rule.off:
-            days.append(DayHours(day, label, _g("fermé")))
-            continue
-        spans = [
-            f"{s // 60:02d} h {s % 60:02d} – {(e // 60) % 24:02d} h {e % 60:02d}"
-            for s, e in rule.ranges
-        ]
-        days.append(DayHours(day, label, ", ".join(spans)))
-    return days
+    return opening_hours.week(text, start=start, commune=commune)
 
 
 def _hit(territory: Territory, pk: int, *, published_only: bool = True) -> SearchHit:
@@ -292,10 +264,12 @@ def structure_detail(request: HttpRequest, territory: Territory, pk: int) -> Htt
             "structure_obj": (
                 Structure.objects.get(pk=s.id) if request.user.is_authenticated else None
             ),
-            "open_now": opening_hours.is_open(s.opening_hours, at=now),
+            "open_now": opening_hours.is_open(s.opening_hours, at=now, commune=s.commune_code),
             "today": now.date(),
             # Computed only when the page's cached body is rendered again (see the template).
-            "week": SimpleLazyObject(lambda: week_hours(s.opening_hours, start=now.date())),
+            "week": SimpleLazyObject(
+                lambda: week_hours(s.opening_hours, start=now.date(), commune=s.commune_code)
+            ),
             "services": SimpleLazyObject(lambda: _service_rows([hit])[s.id]),
         },
     )
