@@ -22,6 +22,7 @@ from maillage.directory.vocabulary import (
 )
 from maillage.territory.models import Commune
 
+from ..opening_hours_widget import OpeningHoursWidget
 from .concurrency import version_field
 
 
@@ -79,7 +80,10 @@ class StructureEditForm(forms.ModelForm):
             "website",
             "opening_hours",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "opening_hours": OpeningHoursWidget(),
+        }
 
 
 class ServiceEditForm(forms.ModelForm):
@@ -100,6 +104,7 @@ class ServiceEditForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "conditions_acces": forms.Textarea(attrs={"rows": 3}),
             "frais_precisions": forms.Textarea(attrs={"rows": 2}),
+            "opening_hours": OpeningHoursWidget(),
         }
 
 
@@ -151,7 +156,10 @@ class StructureCreateForm(forms.ModelForm):
             "website",
             "opening_hours",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "opening_hours": OpeningHoursWidget(),
+        }
 
     def __init__(self, *args: Any, territory: Any, organisations: Any = None, **kw: Any) -> None:
         super().__init__(*args, **kw)

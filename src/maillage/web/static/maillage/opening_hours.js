@@ -1,8 +1,9 @@
 /* Opening-hours editor (web/opening_hours_widget.py): turns the OSM opening_hours text field
-   into days × time ranges, public holidays closed or as usual and, when the server's parser
-   accepts comments, « sur rendez-vous ». The text field stays the value sent to the server
-   (and stays editable: typing in it refreshes the table when the editor can show the value).
-   Writes only the common subset: "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off".
+   into days × time ranges, public holidays and school holidays closed or as usual and, when the
+   server's parser accepts comments, « sur rendez-vous ». The text field stays the value sent to
+   the server (and stays editable: typing in it refreshes the table when the editor can show the
+   value). Writes only the common subset:
+   'Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 "sur rendez-vous"; SH off; PH off'.
    No HTML strings: every node is built with createElement and textContent. */
 (function () {
   "use strict";
@@ -15,14 +16,16 @@
   function emptyWeek() {
     var week = {};
     DAYS.forEach(function (d) { week[d] = { ranges: [], appointment: false }; });
-    return { days: week, holidays: "" };
+    return { days: week, holidays: "", school: "" };
   }
 
   function parseDays(selector) {
     var days = [];
     var holidays = false;
+    var school = false;
     var ok = selector.split(",").every(function (token) {
       if (token === "PH") { holidays = true; return true; }
+      if (token === "SH") { school = true; return true; }
       var m = /^(Mo|Tu|We|Th|Fr|Sa|Su)(?:-(Mo|Tu|We|Th|Fr|Sa|Su))?$/.exec(token);
       if (!m) { return false; }
       var i = DAYS.indexOf(m[1]);
@@ -30,7 +33,7 @@
       for (;;) { days.push(DAYS[i]); if (i === end) { break; } i = (i + 1) % 7; }
       return true;
     });
-    return ok ? { days: days, holidays: holidays } : null;
+    return ok ? { days: days, holidays: holidays, school: school } : null;
   }
 
   function parseRanges(text) {
@@ -58,7 +61,7 @@
         appointment = true;
         rule = rule.slice(0, c.index).trim();
       }
-      var m = /^((?:Mo|Tu|We|Th|Fr|Sa|Su|PH)[A-Za-z,-]*)(?:\s+(.*))?$/.exec(rule);
+      var m = /^((?:Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)[A-Za-z,-]*)(?:\s+(.*))?$/.exec(rule);
       if (!m) { return null; }
       var sel = parseDays(m[1]);
       var rest = (m[2] || "").trim();
@@ -66,9 +69,10 @@
       var off = rest === "off" || rest === "closed";
       var ranges = off ? [] : (rest ? parseRanges(rest.replace(/,\s+/g, ",")) : (appointment ? [] : null));
       if (ranges === null) { return null; }
-      if (sel.holidays) {
-        if (!off || sel.days.length) { return null; }  // PH with hours: not shown by the editor
-        model.holidays = "off";
+      if (sel.holidays || sel.school) {
+        // PH or SH with hours, or mixed with days: not shown by the editor
+        if (!off || sel.days.length || (sel.holidays && sel.school)) { return null; }
+        if (sel.holidays) { model.holidays = "off"; } else { model.school = "off"; }
         continue;
       }
       sel.days.forEach(function (d) {
@@ -110,6 +114,7 @@
       if (comments && g.day.appointment) { parts.push('"' + COMMENT + '"'); }
       return parts.join(" ");
     });
+    if (model.school === "off" && rules.length) { rules.push("SH off"); }
     if (model.holidays === "off" && rules.length) { rules.push("PH off"); }
     return rules.join("; ");
   }
@@ -167,6 +172,9 @@
       editor.querySelectorAll("[data-oh-ph]").forEach(function (radio) {
         radio.checked = radio.value === model.holidays;
       });
+      editor.querySelectorAll("[data-oh-sh]").forEach(function (radio) {
+        radio.checked = radio.value === model.school;
+      });
     }
 
     /* Read the table; null (and a message) when a range is incomplete or reversed. */
@@ -197,6 +205,8 @@
       });
       var ph = editor.querySelector("[data-oh-ph]:checked");
       model.holidays = ph ? ph.value : "";
+      var sh = editor.querySelector("[data-oh-sh]:checked");
+      model.school = sh ? sh.value : "";
       if (problems.length) { say(problems.join(" ; ")); return null; }
       return model;
     }
