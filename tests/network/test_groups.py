@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.network import ical
 from maillage.network.services import group_create, meeting_record_minutes, meeting_save, member_add
 from maillage.plan.models import Activity
 
@@ -114,14 +113,6 @@ def test_ics_feed_is_valid_rfc5545(roles, group):
     member.force_login(roles.observer)
     member_body = member.get(reverse("web:meetings-ics", args=["armentieres"])).content.decode()
     assert "DESCRIPTION:Point 1\\nPoint 2" in member_body.replace("\r\n ", "")
-
-
-def test_fold_never_splits_a_character():
-    line = "SUMMARY:" + "€" * 60
-    folded = ical.fold(line)
-    for part in folded.encode("utf-8").split(b"\r\n"):
-        part.decode("utf-8")  # raises if a character was cut
-        assert len(part) <= 75
 
 
 def test_group_pages_for_members_only(roles, group):
