@@ -11,6 +11,10 @@ import os
 
 import click
 
+from .i18n import use_french_messages
+
+use_french_messages()
+
 COMMAND_MODULES = (
     "territory",
     "directory",

@@ -101,7 +101,9 @@ def users_create(
 
 @users.command(name="list", help="Liste les comptes et leurs rôles sur un territoire.")
 @click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
 def users_list(slug: str, fmt: str) -> None:
     from maillage.accounts.selectors import memberships
 
@@ -164,7 +166,9 @@ def users_remind(slug: str | None, months: int | None, dry_run: bool) -> None:
 @click.option(
     "--list", "list_tokens", is_flag=True, help="Liste les jetons du compte (jamais leur secret)."
 )
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
 def users_token(
     email: str, name: str | None, revoke_ref: str | None, list_tokens: bool, fmt: str
 ) -> None:

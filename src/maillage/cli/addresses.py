@@ -86,8 +86,16 @@ def charger(fichier: Path, slug: str | None) -> None:
 )
 @click.argument("adresse")
 @click.option("--territory", "slug", default=None, help="Identifiant du territoire.")
-@click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True)
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 20),
+    default=5,
+    show_default=True,
+    help="Nombre maximal de résultats.",
+)
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
 def chercher(adresse: str, slug: str | None, limit: int, fmt: str) -> None:
     from maillage.addresses.selectors import geocode
 

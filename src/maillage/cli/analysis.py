@@ -206,7 +206,14 @@ def _load_spec(path: str, slug: str | None):
 @scenario.command(name="run", help="Calcule un scénario décrit dans un fichier YAML ou JSON.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--territory", "slug", default=None, help="Territoire (défaut : celui du fichier).")
-@click.option("--format", "fmt", type=SCENARIO_OUT, default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=SCENARIO_OUT,
+    default="table",
+    show_default=True,
+    help="Format de sortie.",
+)
 @click.option("--save", is_flag=True, help="Enregistre aussi le scénario dans la base.")
 def scenario_run_cmd(file: str, slug: str | None, fmt: str, save: bool) -> None:
     from maillage.diagnostic.scenarios import scenario_run, scenario_save
@@ -249,7 +256,14 @@ def scenario_run_cmd(file: str, slug: str | None, fmt: str, save: bool) -> None:
 @scenario.command(name="compare", help="Compare des scénarios enregistrés (numéros) ou fichiers.")
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--territory", "slug", default=None, help="Territoire des fichiers.")
-@click.option("--format", "fmt", type=SCENARIO_OUT, default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=SCENARIO_OUT,
+    default="table",
+    show_default=True,
+    help="Format de sortie.",
+)
 def scenario_compare_cmd(refs: tuple[str, ...], slug: str | None, fmt: str) -> None:
     from maillage.diagnostic.models import Scenario
     from maillage.diagnostic.scenario_spec import ScenarioError
@@ -273,7 +287,14 @@ def scenario_compare_cmd(refs: tuple[str, ...], slug: str | None, fmt: str) -> N
 
 @scenario.command(name="list", help="Liste les scénarios enregistrés d'un territoire.")
 @click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
-@click.option("--format", "fmt", type=SCENARIO_OUT, default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=SCENARIO_OUT,
+    default="table",
+    show_default=True,
+    help="Format de sortie.",
+)
 def scenario_list_cmd(slug: str, fmt: str) -> None:
     from maillage.diagnostic.models import Scenario
 

@@ -41,8 +41,16 @@ def _lonlat(value: str | None) -> tuple[float, float] | None:
 @click.option("--near", default=None, help="lon,lat (WGS84) : tri par distance en mètres.")
 @click.option("--radius-m", type=click.FloatRange(min=0), default=None, help="Rayon (mètres).")
 @click.option("--all", "show_all", is_flag=True, help="Inclut les fiches non publiées.")
-@click.option("--limit", type=click.IntRange(1, 500), default=500, show_default=True)
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 500),
+    default=500,
+    show_default=True,
+    help="Nombre maximal de résultats.",
+)
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
 def structures(
     slug: str,
     q: str | None,
@@ -101,7 +109,9 @@ def structures(
 
 @click.command(help="Qualité des données de l'annuaire : positions, horaires, capacités, contacts.")
 @click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
 def quality(slug: str, fmt: str) -> None:
     from maillage.directory.selectors import data_quality
 
@@ -128,7 +138,9 @@ def quality(slug: str, fmt: str) -> None:
     "nommé d'après ce qu'il additionne."
 )
 @click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Format de sortie."
+)
 def childcare(slug: str, fmt: str) -> None:
     from maillage.diagnostic.childcare import childcare_rate
     from maillage.directory.selectors import childcare_supply

@@ -149,7 +149,14 @@ def export_geojson(slug: str, layer: str, output: Path | None, **options: Any) -
     name="structures", help="Liste des structures et services (CSV, XLSX ou ODS), réimportable."
 )
 @territory_option
-@click.option("--format", "fmt", type=SHEET_FORMATS, default="xlsx", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=SHEET_FORMATS,
+    default="xlsx",
+    show_default=True,
+    help="Format de sortie.",
+)
 @click.option("--published-only", is_flag=True, help="Seulement les fiches publiées.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Fichier.")
 def export_structures(slug: str, fmt: str, published_only: bool, output: Path) -> None:
@@ -169,7 +176,14 @@ def export_structures(slug: str, fmt: str, published_only: bool, output: Path) -
     "name", type=click.Choice(["structures", "zones", "chiffres", "indicateurs", "echeancier"])
 )
 @territory_option
-@click.option("--format", "fmt", type=SHEET_FORMATS, default="xlsx", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=SHEET_FORMATS,
+    default="xlsx",
+    show_default=True,
+    help="Format de sortie.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Fichier.")
 def export_list(name: str, slug: str, fmt: str, output: Path) -> None:
     from maillage.interop.lists import list_table
