@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .bilan import Bilan
 from .bilan_figures import axes_chart, bilan_map, indicator_trend
 from .pdf import render_pdf
+from .svg_attributes import presentation_attributes
 
 TEMPLATE = "plan/bilan_pdf.html"
 _ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
@@ -24,7 +25,7 @@ _ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 def inline_svg(svg: bytes, *, prefix: str, css_class: str = "") -> SafeString:
     """An SVG document (trusted: drawn by matplotlib) as an element to inline in HTML."""
     text = svg.decode("utf-8")
-    text = text[text.index("<svg") :]
+    text = presentation_attributes(text[text.index("<svg") :])
     text = _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
     if css_class:
         text = text.replace("<svg ", f'<svg class="{css_class}" ', 1)
