@@ -84,7 +84,8 @@ def departement(commune: str) -> str:
 
 def time_zone(*, commune: str = "") -> ZoneInfo:
     dep = departement(commune)
-    return ZoneInfo(_OVERSEAS_ZONES.get(dep) or getattr(settings, "TIME_ZONE", "Europe/Paris"))
+    name = _OVERSEAS_ZONES.get(dep) or getattr(settings, "TIME_ZONE", None) or "Europe/Paris"
+    return ZoneInfo(str(name))
 
 
 @lru_cache(maxsize=64)
