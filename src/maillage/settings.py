@@ -71,6 +71,12 @@ REGISTRY: tuple[Setting, ...] = (
         "Mois sans vérification d'une fiche avant relance du partenaire.",
     ),
     Setting(
+        "MAILLAGE_TASKS_BACKEND",
+        "database",
+        "File des tâches longues (PDF, guide) : `database` (dans la base, traitée par "
+        "`maillage worker`) ou `immediate` (exécutées pendant la requête, sans travailleur).",
+    ),
+    Setting(
         "MAILLAGE_SITE_URL",
         "",
         "Adresse publique du site (ex. `https://ctg.example.org`), utilisée dans les liens "
@@ -133,6 +139,9 @@ INSTALLED_APPS = [
     "maillage.diagnostic",
     "maillage.addresses",
     "maillage.web",
+    "django_tasks",
+    "django_tasks_db",
+    "maillage.jobs",  # background documents (ADR 0009)
 ]
 
 MIDDLEWARE = [
@@ -255,6 +264,18 @@ if SITE_URL:
             "MAILLAGE_SITE_URL doit être une adresse comme « https://ctg.example.org » "
             "(http ou https, sans chemin)."
         )
+
+# Long work off the request (ADR 0009): django-tasks, its database backend by default (no extra
+# server; a worker started by « maillage worker » or « maillage demo » runs the tasks).
+_tasks_backend = env("MAILLAGE_TASKS_BACKEND").strip().lower()
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if _tasks_backend not in _TASKS_BACKENDS:
+    raise ImproperlyConfigured("MAILLAGE_TASKS_BACKEND doit valoir « database » ou « immediate ».")
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
+JOBS_DIR = VAR_DIR / "taches"
 
 LOGIN_URL = "/connexion/"
 X_FRAME_OPTIONS = "DENY"

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "accounts",
     "history",
     "addresses",
+    "worker",
 )
 
 

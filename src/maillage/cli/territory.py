@@ -71,7 +71,9 @@ def serve(port: int, host: str) -> None:
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
-@click.command(help="Démonstration : init, load armentieres, puis serve.")
+@click.command(
+    help="Démonstration : init, load armentieres, puis serve (avec le travailleur des documents)."
+)
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
 )
@@ -79,7 +81,10 @@ def serve(port: int, host: str) -> None:
 def demo(ctx: click.Context, port: int) -> None:
     ctx.invoke(init)
     ctx.invoke(load, dataset="armentieres", dry_run=False)
-    ctx.invoke(serve, port=port, host="127.0.0.1")
+    from .worker import worker_process
+
+    with worker_process():  # the background documents' worker, stopped with the server
+        ctx.invoke(serve, port=port, host="127.0.0.1")
 
 
 @click.command(help="Chiffres du diagnostic d'un territoire, avec source et millésime.")

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("maillage.web.urls_diagnostic")),
     path("", include("maillage.web.urls_accounts")),
     path("", include("maillage.web.urls_campaigns")),
+    path("", include("maillage.web.urls_tasks")),
 ]

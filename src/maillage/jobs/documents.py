@@ -1,0 +1,104 @@
+"""The documents a job builds: one function per :class:`~maillage.jobs.models.Job.Kind`.
+
+Each builder calls the same build and render functions as the synchronous download (and the
+CLI), so a document made in the background is the one the direct link gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.territory.models import Territory
+
+Progress = Callable[[str], None]
+
+
+class JobError(Exception):
+    """A document that cannot be built, with a French message for the visitor."""
+
+
+@dataclass(frozen=True)
+class Document:
+    data: bytes
+    filename: str
+    content_type: str
+
+
+def build_bilan(*, territory: Territory, params: dict[str, Any], progress: Progress) -> Document:
+    from maillage.plan.bilan_build import bilan_build
+    from maillage.reports import bilan as bilan_report
+
+    fmt = params["fmt"]
+    result = bilan_build(
+        territory=territory,
+        year=params.get("year"),
+        today=timezone.localdate(),
+        progress=progress,
+    )
+    data = bilan_report.bilan_render(result, fmt=fmt, progress=progress)
+    return Document(data, f"{result.filename_stem}.{fmt}", bilan_report.CONTENT_TYPES[fmt])
+
+
+def build_diagnostic(
+    *, territory: Territory, params: dict[str, Any], progress: Progress
+) -> Document:
+    from maillage.diagnostic.models import Scenario
+    from maillage.diagnostic.selectors import diagnostic_build
+    from maillage.reports import diagnostic as report_mod
+
+    fmt = params["fmt"]
+    scenario = None
+    if params.get("scenario") is not None:
+        scenario = Scenario.objects.filter(territory=territory, pk=params["scenario"]).first()
+        if scenario is None:
+            raise JobError(_("Scénario introuvable."))
+    report = diagnostic_build(territory=territory, scenario=scenario, progress=progress)
+    data = report_mod.diagnostic_render(report, fmt=fmt, progress=progress)
+    return Document(data, f"{report.filename_stem}.{fmt}", report_mod.CONTENT_TYPES[fmt])
+
+
+def build_guide(*, territory: Territory, params: dict[str, Any], progress: Progress) -> Document:
+    """The printed guide, made by the guide's own view (``web.views.directory_guide``) on a
+    request rebuilt from the visitor's (host and scheme: its QR codes point at the site the
+    visitor used, as with the direct link). The view is public: an anonymous request is enough.
+    """
+    from django.contrib.auth.models import AnonymousUser
+    from django.test.client import RequestFactory
+
+    from maillage.web.views.directory_guide import guide_pdf
+
+    query = {k: params[k] for k in ("quartier", "theme") if params.get(k)}
+    request = RequestFactory().get(
+        f"/territoire/{territory.slug}/guide.pdf",
+        query,
+        HTTP_HOST=params.get("host") or "localhost",
+        secure=bool(params.get("secure")),
+    )
+    request.user = AnonymousUser()
+    progress(_("structures, carte et QR codes"))
+    response = guide_pdf(request, slug=territory.slug)
+    if response.status_code != 200:
+        raise JobError(_("Le guide n'a pas pu être préparé."))
+    progress(_("PDF"))
+    return Document(response.content, f"guide-{territory.slug}.pdf", "application/pdf")
+
+
+BUILDERS: dict[str, Callable[..., Document]] = {
+    "bilan": build_bilan,
+    "diagnostic": build_diagnostic,
+    "guide": build_guide,
+}
+
+
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """The errors that end a job with their own French message (not a crash)."""
+    from maillage.plan.bilan_build import BilanError
+    from maillage.reports.diagnostic import DiagnosticError
+
+    return (JobError, BilanError, DiagnosticError, Http404)

@@ -1,0 +1,67 @@
+"""A document asked for on the web and built by the worker: who asked, its state, its file."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    """One background document (bilan, diagnostic, guide) of a territory.
+
+    The file lives under ``settings.JOBS_DIR`` (``<var>/taches/``), never in the static or media
+    folders: it is served by the download view, which checks who may fetch it.
+    """
+
+    class Kind(models.TextChoices):
+        BILAN = "bilan", _("Bilan de la CTG")
+        DIAGNOSTIC = "diagnostic", _("Diagnostic territorial")
+        GUIDE = "guide", _("Guide des lieux ressources")
+
+    class State(models.TextChoices):
+        WAITING = "attente", _("en attente")
+        RUNNING = "en_cours", _("en cours")
+        READY = "pret", _("prêt")
+        FAILED = "echec", _("échec")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    territory = models.ForeignKey(
+        "territory.Territory",
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=_("territoire"),
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.WAITING)
+    steps_done = models.PositiveIntegerField(_("étapes faites"), default=0)
+    steps_expected = models.PositiveIntegerField(_("étapes attendues"), null=True, blank=True)
+    step_label = models.CharField(_("étape en cours"), max_length=200, blank=True)
+    message = models.TextField(_("message d'échec"), blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    content_type = models.CharField(_("type du fichier"), max_length=120, blank=True)
+    stored = models.CharField(_("fichier stocké"), max_length=200, blank=True)
+    task_result_id = models.CharField(_("identifiant de la tâche"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche en arrière-plan")
+        verbose_name_plural = _("tâches en arrière-plan")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["territory", "kind", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.get_state_display()}"
