@@ -141,7 +141,7 @@ INSTALLED_APPS = [
     "maillage.web",
     "django_tasks",
     "django_tasks_db",
-    "maillage.jobs",  # background documents (ADR 0009)
+    "maillage.jobs",  # background documents (ADR 0010)
 ]
 
 MIDDLEWARE = [
@@ -265,7 +265,7 @@ if SITE_URL:
             "(http ou https, sans chemin)."
         )
 
-# Long work off the request (ADR 0009): django-tasks, its database backend by default (no extra
+# Long work off the request (ADR 0010): django-tasks, its database backend by default (no extra
 # server; a worker started by « maillage worker » or « maillage demo » runs the tasks).
 _tasks_backend = env("MAILLAGE_TASKS_BACKEND").strip().lower()
 _TASKS_BACKENDS = {

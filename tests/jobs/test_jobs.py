@@ -1,4 +1,4 @@
-"""Documents prepared in the background (ADR 0009): the button answers at once, the worker
+"""Documents prepared in the background (ADR 0010): the button answers at once, the worker
 builds the document, who asked (or a member of the territory) downloads it; anyone else gets a
 404. The immediate backend runs the task during the request; the database backend waits for
 « maillage worker »."""

@@ -1,4 +1,4 @@
-"""``maillage worker``: the worker that prepares the documents asked for on the web (ADR 0009).
+"""``maillage worker``: the worker that prepares the documents asked for on the web (ADR 0010).
 
 The same documents stay synchronous from the CLI (``maillage report bilan``, ``maillage report
 diagnostic``): only the web hands them to the worker. :func:`worker_process` starts the worker as

@@ -1,1 +1,1 @@
-"""Long work off the request: documents built by a background worker (ADR 0009)."""
+"""Long work off the request: documents built by a background worker (ADR 0010)."""

@@ -63,37 +63,17 @@ def build_diagnostic(
     return Document(data, f"{report.filename_stem}.{fmt}", report_mod.CONTENT_TYPES[fmt])
 
 
-def build_guide(*, territory: Territory, params: dict[str, Any], progress: Progress) -> Document:
-    """The printed guide, made by the guide's own view (``web.views.directory_guide``) on a
-    request rebuilt from the visitor's (host and scheme: its QR codes point at the site the
-    visitor used, as with the direct link). The view is public: an anonymous request is enough.
-    """
-    from django.contrib.auth.models import AnonymousUser
-    from django.test.client import RequestFactory
-
-    from maillage.web.views.directory_guide import guide_pdf
-
-    query = {k: params[k] for k in ("quartier", "theme") if params.get(k)}
-    request = RequestFactory().get(
-        f"/territoire/{territory.slug}/guide.pdf",
-        query,
-        HTTP_HOST=params.get("host") or "localhost",
-        secure=bool(params.get("secure")),
-    )
-    request.user = AnonymousUser()
-    progress(_("structures, carte et QR codes"))
-    response = guide_pdf(request, slug=territory.slug)
-    if response.status_code != 200:
-        raise JobError(_("Le guide n'a pas pu être préparé."))
-    progress(_("PDF"))
-    return Document(response.content, f"guide-{territory.slug}.pdf", "application/pdf")
-
-
+#: One builder per job kind. The printed guide's is registered by the web app
+#: (``maillage.web.guide_document``, imported by ``WebConfig.ready``): it is made by a web view.
 BUILDERS: dict[str, Callable[..., Document]] = {
     "bilan": build_bilan,
     "diagnostic": build_diagnostic,
-    "guide": build_guide,
 }
+
+
+def register(kind: str, builder: Callable[..., Document]) -> None:
+    """Declare the builder of the jobs of ``kind`` (one of :class:`Job.Kind`)."""
+    BUILDERS[kind] = builder
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:

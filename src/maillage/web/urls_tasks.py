@@ -1,4 +1,4 @@
-"""URLs of the documents prepared in the background (``web/views/tasks.py``, ADR 0009)."""
+"""URLs of the documents prepared in the background (``web/views/tasks.py``, ADR 0010)."""
 
 from django.urls import path
 

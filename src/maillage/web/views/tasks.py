@@ -1,4 +1,4 @@
-"""Documents prepared in the background (ADR 0009): the button answers at once with a progress
+"""Documents prepared in the background (ADR 0010): the button answers at once with a progress
 page; the worker builds the document; the visitor downloads it when it is ready.
 
 Who may see a job and fetch its file: the visitor who asked for it (account or browser session)
