@@ -13,7 +13,15 @@ from click.testing import CliRunner
 
 from maillage.cli import main
 
-ENGLISH = ("Show this message", "Usage:", "Error:", "[default:", "[required]", "Show the version", "Try '")
+ENGLISH = (
+    "Show this message",
+    "Usage:",
+    "Error:",
+    "[default:",
+    "[required]",
+    "Show the version",
+    "Try '",
+)
 
 
 def _commands(command: click.Command, path: list[str]):
