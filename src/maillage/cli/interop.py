@@ -67,6 +67,10 @@ def export_datainclusion(slug: str, output: Path) -> None:
     )
     for line in export.omitted:
         click.echo(f"  valeur omise (refusée par le schéma) : {line}", err=True)
+    from maillage.interop.datainclusion_score import score_services
+
+    for line in score_services(export.services).lines():
+        click.echo(line)
 
 
 @export_group.command(
