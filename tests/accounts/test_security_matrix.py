@@ -22,6 +22,9 @@ from .roles import fingerprint, make_user, organisations, sql_writes
 
 # Views where an anonymous POST is the normal use (they write no CTG data).
 PUBLIC_POST = {"web:login", "web:logout", "web:password-reset", "web:password-reset-confirm"}
+# Asking for a public document (bilan, diagnostic, printed guide: public pages) prepared in the
+# background writes only its job row, no CTG data (tests/jobs: who may fetch the result).
+PUBLIC_POST |= {"web:job-bilan", "web:job-diagnostic", "web:job-guide"}
 # Views whose POST is allowed to every partner of the territory (not organisation-bound): a
 # partner may declare a new place for their own organisation (a draft, see creates_drafts).
 PARTNER_POST = {
@@ -65,6 +68,7 @@ def _targets(territory):
         "object_id": str(orgs.structure_a.pk),
         "token": "jeton-invalide",
         "uidb64": "MQ",
+        "job_id": "00000000-0000-4000-8000-000000000000",  # a document that does not exist
     }
 
 
