@@ -71,6 +71,12 @@ REGISTRY: tuple[Setting, ...] = (
         "Mois sans vérification d'une fiche avant relance du partenaire.",
     ),
     Setting(
+        "MAILLAGE_ACCESSIBILITY_CONTACT",
+        "",
+        "Adresse électronique ou page web (https://…) où signaler un défaut d'accessibilité, "
+        "affichée par la déclaration d'accessibilité ; vide : la page dit qu'elle manque.",
+    ),
+    Setting(
         "MAILLAGE_TASKS_BACKEND",
         "database",
         "File des tâches longues (PDF, guide) : `database` (dans la base, traitée par "
@@ -276,6 +282,18 @@ if _tasks_backend not in _TASKS_BACKENDS:
     raise ImproperlyConfigured("MAILLAGE_TASKS_BACKEND doit valoir « database » ou « immediate ».")
 TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
 JOBS_DIR = VAR_DIR / "taches"
+
+# Where to report an accessibility problem (« Déclaration d'accessibilité », RGAA 4.1.2 model):
+# an e-mail address or an http(s) page.
+ACCESSIBILITY_CONTACT = env("MAILLAGE_ACCESSIBILITY_CONTACT").strip()
+if ACCESSIBILITY_CONTACT and not (
+    ACCESSIBILITY_CONTACT.startswith(("https://", "http://"))
+    or ("@" in ACCESSIBILITY_CONTACT and " " not in ACCESSIBILITY_CONTACT)
+):
+    raise ImproperlyConfigured(
+        "MAILLAGE_ACCESSIBILITY_CONTACT doit être une adresse électronique ou une page "
+        "https://… (contact pour l'accessibilité)."
+    )
 
 LOGIN_URL = "/connexion/"
 X_FRAME_OPTIONS = "DENY"

@@ -2,12 +2,13 @@
 
 from django.urls import include, path
 
-from .views import territory
+from .views import accessibility, territory
 
 app_name = "web"
 
 urlpatterns = [
     path("", territory.home, name="home"),
+    path("accessibilite/", accessibility.accessibility_statement, name="accessibility"),
     path("territoire/<slug:slug>/", territory.territory_detail, name="territory"),
     path("territoire/<slug:slug>/sources/", territory.territory_sources, name="territory-sources"),
     path(
