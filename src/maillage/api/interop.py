@@ -1,4 +1,4 @@
-"""Read-only open data exports: data·inclusion v1, HSDS 3.0, GeoJSON layers, spreadsheets.
+"""Read-only open data exports: data·inclusion v1, HSDS 3.1, GeoJSON layers, spreadsheets.
 
 Only published structures and services are exported. Every endpoint renders a result computed
 by :mod:`maillage.interop` (or the directory and diagnostic selectors it calls).
@@ -123,7 +123,7 @@ def datainclusion_services(request, slug: str):
 @router.get(
     "/{slug}/hsds/{table}.json",
     response={200: list[dict[str, Any]], **NOT_FOUND},
-    summary="Table HSDS 3.0 (Open Referral)",
+    summary="Table HSDS 3.1 (Open Referral)",
 )
 def hsds_table(
     request,
@@ -136,7 +136,7 @@ def hsds_table(
 @router.get(
     "/{slug}/hsds.zip",
     response={200: None, **NOT_FOUND},
-    summary="Paquet HSDS 3.0 tabulaire (datapackage.json et un CSV par table, en zip)",
+    summary="Paquet HSDS 3.1 tabulaire (datapackage.json et un CSV par table, en zip)",
 )
 def hsds_zip(request, slug: str) -> HttpResponse:
     territory = _territory(slug)

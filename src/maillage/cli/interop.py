@@ -75,7 +75,7 @@ def export_datainclusion(slug: str, output: Path) -> None:
 
 @export_group.command(
     name="hsds",
-    help="Structures et services au format HSDS 3.0 (Open Referral) : un fichier JSON par "
+    help="Structures et services au format HSDS 3.1 (Open Referral) : un fichier JSON par "
     "table, ou (--format csv) la forme tabulaire, datapackage.json et un CSV par table, dans "
     "un dossier ou une archive .zip.",
 )

@@ -1,4 +1,4 @@
-"""HSDS 3.0 (Open Referral) export: organizations, services, locations, service_at_locations.
+"""HSDS 3.1 (Open Referral) export: organizations, services, locations, service_at_locations.
 
 Mapping: a Maillage *structure* is an HSDS *location* (a physical place); its organisation is the
 HSDS *organization* (a structure without known organisation is its own organization, named like
@@ -6,14 +6,24 @@ it); each service is an HSDS *service* of that organization, offered at the loca
 *service_at_location*. Identifiers are stable UUIDs derived (uuid5) from Maillage's own ids, so
 two exports of the same data give the same ids.
 
+HSDS 3.1 adds ``service_capacity`` and ``unit``: a service's places (capacity, places open to
+outside families, places reserved for professional insertion) are its ``capacities``, each with
+its ``unit``; ages stay ``minimum_age``/``maximum_age`` (years). Maillage knows the agreed or
+declared places, not the free ones: ``available`` and ``maximum`` both carry the capacity and the
+description says so. A value Maillage does not know is left out of the JSON form (the HSDS 3.1
+JSON schemas type optional fields as strings or numbers, never ``null``) and is an empty cell in
+the tabular form. Validated against the official 3.1 schema files in
+``tests/interop/test_hsds_schema.py``.
+
 Two forms of the same tables: JSON (:func:`hsds_write` with ``fmt="json"``: one file per
 table, addresses and phones nested in locations, attributes in services) and the Open Referral
 **tabular** form (:func:`hsds_datapackage`, or ``fmt="csv"``): a Frictionless
-``datapackage.json`` and one CSV per table, with the HSDS 3.0 file and column names
+``datapackage.json`` and one CSV per table, with the HSDS 3.1 file and column names
 (``organizations.csv``, ``services.csv``, ``locations.csv``, ``service_at_location.csv``, plus
-``addresses.csv``, ``phones.csv``, ``attributes.csv`` and ``taxonomy_terms.csv`` for the nested
-objects). The CSV files are written by :func:`maillage.interop.tabular.write_table` (UTF-8
-with BOM, ``;``, formula injection neutralised); the descriptor states that dialect.
+``addresses.csv``, ``phones.csv``, ``attributes.csv``, ``taxonomy_terms.csv``,
+``service_capacity.csv`` and ``units.csv`` for the nested objects). The CSV files are written
+by :func:`maillage.interop.tabular.write_table` (UTF-8 with BOM, ``;``, formula injection
+neutralised); the descriptor states that dialect.
 :meth:`HsdsPackage.zip` gives the whole as one archive.
 """
 
@@ -35,7 +45,31 @@ from maillage.territory.models import Territory
 from .tabular import write_table
 
 NAMESPACE = uuid.UUID("0f6b7c52-5a3e-4d0a-9a57-6d61696c6c61")  # fixed namespace of Maillage
-HSDS_VERSION = "3.0"
+HSDS_VERSION = "3.1"
+#: HSDS 3.1 units of the places of a service: identifier → (name, Service field, description).
+UNITS = (
+    (
+        "places",
+        "places d'accueil",
+        "capacity",
+        "Places agréées ou déclarées (capacité totale), pas un nombre de places libres.",
+    ),
+    (
+        "places-ouvertes-exterieurs",
+        "places ouvertes aux familles extérieures",
+        "places_open_to_public",
+        "Places ouvertes aux familles extérieures (ex. crèche d'entreprise), pas un nombre de "
+        "places libres.",
+    ),
+    (
+        "places-insertion",
+        "places à vocation d'insertion professionnelle",
+        "insertion_places",
+        "Places réservées aux parents en parcours d'insertion professionnelle, pas un nombre de "
+        "places libres.",
+    ),
+)
+UNIT_SCHEME = "Maillage (places d'accueil, CTG)"
 TABLES = ("organizations", "services", "locations", "service_at_locations")
 
 
@@ -48,8 +82,50 @@ def _departement(insee_code: str) -> str:
     return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
 
 
+def _compact(value: Any) -> Any:
+    """``value`` without the ``None`` entries of its objects (unknown values are left out)."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
+def _unit(identifier: str, name: str) -> dict[str, Any]:
+    return {
+        "id": _uuid("unit", identifier),
+        "name": name,
+        "scheme": UNIT_SCHEME,
+        "identifier": identifier,
+    }
+
+
+def _capacities(sv: Service, service_id: str) -> list[dict[str, Any]]:
+    """The HSDS 3.1 ``service_capacity`` objects of a service's known places."""
+    updated = sv.updated_at.isoformat(timespec="milliseconds")
+    out = []
+    for identifier, name, field, description in UNITS:
+        places = getattr(sv, field)
+        if places is None:
+            continue
+        unit = _unit(identifier, name)
+        out.append(
+            {
+                "id": _uuid("service_capacity", service_id, identifier),
+                "service_id": service_id,
+                "unit_id": unit["id"],
+                "unit": unit,
+                "available": places,
+                "maximum": places,
+                "description": description,
+                "updated": updated,
+            }
+        )
+    return out
+
+
 def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list[dict[str, Any]]]:
-    """The published structures and services of ``territory`` as HSDS 3.0 tables (``public``:
+    """The published structures and services of ``territory`` as HSDS 3.1 tables (``public``:
     without the CTG's declared-only supply, as the open API serves them)."""
     queryset = Structure.objects.filter(territory=territory, published=True)
     if public:
@@ -145,6 +221,8 @@ def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list
                 "minimum_age": sv.age_min,
                 "maximum_age": sv.age_max,
                 "fees_description": sv.frais_precisions or (sv.get_frais_display() or None),
+                "last_modified": sv.updated_at.isoformat(timespec="milliseconds"),
+                "capacities": _capacities(sv, service_id),
                 "attributes": [
                     {
                         "id": _uuid("attribute", service_id, t),
@@ -165,22 +243,25 @@ def hsds_export(*, territory: Territory, public: bool = False) -> dict[str, list
                 "description": None,
             }
         )
-    return {
-        "organizations": list(organizations.values()),
-        "services": hsds_services,
-        "locations": locations,
-        "service_at_locations": links,
-    }
+    return _compact(
+        {
+            "organizations": list(organizations.values()),
+            "services": hsds_services,
+            "locations": locations,
+            "service_at_locations": links,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- tabular form
 
 FORMATS = ("json", "csv")
 TAXONOMY = "data·inclusion v1 — thématiques"
-# HSDS 3.0 tabular resources: (resource, file, fields, foreign keys as (field, resource)).
+# HSDS 3.1 tabular resources: (resource, file, fields, foreign keys as (field, resource)).
 # Fields are "name", "name:type" or "name:type:format" (type defaults to string), "!" marks
-# the fields HSDS 3.0 requires. Names, order and types follow the HSDS 3.0.0
-# datapackage.json of github.com/openreferral/specification.
+# the fields HSDS requires. Names, order and types follow the HSDS 3.0.0 datapackage.json of
+# github.com/openreferral/specification, and its 3.1 schema files for what 3.1 adds
+# (attribute.label, service_capacity, unit: the 3.1 datapackage.json lists them incompletely).
 RESOURCES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
     (
         "organization",
@@ -237,8 +318,21 @@ RESOURCES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
     (
         "attribute",
         "attributes.csv",
-        "id!::uuid link_id!::uuid taxonomy_term_id!::uuid link_type link_entity! value",
+        "id!::uuid link_id!::uuid taxonomy_term_id!::uuid link_type link_entity! value label",
         (("taxonomy_term_id", "taxonomy_term"),),
+    ),
+    (
+        "unit",
+        "units.csv",
+        "id!::uuid name! scheme identifier uri::uri",
+        (),
+    ),
+    (
+        "service_capacity",
+        "service_capacity.csv",
+        "id!::uuid service_id!::uuid unit_id!::uuid available!:number maximum:number "
+        "description updated!:datetime",
+        (("service_id", "service"), ("unit_id", "unit")),
     ),
 )
 
@@ -273,7 +367,9 @@ def _field(spec: str) -> dict[str, Any]:
 
 def _tabular_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The JSON tables flattened into the tabular resources (nested objects get their own)."""
-    attributes = [a for s in tables["services"] for a in s["attributes"]]
+    attributes = [a for s in tables["services"] for a in s.get("attributes", [])]
+    capacities = [c for s in tables["services"] for c in s.get("capacities", [])]
+    units = {c["unit"]["id"]: c["unit"] for c in capacities}
     terms = {}
     for a in attributes:
         label = THEMATIQUE_LABELS.get(a["label"], a["label"])
@@ -294,11 +390,13 @@ def _tabular_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
         "phone": [p for loc in tables["locations"] for p in loc["phones"]],
         "taxonomy_term": sorted(terms.values(), key=lambda t: t["code"]),
         "attribute": attributes,
+        "unit": sorted(units.values(), key=lambda u: u["identifier"]),
+        "service_capacity": capacities,
     }
 
 
 def hsds_datapackage(*, territory: Territory, public: bool = False) -> HsdsPackage:
-    """The HSDS 3.0 tabular form of :func:`hsds_export`: ``datapackage.json`` and one CSV per
+    """The HSDS 3.1 tabular form of :func:`hsds_export`: ``datapackage.json`` and one CSV per
     resource (written by :func:`write_table`)."""
     rows = _tabular_rows(hsds_export(territory=territory, public=public))
     files: dict[str, bytes] = {}
