@@ -9,6 +9,7 @@ from django.contrib import admin
 from maillage.accounts.admin_history import HistoryAdminMixin
 from maillage.territory.services import territory_touch
 
+from . import models
 from .models import (
     Activity,
     ActivityAttachment,
@@ -183,3 +184,6 @@ class ActivityAdmin(TouchAdmin):
 @admin.register(ActivityAttachment)
 class ActivityAttachmentAdmin(TouchAdmin):
     list_display = ["name", "activity", "uploaded_at"]
+
+
+admin.site.register([models.CopilMeeting, models.CopilDecision], TouchAdmin)  # COPIL (H4)

@@ -514,3 +514,86 @@ class ActivityAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CopilMeeting(models.Model):
+    """A comité de pilotage of the CTG: when, who, the agenda, what is to be decided, notes.
+
+    Its decisions (:class:`CopilDecision`) may become échéances of the schedule; the next
+    meeting's deck shows what became of each.
+    """
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="copil_meetings",
+        verbose_name=_("territoire"),
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("intitulé"), max_length=300)
+    participants = models.TextField(_("participants"), blank=True)
+    agenda = models.TextField(_("ordre du jour"), blank=True, help_text=_("Un point par ligne."))
+    to_decide = models.TextField(
+        _("décisions à prendre"),
+        blank=True,
+        help_text=_("Saisies avant la réunion, un point par ligne : elles figurent au diaporama."),
+    )
+    notes = models.TextField(_("compte rendu"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("comité de pilotage")
+        verbose_name_plural = _("comités de pilotage")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["territory", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.title}"
+
+
+class CopilDecision(models.Model):
+    """A decision taken in a COPIL: what, who carries it, by when, and the échéance it became."""
+
+    class Status(models.TextChoices):
+        OPEN = "a_faire", _("à faire")
+        IN_PROGRESS = "en_cours", _("en cours")
+        DONE = "realisee", _("réalisée")
+        DROPPED = "abandonnee", _("abandonnée")
+
+    meeting = models.ForeignKey(
+        CopilMeeting,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("comité de pilotage"),
+    )
+    text = models.TextField(_("décision"))
+    owner = models.CharField(_("qui"), max_length=300, blank=True)
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copil_decisions",
+        verbose_name=_("étape de l'échéancier"),
+    )
+
+    class Meta:
+        verbose_name = _("décision du comité de pilotage")
+        verbose_name_plural = _("décisions du comité de pilotage")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
