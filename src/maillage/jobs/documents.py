@@ -28,6 +28,8 @@ class Document:
     data: bytes
     filename: str
     content_type: str
+    #: What the job did, shown on its progress page when it is ready (an import: rows created).
+    summary: str = ""
 
 
 def build_bilan(*, territory: Territory, params: dict[str, Any], progress: Progress) -> Document:
@@ -63,8 +65,9 @@ def build_diagnostic(
     return Document(data, f"{report.filename_stem}.{fmt}", report_mod.CONTENT_TYPES[fmt])
 
 
-#: One builder per job kind. The printed guide's is registered by the web app
-#: (``maillage.web.guide_document``, imported by ``WebConfig.ready``): it is made by a web view.
+#: One builder per job kind. The printed guide's and the journal import's are registered by the
+#: web app (``maillage.web.guide_document``, ``maillage.web.journal_import_document``, imported by
+#: ``WebConfig.ready``): the guide is made by a web view, the import reads the web upload.
 BUILDERS: dict[str, Callable[..., Document]] = {
     "bilan": build_bilan,
     "diagnostic": build_diagnostic,

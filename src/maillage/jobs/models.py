@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Job(models.Model):
-    """One background document (bilan, diagnostic, guide) of a territory.
+    """One background document (bilan, diagnostic, guide, journal import report) of a territory.
 
     The file lives under ``settings.JOBS_DIR`` (``<var>/taches/``), never in the static or media
     folders: it is served by the download view, which checks who may fetch it.
@@ -20,6 +20,7 @@ class Job(models.Model):
         BILAN = "bilan", _("Bilan de la CTG")
         DIAGNOSTIC = "diagnostic", _("Diagnostic territorial")
         GUIDE = "guide", _("Guide des lieux ressources")
+        JOURNAL_IMPORT = "import-journal", _("Import du journal")
 
     class State(models.TextChoices):
         WAITING = "attente", _("en attente")
@@ -49,6 +50,11 @@ class Job(models.Model):
     steps_expected = models.PositiveIntegerField(_("étapes attendues"), null=True, blank=True)
     step_label = models.CharField(_("étape en cours"), max_length=200, blank=True)
     message = models.TextField(_("message d'échec"), blank=True)
+    summary = models.TextField(
+        _("résultat"),
+        blank=True,
+        help_text=_("Ce qu'a fait une tâche réussie (un import : lignes créées)."),
+    )
     filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
     content_type = models.CharField(_("type du fichier"), max_length=120, blank=True)
     stored = models.CharField(_("fichier stocké"), max_length=200, blank=True)

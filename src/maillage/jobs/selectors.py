@@ -81,6 +81,7 @@ class JobStatus:
     done: int
     expected: int | None
     message: str
+    summary: str
     ready: bool
     finished: bool
     no_worker: bool
@@ -93,6 +94,7 @@ class JobStatus:
             "fait": self.done,
             "attendu": self.expected,
             "message": self.message,
+            "resultat": self.summary,
             "pret": self.ready,
             "termine": self.finished,
             "sans_travailleur": self.no_worker,
@@ -117,6 +119,7 @@ def job_status(*, job: Job) -> JobStatus:
         done=done,
         expected=expected,
         message=job.message,
+        summary=job.summary if ready else "",
         ready=ready,
         finished=job.state in (Job.State.READY, Job.State.FAILED),
         no_worker=no_worker,

@@ -111,6 +111,7 @@ def job_run(*, job_id: str) -> str:
         filename=document.filename[:200],
         content_type=document.content_type,
         stored=stored,
+        summary=document.summary[:2000],
         steps_expected=done,
         finished_at=timezone.now(),
     )

@@ -43,6 +43,7 @@ from maillage.territory.models import Territory
 
 from ..csp import SVG_CSP
 from ..decorators import COORDINATOR, territory_view
+from ..journal_import_document import BACKGROUND_ROWS
 from ..params import parse_int
 from . import plan_forms as pf
 
@@ -349,6 +350,25 @@ def journal_import(request: HttpRequest, territory: Territory) -> HttpResponse:
         token = request.POST.get("token", "")
         if not pending or pending.get("token") != token or pending.get("slug") != territory.slug:
             error = _g("Import expiré : déposez à nouveau le fichier.")
+        elif pending.get("rows", 0) > BACKGROUND_ROWS:
+            # A large file: the worker writes it (same service), the visitor follows its progress.
+            from maillage.jobs.selectors import remember
+            from maillage.jobs.services import job_start
+
+            request.session.pop("plan_import", None)
+            job = job_start(
+                territory=territory,
+                kind="import-journal",
+                params={
+                    "token": token,
+                    "filename": pending["filename"],
+                    "valid_only": request.POST.get("valid_only") == "1",
+                    "author": request.user.pk,
+                },
+                user=request.user,
+            )
+            remember(request.session, job)
+            return redirect("web:job", territory.slug, job.pk)
         else:
             path = pf.import_path(token)
             try:
@@ -384,6 +404,7 @@ def journal_import(request: HttpRequest, territory: Territory) -> HttpResponse:
                     "token": token,
                     "slug": territory.slug,
                     "filename": upload.name,
+                    "rows": report.rows,
                 }
     status = 400 if request.method == "POST" and (error or form.errors) else 200
     return render(

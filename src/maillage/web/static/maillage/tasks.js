@@ -1,7 +1,7 @@
 /* Maillage — progress page of a document prepared in the background (web/views/tasks.py).
    Polls the JSON status URL of [data-job-status] until the job is ready or failed, and updates
    the <progress> bar, the state text (« en attente / en cours / prêt / échec »), the failure
-   message and the download link. Every value is written as text (textContent), never as HTML. */
+   message, the summary of a finished import and the download link. Every value is written as text (textContent), never as HTML. */
 (function () {
   "use strict";
 
@@ -36,6 +36,8 @@
     if (step) { step.textContent = s.etape && !s.termine ? " — " + String(s.etape) : ""; }
     var message = box.querySelector("[data-job-message]");
     if (message) { message.textContent = String(s.message || ""); show(message, Boolean(s.message)); }
+    var summary = box.querySelector("[data-job-summary]");
+    if (summary) { summary.textContent = String(s.resultat || ""); show(summary, Boolean(s.resultat)); }
     show(box.querySelector("[data-job-no-worker]"), Boolean(s.sans_travailleur));
     var file = box.querySelector("[data-job-file]");
     var href = sameSitePath(s.fichier);
