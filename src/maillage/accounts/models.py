@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("chargé de coopération")
     PARTNER = "partner", _("partenaire (rédacteur)")
     OBSERVER = "observer", _("observateur")
+    ADVISER = "adviser", _("conseiller CAF")
 
 
 class Membership(models.Model):

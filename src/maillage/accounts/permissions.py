@@ -8,6 +8,9 @@ Roles are per territory (:class:`maillage.accounts.models.Membership`):
   (:func:`needs_validation`);
 - **observer** (CAF, elected officials, State): reads everything of the territory, drafts
   included, writes nothing;
+- **adviser** (conseiller CAF): reads like an observer, on each territory they follow (one
+  membership per territory); their portfolio page (:mod:`maillage.accounts.portfolio`) sets
+  those territories side by side. Writes nothing;
 - the public: published data only.
 
 A Django superuser is coordinator everywhere. ``is_staff`` only opens Django's admin (with the
@@ -28,6 +31,9 @@ from django.http import HttpRequest, HttpResponse
 COORDINATOR = "coordinator"
 PARTNER = "partner"
 OBSERVER = "observer"
+ADVISER = "adviser"
+#: Roles that read everything of the territory, drafts included, and write nothing.
+READERS = (OBSERVER, ADVISER)
 
 
 def _active(user: Any) -> bool:
@@ -102,7 +108,7 @@ def membership_of(user: Any, territory: Any) -> Any:
 
 
 def role_of(user: Any, territory: Any) -> str | None:
-    """``"coordinator"``, ``"partner"``, ``"observer"`` or ``None`` (public)."""
+    """``"coordinator"``, ``"partner"``, ``"observer"``, ``"adviser"`` or ``None`` (public)."""
     if not _active(user):
         return None
     if user.is_superuser:
@@ -121,13 +127,14 @@ def is_partner(user: Any, territory: Any) -> bool:
 
 
 def is_member(user: Any, territory: Any) -> bool:
-    """Any role on the territory (coordinator, partner or observer)."""
+    """Any role on the territory (coordinator, partner, observer or adviser)."""
     return role_of(user, territory) is not None
 
 
 def can_view_drafts(user: Any, territory: Any) -> bool:
-    """Coordinators and observers read everything of the territory, drafts included."""
-    return role_of(user, territory) in (COORDINATOR, OBSERVER)
+    """Coordinators, observers and CAF advisers read everything of the territory, drafts
+    included."""
+    return role_of(user, territory) in (COORDINATOR, *READERS)
 
 
 def organisation_id_of(user: Any, territory: Any) -> int | None:

@@ -38,8 +38,9 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["coordinator", "partner", "observer"]),
-    help="coordinator (chargé de coopération), partner (rédacteur) ou observer.",
+    type=click.Choice(["coordinator", "partner", "observer", "adviser"]),
+    help="coordinator (chargé de coopération), partner (rédacteur), observer ou adviser "
+    "(conseiller CAF : lecture, portefeuille de ses territoires).",
 )
 @click.option("--territory", "slug", required=True, help="Identifiant du territoire.")
 @click.option(
