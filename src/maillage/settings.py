@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.diagnostic",
     "maillage.addresses",
+    "maillage.contributions",  # residents: « Signaler une erreur », « Proposer un lieu »
     "maillage.web",
     "django_tasks",
     "django_tasks_db",
