@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "maillage.jobs",  # background documents (ADR 0010)
+    "maillage.usage",  # audience measurement without a consent banner (aggregated counters)
 ]
 
 MIDDLEWARE = [
