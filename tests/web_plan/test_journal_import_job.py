@@ -98,9 +98,7 @@ def test_a_small_import_is_still_written_at_once(coordinator_client, var, settin
     assert not Job.objects.exists() and Activity.objects.count() == 19
 
 
-def test_an_author_without_the_right_writes_nothing(
-    coordinator_client, coordinator, var, settings
-):
+def test_an_author_without_the_right_writes_nothing(coordinator_client, coordinator, var, settings):
     settings.TASKS = DATABASE
     _upload_and_confirm(coordinator_client, BACKGROUND_ROWS + 1)
     coordinator.memberships.all().delete()  # no longer coordinator when the worker runs
