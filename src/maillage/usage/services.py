@@ -125,3 +125,10 @@ def count_search(request: HttpRequest, territory: Any, form: Any, result: Any) -
 def guide_key(*, quartier: str | None, theme: str | None) -> str:
     """The key of a guide download: its quartier and theme (both chosen from lists)."""
     return "&".join(f"{n}={v}" for n, v in (("quartier", quartier), ("theme", theme)) if v)
+
+
+def count_guide(
+    request: HttpRequest, territory: Any, *, quartier: str | None, theme: str | None
+) -> None:
+    """Count a download of the printed guide, with its quartier and theme."""
+    count(request, territory, Kind.GUIDE, guide_key(quartier=quartier, theme=theme))
