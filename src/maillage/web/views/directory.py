@@ -45,6 +45,7 @@ from maillage.directory.vocabulary import (
     THEMATIQUE_LABELS,
 )
 from maillage.territory.models import Territory
+from maillage.usage import services as usage
 
 from ..decorators import territory_view
 from ..forms.directory import SearchForm
@@ -129,6 +130,7 @@ def _page_links(request: HttpRequest, result: SearchPage | None) -> dict[str, st
 @territory_view
 def directory_search(request: HttpRequest, territory: Territory) -> HttpResponse:
     form, result = _search(request, territory, limit=PAGE_SIZE)
+    usage.count_search(request, territory, form, result)
     context = {
         "territory": territory,
         "form": form,
@@ -249,6 +251,7 @@ def _service_rows(hits: list[SearchHit]) -> dict[int, list[ServiceRow]]:
 def structure_detail(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     internal = can_view_drafts(request.user, territory)
     hit = _hit(territory, pk, published_only=not internal)
+    usage.count(request, territory, usage.Kind.FICHE, str(pk))
     now = timezone.localtime()
     s = hit.structure
     return render(

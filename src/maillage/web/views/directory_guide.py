@@ -14,6 +14,7 @@ from maillage.directory.results import SearchHit
 from maillage.directory.selectors import structure_search
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
+from maillage.usage import services as usage
 
 from ..decorators import territory_view
 from ..site_url import absolute_url
@@ -55,6 +56,7 @@ def guide_pdf(request: HttpRequest, territory: Territory) -> HttpResponse:
         raise Http404(_g("Quartier « %(q)s » inconnu.") % {"q": quartier})
     if theme and theme not in CtgTheme.values:
         raise Http404(_g("Thème « %(t)s » inconnu.") % {"t": theme})
+    usage.count_guide(request, territory, quartier=quartier, theme=theme)
     page = structure_search(territory=territory, quartier=quartier, limit=EXPORT_LIMIT)
     hits = [h for h in page.results if not theme or h.structure.theme == theme]
     order = list(CtgTheme.values)
