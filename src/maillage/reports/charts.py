@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
     from maillage.territory.map_frame import MapFrame
@@ -56,8 +56,20 @@ def _to_bytes(fig: Figure, fmt: ImageFormat, *, dpi: int = 150, tight: bool = Tr
 
 
 def _format_number(value: float) -> str:
+    """French display: thin-space thousands, comma decimals, no trailing ``,0``."""
     text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
     return text[:-2] if text.endswith(",0") else text
+
+
+def french_axis(axis: Any, *, integer: bool = False) -> None:
+    """French tick labels on ``axis`` (« 0,5 », « 1\u202f200 »); whole ticks only for counts.
+
+    ``integer``: the axis counts things (activities, structures, places): ticks at whole numbers
+    only, never « 0,2 » of an activity.
+    """
+    if integer:
+        axis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: _format_number(v)))
 
 
 def trend_chart(
@@ -101,7 +113,7 @@ def trend_chart(
         ax.set_xticks(positions, [str(y) for y in years])
         top = max([*(h for h in heights), *((t or 0) for t in (targets or []))], default=0)
         ax.set_ylim(0, top * 1.25 if top > 0 else 1)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        french_axis(ax.yaxis, integer=all(float(v).is_integer() for v in heights))
         if unit:
             ax.set_ylabel(unit)
         if title:
@@ -139,6 +151,7 @@ def bar_chart(
             )
         ax.set_yticks(positions, list(labels))
         ax.set_xlim(0, (max(values, default=0) or 1) * 1.2)
+        french_axis(ax.xaxis, integer=all(float(v).is_integer() for v in values))
         if unit:
             ax.set_xlabel(unit)
         if title:

@@ -20,9 +20,9 @@ from .charts import (
     ORANGE,
     ImageFormat,
     MapZone,
-    _format_number,
     _to_bytes,
     bar_chart,
+    french_axis,
     static_map,
 )
 
@@ -57,8 +57,9 @@ def grouped_bars(
             )
         labels = [textwrap.fill(s.label, 14) for s in series]
         ax.set_xticks(range(len(series)), labels, rotation=0, fontsize=8)
-        ax.yaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(lambda v, _p: _format_number(v))
+        french_axis(
+            ax.yaxis,
+            integer=all(float(v).is_integer() for s in series for _y, v in s.points),
         )
         if unit:
             ax.set_ylabel(unit)

@@ -44,6 +44,7 @@ EXPORT_COLUMNS = [
     ("site", _("Site web")),
     ("service", _("Service")),
     ("publics", _("Publics")),
+    ("places", _("Places")),
     ("conditions", _("Conditions d'accès")),
     ("mobilisation", _("Modes de mobilisation")),
     ("mobilisable_par", _("Mobilisable par")),
@@ -56,6 +57,7 @@ EXPORT_COLUMNS = [
 
 def _export_rows(request: HttpRequest, slug: str, hits: list[SearchHit]) -> list[dict]:
     details = _service_details(hits)
+    unknown = _g("non renseigné")
     rows = []
     for h in hits:
         s = h.structure
@@ -78,9 +80,11 @@ def _export_rows(request: HttpRequest, slug: str, hits: list[SearchHit]) -> list
                     **base,
                     "service": sv.name if sv else "",
                     "publics": ", ".join(PUBLIC_LABELS.get(p, p) for p in sv.publics) if sv else "",
+                    # Unknown is said, never left blank or written 0.
+                    "places": sv.capacity if sv and sv.capacity is not None else unknown,
                     "conditions": d.get("conditions_acces", ""),
-                    "mobilisation": ", ".join(d.get("modes_mobilisation", [])),
-                    "mobilisable_par": ", ".join(d.get("mobilisable_par", [])),
+                    "mobilisation": ", ".join(d.get("modes_mobilisation", [])) or unknown,
+                    "mobilisable_par": ", ".join(d.get("mobilisable_par", [])) or unknown,
                     "precisions": d.get("mobilisation_precisions", ""),
                     "horaires": (sv.opening_hours if sv else "") or base["horaires"],
                 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -276,6 +277,10 @@ def activity_new(request: HttpRequest, territory: Territory) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         activity = form.save(author=request.user)
         if activity is not None:
+            messages.success(
+                request,
+                _g("Activité « %(title)s » enregistrée au journal.") % {"title": activity.title},
+            )
             return redirect("web:plan-activity", slug=territory.slug, pk=activity.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -302,6 +307,9 @@ def activity_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpRe
         activity=activity,
     )
     if request.method == "POST" and form.is_valid() and form.save(author=request.user):
+        messages.success(
+            request, _g("Modifications de « %(title)s » enregistrées.") % {"title": activity.title}
+        )
         return redirect("web:plan-activity", slug=territory.slug, pk=pk)
     return render(
         request,
@@ -314,7 +322,6 @@ def activity_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpRe
 @territory_view
 def activity_delete(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Delete a journal entry (coordinator, or the partner who wrote it); POST only."""
-    from django.contrib import messages
 
     from maillage.plan.services import activity_delete as delete_service
 

@@ -94,8 +94,16 @@ def _axis_choices(tree: Any) -> list[tuple[str, str]]:
     return [(str(a.number), f"{a.number}. {a.title}") for a in tree.axes]
 
 
+TRAILING_COLON = " :\u00a0\u202f"
+
+
 def _objective_choices(tree: Any) -> list[tuple[str, str]]:
-    return [(o.code, f"{o.code} {o.title}") for a in tree.axes for o in a.objectives]
+    # A title cut before a list in the convention ends with « : »: not shown in a choice.
+    return [
+        (o.code, f"{o.code} {o.title.rstrip(TRAILING_COLON)}")
+        for a in tree.axes
+        for o in a.objectives
+    ]
 
 
 def _zone_choices(territory: Territory) -> list[tuple[str, str]]:
@@ -174,7 +182,9 @@ class ActivityForm(forms.Form):
     kind = forms.ModelChoiceField(
         label=_("Type d'activité"), queryset=ActivityKind.objects.order_by("order", "name")
     )
-    title = forms.CharField(label=_("Titre"), max_length=300)
+    title = forms.CharField(
+        label=_("Titre"), max_length=300, widget=forms.TextInput(attrs={"class": "wide"})
+    )
     body = forms.CharField(
         label=_("Instance réunie"),
         required=False,

@@ -2,17 +2,61 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_diagnostic, territory_zones
 
-from ..decorators import territory_view
+from ..decorators import StrOrPromise, territory_view
+from ..forms.directory import SearchForm
+
+# The resident's main needs on the home page: (words, directory filters). The filters are
+# data·inclusion thématiques; « activités » leads to the parcours by age instead.
+NEEDS: list[tuple[StrOrPromise, str, dict[str, str]]] = [
+    (_("Faire garder mon enfant"), "web:directory", {"thematique": "famille--garde-denfants"}),
+    (_("Activités pour mon enfant"), "web:parcours", {}),
+    (
+        _("Être accompagné comme parent"),
+        "web:directory",
+        {"thematique": "famille--soutien-a-la-parentalite-et-a-leducation"},
+    ),
+    (
+        _("Aide aux démarches"),
+        "web:directory",
+        {"thematique": "difficultes-administratives-ou-juridiques"},
+    ),
+    (_("Un lieu près de chez moi"), "web:directory", {}),
+]
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"territories": Territory.objects.order_by("name")})
+    """With one territory, its residents' « Je cherche… »; with several, the list of them."""
+    territories = list(Territory.objects.order_by("name"))
+    if len(territories) != 1:
+        return render(request, "web/home.html", {"territories": territories})
+    territory = territories[0]
+    needs = [
+        (
+            label,
+            reverse(name, args=[territory.slug]) + (f"?{urlencode(params)}" if params else ""),
+        )
+        for label, name, params in NEEDS
+    ]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "territories": territories,
+            "territory": territory,
+            "needs": needs,
+            "form": SearchForm(territory=territory),
+        },
+    )
 
 
 @territory_view
