@@ -102,7 +102,7 @@ class StreetIndex:
         for gram in grams:
             counts.update(self._postings.get(gram, ()))
         floor = max(1, len(grams) // 3)
-        shortlist = []
+        shortlist: list[tuple[float, int]] = []
         for i, shared in counts.most_common():
             if shared < floor or len(shortlist) >= SHORTLIST:
                 break

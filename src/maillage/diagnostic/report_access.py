@@ -50,6 +50,13 @@ class ThemeAccess:
     error: str = ""
 
 
+def _concerned_population(theme: ThemeAccess) -> float:
+    """The target population a theme's zones blanches concern (0 when not computed)."""
+    if theme.white is None:
+        return 0.0
+    return theme.white.concerned_population or 0.0
+
+
 @dataclass(frozen=True)
 class AccessSection:
     coverage: Coverage | None
@@ -71,19 +78,19 @@ class AccessSection:
             for t in self.themes
             if t.white is not None and t.white.validity.computable and t.white.zones
         ]
-        return max(with_white, key=lambda t: t.white.concerned_population, default=None)
+        return max(with_white, key=_concerned_population, default=None)
 
     @property
     def white_zone_geometries(self) -> list[tuple[dict, str]]:
         main = self.main_white
-        if main is None:
+        if main is None or main.white is None:
             return []
         return [(z.geometry, f"{z.rank}") for z in main.white.zones]
 
     @property
     def white_zones_title(self) -> str:
         main = self.main_white
-        if main is None:
+        if main is None or main.white is None:
             return "Zones blanches"
         return (
             f"Zones blanches — {main.theme_label} ({main.white.target_label}, "

@@ -203,24 +203,24 @@ def reconciliation(*, territory: Territory) -> Reconciliation:
         .select_related("typology")
         .prefetch_related("services")
     )
-    structures = [s for s in qs if s.typology is not None]
+    structures = [(s, s.typology) for s in qs if s.typology is not None]
     ctg_kinds = {
-        s.typology.code
-        for s in structures
+        t.code
+        for s, t in structures
         if s.source == "ctg"
-        and s.typology.theme in ("petite-enfance", "parentalite")
-        and (s.typology.childcare or s.typology.code in ("rpe", "laep"))
+        and t.theme in ("petite-enfance", "parentalite")
+        and (t.childcare or t.code in ("rpe", "laep"))
     }
-    kinds = ctg_kinds | {s.typology.code for s in structures if s.typology.family == "EAJE"}
+    kinds = ctg_kinds | {t.code for _s, t in structures if t.family == "EAJE"}
     data: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"ctg": 0, "ctg_cap": None, "fiches": 0, "lieux": 0, "cap": None, "extra": []}
     )
     labels, order = {}, {}
-    for s in sorted(structures, key=lambda s: (s.typology.position, s.name, s.pk)):
-        code = s.typology.code
+    for s, t in sorted(structures, key=lambda st: (st[1].position, st[0].name, st[0].pk)):
+        code = t.code
         if code not in kinds:
             continue
-        labels[code], order[code] = s.typology.label, s.typology.position
+        labels[code], order[code] = t.label, t.position
         row = data[code]
         lieux = s.grouped_count or 1
         caps = [sv.capacity for sv in s.services.all() if sv.published and sv.capacity]

@@ -194,8 +194,8 @@ def qpv_comparisons(diag: Diagnostic) -> list[QpvComparison]:
         )
     for label, key, key_qpv in QPV_PAIRS:
         a, b = diag.figure(key), diag.figure(key_qpv)
-        if a or b:
-            ref = a or b
+        ref = a or b
+        if ref:
             rows.append(
                 QpvComparison(
                     label=label,

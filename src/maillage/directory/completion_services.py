@@ -69,9 +69,10 @@ def _check_placeable(structure: Structure) -> None:
 
 def geocode_query(structure: Structure) -> str:
     """The address of ``structure`` as sent to the geocoder (street, postcode, commune)."""
-    commune = (
-        Commune.objects.filter(pk=structure.commune_id).values_list("name", flat=True).first() or ""
-    )
+    commune = ""
+    if structure.commune_id is not None:
+        names = Commune.objects.filter(pk=structure.commune_id).values_list("name", flat=True)
+        commune = names.first() or ""
     parts = [structure.address.strip(), structure.postcode.strip(), commune]
     return " ".join(p for p in parts if p)
 

@@ -76,13 +76,13 @@ class ZoneIndex:
         codes = list(territory.communes.values_list("insee_code", flat=True))
         codes += list(territory.neighbours.values_list("insee_code", flat=True))
         zones = [
-            z
+            (z.pk, z.boundary)
             for z in Zone.objects.filter(Q(commune__insee_code__in=codes) | Q(territory=territory))
             if z.boundary
         ]
         self.territory_id = territory.pk
-        self.ids = [z.pk for z in zones]
-        geoms = [geojson_to_l93(z.boundary) for z in zones]
+        self.ids = [pk for pk, _boundary in zones]
+        geoms = [geojson_to_l93(boundary) for _pk, boundary in zones]
         self.tree = STRtree(geoms) if geoms else None
 
     def zone_ids(self, structure: Structure) -> set[int]:
@@ -218,7 +218,7 @@ def stale_structures(*, territory: Territory, zones: bool = True) -> dict[str, d
         stored = {k: getattr(structure, k) for k in POSITION_COLUMNS}
         wanted = position_fields(structure.lon, structure.lat, structure.position_precision)
         differences = {k: (stored[k], wanted[k]) for k in wanted if stored[k] != wanted[k]}
-        derived = {
+        derived: dict[str, Any] = {
             "search_text": build_search_text(structure),
             "sort_name": fold(structure.name)[:200],
         }

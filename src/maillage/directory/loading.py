@@ -10,6 +10,7 @@ upserts on natural keys, so that loading twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,15 +324,20 @@ def _delete_stale(ctx: LoadContext, merged: list[StructureRecord]) -> None:
                 ctx.count(Service, "supprimé")
 
 
-def write_records(ctx: LoadContext, records: list[StructureRecord], dataset_of: dict) -> None:
-    """Write merged records (typologies first). ``dataset_of`` maps a file to its source."""
+def write_records(
+    ctx: LoadContext, records: Sequence[StructureRecord | SameAs], dataset_of: dict
+) -> None:
+    """Write merged records (typologies first), the duplicates rules (:class:`SameAs`)
+    applied. ``dataset_of`` maps a file to its source."""
+    if ctx.territory is None:  # the manifest's territory is loaded before any file
+        raise DatasetError("aucun territoire chargé avant l'annuaire.")
     typologies = write_typologies(ctx)
     communes = {c.insee_code: c for c in Commune.objects.all()}
     zones = ZoneIndex(ctx.territory)
     rules = [r for r in records if isinstance(r, SameAs)]
-    records = [r for r in records if not isinstance(r, SameAs)]
-    apply_same_as(records, rules)
-    merged = merge(records)
+    structures = [r for r in records if not isinstance(r, SameAs)]
+    apply_same_as(structures, rules)
+    merged = merge(structures)
     _delete_stale(ctx, merged)
     for record, slug in zip(merged, _slugs(ctx, merged), strict=True):
         f = dict(record.fields)

@@ -220,6 +220,11 @@ class DirectoryIndex:
 # --------------------------------------------------------------------------- building
 
 
+def _related_names(row: dict[str, Any]) -> dict[str, Any]:
+    """A structure row's names of related records (commune, organisation…), "" when none."""
+    return {k: row[v] or "" for k, v in RELATED_COLUMNS.items()}
+
+
 def _themes(values: Iterable[str] | None) -> frozenset[str]:
     return frozenset(values or ())
 
@@ -265,7 +270,11 @@ def build(*, territory: Territory, published_only: bool) -> DirectoryIndex:
         if row is not None:  # a structure committed between the two reads waits for the next
             by_row[row].append(sv)
 
-    summaries, services, owner, slices, places = [], [], [], [], []
+    summaries: list[StructureSummary] = []
+    services: list[ServiceSummary] = []
+    owner: list[int] = []
+    slices: list[tuple[int, int]] = []
+    places: list[int | None] = []
     sv_themes, sv_publics, sv_has, sv_lo, sv_hi = [], [], [], [], []
     ty_themes, ty_publics, ty_has, ty_lo, ty_hi = [], [], [], [], []
     for row, r in enumerate(rows):
@@ -273,7 +282,7 @@ def build(*, territory: Territory, published_only: bool) -> DirectoryIndex:
             StructureSummary(
                 id=r["pk"],
                 **{k: r[k] for k in STRUCTURE_COLUMNS if k != "pk"},
-                **{k: r[v] or "" for k, v in RELATED_COLUMNS.items()},
+                **_related_names(r),
                 zones=zones[row],
             )
         )
@@ -341,7 +350,7 @@ def build(*, territory: Territory, published_only: bool) -> DirectoryIndex:
 
 # --------------------------------------------------------------------------- per-process cache
 
-_indexes: OrderedDict[tuple[int, bool], tuple[int, DirectoryIndex]] = OrderedDict()
+_indexes: OrderedDict[tuple[int, bool], tuple[int | None, DirectoryIndex]] = OrderedDict()
 _lock = threading.Lock()
 
 

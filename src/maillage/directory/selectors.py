@@ -147,21 +147,22 @@ def childcare_supply(*, territory: Territory) -> ChildcareSupply:
     sites: list[ChildcareSite] = []
     without = 0
     shares = grouped_shares(territory=territory)  # grouped records split into parts
-    for s in sorted(qs, key=lambda s: (s.typology.position, fold(s.name), s.pk)):
+    typed = [(s, s.typology) for s in qs if s.typology is not None]  # all: childcare typology
+    for s, typology in sorted(typed, key=lambda st: (st[1].position, fold(st[0].name), st[0].pk)):
         share = shares.get(s.pk)
         if share is not None and share.complete:  # its parts replace it
             continue
         services = [sv for sv in s.services.all() if sv.capacity is not None]
         row = by_typology.setdefault(
-            s.typology.code,
-            {"label": s.typology.label, "structures": 0, "places": 0, "sites": 0},
+            typology.code,
+            {"label": typology.label, "structures": 0, "places": 0, "sites": 0},
         )
         row["structures"] += 1
         row["sites"] += share.left_lieux if share else s.grouped_count or 1
         if not services:
             without += 1
             continue
-        places = sum(sv.capacity for sv in services)
+        places = sum(sv.capacity or 0 for sv in services)  # none is None (filtered above)
         if share is not None and share.left_places is not None:
             places = share.left_places  # what its parts don't count
         public = [sv.places_open_to_public for sv in services if sv.places_open_to_public]
@@ -170,7 +171,7 @@ def childcare_supply(*, territory: Territory) -> ChildcareSupply:
             ChildcareSite(
                 structure_id=s.pk,
                 name=s.name,
-                typology_code=s.typology.code,
+                typology_code=typology.code,
                 places=places,
                 places_open_to_public=sum(public) if public else None,
                 x_l93=s.x_l93,
@@ -220,7 +221,7 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
     groups: dict[str, list[StructureSummary]] = {}
     qs = base_queryset(territory=territory, published_only=True).filter(declared_only=False)
     for s in sorted(qs, key=lambda s: (fold(s.name), s.pk)):
-        services = list(s.services.all()) or [None]
+        services: list[Service | None] = [*s.services.all()] or [None]
         if lo is None or hi is None:
             parent_theme = s.typology is not None and s.typology.theme == CtgTheme.PARENTALITE
             keep = parent_theme or any(

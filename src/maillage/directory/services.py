@@ -173,7 +173,9 @@ def resolve_references(*, fields: dict[str, Any]) -> dict[str, Any]:
 def _unique_slug(territory: Territory, name: str, *, exclude: int | None = None) -> str:
     base = slugify(name)[:100] or "structure"
     slug, n = base, 1
-    others = Structure.objects.filter(territory=territory).exclude(pk=exclude)
+    others = Structure.objects.filter(territory=territory)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     while others.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"

@@ -142,8 +142,10 @@ def search(
         raise GeocoderUnavailable(_("Aucun service de recherche d'adresse n'est configuré."))
     if len(query) < 3:
         return Found(hits=[])
-    codes: list[str | None] = list(dict.fromkeys(c for c in citycodes if c))[:MAX_COMMUNES]
-    urls = [_request_url(base, query, citycode=c, limit=limit) for c in codes or [None]]
+    codes = list(dict.fromkeys(c for c in citycodes if c))[:MAX_COMMUNES]
+    urls = [
+        _request_url(base, query, citycode=c, limit=limit) for c in (codes if codes else [None])
+    ]
     pool = ThreadPoolExecutor(max_workers=len(urls), thread_name_prefix="geocoder")
     try:
         futures = [pool.submit(_fetch, u, timeout_s=timeout_s) for u in urls]

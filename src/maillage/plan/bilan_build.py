@@ -103,7 +103,9 @@ def bilan_build(
         years=years,
         axes=axes,
         zone_counts=zone_counts,
-        points=[(a.lon, a.lat, a.title) for a in activities if a.lon is not None],
+        points=[
+            (a.lon, a.lat, a.title) for a in activities if a.lon is not None and a.lat is not None
+        ],
         activity_count=len(lines),
         fictional_count=sum(1 for a in lines if a.is_fictional),
         generated_on=(today or timezone.localdate()),

@@ -123,7 +123,7 @@ def parse_plan(spec: FileSpec, path: Path, manifest: Manifest) -> dict:
         ),
     }
     subjects = _study_subjects(data.get("study_subjects"), name=name)
-    kinds = []
+    kinds: list[dict[str, Any]] = []
     for i, k in enumerate(data.get("activity_kinds") or [], start=1):
         loc = f"activity_kinds[{i}]"
         if not isinstance(k, dict):
@@ -148,7 +148,7 @@ def parse_plan(spec: FileSpec, path: Path, manifest: Manifest) -> dict:
     }
     for a, ax in enumerate(raw_axes, start=1):
         loc = f"axe {a}"
-        axis = {
+        axis: dict[str, Any] = {
             "number": a,
             "title": _text(ax, "title", name=name, location=loc),
             "lead": _text(ax, "lead", name=name, location=loc, required=False),

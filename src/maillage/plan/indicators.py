@@ -194,7 +194,7 @@ def _result(
     for t in ind.targets.all():
         if t.year in targets:
             targets[t.year] = t.value
-    set_targets = [targets[y] for y in years if targets[y] is not None]
+    set_targets = [value for y in years if (value := targets[y]) is not None]
     target_total = kind.target_total(set_targets) if set_targets else None
 
     def missing_for(y: int) -> str:

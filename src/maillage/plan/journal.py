@@ -264,7 +264,7 @@ def journal_import(
                 if _field(name) not in seen
             ]
             resolved = None
-        if problems:
+        if problems or resolved is None:
             report.refused += problems
             continue
         report.valid += 1

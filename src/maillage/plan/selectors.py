@@ -161,8 +161,8 @@ def plan_tree(*, territory: Territory) -> PlanTree:
         signatories=list(conv.signatories),
         reference=conv.reference,
         transmitted_on=conv.transmitted_on,
-        source_title=conv.source.title if conv.source_id else "",
-        source_licence=conv.source.licence if conv.source_id else "",
+        source_title=conv.source.title if conv.source else "",
+        source_licence=conv.source.licence if conv.source else "",
         axes=[
             AxisNode(
                 id=a.pk,

@@ -155,7 +155,7 @@ def resolve_zone(territory: Territory, value: Zone | str, zones: list[Zone] | No
             return value
     else:
         wanted = fold(value)
-        priority = {Zone.Kind.QUARTIER: 0, Zone.Kind.QPV: 1, Zone.Kind.IRIS: 2}
+        priority: dict[str, int] = {Zone.Kind.QUARTIER: 0, Zone.Kind.QPV: 1, Zone.Kind.IRIS: 2}
         matches = sorted(
             (z for z in zones if wanted in (fold(z.name), fold(z.code))),
             key=lambda z: priority.get(z.kind, 3),
@@ -249,9 +249,9 @@ def activity_validate(
             "« {prefix} » est réservé aux activités générées pour la démonstration."
         ).format(prefix=FICTIONAL_PREFIX)
     resolved["axes"] = []
-    for value in axes:
+    for axis_value in axes:
         try:
-            axis = resolve_axis(convention, value, lookup.axes)
+            axis = resolve_axis(convention, axis_value, lookup.axes)
         except PlanValidationError as exc:
             errors["axe"] = exc.message_dict["axe"][0]
             continue
@@ -261,22 +261,22 @@ def activity_validate(
         errors["axe"] = _("au moins un axe de la CTG est obligatoire.")
     resolved["objectives"] = []
     if resolved["axes"]:
-        for value in objectives:
+        for objective_value in objectives:
             try:
                 resolved["objectives"].append(
-                    resolve_objective(resolved["axes"], value, lookup.objectives)
+                    resolve_objective(resolved["axes"], objective_value, lookup.objectives)
                 )
             except PlanValidationError as exc:
                 errors["objectifs"] = exc.message_dict["objectifs"][0]
     resolved["zones"] = []
-    for value in zones:
+    for zone_value in zones:
         try:
-            resolved["zones"].append(resolve_zone(territory, value, lookup.zones))
+            resolved["zones"].append(resolve_zone(territory, zone_value, lookup.zones))
         except PlanValidationError as exc:
             errors["quartiers"] = exc.message_dict["quartiers"][0]
     if (lon is None) != (lat is None):
         errors["position"] = _("longitude et latitude vont ensemble.")
-    elif lon is not None and not in_france(float(lon), float(lat)):
+    elif lon is not None and lat is not None and not in_france(float(lon), float(lat)):
         errors["position"] = _("position hors de France (longitude, latitude WGS84 attendues).")
     if participants is not None and (not isinstance(participants, int) or participants < 0):
         errors["participants"] = _("nombre de participants positif ou nul attendu.")

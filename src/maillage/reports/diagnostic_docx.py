@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .bilan_docx import _table
 from .diagnostic import DiagnosticReport, fr_number
 from .diagnostic_figures import figure
+
+if TYPE_CHECKING:
+    from maillage.diagnostic.report_access import ScenarioSection
 
 
 def _picture(document, report: DiagnosticReport, name: str, *, caption: str, **kw) -> None:  # noqa: ANN001
@@ -210,7 +214,7 @@ def diagnostic_docx(
                     t.theme_label,
                     t.white.target_label,
                     str(len(t.white.zones)),
-                    fr_number(round(t.white.concerned_population)),
+                    fr_number(_rounded(t.white.concerned_population), missing="inconnu"),
                 ]
                 if t.white and t.white.validity.computable
                 else [
@@ -227,7 +231,7 @@ def diagnostic_docx(
             f"{int(access.max_distance_m)} m",
         )
         main = access.main_white
-        if main is not None:
+        if main is not None and main.white is not None:
             document.add_heading(access.white_zones_title, level=2)
             _picture(document, report, "zones-blanches", caption=access.white_zones_title)
             _table(
@@ -252,7 +256,7 @@ def diagnostic_docx(
 
     if report.scenario is not None:
         progress("scénario")
-        _scenario(document, report)
+        _scenario(document, report, report.scenario)
 
     q = report.quality
     document.add_heading("Qualité des données", level=1)
@@ -298,9 +302,13 @@ def _not_computable(validity) -> str:  # noqa: ANN001
     return text
 
 
-def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
-    s = report.scenario.comparison
-    document.add_heading(f"Scénario « {report.scenario.name} »", level=1)
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _scenario(document, report: DiagnosticReport, scenario: ScenarioSection) -> None:  # noqa: ANN001
+    s = scenario.comparison
+    document.add_heading(f"Scénario « {scenario.name} »", level=1)
     if s.description:
         document.add_paragraph(s.description)
     for change in s.changes:
@@ -330,8 +338,8 @@ def _scenario(document, report: DiagnosticReport) -> None:  # noqa: ANN001
             [s.value_label, nc(s.territory_before), nc(s.territory_after)],
             [
                 "Population en zone blanche",
-                nc(None if s.white_population_before is None else round(s.white_population_before)),
-                nc(None if s.white_population_after is None else round(s.white_population_after)),
+                nc(_rounded(s.white_population_before)),
+                nc(_rounded(s.white_population_after)),
             ],
         ],
         caption="Avant / après le scénario, pour le territoire",
