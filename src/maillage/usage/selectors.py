@@ -83,9 +83,9 @@ class UsageReport:
     totals: list[Row]
     months: list[tuple[dt.date, dict[str, int]]]  # first day of the month, counts by kind
     fiches: list[FicheRow]
-    searches_by: list[tuple[str, list[Row]]]  # (criterion's French name, rows)
+    searches_by: list[tuple[str, str, list[Row]]]  # (criterion, its French name, rows)
     unanswered: list[UnansweredRow]
-    unanswered_by: list[tuple[str, list[Row]]]
+    unanswered_by: list[tuple[str, str, list[Row]]]
     guides: list[Row]
     notes: list[str] = field(default_factory=list)
     source: str = field(default_factory=lambda: str(SOURCE))
@@ -96,6 +96,10 @@ class UsageReport:
 
     def total(self, kind: str) -> int:
         return next((r.count for r in self.totals if r.key == kind), 0)
+
+    def searches_for(self, criterion: str) -> list[Row]:
+        """Searches by value of one criterion (``thematique``, ``quartier``…)."""
+        return next((rows for name, _t, rows in self.searches_by if name == criterion), [])
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -162,7 +166,7 @@ class Labels:
         return " · ".join(parts)
 
 
-def _by_criterion(counts: dict[str, int], labels: Labels) -> list[tuple[str, list[Row]]]:
+def _by_criterion(counts: dict[str, int], labels: Labels) -> list[tuple[str, str, list[Row]]]:
     out = []
     for name, title in CRITERIA:
         sums: dict[str, int] = defaultdict(int)
@@ -172,7 +176,7 @@ def _by_criterion(counts: dict[str, int], labels: Labels) -> list[tuple[str, lis
                 sums[value] += n
         rows = [Row(key=v, label=labels.value(name, v), count=n) for v, n in sums.items()]
         if rows:
-            out.append((str(title), sorted(rows, key=lambda r: (-r.count, r.label))))
+            out.append((name, str(title), sorted(rows, key=lambda r: (-r.count, r.label))))
     return out
 
 
@@ -348,3 +352,17 @@ def yearly_counts(
             year=year, counts={k: sums.get(k, 0) for k in kinds}, first_day=first, last_day=last
         )
     return out
+
+
+def has_contact(*, territory: Any, structure_id: int, kind: str) -> bool:
+    """Whether the published fiche ``structure_id`` of ``territory`` shows the contact ``kind``
+    (a phone number, an e-mail, a website; « itinéraire »: a position or an address)."""
+    from maillage.directory.models import Structure
+
+    if kind not in {k.value for k in CONTACT_KINDS}:
+        return False
+    rows = Structure.objects.filter(territory=territory, pk=structure_id, published=True)
+    if kind == Kind.DIRECTIONS:
+        return rows.filter(Q(lat__isnull=False) | ~Q(address="")).exists()
+    field = {Kind.PHONE: "phone", Kind.EMAIL: "email", Kind.WEBSITE: "website"}[Kind(kind)]
+    return rows.exclude(**{field: ""}).exists()

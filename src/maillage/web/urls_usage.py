@@ -1,0 +1,17 @@
+"""URLs of the audience measurement: contact-click beacon, audience page and its charts."""
+
+from django.urls import path
+
+from .views import usage
+
+T = "territoire/<slug:slug>/"
+
+urlpatterns = [
+    path(T + "mesure/<str:kind>/<id:pk>/", usage.contact_click, name="usage-click"),
+    path(T + "espace/audience/", usage.audience_page, name="usage-audience"),
+    path(
+        T + "espace/audience/graphique-<str:name>.svg",
+        usage.audience_chart,
+        name="usage-audience-chart",
+    ),
+]

@@ -1,0 +1,109 @@
+"""Audience measurement pages: the contact-click beacon of the public fiches, and the
+coordination's audience page (« Audience de l'annuaire ») with its charts.
+
+Thin views: the beacon checks the click against the fiche and calls
+:func:`maillage.usage.services.count`; the page renders
+:func:`maillage.usage.selectors.usage_report`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import formats
+from django.views.decorators.http import require_GET, require_safe
+
+from maillage.territory.models import Territory
+from maillage.usage import selectors, services
+from maillage.usage.forms import PeriodForm
+from maillage.usage.models import CONTACT_KINDS, Kind
+
+from ..csp import SVG_CSP
+from ..decorators import COORDINATOR, OBSERVER, territory_view
+
+#: Who sees the audience page: the coordination and the observers (CAF).
+READERS = (COORDINATOR, OBSERVER)
+CHART_CACHE_S = 600
+CHART_ROWS = 15
+
+
+@require_GET
+@territory_view
+def contact_click(request: HttpRequest, territory: Territory, kind: str, pk: int) -> HttpResponse:
+    """``usage.js`` tells a click on a fiche's phone, e-mail, website or « itinéraire »: 204.
+
+    Counted only for a contact the published fiche has, from a page of the site itself
+    (``Sec-Fetch-Site``), under the rules of :func:`maillage.usage.services.is_counted`.
+    """
+    if not selectors.has_contact(territory=territory, structure_id=pk, kind=kind):
+        raise Http404("Contact inconnu.")
+    if request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin":
+        services.count(request, territory, kind, str(pk))
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@territory_view(role=READERS)
+def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    report = selectors.usage_report(territory=territory, start=start, end=end)
+    query = f"?start={start.isoformat()}&end={end.isoformat()}"
+    return render(
+        request,
+        "usage/audience.html",
+        {
+            "territory": territory,
+            "form": form,
+            "report": report,
+            "query": query,
+            "contact_kinds": CONTACT_KINDS,
+            "fiches": report.fiches[:50],
+            "months": [(m, [c[k] for k in Kind.values]) for m, c in report.months],
+            "kinds": list(Kind),
+            "need_rows": report.searches_for("thematique"),
+        },
+    )
+
+
+def _chart_rows(report: selectors.UsageReport, name: str) -> tuple[list[str], list[float], str]:
+    """Labels, values and unit of one chart of the audience page (``Http404``: unknown)."""
+    if name == "mois":
+        labels = [formats.date_format(m, "M Y") for m, _c in report.months]
+        return labels, [c[Kind.FICHE] for _m, c in report.months], "vues de fiches"
+    if name == "fiches":
+        fiches = report.fiches[:CHART_ROWS]
+        return [f.name[:60] for f in fiches], [f.views for f in fiches], "vues"
+    if name == "besoins":
+        rows = report.searches_for("thematique")[:CHART_ROWS]
+        return [r.label[:60] for r in rows], [r.count for r in rows], "recherches"
+    if name == "sans-reponse":
+        unanswered = report.unanswered[:CHART_ROWS]
+        labels = [f"{r.need[:45]} — {r.quartier[:25]}" for r in unanswered]
+        return labels, [r.count for r in unanswered], "recherches sans résultat"
+    raise Http404("Graphique inconnu.")
+
+
+@require_safe
+@territory_view(role=READERS)
+def audience_chart(request: HttpRequest, territory: Territory, name: str) -> HttpResponse:
+    """One chart of the audience page as SVG (the same figures are in its tables)."""
+    from maillage.reports.charts import bar_chart
+
+    start, end = PeriodForm(request.GET or None).period()
+    key = f"usage-chart:{territory.pk}:{name}:{start}:{end}"
+    svg: Any = cache.get(key)
+    if svg is None:
+        report = selectors.usage_report(territory=territory, start=start, end=end)
+        labels, values, unit = _chart_rows(report, name)
+        svg = bar_chart(labels=labels, values=values, unit=unit, fmt="svg", width_in=7.0)
+        cache.set(key, svg, CHART_CACHE_S)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SVG_CSP
+    return response
