@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("maillage.web.urls_accounts")),
     path("", include("maillage.web.urls_campaigns")),
     path("", include("maillage.web.urls_tasks")),
+    path("", include("maillage.web.urls_usage")),
 ]
