@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .output import FORMATS, emit
@@ -179,4 +181,122 @@ def _audit(report, fmt: str) -> None:  # noqa: ANN001 - a DiagnosticReport
         )
 
 
-commands = [init, load, serve, demo, diagnostic]
+def _validate_dataset(folder) -> None:  # noqa: ANN001 - a Path
+    """Run every file of a built folder through the loader's readers (no database write)."""
+    from maillage.territory.loader import _KINDS, read_manifest
+
+    manifest = read_manifest(folder)
+    for spec in manifest.files:
+        _KINDS[spec.kind].parse(spec, folder / spec.path, manifest)
+
+
+def _period(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    start, _, end = value.partition("-")
+    if not (start.isdigit() and end.isdigit() and len(start) == 4 and len(end) == 4):
+        raise click.BadParameter("deux années attendues, ex. 2025-2028.")
+    if int(start) > int(end):
+        raise click.BadParameter("la première année doit précéder la seconde.")
+    return int(start), int(end)
+
+
+@click.command(
+    "creer",
+    help=(
+        "Crée le dossier de données d'un territoire depuis les fichiers nationaux (ADMIN EXPRESS, "
+        "CONTOURS-IRIS, QPV, Filosofi, recensement par IRIS, Éducation nationale) tels qu'ils "
+        "sont publiés : extraits dans raw/, manifest.yaml et SOURCES.md. Chargez-le ensuite avec "
+        "« maillage load DOSSIER_SORTIE »."
+    ),
+)
+@click.option(
+    "--communes",
+    default="",
+    help="Codes INSEE des communes du territoire, séparés par des virgules (ex. 59512,59599).",
+)
+@click.option(
+    "--epci", default="", help="SIREN de l'EPCI dont toutes les communes forment le territoire."
+)
+@click.option(
+    "--sources",
+    "sources",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier des fichiers nationaux téléchargés (non modifiés).",
+)
+@click.option(
+    "-o",
+    "--sortie",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Dossier à créer (absent ou vide).",
+)
+@click.option(
+    "--voisins-km",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 50),
+    help="Communes voisines gardées : à moins de N km du territoire (0 : celles qui le touchent).",
+)
+@click.option("--slug", default="", help="Identifiant du territoire (par défaut tiré de son nom).")
+@click.option(
+    "--nom", "name", default="", help="Nom du territoire (par défaut celui des communes)."
+)
+@click.option("--periode", default="", help="Période de la convention, ex. 2025-2028.")
+def territory_create(
+    communes: str,
+    epci: str,
+    sources: Path,
+    output: Path,
+    voisins_km: float,
+    slug: str,
+    name: str,
+    periode: str,
+) -> None:
+    from maillage.territory.build import build_territory
+    from maillage.territory.errors import DatasetError
+
+    codes = [c.strip() for c in communes.split(",") if c.strip()]
+    try:
+        report = build_territory(
+            sources=sources,
+            output=output,
+            communes=codes,
+            epci=epci.strip(),
+            neighbours_km=voisins_km,
+            slug=slug,
+            name=name,
+            period=_period(periode),
+            validate=_validate_dataset,
+            progress=lambda m: click.echo(f"  … {m}", err=True),
+        )
+    except DatasetError as exc:
+        raise click.ClickException(f"Création refusée, rien n'a été écrit. {exc}") from exc
+    click.echo(f"Dossier écrit : {report.output}")
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Chargez-le avec : maillage load {report.output}")
+
+
+@click.group(
+    name="territoire",
+    help="Territoires : créer un dossier de données depuis les fichiers nationaux.",
+)
+def territoire() -> None:
+    pass
+
+
+@click.group(
+    name="territory", help="Alias anglais de « territoire » (territory create = territoire creer)."
+)
+def territory_alias() -> None:
+    pass
+
+
+territoire.add_command(territory_create, "creer")
+territory_alias.add_command(territory_create, "create")
+
+
+commands = [init, load, serve, demo, diagnostic, territoire, territory_alias]

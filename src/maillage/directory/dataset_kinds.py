@@ -496,3 +496,5 @@ _PARSERS = {
 for _kind, _parse in _PARSERS.items():
     DIRECTORY_KINDS.add(_kind)
     register_kind(_kind, parse=_parse, write=accumulate, order=60)
+
+from . import dataset_kinds_ips  # noqa: E402,F401  (schools_ips, which reuses helpers above)
