@@ -21,6 +21,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
 # document → format → "module:function" (each function takes the result and ``progress``).
@@ -33,6 +34,10 @@ RENDERERS: dict[str, dict[str, str]] = {
         "pdf": "maillage.reports.bilan_pdf:bilan_pdf",
         "docx": "maillage.reports.bilan_docx:bilan_docx",
         "xlsx": "maillage.reports.bilan_xlsx:bilan_xlsx",
+    },
+    "copil": {
+        "pptx": "maillage.reports.copil_pptx:copil_pptx",
+        "pdf": "maillage.reports.copil_pdf:copil_pdf",
     },
 }
 

@@ -1,0 +1,327 @@
+"""The comité de pilotage (COPIL): the deck's result object, built once from the bilan and the
+diagnostic.
+
+:func:`copil_build` reads nothing twice: the indicators, the journal and the map of activities
+come from :func:`maillage.plan.bilan_build.bilan_build`, the territory's figures and the zones
+blanches from :func:`maillage.diagnostic.selectors.diagnostic_build`; it adds the next échéances
+and, when a meeting is given, its agenda, the decisions to take and what became of the previous
+meeting's decisions. :mod:`maillage.reports.copil_slides` lays the result out as slides, rendered
+as PPTX (python-pptx) and PDF (WeasyPrint) with the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .bilan import Bilan, BilanError
+
+if TYPE_CHECKING:
+    from maillage.diagnostic.report import DiagnosticReport
+    from maillage.territory.models import Territory
+
+    from .models import CopilMeeting
+
+Progress = Callable[[str], None]
+
+#: The three census-like figures of the « territoire en quatre chiffres » (the fourth is the
+#: childcare rate, with its own honest label), in this order, from the diagnostic's headline.
+KEY_FIGURES = ("population_ctg", "population_qpv", "enfants_0_2_ans")
+NEXT_MILESTONES = 8
+KEY_ACTIVITIES = 5
+
+__all__ = ["BilanError", "Copil", "copil_build", "meeting_get"]
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure of the territory as the diagnostic shows it: value (``None`` = non calculable),
+    unit, and the note that says where it comes from."""
+
+    label: str
+    value: float | None
+    unit: str
+    source: str
+    vintage: str
+    missing_reason: str = ""
+
+
+@dataclass(frozen=True)
+class WhiteZoneLine:
+    """Zones blanches of one CTG theme, or why they are « non calculable »."""
+
+    theme_label: str
+    public: str
+    computable: bool
+    zones: int | None
+    population: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeyActivity:
+    """An activity of an axis and how many of the axis's indicator values it founds."""
+
+    date: dt.date
+    title: str
+    kind: str
+    evidence_count: int
+    is_fictional: bool
+
+
+@dataclass(frozen=True)
+class MilestoneLine:
+    title: str
+    owner: str
+    due_date: dt.date
+    status: str
+    status_label: str
+    axis: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class DecisionFollowUp:
+    """A decision of the previous COPIL and what became of it (its échéance's status, if any)."""
+
+    text: str
+    owner: str
+    due_date: dt.date | None
+    outcome: str  # « réalisé », « en cours »… from the échéance, else the decision's own status
+    milestone_title: str = ""
+    milestone_due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PreviousMeeting:
+    title: str
+    date: dt.date
+    decisions: list[DecisionFollowUp]
+
+
+@dataclass(frozen=True)
+class Copil:
+    """Everything the COPIL deck shows, computed once."""
+
+    bilan: Bilan
+    title: str
+    date: dt.date | None
+    participants: str
+    agenda: list[str]
+    key_figures: list[KeyFigure]
+    white_zones: list[WhiteZoneLine]
+    white_zones_distance_m: float | None
+    white_zones_error: str
+    to_decide: list[str]
+    next_milestones: list[MilestoneLine]
+    key_activities: dict[int, list[KeyActivity]]
+    generated_on: dt.date
+    previous: PreviousMeeting | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def territory_name(self) -> str:
+        return self.bilan.territory_name
+
+    @property
+    def filename_stem(self) -> str:
+        day = (self.date or self.generated_on).isoformat()
+        return f"copil-{self.bilan.territory_slug}-{day}"
+
+
+def _lines(text: str) -> list[str]:
+    """Free text as items: one per non-empty line, leading bullets (``-``, ``*``, ``•``) dropped."""
+    items = []
+    for raw in (text or "").splitlines():
+        line = raw.strip().lstrip("-*•").strip()
+        if line:
+            items.append(line)
+    return items
+
+
+def key_figures(report: DiagnosticReport) -> list[KeyFigure]:
+    """The territory in four figures, read from the diagnostic (never recomputed)."""
+    out = []
+    by_key = {f.key: f for f in report.headline}
+    for key in KEY_FIGURES:
+        f = by_key.get(key)
+        if f is not None:
+            out.append(KeyFigure(f.label, f.value, f.unit, f.source, f.vintage))
+    rate = report.childcare_rate
+    if rate is not None:
+        out.append(
+            KeyFigure(
+                rate.label,
+                rate.value,
+                rate.unit,
+                rate.source,
+                rate.vintage,
+                "" if rate.value is not None else _("pas d'effectif d'enfants de moins de 3 ans"),
+            )
+        )
+    return out
+
+
+def white_zone_lines(report: DiagnosticReport) -> tuple[list[WhiteZoneLine], float | None, str]:
+    """Zones blanches by theme as the diagnostic states them (« non calculable » with its
+    reason when too little of the offer is located)."""
+    access = report.access
+    if access is None:
+        return [], None, _("accessibilité non calculée")
+    lines = []
+    for t in access.themes:
+        w = t.white
+        if w is None:
+            lines.append(WhiteZoneLine(t.theme_label, "", False, None, None, t.error))
+        elif not w.validity.computable:
+            lines.append(
+                WhiteZoneLine(t.theme_label, w.target_label, False, None, None, w.validity.reason)
+            )
+        else:
+            lines.append(
+                WhiteZoneLine(
+                    t.theme_label,
+                    w.target_label,
+                    True,
+                    len(w.zones),
+                    w.concerned_population,
+                    "",
+                )
+            )
+    return lines, access.max_distance_m, access.coverage_error
+
+
+def key_activities(bilan: Bilan, *, limit: int = KEY_ACTIVITIES) -> dict[int, list[KeyActivity]]:
+    """By axis: its activities that found the most indicator values of the axis, then the most
+    recent ones (an activity no indicator cites has a count of 0)."""
+    out: dict[int, list[KeyActivity]] = {}
+    for axis in bilan.axes:
+        counts: dict[int, int] = {}
+        for line in axis.indicators:
+            for e in line.evidence:
+                if e.activity_id is not None:
+                    counts[e.activity_id] = counts.get(e.activity_id, 0) + 1
+        ranked = sorted(axis.activities, key=lambda a: (-counts.get(a.id, 0), -a.date.toordinal()))
+        out[axis.number] = [
+            KeyActivity(a.date, a.title, a.kind, counts.get(a.id, 0), a.is_fictional)
+            for a in ranked[:limit]
+        ]
+    return out
+
+
+def _next_milestones(territory: Territory, today: dt.date) -> list[MilestoneLine]:
+    from .models import Milestone
+    from .selectors import milestones
+
+    open_states = {
+        Milestone.Status.PLANNED,
+        Milestone.Status.IN_PROGRESS,
+        Milestone.Status.POSTPONED,
+    }
+    steps = [m for m in milestones(territory=territory) if m.status in open_states]
+    # Late ones first (they are the COPIL's business), then the coming ones.
+    steps.sort(key=lambda m: (m.due_date >= today, m.due_date, m.pk))
+    return [
+        MilestoneLine(
+            title=m.title,
+            owner=m.owner,
+            due_date=m.due_date,
+            status=m.status,
+            status_label=str(m.get_status_display()),
+            axis=str(m.axis.number) if m.axis else "",
+            late=m.due_date < today,
+        )
+        for m in steps[:NEXT_MILESTONES]
+    ]
+
+
+def _previous(territory: Territory, before: dt.date, exclude: int | None) -> PreviousMeeting | None:
+    from .models import CopilMeeting
+
+    meetings = CopilMeeting.objects.filter(territory=territory, date__lt=before)
+    if exclude is not None:
+        meetings = meetings.exclude(pk=exclude)
+    meeting = meetings.order_by("-date", "-pk").first()
+    if meeting is None:
+        return None
+    decisions = []
+    for d in meeting.decisions.select_related("milestone").order_by("pk"):
+        m = d.milestone
+        decisions.append(
+            DecisionFollowUp(
+                text=d.text,
+                owner=(m.owner if m is not None and m.owner else d.owner),
+                due_date=d.due_date,
+                outcome=str(m.get_status_display() if m is not None else d.get_status_display()),
+                milestone_title=m.title if m is not None else "",
+                milestone_due=m.due_date if m is not None else None,
+            )
+        )
+    return PreviousMeeting(title=meeting.title, date=meeting.date, decisions=decisions)
+
+
+def copil_build(
+    *,
+    territory: Territory,
+    year: int | None = None,
+    meeting: CopilMeeting | None = None,
+    to_decide: str = "",
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Copil:
+    """The deck of a COPIL of ``territory``: the bilan of ``year`` (or of the whole period), the
+    diagnostic's figures and zones blanches, the next échéances; with ``meeting``, its title,
+    date, participants, agenda and decisions to take (``to_decide`` adds to them) and the
+    follow-up of the previous meeting's decisions (without it: of the last meeting before
+    ``today``)."""
+    from maillage.diagnostic.selectors import diagnostic_build
+
+    from .bilan_build import bilan_build
+
+    step = progress or (lambda message: None)
+    today = today or timezone.localdate()
+    bilan = bilan_build(territory=territory, year=year, progress=step, today=today)
+    step(_("chiffres du territoire et zones blanches (diagnostic)"))
+    report = diagnostic_build(territory=territory, today=today, progress=step)
+    white, distance, white_error = white_zone_lines(report)
+    step(_("échéances et décisions"))
+    decide = _lines(meeting.to_decide) if meeting is not None else []
+    decide += _lines(to_decide)
+    when = meeting.date if meeting is not None else None
+    return Copil(
+        bilan=bilan,
+        title=(meeting.title if meeting is not None else _("Comité de pilotage de la CTG")),
+        date=when,
+        participants=meeting.participants if meeting is not None else "",
+        agenda=_lines(meeting.agenda) if meeting is not None else [],
+        key_figures=key_figures(report),
+        white_zones=white,
+        white_zones_distance_m=distance,
+        white_zones_error=white_error,
+        to_decide=decide,
+        next_milestones=_next_milestones(territory, today),
+        key_activities=key_activities(bilan),
+        generated_on=today,
+        previous=_previous(territory, when or today, meeting.pk if meeting is not None else None),
+        notes=list(bilan.notes),
+    )
+
+
+# --------------------------------------------------------------------------- reads and writes
+
+
+def meeting_get(*, territory: Territory, pk: int) -> CopilMeeting:
+    """The COPIL ``pk`` of ``territory``; :class:`BilanError` (French message) when unknown."""
+    from .models import CopilMeeting
+
+    meeting = CopilMeeting.objects.filter(territory=territory, pk=pk).first()
+    if meeting is None:
+        raise BilanError(
+            _("Comité de pilotage n° %(pk)s introuvable pour ce territoire.") % {"pk": pk}
+        )
+    return meeting
