@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from maillage.diagnostic.report import DiagnosticReport
     from maillage.territory.models import Territory
 
-    from .models import CopilMeeting
+    from .models import CopilDecision, CopilMeeting, Milestone
 
 Progress = Callable[[str], None]
 
@@ -35,7 +36,16 @@ KEY_FIGURES = ("population_ctg", "population_qpv", "enfants_0_2_ans")
 NEXT_MILESTONES = 8
 KEY_ACTIVITIES = 5
 
-__all__ = ["BilanError", "Copil", "copil_build", "meeting_get"]
+__all__ = [
+    "BilanError",
+    "Copil",
+    "copil_build",
+    "decision_add",
+    "decision_to_milestone",
+    "meeting_get",
+    "meeting_save",
+    "meetings",
+]
 
 
 @dataclass(frozen=True)
@@ -325,3 +335,158 @@ def meeting_get(*, territory: Territory, pk: int) -> CopilMeeting:
             _("Comité de pilotage n° %(pk)s introuvable pour ce territoire.") % {"pk": pk}
         )
     return meeting
+
+
+def meetings(*, territory: Territory) -> list[CopilMeeting]:
+    """The territory's COPIL meetings, the most recent first, with their decisions."""
+    from .models import CopilMeeting
+
+    return list(
+        CopilMeeting.objects.filter(territory=territory)
+        .prefetch_related("decisions__milestone")
+        .order_by("-date", "-pk")
+    )
+
+
+def _history(obj: Any, user: Any, before: dict[str, Any] | None) -> None:
+    from maillage.accounts.history import record_change, snapshot
+
+    action = "create" if before is None else "update"
+    record_change(obj=obj, user=user, before=before, after=snapshot(obj), action=action)
+
+
+def _clean_meeting(values: dict[str, Any]) -> dict[str, Any]:
+    from .validation import PlanValidationError
+
+    errors = {}
+    if not isinstance(values.get("date"), dt.date):
+        errors["date"] = _("date de la réunion attendue.")
+    title = " ".join(str(values.get("title") or "").split())
+    if not title:
+        errors["title"] = _("intitulé obligatoire.")
+    elif len(title) > 300:
+        errors["title"] = _("intitulé trop long (300 caractères au plus).")
+    texts = {k: str(values.get(k) or "").strip() for k in MEETING_TEXTS}
+    for key, text in texts.items():
+        if len(text) > TEXT_MAX:
+            errors[key] = _("texte trop long (%(n)s caractères au plus).") % {"n": TEXT_MAX}
+    if errors:
+        raise PlanValidationError(errors)
+    return {"date": values["date"], "title": title, **texts}
+
+
+MEETING_TEXTS = ("participants", "agenda", "to_decide", "notes")
+TEXT_MAX = 20_000
+
+
+@transaction.atomic
+def meeting_save(
+    *, territory: Territory, meeting: CopilMeeting | None = None, user: Any = None, **values: Any
+) -> CopilMeeting:
+    """Record a COPIL (``meeting`` ``None``) or change one: ``date``, ``title``, ``participants``,
+    ``agenda``, ``to_decide``, ``notes``; :class:`PlanValidationError` (French, by field)."""
+    from maillage.accounts.history import snapshot
+
+    from .models import CopilMeeting
+
+    clean = _clean_meeting(values)
+    if meeting is None:
+        meeting = CopilMeeting.objects.create(territory=territory, created_by=_user(user), **clean)
+        _history(meeting, user, None)
+        return meeting
+    if meeting.territory_id != territory.pk:
+        raise BilanError(_("Ce comité de pilotage est celui d'un autre territoire."))
+    before = snapshot(meeting)
+    for key, value in clean.items():
+        setattr(meeting, key, value)
+    meeting.save()
+    _history(meeting, user, before)
+    return meeting
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def decision_add(
+    *,
+    meeting: CopilMeeting,
+    text: str,
+    owner: str = "",
+    due_date: dt.date | None = None,
+    user: Any = None,
+) -> CopilDecision:
+    """Record a decision of ``meeting``: what, who carries it, by when."""
+    from .models import CopilDecision
+    from .validation import PlanValidationError
+
+    text = (text or "").strip()
+    owner = " ".join((owner or "").split())
+    errors = {}
+    if not text:
+        errors["text"] = _("texte de la décision obligatoire.")
+    elif len(text) > TEXT_MAX:
+        errors["text"] = _("texte trop long (%(n)s caractères au plus).") % {"n": TEXT_MAX}
+    if len(owner) > 300:
+        errors["owner"] = _("nom trop long (300 caractères au plus).")
+    if due_date is not None and not isinstance(due_date, dt.date):
+        errors["due_date"] = _("date attendue.")
+    if errors:
+        raise PlanValidationError(errors)
+    decision = CopilDecision.objects.create(
+        meeting=meeting, text=text, owner=owner, due_date=due_date
+    )
+    _history(decision, user, None)
+    return decision
+
+
+@transaction.atomic
+def decision_to_milestone(
+    *,
+    decision: CopilDecision,
+    due_date: dt.date | None = None,
+    owner: str | None = None,
+    user: Any = None,
+) -> Milestone:
+    """« Transformer en échéance »: a step of the schedule carrying the decision (its text, who,
+    when), linked to it, so that the next COPIL's deck shows the step's status."""
+    from maillage.accounts.history import snapshot
+
+    from .models import CopilDecision
+    from .services import milestone_create
+    from .validation import PlanValidationError
+
+    decision = (
+        CopilDecision.objects.select_for_update()
+        .select_related("meeting__territory")
+        .get(pk=decision.pk)
+    )
+    if decision.milestone_id is not None:
+        raise PlanValidationError(
+            {"milestone": _("cette décision est déjà une étape de l'échéancier.")}
+        )
+    when = due_date or decision.due_date
+    if when is None:
+        raise PlanValidationError({"due_date": _("indiquez la date d'échéance de l'étape.")})
+    meeting = decision.meeting
+    title = " ".join(decision.text.split())
+    milestone = milestone_create(
+        territory=meeting.territory,
+        title=title if len(title) <= 300 else title[:299] + "…",
+        due_date=when,
+        owner=decision.owner if owner is None else owner,
+        note=_("Décision du comité de pilotage du %(date)s (« %(title)s »).")
+        % {"date": meeting.date.strftime("%d/%m/%Y"), "title": meeting.title},
+        user=user,
+    )
+    before = snapshot(decision)
+    decision.milestone = milestone
+    decision.due_date = when
+    if owner is not None:
+        decision.owner = owner
+    if decision.status == decision.Status.OPEN:
+        decision.status = decision.Status.IN_PROGRESS
+    decision.save()
+    _history(decision, user, before)
+    return milestone
