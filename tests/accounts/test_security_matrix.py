@@ -25,6 +25,9 @@ PUBLIC_POST = {"web:login", "web:logout", "web:password-reset", "web:password-re
 # Asking for a public document (bilan, diagnostic, printed guide: public pages) prepared in the
 # background writes only its job row, no CTG data (tests/jobs: who may fetch the result).
 PUBLIC_POST |= {"web:job-bilan", "web:job-diagnostic", "web:job-guide"}
+# Residents' reports and proposed places: anonymous by design, kept for the coordinator's
+# decision, nothing public changes (tests/contributions).
+PUBLIC_POST |= {"web:report-error", "web:propose-place"}
 # Views whose POST is allowed to every partner of the territory (not organisation-bound): a
 # partner may declare a new place for their own organisation (a draft, see creates_drafts).
 PARTNER_POST = {
@@ -69,6 +72,7 @@ def _targets(territory):
         "token": "jeton-invalide",
         "uidb64": "MQ",
         "job_id": "00000000-0000-4000-8000-000000000000",  # a document that does not exist
+        "kind": "telephone",  # the audience beacon of a fiche's phone link (GET only)
     }
 
 
