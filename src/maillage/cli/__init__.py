@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "history",
     "addresses",
     "worker",
+    "usage",
 )
 
 
