@@ -1,4 +1,5 @@
-"""``maillage plan | indicators | journal import|export|template|demo``: the CTG action plan."""
+"""``maillage plan [modele|exporter|importer] | indicators | journal import|export|template|demo``:
+the CTG action plan and its spreadsheets."""
 
 from __future__ import annotations
 
@@ -36,10 +37,34 @@ format_option = click.option(
 )
 
 
-@click.command(name="plan", help="Plan d'action de la CTG : axes, objectifs, indicateurs.")
-@territory_option
+class _AliasedGroup(click.Group):
+    """A group whose French subcommands also answer to their English names (not listed)."""
+
+    aliases = {"template": "modele", "export": "exporter", "import": "importer"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+
+@click.group(
+    name="plan",
+    cls=_AliasedGroup,
+    invoke_without_command=True,
+    help=(
+        "Plan d'action de la CTG : axes, objectifs, indicateurs (avec --territory) ; modèle, "
+        "export et import du plan en tableur (alias anglais : template, export, import)."
+    ),
+)
+@click.option(
+    "--territory", "slug", default=None, help="Identifiant du territoire (ex. armentieres)."
+)
 @format_option
-def plan_show(slug: str, fmt: str) -> None:
+@click.pass_context
+def plan_show(ctx: click.Context, slug: str | None, fmt: str) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    if slug is None:
+        raise click.UsageError("option --territory obligatoire pour afficher le plan.")
     tree = _plan_tree(_territory(slug))
     subjects = [
         {"axe": "", "code": f"S{s.number}", "élément": "sujet d'étude", "texte": text}
@@ -302,6 +327,94 @@ def journal_complete_command(slug: str, year: int, withdraw: bool) -> None:
     except PlanValidationError as exc:
         messages = "; ".join(m for ms in exc.message_dict.values() for m in ms)
         raise click.BadParameter(messages, param_hint="--year") from exc
+
+
+def _spreadsheet_format(output: Path) -> str:
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx", "ods"):
+        raise click.BadParameter("extension .csv, .xlsx ou .ods attendue.", param_hint="-o")
+    return fmt
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Fichier à écrire ; le format suit l'extension (.xlsx, .ods ou .csv).",
+)
+
+
+@plan_show.command(
+    name="modele",
+    help=(
+        "Écrit un modèle de plan vide (XLSX ou ODS : feuille « Plan » et « Mode d'emploi » ; "
+        "CSV : l'en-tête seul). Une ligne par élément : convention, axe, objectif, sous-point, "
+        "modalité, indicateur (mode de calcul, règle), cible, résultat attendu, partenaire…"
+    ),
+)
+@output_option
+def plan_template_command(output: Path) -> None:
+    from maillage.plan.plan_io import plan_template
+
+    output.write_bytes(plan_template(fmt=_spreadsheet_format(output)))
+    click.echo(f"Modèle de plan écrit : {output}")
+
+
+@plan_show.command(
+    name="exporter", help="Exporte le plan du territoire dans le modèle (réimportable tel quel)."
+)
+@territory_option
+@output_option
+def plan_export_command(slug: str, output: Path) -> None:
+    from maillage.plan.plan_io import plan_export, plan_rows
+
+    territory = _territory(slug)
+    _plan_tree(territory)
+    fmt = _spreadsheet_format(output)
+    output.write_bytes(plan_export(territory=territory, fmt=fmt))
+    click.echo(f"{len(plan_rows(territory=territory))} ligne(s) de plan exportée(s) : {output}")
+
+
+@plan_show.command(
+    name="importer",
+    help=(
+        "Importe un plan (XLSX, ODS ou CSV du modèle) ; tout est vérifié d'abord, rien n'est "
+        "écrit si une ligne est refusée. Un plan qui a déjà des axes n'est remplacé qu'avec "
+        "--remplacer (chaque changement est gardé dans l'historique)."
+    ),
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@territory_option
+@click.option("--dry-run", is_flag=True, help="Vérifie et affiche ce qui changerait, sans écrire.")
+@click.option(
+    "--remplacer",
+    "--replace",
+    "replace",
+    is_flag=True,
+    help="Remplace le plan existant (axes, objectifs, indicateurs absents du fichier supprimés "
+    "s'ils ne servent nulle part).",
+)
+def plan_import_command(file: Path, slug: str, dry_run: bool, replace: bool) -> None:
+    from maillage.plan.plan_io_import import plan_import
+
+    territory = _territory(slug)
+    if file.stat().st_size > 10 * 1024 * 1024:
+        raise click.ClickException(
+            f"Import refusé, rien n'a été écrit. Fichier « {file.name} » : fichier trop "
+            "volumineux (plus de 10 Mo)."
+        )
+    report = plan_import(
+        territory=territory,
+        data=file.read_bytes(),
+        filename=file.name,
+        dry_run=dry_run,
+        replace=replace,
+    )
+    for line in report.lines():
+        click.echo(line)
+    if report.problems:
+        raise SystemExit(1)
 
 
 commands = [plan_show, indicators, journal]
