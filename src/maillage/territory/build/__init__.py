@@ -1,5 +1,11 @@
-"""Build a territory's dataset folder from the national open-data files (issue 17, ADR 0011)."""
+"""Build a territory's dataset folder from the national open-data files (issue 17, ADR 0011).
 
-from .builder import BuildReport, build_territory, commune_of
+``builder`` (entry point) → ``sources`` (which file is what) → ``perimeter`` (communes and
+neighbours) → ``extracts`` (one per national file, read by ``vector`` or ``tables``) →
+``writing`` (manifest.yaml, SOURCES.md); ``catalogue`` knows the national files.
+"""
+
+from .builder import build_territory
+from .common import BuildReport, commune_of
 
 __all__ = ["BuildReport", "build_territory", "commune_of"]
