@@ -20,6 +20,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from maillage.directory.validation import check_name
+
 from .models import ReportField
 
 HONEYPOT = "site_internet"
@@ -70,17 +72,20 @@ class ContributionForm(forms.Form):
         """Whether the honeypot was filled in (a robot)."""
         return bool((self.data.get(HONEYPOT) or "").strip())
 
-    def clean_started(self) -> str:
-        token = self.cleaned_data.get("started") or ""
+    def clean(self) -> dict[str, Any]:
+        """The fill time, checked on the whole form (its message is shown above the form)."""
+        cleaned = super().clean() or {}
+        token = cleaned.get("started") or ""
         try:
-            shown = signing.loads(token, salt=_SALT, max_age=MAX_FORM_AGE_SECONDS)
-        except signing.SignatureExpired as exc:
-            raise forms.ValidationError(EXPIRED) from exc
-        except signing.BadSignature as exc:
-            raise forms.ValidationError(TOO_FAST) from exc
-        if not isinstance(shown, int) or time.time() - shown < MIN_FILL_SECONDS:
-            raise forms.ValidationError(TOO_FAST)
-        return token
+            shown = signing.loads(token, salt=_SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError(TOO_FAST, code="too_fast") from None
+        elapsed = time.time() - shown if isinstance(shown, int) else -1
+        if elapsed < MIN_FILL_SECONDS:
+            raise forms.ValidationError(TOO_FAST, code="too_fast")
+        if elapsed > MAX_FORM_AGE_SECONDS:
+            raise forms.ValidationError(EXPIRED, code="expired")
+        return cleaned
 
     def renew_start(self) -> None:
         """Give a refused form a new start time (the visitor sends it again)."""
@@ -121,6 +126,14 @@ class ProposePlaceForm(ContributionForm):
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE}),
     )
     field_order = ["place_name", "place_address", "place_offer", "contact_email"]
+
+    def clean_place_name(self) -> str:
+        name = self.cleaned_data["place_name"]
+        errors: dict[str, list[str]] = {}
+        check_name(errors, "name", name)  # the directory's rule: plain text, no markup sign
+        if errors:
+            raise forms.ValidationError(errors["name"])
+        return name
 
 
 class DecisionForm(forms.Form):

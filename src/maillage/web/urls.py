@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("maillage.web.urls_campaigns")),
     path("", include("maillage.web.urls_tasks")),
     path("", include("maillage.web.urls_usage")),
+    path("", include("maillage.web.urls_contributions")),
 ]
