@@ -253,9 +253,11 @@ def test_unknown_indicator_kind_names_file_sheet_row_and_column(armentieres):
     report = _refused(_fresh(), _sheet(rows, "ods"), "plan.ods")
     assert [str(p) for p in report.problems] == [
         f"Fichier « plan.ods », feuille « Données », ligne {line}, champ « mode de calcul » : "
-        "mode de calcul « sondage » inconnu (connus : activity_count, body_count, document, "
-        "data, manual)."
+        f"mode de calcul « sondage » inconnu (connus : {', '.join(Indicator.Kind.values)})."
     ]
+    assert {"activity_count", "body_count", "document", "data", "manual"} <= set(
+        Indicator.Kind.values
+    )
 
 
 def test_duplicate_axis_code_is_refused(armentieres):

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from maillage.interop.tabular import safe_cell, write_table
 from maillage.territory.models import Territory
 
+from .evidence_sources import DATA_SOURCES
 from .indicator_kinds import registered_kinds
+from .indicator_kinds.journal import ZONE_FILTERS
 from .models import ActivityKind, Axis, Convention, IndicatorTarget, StudySubject
 
 SHEET = "Plan"
@@ -263,6 +265,28 @@ def notice_rows() -> list[list[str]]:
         ],
     ]
     out += [[k.name, str(k.label), "", "", str(k.doc)] for k in registered_kinds()]
+    out += [
+        [],
+        [_("Clés de la règle")],
+        [
+            "kinds",
+            _("types d'activité comptés (liste de lignes « type d'activité »)"),
+            "activity_count, body_count, document",
+        ],
+        [
+            "axis",
+            _("numéro de l'axe des activités comptées"),
+            "activity_count, body_count, document",
+        ],
+        [
+            "objectives",
+            _('codes d\'objectifs, ex. ["1.2"]'),
+            "activity_count, body_count, document",
+        ],
+        ["zone", " ou ".join(ZONE_FILTERS), "activity_count, body_count, document"],
+        ["theme", _("thème du diagnostic, avec zone_blanche"), "activity_count"],
+        ["source", ", ".join(sorted(DATA_SOURCES)), "data"],
+    ]
     return out
 
 

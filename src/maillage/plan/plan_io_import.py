@@ -197,9 +197,13 @@ def _write(
     conv = writer.save(Convention, {"territory": territory}, plan["convention"], "convention")
     for s in plan["study_subjects"]:
         values = {k: v for k, v in s.items() if k != "number"}
-        writer.save(StudySubject, {"convention": conv, "number": s["number"]}, values, "sujets")
+        writer.save(
+            StudySubject, {"convention": conv, "number": s["number"]}, values, "sujets d'étude"
+        )
     n_subjects = len(plan["study_subjects"])
-    writer.delete(StudySubject.objects.filter(convention=conv, number__gt=n_subjects), "sujets")
+    writer.delete(
+        StudySubject.objects.filter(convention=conv, number__gt=n_subjects), "sujets d'étude"
+    )
     for what in ("indicateurs", "objectifs", "axes"):
         if what in removals:
             writer.delete(removals[what], what)
