@@ -1,8 +1,8 @@
-"""URLs of the plan pages: tree, indicators, journal, schedule and the bilan."""
+"""URLs of the plan pages: tree, indicators, journal, schedule, the bilan and the COPIL."""
 
 from django.urls import path
 
-from .views import plan, plan_attachments, plan_journal_years
+from .views import copil, plan, plan_attachments, plan_journal_years
 
 T = "territoire/<slug:slug>/"
 
@@ -36,4 +36,15 @@ urlpatterns = [
     path(f"{T}echeancier/<id:pk>/", plan.milestone_edit, name="plan-milestone-edit"),
     path(f"{T}bilan/", plan.bilan_page, name="plan-bilan-page"),
     path(f"{T}bilan.<str:fmt>", plan.bilan_download, name="plan-bilan"),
+    path(f"{T}copil/", copil.copil_list, name="plan-copil"),
+    path(f"{T}copil/nouveau/", copil.copil_new, name="plan-copil-new"),
+    path(f"{T}copil/diaporama.<str:fmt>", copil.copil_deck, name="plan-copil-deck"),
+    path(f"{T}copil/<id:pk>/", copil.copil_meeting, name="plan-copil-meeting"),
+    path(f"{T}copil/<id:pk>/modifier/", copil.copil_edit, name="plan-copil-edit"),
+    path(f"{T}copil/<id:pk>/decisions/", copil.copil_decision_new, name="plan-copil-decision-new"),
+    path(
+        f"{T}copil/decisions/<id:pk>/echeance/",
+        copil.copil_decision_milestone,
+        name="plan-copil-decision-milestone",
+    ),
 ]
