@@ -6,6 +6,7 @@ from .views import accounts as v
 from .views import accounts_drafts as d
 from .views import accounts_network as n
 from .views import accounts_tokens as tk
+from .views import portfolio as pf
 
 T = "territoire/<slug:slug>/"
 
@@ -34,6 +35,9 @@ urlpatterns = [
     path("espace/jetons/", tk.tokens_page, name="tokens"),
     path("espace/jetons/<id:pk>/revoquer/", tk.token_revoke, name="token-revoke"),
     path("donnees-personnelles/", v.rgpd, name="rgpd"),
+    # The territories a user follows, side by side (the CAF adviser's portfolio)
+    path("portefeuille/", pf.portfolio_page, name="portfolio"),
+    path("portefeuille/export.<str:fmt>", pf.portfolio_export, name="portfolio-export"),
     # Partners' space of a territory
     path(T + "espace/", v.partner_space, name="partner-space"),
     path(T + "espace/utilisateurs/", v.users_page, name="users"),
