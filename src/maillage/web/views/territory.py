@@ -59,6 +59,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Units that count people: a theme's headline figure is its first count of people.
+PEOPLE_UNITS = {"habitants", "enfants", "foyers", "personnes", "élèves", "familles", "ménages"}
+
+
+def key_figures(themes: dict[str, list]) -> list:
+    """One figure per theme for the page's « en quelques chiffres »: the theme's first count
+    of people, else its first figure. The complete tables stay behind « détails »."""
+    chosen = []
+    for figures in themes.values():
+        people = [f for f in figures if (f.unit or "").lower() in PEOPLE_UNITS]
+        chosen.append((people or figures)[0])
+    return chosen
+
+
 @territory_view
 def territory_detail(request: HttpRequest, territory: Territory) -> HttpResponse:
     diag = territory_diagnostic(territory=territory)
@@ -73,6 +87,7 @@ def territory_detail(request: HttpRequest, territory: Territory) -> HttpResponse
             "territory": territory,
             "diag": diag,
             "themes": themes,
+            "key_figures": key_figures(themes),
             "rp_figures": [f for f in diag.figures if f.subject != "territoire"],
         },
     )
