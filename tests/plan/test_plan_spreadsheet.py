@@ -356,3 +356,76 @@ def test_commands_template_export_import_and_english_aliases(armentieres, tmp_pa
     assert _run("plan", "template", "-o", str(tmp_path / "m.csv")).exit_code == 0
     shown = _run("plan", "--territory", target.slug, "--format", "json")
     assert json.loads(shown.output)["title"] == "Convention Territoriale Globale 2023/2026"
+
+
+# --------------------------------------------------------------------------- web page
+
+
+def _upload(client, territory, data: bytes, name: str, **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("web:plan-import", args=[territory.slug])
+    return client.post(url, {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def test_web_import_simulates_then_writes_on_confirmation(armentieres, client, settings, tmp_path):
+    from django.urls import reverse
+    from factories import coordinator
+
+    settings.VAR_DIR = tmp_path
+    target = _fresh()
+    client.force_login(coordinator(target))
+    page = client.get(reverse("web:plan-import", args=[target.slug]))
+    assert page.status_code == 200 and "Simuler l'import" in page.content.decode()
+    data = plan_export(territory=armentieres, fmt="xlsx")
+    simulated = _upload(client, target, data, "plan.xlsx")
+    html = simulated.content.decode()
+    assert simulated.status_code == 200 and "axes : 4 créé(s)" in html
+    assert not Convention.objects.filter(territory=target).exists()
+    token = client.session["plan_file_import"]["token"]
+    done = client.post(
+        reverse("web:plan-import", args=[target.slug]), {"token": token, "confirm": "1"}
+    )
+    assert done.status_code == 302 and done.url == reverse("web:plan", args=[target.slug])
+    assert _tree(target) == _tree(armentieres)
+    record = ChangeRecord.objects.filter(territory=target).first()
+    assert record is not None and record.user is not None
+    # The plan page links to the export and, for the coordinator, to this page.
+    plan_page = client.get(reverse("web:plan", args=[target.slug])).content.decode()
+    assert reverse("web:plan-import", args=[target.slug]) in plan_page
+    exported = client.get(reverse("web:plan-export", args=[target.slug, "csv"]))
+    assert exported.status_code == 200
+    assert read_table(exported.content, filename="p.csv").rows[0][1]["élément"] == "convention"
+
+
+def test_web_import_shows_every_problem_and_writes_nothing(armentieres, client, settings, tmp_path):
+    from factories import coordinator
+
+    settings.VAR_DIR = tmp_path
+    target = _fresh()
+    client.force_login(coordinator(target))
+    rows = _edit(_rows(armentieres), ("indicateur", "2.2"), {"mode de calcul": "<b>sondage</b>"})
+    before = _plan_counts()
+    response = _upload(client, target, _sheet(rows), "plan.csv")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "mode de calcul « &lt;b&gt;sondage&lt;/b&gt; » inconnu" in html
+    assert "<b>sondage" not in html and "plan_file_import" not in client.session
+    assert _plan_counts() == before
+    replaced = _upload(client, armentieres, _sheet(_rows(armentieres)), "plan.csv")
+    assert replaced.status_code == 403  # coordinator of another territory
+
+
+def test_web_import_is_for_the_coordinator_only(armentieres, client):
+    from django.urls import reverse
+    from factories import observer, partner
+
+    url = reverse("web:plan-import", args=["armentieres"])
+    assert client.get(url).status_code == 302
+    for user in (partner(armentieres), observer(armentieres)):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    template = client.get(reverse("web:plan-template", args=["armentieres", "ods"]))
+    assert template.status_code == 200 and template["Content-Type"].endswith("spreadsheet")
+    assert client.get(reverse("web:plan-template", args=["armentieres", "exe"])).status_code == 404

@@ -93,6 +93,7 @@ def plan_parse(
         is not None
     ]
     plan = _assemble(parser, rows, territory)
+    report.problems.sort(key=lambda p: -1 if p.row is None else p.row)
     return None if report.problems else plan
 
 
@@ -131,28 +132,30 @@ def _assemble(parser: RowParser, rows: list[PlanRow], territory: Territory) -> d
     # Every child needs its parent; numbers follow each other (1, 2, 3…).
     parents = {"subject": "sujet d'étude", "axis": "axe", "objective": "objectif"}
     parents["indicator"] = "indicateur"
+    missing: dict[tuple[str, str], list[int]] = {}
     for row in [*scalars.values(), *(r for rs in lists.values() for r in rs), *heads.values()]:
         level = row.element.level
         if level == "convention":
             continue
         if (level, row.code) not in heads:
-            parser.refuse(
-                row.line,
-                COL_CODE,
-                _("aucune ligne « {p} » de code {code} dans le fichier.").format(
-                    p=parents[level], code=row.code
-                ),
-            )
-        if level in ("objective", "indicator"):
+            missing.setdefault((parents[level], row.code), []).append(row.line)
+        elif level in ("objective", "indicator") and row.element.name in heading:
             axis_code = row.code.split(".")[0]
             if ("axis", axis_code) not in heads:
-                parser.refuse(
-                    row.line,
-                    COL_CODE,
-                    _("aucune ligne « axe » de code {code} dans le fichier.").format(
-                        code=axis_code
-                    ),
-                )
+                missing.setdefault(("axe", axis_code), []).append(row.line)
+    for (parent, code), lines in missing.items():
+        more = len(lines) - 1
+        parser.refuse(
+            min(lines),
+            COL_CODE,
+            _("aucune ligne « {p} » de code {code} dans le fichier{more}.").format(
+                p=parent,
+                code=code,
+                more=_(" (et {n} autre(s) ligne(s) qui s'y rattachent)").format(n=more)
+                if more
+                else "",
+            ),
+        )
     _check_numbering(parser, heads)
 
     def text(level: str, code: str, name: str) -> str:

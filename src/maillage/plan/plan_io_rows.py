@@ -34,6 +34,7 @@ from .plan_io import (
 PLAN_LIMITS = Limits(max_rows=5_000, max_columns=50)
 MAX_TEXT = 5_000
 MAX_RULE = 2_000
+MAX_LISTED = 30  # problems printed; the report keeps them all
 MAX_VALUE = 1e12
 # Characters allowed in a model field, by (element, column).
 MAX_LENGTHS = {
@@ -65,7 +66,12 @@ class PlanImportReport(ImportReport):
 
     def lines(self) -> list[str]:
         out = [_("Plan d'action lu dans « {name} ».").format(name=self.filename)]
-        out += super().lines()
+        listed = super().lines()
+        if len(self.problems) > MAX_LISTED:
+            hidden = len(self.problems) - MAX_LISTED
+            listed = listed[: MAX_LISTED + 1]
+            listed.append(_("  … et {n} autre(s) erreur(s).").format(n=hidden))
+        out += listed
         if not self.problems:
             prefix = _("Simulation (rien n'est enregistré) : ") if self.dry_run else ""
             out += [f"{prefix}{name} : {n} supprimé(s)" for name, n in sorted(self.deleted.items())]

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("", include("maillage.web.urls_directory")),
     path("", include("maillage.web.urls_plan")),
+    path("", include("maillage.web.urls_plan_import")),
     path("", include("maillage.web.urls_diagnostic")),
     path("", include("maillage.web.urls_accounts")),
     path("", include("maillage.web.urls_campaigns")),
