@@ -23,6 +23,7 @@ from maillage.territory.errors import DatasetError
 from maillage.territory.loader import (
     FileSpec,
     Manifest,
+    commune_of,
     read_csv_rows,
     read_features,
     register_kind,
@@ -395,7 +396,8 @@ def parse_colleges_geoloc(spec: FileSpec, path: Path, manifest: Manifest) -> lis
     records = []
     for line, row in read_csv_rows(path, spec.path, COLLEGE_COLUMNS):
         loc = f"ligne {line}"
-        if row["code_commune"] not in manifest.perimeter_codes:
+        commune = commune_of(row["code_commune"])  # Marseille's collèges by arrondissement
+        if commune not in manifest.perimeter_codes:
             continue
         lat = _float_or_none(row["latitude"], spec=spec, loc=loc, field="latitude")
         lon = _float_or_none(row["longitude"], spec=spec, loc=loc, field="longitude")
@@ -405,7 +407,7 @@ def parse_colleges_geoloc(spec: FileSpec, path: Path, manifest: Manifest) -> lis
             "sector": row["secteur_public_prive_libe"],
             "address": row["adresse_uai"],
             "postcode": row["code_postal_uai"],
-            "commune": row["code_commune"],
+            "commune": commune,
         }
         if lon is not None and lat is not None:
             precise = row["localisation"] == "Numéro de rue"

@@ -12,7 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from maillage.territory.errors import DatasetError
-from maillage.territory.loader import FileSpec, Manifest, read_csv_rows, register_kind
+from maillage.territory.loader import (
+    FileSpec,
+    Manifest,
+    commune_of,
+    read_csv_rows,
+    register_kind,
+)
 
 from .dataset_kinds import _finish, _school_record
 from .loading import DIRECTORY_KINDS, StructureRecord, accumulate
@@ -38,9 +44,9 @@ def parse_schools_ips(spec: FileSpec, path: Path, manifest: Manifest) -> list[St
             field="typology",
         )
     name_col = str(spec.options.get("name_column") or "Nom de l'établissement")
-    latest: dict[str, tuple[str, int, dict[str, str]]] = {}
+    latest: dict[str, tuple[str, int, dict[str, str]]] = {}  # UAI → (rentrée, line, row)
     for line, row in read_csv_rows(path, spec.path, [UAI, COMMUNE, RENTREE, SECTEUR, name_col]):
-        code = row[COMMUNE]
+        code = commune_of(row[COMMUNE])  # Marseille's schools by arrondissement
         if code not in manifest.perimeter_codes:
             continue
         uai = row[UAI]
@@ -56,7 +62,7 @@ def parse_schools_ips(spec: FileSpec, path: Path, manifest: Manifest) -> list[St
             "name": row[name_col],
             "typology": _school_typology(kind, row[name_col]),
             "sector": row[SECTEUR],
-            "commune": row[COMMUNE],
+            "commune": commune_of(row[COMMUNE]),
         }
         records.append(
             _school_record(

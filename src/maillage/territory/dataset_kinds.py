@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely import STRtree
 from shapely.errors import GEOSException
 
@@ -18,6 +20,7 @@ from .loader import (
     FileSpec,
     LoadContext,
     Manifest,
+    commune_of,
     link_territory_communes,
     prop,
     read_csv_rows,
@@ -252,33 +255,96 @@ def parse_cells(spec: FileSpec, path: Path, manifest: Manifest) -> list[CellReco
 
 
 def write_cells(spec: FileSpec, records: list[CellRecord], ctx: LoadContext) -> None:
-    communes = {c.insee_code: c for c in Commune.objects.all()}
+    """Upsert the cells and their zone shares in bulk (a métropole has ~10 000 cells and
+    ~15 000 shares: one query per row took most of its load time); counted like :func:`upsert`."""
+    communes = {c.insee_code: c.pk for c in Commune.objects.all()}
+    source = ctx.source(spec)
+    ids = [r.cell_id for r in records]
+    existing = {
+        c.cell_id: c
+        for chunk in _chunks(ids)
+        for c in PopulationCell.objects.filter(cell_id__in=chunk)
+    }
+    new, changed, unchanged = [], [], 0
+    names = ["boundary", "x_l93", "y_l93", "population", "imputed", "poverty_share"]
+    names += ["commune_id", "source_id"]
+    for r in records:
+        values = {
+            "boundary": r.geometry,
+            "x_l93": r.x,
+            "y_l93": r.y,
+            "population": r.population,
+            "imputed": r.imputed,
+            "poverty_share": r.poverty_share,
+            "commune_id": communes.get(r.commune),
+            "source_id": source.pk if source is not None else None,
+        }
+        cell = existing.get(r.cell_id)
+        if cell is None:
+            new.append(PopulationCell(cell_id=r.cell_id, **values))
+            continue
+        diff = [k for k, v in values.items() if getattr(cell, k) != v]
+        for k in diff:
+            setattr(cell, k, values[k])
+        if diff:
+            changed.append(cell)
+        else:
+            unchanged += 1
+    PopulationCell.objects.bulk_create(new, batch_size=500)
+    PopulationCell.objects.bulk_update(changed, names, batch_size=500)
+    for outcome, n in (("créé", len(new)), ("modifié", len(changed)), ("inchangé", unchanged)):
+        if n:
+            ctx.count(PopulationCell, outcome, n)
+    if ctx.progress:
+        ctx.progress(f"Carreaux : {len(records)} ; parts dans les zones")
+    pks = {
+        c["cell_id"]: c["pk"]
+        for chunk in _chunks(ids)
+        for c in PopulationCell.objects.filter(cell_id__in=chunk).values("cell_id", "pk")
+    }
+    _write_cell_zones(ctx, records, pks)
+
+
+def _chunks(items: list[str], size: int = 900) -> list[list[str]]:
+    """Slices small enough for SQLite's limit on query parameters."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _write_cell_zones(ctx: LoadContext, records: list[CellRecord], pks: dict[str, int]) -> None:
     zones = [z for z in Zone.objects.filter(kind__in=[Zone.Kind.IRIS, Zone.Kind.QPV]) if z.boundary]
-    zone_geoms = [geojson_to_l93(z.boundary) for z in zones if z.boundary]
-    tree = STRtree(zone_geoms)
-    for n, r in enumerate(records, start=1):
-        if ctx.progress and n % 250 == 0:
-            ctx.progress(f"Carreaux : {n}/{len(records)}")
-        cell = upsert(
-            ctx,
-            PopulationCell,
-            {"cell_id": r.cell_id},
-            {
-                "boundary": r.geometry,
-                "x_l93": r.x,
-                "y_l93": r.y,
-                "population": r.population,
-                "imputed": r.imputed,
-                "poverty_share": r.poverty_share,
-                "commune": communes.get(r.commune),
-                "source": ctx.source(spec),
-            },
-        )
-        area = r.polygon.area
-        for idx in tree.query(r.polygon, predicate="intersects"):
-            share = round(r.polygon.intersection(zone_geoms[idx]).area / area, 4)
-            if share >= 0.001:
-                upsert(ctx, CellZone, {"cell": cell, "zone": zones[idx]}, {"share": share})
+    if not zones or not records:
+        return
+    zone_geoms = np.array([geojson_to_l93(z.boundary or {}) for z in zones])
+    polygons = np.array([r.polygon for r in records])
+    cell_idx, zone_idx = STRtree(zone_geoms).query(polygons, predicate="intersects")
+    areas = shapely.area(shapely.intersection(polygons[cell_idx], zone_geoms[zone_idx]))
+    shares = np.round(areas / shapely.area(polygons[cell_idx]), 4)
+    wanted = {
+        (pks[records[c].cell_id], zones[z].pk): float(share)
+        for c, z, share in zip(cell_idx, zone_idx, shares, strict=True)
+        if share >= 0.001
+    }
+    cell_pks = sorted({cell for cell, _ in wanted})
+    existing = {
+        (cz.cell_id, cz.zone_id): cz
+        for i in range(0, len(cell_pks), 900)
+        for cz in CellZone.objects.filter(cell_id__in=cell_pks[i : i + 900])
+    }
+    new, changed, unchanged = [], [], 0
+    for (cell, zone), share in wanted.items():
+        link = existing.get((cell, zone))
+        if link is None:
+            new.append(CellZone(cell_id=cell, zone_id=zone, share=share))
+        elif link.share != share:
+            link.share = share
+            changed.append(link)
+        else:
+            unchanged += 1
+    CellZone.objects.bulk_create(new, batch_size=500)
+    CellZone.objects.bulk_update(changed, ["share"], batch_size=500)
+    for outcome, n in (("créé", len(new)), ("modifié", len(changed)), ("inchangé", unchanged)):
+        if n:
+            ctx.count(CellZone, outcome, n)
 
 
 # --------------------------------------------------------------------------- statistics
@@ -299,7 +365,7 @@ def parse_zone_statistics(spec: FileSpec, path: Path, manifest: Manifest) -> lis
     records = []
     for line, row in rows:
         code = row[code_col].strip()
-        if code[:5] not in manifest.perimeter_codes:
+        if commune_of(code[:5]) not in manifest.perimeter_codes:
             continue
         for col, meta in columns.items():
             value = to_float(row[col], name=spec.path, location=f"ligne {line}", field_name=col)

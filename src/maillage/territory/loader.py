@@ -38,6 +38,20 @@ DATASET_TABLE_LIMITS = Limits(
 )
 
 
+# Municipal arrondissements of Paris, Lyon and Marseille: INSEE and Éducation nationale files
+# often give them where ADMIN EXPRESS gives the commune (national facts, not a territory's).
+ARRONDISSEMENTS = {
+    **{str(75100 + i): "75056" for i in range(1, 21)},
+    **{str(69380 + i): "69123" for i in range(1, 10)},
+    **{str(13200 + i): "13055" for i in range(1, 17)},
+}
+
+
+def commune_of(code: str) -> str:
+    """The commune of an INSEE code (a municipal arrondissement gives its commune)."""
+    return ARRONDISSEMENTS.get(code, code)
+
+
 @dataclass(frozen=True)
 class FileSpec:
     """One entry of the manifest's ``files`` list."""
@@ -245,6 +259,16 @@ def prop(feature: dict, key: str, *, name: str, index: int, required: bool = Tru
 M = TypeVar("M", bound=models.Model)
 
 
+def _same(obj: models.Model, name: str, value: Any) -> bool:
+    """Whether ``obj.name`` equals ``value``; a foreign key is compared by its id, without
+    fetching the related row (one query per row saved on every reload)."""
+    field = obj._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        if value is None or isinstance(value, models.Model):
+            return getattr(obj, field.attname) == (value.pk if value is not None else None)
+    return getattr(obj, name) == value
+
+
 def upsert(ctx: LoadContext, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
     """Create or update one row; count it as « créé », « modifié » or « inchangé »."""
     obj = model._default_manager.filter(**lookup).first()
@@ -252,7 +276,7 @@ def upsert(ctx: LoadContext, model: type[M], lookup: dict[str, Any], values: dic
         obj = model._default_manager.create(**lookup, **values)
         ctx.count(model, "créé")
         return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    changed = [k for k, v in values.items() if not _same(obj, k, v)]
     if changed:
         for k in changed:
             setattr(obj, k, values[k])

@@ -5,7 +5,9 @@ neighbours) → ``extracts`` (one per national file, read by ``vector`` or ``tab
 ``writing`` (manifest.yaml, SOURCES.md); ``catalogue`` knows the national files.
 """
 
+from maillage.territory.loader import commune_of
+
 from .builder import build_territory
-from .common import BuildReport, commune_of
+from .common import BuildReport
 
 __all__ = ["BuildReport", "build_territory", "commune_of"]

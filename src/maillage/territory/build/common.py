@@ -16,13 +16,6 @@ from maillage.territory.errors import DatasetError
 from .sources import Source
 from .vector import Layer
 
-# Municipal arrondissements of Paris, Lyon and Marseille: INSEE and Éducation nationale files
-# often give them, ADMIN EXPRESS communes give the commune.
-ARRONDISSEMENTS = {
-    **{str(75100 + i): "75056" for i in range(1, 21)},
-    **{str(69380 + i): "69123" for i in range(1, 10)},
-    **{str(13200 + i): "13055" for i in range(1, 17)},
-}
 CONTACT_M = 1.0  # two ADMIN EXPRESS communes « touch » within 1 m
 MIN_QPV_OVERLAP_M2 = 1_000.0  # 0.1 ha, as in data/national/SOURCES.md
 RP_COLUMNS = {
@@ -106,11 +99,6 @@ def declared_vintages(folder: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DatasetError("dictionnaire « fichier: millésime » attendu.", file=VINTAGES_FILE)
     return data
-
-
-def commune_of(code: str) -> str:
-    """The commune of an INSEE code (a municipal arrondissement gives its commune)."""
-    return ARRONDISSEMENTS.get(code, code)
 
 
 @dataclass

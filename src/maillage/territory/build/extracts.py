@@ -11,6 +11,7 @@ import shapely
 from django.utils.text import slugify
 
 from maillage.territory.errors import DatasetError
+from maillage.territory.loader import commune_of
 
 from . import catalogue
 from .common import (
@@ -24,7 +25,6 @@ from .common import (
     _reprojection,
     _sha256,
     _where,
-    commune_of,
     declared_vintages,
 )
 from .sources import (

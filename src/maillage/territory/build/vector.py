@@ -19,17 +19,19 @@ import pyogrio
 import pyogrio.raw
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
 from maillage.territory.errors import DatasetError
-from maillage.territory.geo import l93_to_geojson
+from maillage.territory.geo import l93_to_geojson, l93_to_lonlat, lonlat_to_l93
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
 # Lambert-93 extent of metropolitan France, with a margin (metres).
 L93_BOUNDS = (-100_000.0, 6_000_000.0, 1_300_000.0, 7_200_000.0)
 _L93 = CRS.from_epsg(2154)
+_WGS84 = CRS.from_epsg(4326)
+_CRS84 = CRS.from_user_input("OGC:CRS84")
 
 
 def _error(message: str, *, path: Path, layer: str | None = None, field: str | None = None):
@@ -95,10 +97,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _transformer(crs: CRS) -> Transformer | None:
+def _is_wgs84(crs: CRS) -> bool:
+    return crs.equals(_WGS84) or crs.equals(_CRS84)
+
+
+def _to_l93(crs: CRS, *, path: Path, layer: str | None) -> bool:
+    """Whether coordinates in ``crs`` need projecting (WGS84) or not (Lambert-93); the project's
+    transformers are the only ones (:mod:`maillage.analysis.geometry`), so other systems are
+    refused with the two the national files use."""
     if crs.equals(_L93):
-        return None
-    return Transformer.from_crs(crs, _L93, always_xy=True)
+        return False
+    if _is_wgs84(crs):
+        return True
+    raise _error(
+        f"système de coordonnées « {crs.to_string()} » non pris en charge : les fichiers "
+        "nationaux sont en Lambert-93 (EPSG:2154) ou en WGS84 (EPSG:4326).",
+        path=path,
+        layer=layer,
+        field="geometry",
+    )
 
 
 def layer_crs(path: Path, layer: str | None) -> CRS:
@@ -123,12 +140,21 @@ def layer_crs(path: Path, layer: str | None) -> CRS:
 
 
 def bbox_in(crs: CRS, bbox_l93: tuple[float, float, float, float]) -> tuple[float, ...]:
-    """A Lambert-93 bounding box expressed in ``crs`` (for pyogrio's ``bbox`` filter)."""
-    tr = _transformer(crs)
-    if tr is None:
+    """A Lambert-93 bounding box expressed in ``crs`` (for pyogrio's ``bbox`` filter), from
+    points along its edges; what it catches is filtered exactly afterwards."""
+    if crs.equals(_L93):
         return bbox_l93
-    back = Transformer.from_crs(_L93, crs, always_xy=True)
-    return tuple(back.transform_bounds(*bbox_l93, densify_pts=21))
+    x0, y0, x1, y1 = bbox_l93
+    steps = np.linspace(0.0, 1.0, 11)
+    xs = np.concatenate(
+        [x0 + (x1 - x0) * steps, np.full(11, x1), x0 + (x1 - x0) * steps, np.full(11, x0)]
+    )
+    ys = np.concatenate(
+        [np.full(11, y0), y0 + (y1 - y0) * steps, np.full(11, y1), y0 + (y1 - y0) * steps]
+    )
+    lon, lat = l93_to_lonlat(xs, ys)
+    margin = 0.001  # degrees, about 100 m
+    return (lon.min() - margin, lat.min() - margin, lon.max() + margin, lat.max() + margin)
 
 
 def read_layer(
@@ -141,6 +167,7 @@ def read_layer(
 ) -> Layer:
     """Read a layer (optionally filtered) and project its geometries to Lambert-93."""
     crs = layer_crs(path, layer)
+    _to_l93(crs, path=path, layer=layer)
     bbox = bbox_in(crs, bbox_l93) if bbox_l93 else None
     try:
         meta, _, wkb, values = pyogrio.raw.read(
@@ -166,11 +193,11 @@ def read_layer(
     if np.any(shapely.is_missing(geoms)):
         n = int(np.argmax(shapely.is_missing(geoms))) + 1
         raise _error(f"entité n° {n} sans géométrie.", path=path, layer=layer, field="geometry")
-    tr = _transformer(crs)
-    if tr is not None and len(geoms):
+    if _to_l93(crs, path=path, layer=layer) and len(geoms):
         geoms = shapely.transform(
-            geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
+            geoms, lambda xy: np.column_stack(lonlat_to_l93(xy[:, 0], xy[:, 1]))
         )
+
     _check_extent(geoms, crs=crs, path=path, layer=layer)
     invalid = ~shapely.is_valid(geoms)
     if np.any(invalid):
