@@ -52,6 +52,12 @@ def two(armentieres, fictif):
     )
     milestone_create(
         territory=armentieres,
+        title="Étape passée et réalisée (exemple fictif)",
+        due_date=today - dt.timedelta(days=40),
+        status=Milestone.Status.DONE,
+    )
+    milestone_create(
+        territory=armentieres,
         title="Étape réalisée (exemple fictif)",
         due_date=today + dt.timedelta(days=5),
         status=Milestone.Status.DONE,
@@ -208,11 +214,14 @@ def test_adviser_sees_both_territories_coordinator_and_partner_only_theirs(two):
     assert 'id="territoire-fictif"' not in page.content.decode()
 
 
-def test_a_user_without_role_has_an_empty_portfolio(armentieres):
+def test_a_user_without_role_has_an_empty_portfolio_a_superuser_sees_all(armentieres, fictif):
     page = _client(make_user(armentieres, None)).get(reverse("web:portfolio"))
     assert page.status_code == 200
     assert page.context["rows"] == []
     assert "n'a encore de rôle sur aucun territoire" in page.content.decode()
+    admin = make_user(armentieres, None, email="admin@example.org", is_superuser=True)
+    rows = _rows(_client(admin).get(reverse("web:portfolio")))
+    assert set(rows) == {"armentieres", "fictif"}
 
 
 # --------------------------------------------------------------------------- one computation
@@ -345,32 +354,52 @@ def test_population_band_and_similar_territories(two):
     assert (
         band_of(None) is None and band_of(4_999) == (0, 5_000) and band_of(5_000) == (5_000, 20_000)
     )
-    # A territory of the same band (exemple fictif), and one whose commune population is unknown.
+    # Same band (exemple fictif): one with the same kind of rate (EAJE places over the CAF
+    # children, here without any data), one whose rate sums other parts; a territory whose
+    # commune population is unknown; one of another band.
+    from maillage.territory.models import Statistic
+
     low, _high = band
-    near = TerritoryFactory(
+    TerritoryFactory(
         slug="voisin-fictif",
         name="Territoire voisin (exemple fictif)",
-        communes=[
-            CommuneFactory(
-                insee_code="99990", population=low + 1, population_source="exemple fictif"
-            )
-        ],
+        communes=[CommuneFactory(insee_code="99990", population=low + 1, population_source="x")],
     )
+    other = TerritoryFactory(
+        slug="autre-fictif",
+        name="Autre territoire (exemple fictif)",
+        communes=[CommuneFactory(insee_code="99993", population=low + 2, population_source="x")],
+    )
+    Statistic.objects.create(
+        territory=other, key="places_assistants_maternels", label="Places (exemple fictif)",
+        value=100, unit="places", vintage="2024", source="exemple fictif",
+    )  # fmt: skip
     TerritoryFactory(
         slug="inconnu-fictif", communes=[CommuneFactory(insee_code="99991", population=None)]
     )
-    client = _client(_adviser(armentieres, fictive))
-    rows = _rows(client.get(reverse("web:portfolio")))
-    similar = rows["armentieres"].similar
-    assert [s.slug for s in similar] == [near.slug]
-    # Its rate has another label (no directory place, no statistic): not compared.
-    assert similar[0].population == low + 1
-    assert similar[0].comparable is (
-        similar[0].childcare_label == rows["armentieres"].childcare.label
+    TerritoryFactory(
+        slug="grand-fictif",
+        communes=[CommuneFactory(insee_code="99994", population=500_000, population_source="x")],
     )
-    html = client.get(reverse("web:portfolio")).content.decode()
-    assert reverse("web:diagnostic", args=[near.slug]) in html
-    assert all(s.slug != "inconnu-fictif" for r in rows.values() for s in r.similar)
+    client = _client(_adviser(armentieres, fictive))
+    page = client.get(reverse("web:portfolio"))
+    rows = _rows(page)
+    similar = {s.slug: s for s in rows["armentieres"].similar}
+    assert list(similar) == ["autre-fictif", "voisin-fictif"]  # nearest population first
+    assert similar["voisin-fictif"].population == low + 1
+    assert similar["voisin-fictif"].comparable and similar["voisin-fictif"].childcare_value is None
+    assert not similar["autre-fictif"].comparable
+    assert similar["autre-fictif"].childcare_label.startswith("Taux de couverture partiel")
+    html = page.content.decode()
+    compare = html.split('id="comparaison"')[1]
+    assert reverse("web:diagnostic", args=["voisin-fictif"]) in compare
+    block = compare.split(reverse("web:diagnostic", args=["autre-fictif"]))[1].split("</tr>")[0]
+    assert "non comparable" in block
+    assert all(
+        s.slug not in ("inconnu-fictif", "grand-fictif") for r in rows.values() for s in r.similar
+    )
+    # None of them is a row of the adviser's portfolio: they follow two territories only.
+    assert set(rows) == {"armentieres", "fictif"}
     unknown = ctg_population(
         [CommuneFactory(insee_code="99992", population=None, name="Commune X (exemple fictif)")]
     )
