@@ -216,3 +216,20 @@ def test_the_pending_page_tells_the_coordinator_how_many_reports_wait(armentiere
     partner.force_login(partner_a)
     own = partner.get(reverse("web:pending-change", args=["armentieres", change.pk]))
     assert reverse("web:resident-reports", args=["armentieres"]) not in own.content.decode()
+
+
+def test_the_purge_command_erases_old_contact_addresses(armentieres, people):
+    from click.testing import CliRunner
+
+    from maillage.cli import main
+
+    orgs = people[0]
+    old = services.report_error(
+        structure=orgs.structure_a, field="other", message="Ancien", contact_email="a@example.org"
+    )
+    ResidentReport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    result = CliRunner().invoke(main, ["contributions", "purge", "--days", "7"])
+    assert result.exit_code == 0, result.output
+    assert "1 adresse(s) électronique(s) effacée(s)." in result.output
+    old.refresh_from_db()
+    assert old.contact_email == ""

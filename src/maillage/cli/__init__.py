@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "addresses",
     "worker",
     "usage",
+    "contributions",
 )
 
 
