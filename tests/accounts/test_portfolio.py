@@ -275,8 +275,11 @@ def test_figures_equal_each_territorys_own_pages(two):
         assert row.next_milestone.title == "Prochaine étape (exemple fictif)"
     assert rows["armentieres"].journal_recent >= 1
     assert rows["fictif"].journal_recent == 0
-    # COPIL: the next meeting recorded (not a past one, not a later one), else « non renseigné ».
-    assert rows["armentieres"].next_copil == today + dt.timedelta(days=30)
+    # COPIL: the next meeting recorded (not a past one, not a later one), as the COPIL page
+    # lists it first among « à venir »; else « non renseigné ».
+    copil = client.get(reverse("web:plan-copil", args=["armentieres"])).context["upcoming"]
+    assert rows["armentieres"].next_copil == copil[0][0].date == today + dt.timedelta(days=30)
+    assert rows["armentieres"].next_copil_id == copil[0][0].pk
     assert rows["fictif"].next_copil is None and rows["fictif"].next_copil_note == "non renseigné"
 
 

@@ -161,6 +161,7 @@ class PortfolioRow:
     next_milestone: NextMilestone | None
     late_milestones: int
     next_copil: dt.date | None
+    next_copil_id: int | None
     next_copil_note: str
     similar: list[Similar] = field(default_factory=list)
 

@@ -34,6 +34,7 @@ from maillage.accounts.portfolio import (
 from maillage.diagnostic.childcare import childcare_rate
 from maillage.diagnostic.selectors import diagnostic_build
 from maillage.interop.tabular import table_response
+from maillage.plan.copil import meetings as copil_meetings
 from maillage.plan.models import Milestone
 from maillage.plan.selectors import PlanNotFound, indicator_results, journal_queryset, milestones
 from maillage.plan.status import Status, status_css
@@ -53,15 +54,13 @@ def status_counts(statuses: list[str]) -> list[tuple[str, str, int]]:
     return [(s, status_css(s), counts[s]) for s in order if counts[s]]
 
 
-def _next_copil(territory: Territory, today: dt.date) -> dt.date | None:
-    from maillage.plan.models import CopilMeeting
-
-    return (
-        CopilMeeting.objects.filter(territory=territory, date__gte=today)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
+def _next_copil(territory: Territory, today: dt.date) -> tuple[dt.date, int] | None:
+    """Date and id of the next COPIL meeting (today or later), as its list page shows it."""
+    upcoming = [m for m in copil_meetings(territory=territory) if m.date >= today]
+    if not upcoming:
+        return None
+    meeting = min(upcoming, key=lambda m: (m.date, m.pk))
+    return meeting.date, meeting.pk
 
 
 def portfolio_row(*, territory: Territory, role: str, today: dt.date) -> PortfolioRow:
@@ -102,7 +101,8 @@ def portfolio_row(*, territory: Territory, role: str, today: dt.date) -> Portfol
             else None
         ),
         late_milestones=sum(1 for m in steps if m.status in OPEN_STEPS and m.due_date < today),
-        next_copil=copil,
+        next_copil=copil[0] if copil else None,
+        next_copil_id=copil[1] if copil else None,
         next_copil_note="" if copil else _("non renseigné"),
     )
 
