@@ -50,13 +50,13 @@ def test_values_by_year_are_the_sums_of_the_chosen_counters(armentieres, indicat
     assert r.status_by_year[2023] == r.status_by_year[2024] == Status.NOT_COMPUTABLE
     assert r.display_by_year[2024] == "non calculable"  # never 0 before the measurement
     evidence = {e.label: e.value for e in r.evidence_by_year[2025]}
-    assert evidence["vue de fiche (mesure d'audience)"] == 6
-    assert evidence["clic sur le téléphone (mesure d'audience)"] == 1
-    assert evidence["clic sur le site web (mesure d'audience)"] == 1
+    assert evidence["vues de fiches (mesure d'audience)"] == 6
+    assert evidence["clics sur le téléphone (mesure d'audience)"] == 1
+    assert evidence["clics sur le site web (mesure d'audience)"] == 1
     assert all(e.detail == "du 10/03/2025 au 31/12/2025" for e in r.evidence_by_year[2025])
     assert any("2025 : année mesurée en partie seulement" in n for n in r.notes)
     assert any("2023, 2024" in n and "n'avait pas commencé" in n for n in r.notes)
-    assert "vue de fiche, clic « itinéraire »" in r.method
+    assert "vues de fiches, clics « itinéraire »" in r.method
 
 
 def test_nothing_counted_is_not_computable_not_zero(armentieres, indicator):

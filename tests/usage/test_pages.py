@@ -126,7 +126,7 @@ def test_cli_prints_the_same_counters_as_table_json_and_csv(armentieres, counted
     runner = CliRunner()
     table = runner.invoke(main, ["usage", "--territory", "armentieres"])
     assert table.exit_code == 0, table.output
-    assert "vue de fiche" in table.output and "Source : Mesure d'audience" in table.output
+    assert "vues de fiches" in table.output and "Source : Mesure d'audience" in table.output
     as_json = runner.invoke(main, ["usage", "--territory", "armentieres", "--format", "json"])
     data = json.loads(as_json.output)
     totals = {r["key"]: r["count"] for r in data["totals"]}

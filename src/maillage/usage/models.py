@@ -20,6 +20,19 @@ class Kind(models.TextChoices):
     WEBSITE = "site", _("clic sur le site web")
 
 
+#: How a total of each kind reads (« 484 vues de fiches »).
+PLURALS = {
+    Kind.DIRECTORY: _("visites de l'annuaire"),
+    Kind.FICHE: _("vues de fiches"),
+    Kind.SEARCH: _("recherches"),
+    Kind.SEARCH_EMPTY: _("recherches sans résultat"),
+    Kind.GUIDE: _("téléchargements du guide"),
+    Kind.DIRECTIONS: _("clics « itinéraire »"),
+    Kind.PHONE: _("clics sur le téléphone"),
+    Kind.EMAIL: _("clics sur le courriel"),
+    Kind.WEBSITE: _("clics sur le site web"),
+}
+
 #: Clicks on a fiche's contact (the « sollicitations » of indicator 1.5).
 CONTACT_KINDS = (Kind.DIRECTIONS, Kind.PHONE, Kind.EMAIL, Kind.WEBSITE)
 

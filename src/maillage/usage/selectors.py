@@ -17,9 +17,9 @@ from typing import Any
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from .models import CONTACT_KINDS, DailyCount, Kind
+from .models import CONTACT_KINDS, PLURALS, DailyCount, Kind
 from .services import parse_key
 
 SOURCE = gettext_lazy(
@@ -149,7 +149,8 @@ class Labels:
 
     def value(self, name: str, value: str) -> str:
         if name == "age":
-            return _("%(n)s ans") % {"n": value}
+            years = int(value) if value.isdigit() else 0
+            return ngettext("%(n)s an", "%(n)s ans", years) % {"n": value}
         if name in ("texte", "position"):
             return _("oui")
         return str(self.values.get(name, {}).get(value, value))
@@ -217,7 +218,7 @@ def usage_report(
         .annotate(n=Sum("count"))
         .values_list("kind", "n")
     )
-    totals = [Row(key=k.value, label=str(k.label), count=totals_by_kind.get(k, 0)) for k in Kind]
+    totals = [Row(key=k.value, label=str(PLURALS[k]), count=totals_by_kind.get(k, 0)) for k in Kind]
     months: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Kind.values, 0))
     for day, kind, n in _rows(territory, start, end, Kind.values).values_list(
         "day", "kind", "count"

@@ -17,9 +17,9 @@ from .base import Computed, IndicatorKind, KindContext, register
 
 
 def _measures() -> dict[str, str]:
-    from maillage.usage.models import Kind
+    from maillage.usage.models import PLURALS
 
-    return {k.value: str(k.label) for k in Kind}
+    return {k.value: str(label) for k, label in PLURALS.items()}
 
 
 class Audience(IndicatorKind):

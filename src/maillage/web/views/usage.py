@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_safe
 from maillage.territory.models import Territory
 from maillage.usage import selectors, services
 from maillage.usage.forms import PeriodForm
-from maillage.usage.models import CONTACT_KINDS, Kind
+from maillage.usage.models import CONTACT_KINDS, PLURALS, Kind
 
 from ..csp import SVG_CSP
 from ..decorators import COORDINATOR, OBSERVER, territory_view
@@ -50,8 +50,8 @@ def contact_click(request: HttpRequest, territory: Territory, kind: str, pk: int
 @require_safe
 @territory_view(role=READERS)
 def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
-    form = PeriodForm(request.GET or None)
-    start, end = form.period()
+    start, end = PeriodForm(request.GET or None).period()
+    form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     report = selectors.usage_report(territory=territory, start=start, end=end)
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
     return render(
@@ -62,10 +62,10 @@ def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
             "form": form,
             "report": report,
             "query": query,
-            "contact_kinds": CONTACT_KINDS,
+            "contact_labels": [PLURALS[k] for k in CONTACT_KINDS],
             "fiches": report.fiches[:50],
             "months": [(m, [c[k] for k in Kind.values]) for m, c in report.months],
-            "kinds": list(Kind),
+            "kinds": [PLURALS[k] for k in Kind],
             "need_rows": report.searches_for("thematique"),
         },
     )
@@ -74,7 +74,7 @@ def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
 def _chart_rows(report: selectors.UsageReport, name: str) -> tuple[list[str], list[float], str]:
     """Labels, values and unit of one chart of the audience page (``Http404``: unknown)."""
     if name == "mois":
-        labels = [formats.date_format(m, "M Y") for m, _c in report.months]
+        labels = [formats.date_format(m, "F Y") for m, _c in report.months]
         return labels, [c[Kind.FICHE] for _m, c in report.months], "vues de fiches"
     if name == "fiches":
         fiches = report.fiches[:CHART_ROWS]
