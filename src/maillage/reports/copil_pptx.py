@@ -53,7 +53,7 @@ def _text(
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.text = f"• {line}" if bullets else line
-        paragraph.space_after = Pt(4)
+        paragraph.space_after = Pt(2 if size <= 10 else 4)
         for run in paragraph.runs:
             run.font.size = Pt(size)
             run.font.bold = bold
@@ -150,7 +150,7 @@ def _slide(deck: Deck, slide: Slide, map_png: bytes | None) -> None:
               size=14, bold=True)  # fmt: skip
         top += 0.45
     if slide.bullets:
-        size = 16 if len(slide.bullets) <= 6 and slide.table is None else 11
+        size = 16 if len(slide.bullets) <= 6 and slide.table is None else 10
         _text(page, slide.bullets, left=left, top=top, width=width,
               height=max(0.5, 6.6 - top), size=size, bullets=True)  # fmt: skip
     if slide.notes:
