@@ -292,13 +292,23 @@ def test_bad_targets_periods_and_parents_are_refused(armentieres):
         {"élément": "cible", "code": "1.2", "année": "2030", "valeur": "3"},
         {"élément": "cible", "code": "1.3", "année": "2024", "valeur": "-1"},
         {"élément": "sous-point", "code": "7.1", "texte": "Orphelin"},
+        {"élément": "sous-point", "code": "7.1", "texte": "Orphelin aussi"},
         {"élément": "barbecue", "code": "", "texte": "?"},
     ]
     rows = _edit(rows, ("période", ""), {"texte": "2020-2024"})
     messages = [str(p) for p in _refused(_fresh(), _sheet(rows)).problems]
     assert any("année de 2023 à 2026 attendue" in m for m in messages), messages
     assert any("valeur cible positive ou nulle" in m for m in messages), messages
-    assert any("aucune ligne « objectif » de code 7.1" in m for m in messages)
+    # Rows missing the same parent are reported once, with their count.
+    assert (
+        sum(
+            "aucune ligne « objectif » de code 7.1 dans le fichier (et 1 autre(s) ligne(s)" in m
+            for m in messages
+        )
+        == 1
+    )
+    lines = [p.row for p in _refused(_fresh(), _sheet(rows)).problems]
+    assert lines == sorted(lines, key=lambda n: -1 if n is None else n)
     assert any("élément « barbecue » inconnu" in m for m in messages)
     assert any("période « 2020-2024 » différente de celle du territoire" in m for m in messages)
 
@@ -381,7 +391,8 @@ def test_web_import_simulates_then_writes_on_confirmation(armentieres, client, s
     data = plan_export(territory=armentieres, fmt="xlsx")
     simulated = _upload(client, target, data, "plan.xlsx")
     html = simulated.content.decode()
-    assert simulated.status_code == 200 and "axes : 4 créé(s)" in html
+    assert simulated.status_code == 200 and "Voici ce que l'import changerait" in html
+    assert '<th scope="row">axes</th><td class="num">4</td>' in html
     assert not Convention.objects.filter(territory=target).exists()
     token = client.session["plan_file_import"]["token"]
     done = client.post(

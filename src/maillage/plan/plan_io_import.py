@@ -148,7 +148,7 @@ def _check_replace(
             "territoire",
             _(
                 "le territoire « {slug} » a déjà un plan ({n} axe(s)) : rien n'est remplacé "
-                "sans --remplacer (ou la case « remplacer le plan »)."
+                "sans --remplacer (sur la page : « Remplacer le plan existant »)."
             ).format(slug=territory.slug, n=conv.axes.count()),
         )
         return {}

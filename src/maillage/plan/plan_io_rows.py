@@ -64,18 +64,41 @@ class PlanImportReport(ImportReport):
     deleted: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
+    def summary(self) -> list[dict[str, Any]]:
+        """One row per kind of element: created, updated, unchanged, deleted (the web table)."""
+        buckets = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+        }
+        names = sorted({name for counts in buckets.values() for name in counts})
+        return [
+            {"what": name} | {key: counts.get(name, 0) for key, counts in buckets.items()}
+            for name in names
+        ]
+
     def lines(self) -> list[str]:
         out = [_("Plan d'action lu dans « {name} ».").format(name=self.filename)]
-        listed = super().lines()
-        if len(self.problems) > MAX_LISTED:
-            hidden = len(self.problems) - MAX_LISTED
-            listed = listed[: MAX_LISTED + 1]
-            listed.append(_("  … et {n} autre(s) erreur(s).").format(n=hidden))
-        out += listed
-        if not self.problems:
-            prefix = _("Simulation (rien n'est enregistré) : ") if self.dry_run else ""
-            out += [f"{prefix}{name} : {n} supprimé(s)" for name, n in sorted(self.deleted.items())]
-            out += [_("Attention : {w}").format(w=w) for w in self.warnings]
+        if self.problems:
+            listed = super().lines()
+            if len(self.problems) > MAX_LISTED:
+                hidden = len(self.problems) - MAX_LISTED
+                listed = listed[: MAX_LISTED + 1]
+                listed.append(_("  … et {n} autre(s) erreur(s).").format(n=hidden))
+            return out + listed
+        if self.dry_run:
+            out.append(_("Simulation : rien n'est enregistré. Ce qui changerait :"))
+        labels = (
+            ("created", _("créé(s)")),
+            ("updated", _("modifié(s)")),
+            ("unchanged", _("inchangé(s)")),
+            ("deleted", _("supprimé(s)")),
+        )
+        for row in self.summary():
+            parts = [f"{row[key]} {label}" for key, label in labels if row[key]]
+            out.append(f"{row['what']} : {', '.join(parts)}")
+        out += [_("Attention : {w}").format(w=w) for w in self.warnings]
         return out
 
 
