@@ -36,7 +36,10 @@ def _diagnostic(slug: str) -> dict:
 
 def test_roubaix_diagnostic_matches_the_national_files(db, roubaix_folder, armentieres):
     before = _diagnostic("armentieres")
-    load_dataset(str(roubaix_folder))
+    first = load_dataset(str(roubaix_folder))
+    assert first.changed > 0
+    again = load_dataset(str(roubaix_folder))  # safe to re-run: nothing changes the second time
+    assert again.changed == 0, again.lines()
     roubaix = Territory.objects.get(slug="roubaix")
     diag = _diagnostic("roubaix")
 
