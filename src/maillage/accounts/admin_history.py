@@ -60,7 +60,7 @@ class HistoryAdminMixin:
         before = {
             f.instance.pk: _stored(model, f.instance.pk)
             for f in formset.initial_forms
-            if f.instance.pk is not None
+            if model is not None and f.instance.pk is not None
         }
         for deleted in formset.deleted_forms:
             if before.get(deleted.instance.pk) is not None:

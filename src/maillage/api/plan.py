@@ -255,8 +255,8 @@ def plan_milestones(request, slug: str):
             "due_date": m.due_date,
             "status": m.status,
             "status_label": str(m.get_status_display()),
-            "axis": m.axis.number if m.axis_id else None,
-            "objective": m.objective.code if m.objective_id else None,
+            "axis": m.axis.number if m.axis else None,
+            "objective": m.objective.code if m.objective else None,
             "note": m.note,
         }
         for m in milestones(territory=_territory(slug))

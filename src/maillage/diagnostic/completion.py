@@ -28,9 +28,9 @@ from maillage.accounts.versioning import snapshot_version
 from maillage.analysis import MIN_LOCATED_SHARE, supply_validity
 from maillage.directory.grouped import grouped_shares
 from maillage.directory.models import PositionProposal, Structure
-from maillage.territory.models import Commune
+from maillage.territory.models import Commune, Territory
 
-from .inputs import load_sites
+from .inputs import SiteRow, load_sites
 from .themes import PUBLICS, THEMES
 from .validity import declared_supply, supply_validity_for
 
@@ -147,11 +147,11 @@ def _version(structure: Structure) -> str:
     return snapshot_version(snapshot(structure))
 
 
-def _unlock(declared: list[Any]) -> tuple[int, ...]:
+def _unlock(declared: list[SiteRow]) -> tuple[int, ...]:
     """Fewest unlocated records (largest first) whose location makes ``declared`` calculable,
     checked with the diagnostic's rule; ``()`` when already calculable or nothing declared."""
 
-    def verdict(rows: list[Any]) -> bool:
+    def verdict(rows: list[SiteRow]) -> bool:
         return supply_validity(
             located=[r.located for r in rows],
             places=[float("nan") if r.places is None else float(r.places) for r in rows],
@@ -164,7 +164,8 @@ def _unlock(declared: list[Any]) -> tuple[int, ...]:
         (r for r in declared if not r.located),
         key=lambda r: (-(r.places or 0), -max(1, r.lieux), r.name),
     )
-    rows, chosen = list(declared), []
+    rows = list(declared)
+    chosen: list[int] = []
     for r in missing:
         chosen.append(r.id)
         rows = [replace(x, x=0.0, y=0.0) if x.id == r.id else x for x in rows]
@@ -182,7 +183,7 @@ def _unlock_text(n: int, theme: str, grouped: int) -> str:
     ) % {"verb": verb, "n": n, "theme": theme}
 
 
-def completion_overview(*, territory: Any) -> CompletionOverview:
+def completion_overview(*, territory: Territory) -> CompletionOverview:
     """What the coordinator has to complete, theme by theme, and record by record."""
     sites = load_sites(territory=territory)
     site_of = {s.id: s for s in sites}
@@ -195,7 +196,10 @@ def completion_overview(*, territory: Any) -> CompletionOverview:
     communes = dict(
         Commune.objects.filter(structures__territory=territory).values_list("pk", "name")
     )
-    themes, weights, blocks, member = [], {}, {}, {}
+    themes: list[ThemeProgress] = []
+    weights: dict[int, float] = {}
+    blocks: dict[int, list[str]] = {}
+    member: dict[int, list[str]] = {}
     for theme in THEMES.values():
         public = theme.default_public
         label = str(theme.label).lower()
@@ -212,12 +216,12 @@ def completion_overview(*, territory: Any) -> CompletionOverview:
             if r.located:
                 continue
             member.setdefault(r.id, []).append(str(theme.label))
-            share = []
+            parts = []
             if v.declared_places and r.places:
-                share.append(r.places / v.declared_places)
+                parts.append(r.places / v.declared_places)
             if v.declared_lieux:
-                share.append(max(1, r.lieux) / v.declared_lieux)
-            weights[r.id] = weights.get(r.id, 0.0) + max(share, default=0.0)
+                parts.append(max(1, r.lieux) / v.declared_lieux)
+            weights[r.id] = weights.get(r.id, 0.0) + max(parts, default=0.0)
         for i in unlock:
             blocks.setdefault(i, []).append(str(theme.label))
         themes.append(
@@ -238,7 +242,8 @@ def completion_overview(*, territory: Any) -> CompletionOverview:
         structure__territory=territory, status=PositionProposal.Status.PENDING
     ).order_by("structure", "-score", "pk"):
         proposals.setdefault(p.structure_id, []).append(p)
-    items, others = [], []
+    items: list[MissingItem] = []
+    others: list[MissingItem] = []
     for s in structures.values():
         row = site_of.get(s.pk)
         if s.located or row is None:  # located, or a grouped record fully distributed
@@ -253,7 +258,7 @@ def completion_overview(*, territory: Any) -> CompletionOverview:
             blocks=blocks.get(s.pk, []),
             weight=weights.get(s.pk, 0.0),
             proposals=proposals.get(s.pk, []),
-            commune_name=communes.get(s.commune_id, ""),
+            commune_name=communes.get(s.commune_id, "") if s.commune_id is not None else "",
         )
         (items if item.themes else others).append(item)
     items.sort(key=lambda i: (-len(i.blocks), -i.weight, -(i.places or 0), i.structure.name))
@@ -291,7 +296,7 @@ def completion_overview(*, territory: Any) -> CompletionOverview:
     )
 
 
-def located_records(*, territory: Any) -> list[dict[str, Any]]:
+def located_records(*, territory: Territory) -> list[dict[str, Any]]:
     """Located records of the territory (id, name, address, lon, lat), by name: the choices of
     « même lieu que … » and the points of the placing map."""
     return [
@@ -304,7 +309,9 @@ def located_records(*, territory: Any) -> list[dict[str, Any]]:
     ]
 
 
-def same_place_choices(*, territory: Any, located: list[dict[str, Any]] | None = None) -> list:
+def same_place_choices(
+    *, territory: Territory, located: list[dict[str, Any]] | None = None
+) -> list[tuple[int, str]]:
     """Choices of « même lieu que … »: (id, « nom — adresse »)."""
     rows = located if located is not None else located_records(territory=territory)
     return [(r["id"], f"{r['name']} — {r['address']}" if r["address"] else r["name"]) for r in rows]

@@ -49,11 +49,14 @@ class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ["user", "territory", "sent_at"]
 
 
+_INVITATION_FIELDS = ("organisation", "recipients", "sent_at", "reminded_at", "answered_at")
+
+
 class CampaignInvitationInline(admin.TabularInline):
     model = models.CampaignInvitation
     extra = 0
-    fields = ["organisation", "recipients", "sent_at", "reminded_at", "answered_at"]
-    readonly_fields = fields
+    fields = _INVITATION_FIELDS
+    readonly_fields = _INVITATION_FIELDS
     can_delete = False
 
 

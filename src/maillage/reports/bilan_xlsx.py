@@ -170,7 +170,7 @@ def bilan_xlsx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
             [[z.kind.upper(), z.code, z.name, z.count] for z in bilan.zone_counts],
         )
     )
-    about = [
+    about: list[list[Any]] = [
         [_("Territoire"), bilan.territory_name],
         [_("Convention"), bilan.title],
         [_("Portée"), bilan.scope_label],

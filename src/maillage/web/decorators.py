@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -36,7 +36,7 @@ MEMBER = "member"
 #: Those who write the territory's shared content: coordinator and partners.
 EDITOR = (COORDINATOR, PARTNER)
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 Role = str | Collection[str] | None
 StrOrPromise = str | Promise
 
@@ -82,7 +82,7 @@ def territory_view(
 
     def decorate(func: View) -> View:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
             if role is not None and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             territory = territory_or_404(slug)

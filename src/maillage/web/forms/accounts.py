@@ -3,12 +3,13 @@ new places and services, review of a proposal, invitation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +21,11 @@ from maillage.directory.vocabulary import (
     THEMATIQUE_CATEGORIES,
     THEMATIQUE_LABELS,
 )
-from maillage.territory.models import Commune
+from maillage.territory.models import Commune, Territory
 
 from ..opening_hours_widget import OpeningHoursWidget
 from .concurrency import version_field
+from .fields import form_field
 
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
@@ -56,7 +58,8 @@ class PasswordForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _g("Les deux mots de passe diffèrent."))
         return data
@@ -161,11 +164,17 @@ class StructureCreateForm(forms.ModelForm):
             "opening_hours": OpeningHoursWidget(),
         }
 
-    def __init__(self, *args: Any, territory: Any, organisations: Any = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        territory: Territory,
+        organisations: QuerySet[Organisation] | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["typology"].required = True
         self.fields["commune"].required = True
-        self.fields["commune"].queryset = (
+        form_field(self, "commune", forms.ModelChoiceField).queryset = (
             Commune.objects.filter(Q(territories=territory) | Q(neighbour_of=territory))
             .distinct()
             .order_by("name")
@@ -183,7 +192,8 @@ class StructureCreateForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lat, lon = data.get("lat"), data.get("lon")
         if (lat is None) != (lon is None) and not (self.has_error("lat") or self.has_error("lon")):
             missing = "lon" if lon is None else "lat"
@@ -233,7 +243,9 @@ class ServiceCreateForm(ServiceEditForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    version = None  # a new service has no version yet
+    # a new service has no version yet: Django drops an inherited declared field set to None,
+    # which the stubs do not know
+    version = None  # type: ignore[assignment]
 
     class Meta(ServiceEditForm.Meta):
         fields = [
@@ -252,7 +264,9 @@ class ServiceCreateForm(ServiceEditForm):
             "opening_hours",
         ]
 
-    def __init__(self, data: Any = None, *, structure: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, structure: Structure, **kwargs: Any
+    ) -> None:
         typology = structure.typology
         if typology is not None and data is None:
             kwargs["initial"] = {
@@ -299,8 +313,9 @@ class InviteForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        organisation = form_field(self, "organisation", forms.ModelChoiceField)
+        organisation.queryset = Organisation.objects.filter(
             structures__territory=territory
         ).distinct()

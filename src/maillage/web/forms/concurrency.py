@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _g
+
+from maillage.accounts.versioning import StaleVersion
 
 VERSION = "version"
 
@@ -17,7 +20,7 @@ def version_field() -> forms.CharField:
     return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
-def show_stale(form: forms.Form, exc: Any, *, version_name: str = VERSION) -> None:
+def show_stale(form: forms.BaseForm, exc: StaleVersion, *, version_name: str = VERSION) -> None:
     """Re-show ``form`` after a refused stale save: the user's input kept, the message naming
     the other person's change, each field they changed flagged with its current value, and
     the current version, so that saving again is a deliberate choice."""
@@ -28,8 +31,17 @@ def show_stale(form: forms.Form, exc: Any, *, version_name: str = VERSION) -> No
                 name,
                 _g("Modifié entre-temps : valeur actuelle « %(now)s ».") % {"now": now},
             )
-    form.data = form.data.copy()
-    form.data[form.add_prefix(version_name)] = exc.current
+    take_version(form, exc.current, version_name=version_name)
+
+
+def take_version(form: forms.BaseForm, current: str, *, version_name: str = VERSION) -> None:
+    """Put the stored version ``current`` in the bound ``form``, the user's input kept: sending
+    it again is then a deliberate save over the other person's change."""
+    data: QueryDict | dict[str, Any] = (
+        form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    )
+    data[form.add_prefix(version_name)] = current
+    form.data = data
 
 
 def changed_fields(form: forms.ModelForm) -> dict[str, Any]:

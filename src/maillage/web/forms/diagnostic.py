@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from maillage.diagnostic import report_access as access_mod
 from maillage.diagnostic.models import ScenarioChange
 from maillage.diagnostic.themes import PUBLICS, THEMES
 from maillage.territory.models import Territory
+
+from .fields import form_field
 
 
 class ZonesForm(forms.Form):
@@ -34,7 +37,10 @@ class ZonesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["public"].choices = [("", _("Public par défaut du thème"))] + publics()
+        form_field(self, "public", forms.ChoiceField).choices = [
+            ("", _("Public par défaut du thème")),
+            *publics(),
+        ]
 
     def params(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -55,7 +61,7 @@ def publics() -> list[tuple[str, str]]:
 ACTIONS = [(a, lbl) for a, lbl in ScenarioChange.Action.choices]
 
 
-def _zone_choices(territory: Territory) -> list[tuple[str, str]]:
+def _zone_choices(territory: Territory) -> list[tuple[str, str | Promise]]:
     from maillage.territory.selectors import territory_zones
 
     return [("", _("— (position en lon/lat)"))] + [
@@ -98,14 +104,14 @@ class ChangeForm(forms.Form):
         from maillage.directory.models import Structure, Typology
 
         super().__init__(*args, **kwargs)
-        self.fields["structure"].choices = [("", "—")] + [
+        form_field(self, "structure", forms.ChoiceField).choices = [("", "—")] + [
             (str(s.pk), s.name)
             for s in Structure.objects.filter(territory=territory, published=True).order_by("name")
         ]
-        self.fields["typology"].choices = [("", "—")] + [
+        form_field(self, "typology", forms.ChoiceField).choices = [("", "—")] + [
             (t.code, t.label) for t in Typology.objects.order_by("position", "label")
         ]
-        self.fields["zone"].choices = _zone_choices(territory)
+        form_field(self, "zone", forms.ChoiceField).choices = _zone_choices(territory)
 
     def item(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -139,7 +145,7 @@ class HousingForm(forms.Form):
         from maillage.diagnostic.scenarios import household_size
 
         super().__init__(*args, **kwargs)
-        self.fields["zone"].choices = _zone_choices(territory)
+        form_field(self, "zone", forms.ChoiceField).choices = _zone_choices(territory)
         try:
             size, source = household_size(territory=territory)
             self.fields["persons_per_dwelling"].help_text = _(

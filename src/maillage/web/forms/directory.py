@@ -23,6 +23,7 @@ from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
 from .. import widgets
+from .fields import form_field
 
 SEARCH_CACHE_S = 600
 
@@ -101,14 +102,17 @@ class SearchForm(forms.Form):
         self.territory = territory
         for name, options in _choices(territory).items():
             if name in self.fields:
-                self.fields[name].set_options(options)
+                form_field(self, name, widgets.OptionsField).set_options(options)
         if not geocoding_available(territory=territory):
             del self.fields["adresse"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lat, lon = data.get("lat"), data.get("lon")
-        if (lat is None) != (lon is None) or (lat is not None and not in_france(lon, lat)):
+        if (lat is None) != (lon is None) or (
+            lat is not None and lon is not None and not in_france(lon, lat)
+        ):
             raise ValidationError(_("Position reçue invalide : elle doit être en France."))
         if data.get("adresse") and lat is None:
             found = locate(territory=self.territory, query=data["adresse"])

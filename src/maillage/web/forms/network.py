@@ -3,7 +3,7 @@ their minutes, the shared toolbox."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.models import CtgTheme, Organisation
 from maillage.network.models import ToolboxItem, WorkingGroup
 from maillage.network.uploads import MAX_BYTES
+from maillage.territory.models import Territory
 
 from .concurrency import version_field
+from .fields import form_field
+
+if TYPE_CHECKING:
+    from maillage.plan.models import Axis
 
 
 class GroupForm(forms.Form):
@@ -23,7 +28,7 @@ class GroupForm(forms.Form):
     theme = forms.ChoiceField(
         label=_("Thème CTG"), choices=[("", "—"), *CtgTheme.choices], required=False
     )
-    axes = forms.ModelMultipleChoiceField(
+    axes: forms.ModelMultipleChoiceField[Axis] = forms.ModelMultipleChoiceField(
         label=_("Axes de la CTG"),
         queryset=None,
         required=False,
@@ -33,11 +38,13 @@ class GroupForm(forms.Form):
         label=_("Objet"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         from maillage.plan.models import Axis
 
         super().__init__(*args, **kwargs)
-        self.fields["axes"].queryset = Axis.objects.filter(convention__territory=territory)
+        form_field(self, "axes", forms.ModelMultipleChoiceField).queryset = Axis.objects.filter(
+            convention__territory=territory
+        )
 
 
 class MemberForm(forms.Form):

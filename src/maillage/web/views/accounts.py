@@ -35,7 +35,7 @@ from maillage.network.selectors import reminder_months, structures_to_check
 from maillage.network.services import structure_confirm
 from maillage.territory.models import Territory
 
-from ..decorators import COORDINATOR, MEMBER, territory_view
+from ..decorators import COORDINATOR, MEMBER, StrOrPromise, territory_view
 from ..form_errors import service_errors_to_form
 from ..forms import accounts as af
 from ..forms.concurrency import VERSION, changed_fields, show_stale
@@ -54,7 +54,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("web:home")
+    next_page = "web:home"  # a URL name: LogoutView resolves it (resolve_url)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -117,10 +117,11 @@ def _login_required(request: HttpRequest) -> HttpResponse | None:
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
     """The user's territories and roles (straight to the territory when there is one)."""
-    if denied := _login_required(request):
-        return denied
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     memberships = list(
-        Membership.objects.filter(user=request.user).select_related("territory", "organisation")
+        Membership.objects.filter(user=user).select_related("territory", "organisation")
     )
     if len(memberships) == 1:
         return redirect("web:partner-space", memberships[0].territory.slug)
@@ -166,7 +167,7 @@ def partner_space(request: HttpRequest, territory: Territory) -> HttpResponse:
     context = {
         "territory": territory,
         "role": role,
-        "role_label": dict(perms_roles()).get(role, ""),
+        "role_label": dict(perms_roles()).get(role or "", ""),
         "membership": perms.membership_of(user, territory),
         "mine": mine,
         "can_declare": role == perms.COORDINATOR or bool(role == perms.PARTNER and org_id),
@@ -188,7 +189,7 @@ def partner_space(request: HttpRequest, territory: Territory) -> HttpResponse:
     return render(request, "accounts/space.html", context)
 
 
-def perms_roles() -> list[tuple[str, str]]:
+def perms_roles() -> list[tuple[str, StrOrPromise]]:
     from maillage.accounts.models import Role
 
     return list(Role.choices)

@@ -299,7 +299,9 @@ def toolbox_page(request: HttpRequest, territory: Territory) -> HttpResponse:
 
 @require_safe
 @territory_view
-def toolbox_download(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+def toolbox_download(
+    request: HttpRequest, territory: Territory, pk: int
+) -> HttpResponseRedirect | FileResponse:
     """Serve a document as an attachment (never rendered inline by the browser)."""
     item = net.toolbox_item_get(territory=territory, user=request.user, pk=pk)
     if item is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import PurePath
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -41,7 +41,7 @@ FILENAME_FORBIDDEN = set('<>:"/\\|?*;')
 
 def attachment_content_type(attachment: ActivityAttachment) -> str:
     """By the stored file's extension (checked on upload); unknown → a plain download."""
-    ext = PurePath(attachment.file.name).suffix.lower().lstrip(".")
+    ext = PurePath(attachment.file.name or "").suffix.lower().lstrip(".")
     return ATTACHMENT_CONTENT_TYPES.get(ext, "application/octet-stream")
 
 
@@ -49,7 +49,7 @@ def attachment_filename(attachment: ActivityAttachment) -> str:
     """The name offered to the browser: the uploaded name without any folder, control or
     invisible character (e.g. a right-to-left override) nor reserved one, always ending with
     the stored file's extension."""
-    ext = PurePath(attachment.file.name).suffix.lower()
+    ext = PurePath(attachment.file.name or "").suffix.lower()
     name = str(attachment.name or "").replace("\\", "/").rsplit("/", 1)[-1]
     kept = []
     for char in name:
@@ -67,7 +67,7 @@ def attachment_filename(attachment: ActivityAttachment) -> str:
 @territory_view(
     role=MEMBER, denied=gettext_lazy("Pièces jointes réservées aux partenaires du territoire.")
 )
-def attachment_download(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, territory: Territory, pk: int) -> FileResponse:
     """A journal attachment, for the territory's members only (coordinator, partners, observers):
     the journal is public but its attachments may be internal documents (minutes of a working
     group). Served from storage as a download, never rendered by the browser."""

@@ -153,7 +153,7 @@ def job_status_json(request: HttpRequest, territory: Territory, job_id: uuid.UUI
 
 @require_safe
 @territory_view
-def job_download(request: HttpRequest, territory: Territory, job_id: uuid.UUID) -> HttpResponse:
+def job_download(request: HttpRequest, territory: Territory, job_id: uuid.UUID) -> FileResponse:
     job = _job(request, territory, job_id)
     path = job_file(job=job)
     if path is None:
