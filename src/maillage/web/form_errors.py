@@ -26,7 +26,7 @@ def as_sentence(messages: list[str]) -> str:
 
 
 def service_errors_to_form(
-    form: forms.Form,
+    form: forms.BaseForm,
     error: ValidationError,
     *,
     fields: Mapping[str, str] | None = None,

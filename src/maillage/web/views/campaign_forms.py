@@ -6,18 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.versioning import version_of
-from maillage.directory.models import Service, Structure
+from maillage.directory.models import Organisation, Service, Structure
 from maillage.network.campaigns import DEFAULT_DAYS, MAX_DAYS, Edit
 
+from ..forms.concurrency import VERSION, version_field
+from ..forms.fields import form_field
 from ..opening_hours_widget import OpeningHoursWidget
 
-VERSION = "version"
+
+class OrganisationsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        """« Name (n fiche(s)) »: ``places`` is annotated by ``campaign_organisations``."""
+        return _g("%(name)s (%(n)s fiche(s))") % {
+            "name": obj.name,
+            "n": getattr(obj, "places", "?"),
+        }
 
 
 class LaunchForm(forms.Form):
@@ -34,24 +45,16 @@ class LaunchForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = OrganisationsField(
         label=_("Organisations invitées"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Toutes sont cochées : décochez celles à ne pas solliciter."),
     )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisations"]
-        field.queryset = organisations
-        field.label_from_instance = lambda o: (
-            _g("%(name)s (%(n)s fiche(s))")
-            % {
-                "name": o.name,
-                "n": getattr(o, "places", "?"),
-            }
-        )
+        form_field(self, "organisations", OrganisationsField).queryset = organisations
         if not self.is_bound:
             self.initial.setdefault("organisations", list(organisations))
             self.initial.setdefault(
@@ -70,14 +73,10 @@ class RespondentForm(forms.Form):
     )
 
 
-def _version_field() -> forms.CharField:
-    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-
 class _EditForm(forms.ModelForm):
     """A sub-form of one object: the instance is a copy (a form mutates its instance)."""
 
-    def __init__(self, data: Any = None, *, obj: Any, **kwargs: Any) -> None:
+    def __init__(self, data: QueryDict | None = None, *, obj: Any, **kwargs: Any) -> None:
         self.obj = obj
         copy = type(obj)._default_manager.get(pk=obj.pk)
         initial = {VERSION: version_of(obj), **self.extra_initial(obj)}
@@ -92,7 +91,7 @@ class _EditForm(forms.ModelForm):
         return {
             name: self.cleaned_data[name]
             for name in self.changed_data
-            if name in self._meta.fields and name in self.cleaned_data
+            if name in (self._meta.fields or ()) and name in self.cleaned_data
         }
 
     def edit(self) -> Edit:
@@ -115,7 +114,7 @@ class PlaceForm(_EditForm):
     website = forms.URLField(
         label=_("Site web"), max_length=300, required=False, assume_scheme="https"
     )
-    version = _version_field()
+    version = version_field()
 
     class Meta:
         model = Structure
@@ -135,7 +134,8 @@ class PlaceForm(_EditForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lat, lon = data.get("lat"), data.get("lon")
         if (lat is None) != (lon is None) and not (self.has_error("lat") or self.has_error("lon")):
             self.add_error(
@@ -165,7 +165,7 @@ class PlaceForm(_EditForm):
 class ServiceForm(_EditForm):
     """A service: places and ages, conditions, fees, hours."""
 
-    version = _version_field()
+    version = version_field()
 
     class Meta:
         model = Service
@@ -185,9 +185,10 @@ class ServiceForm(_EditForm):
         }
 
 
-def answer_forms(
-    data: Any, *, places: list[Structure]
-) -> list[tuple[PlaceForm, list[ServiceForm]]]:
+AnswerForms = list[tuple[PlaceForm, list[ServiceForm]]]
+
+
+def answer_forms(data: QueryDict | None, *, places: list[Structure]) -> AnswerForms:
     """One place form and its services' forms per place of the invitation."""
     return [
         (

@@ -7,8 +7,6 @@ public address (:func:`maillage.web.site_url.absolute_url`, ``MAILLAGE_SITE_URL`
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +22,8 @@ from maillage.network.models import Campaign
 from maillage.territory.models import Territory
 
 from ..decorators import COORDINATOR, territory_view
+from ..form_errors import service_errors_to_form
+from ..forms.concurrency import take_version
 from ..site_url import absolute_url
 from . import campaign_forms as cf
 
@@ -39,12 +39,6 @@ def _campaign(territory: Territory, pk: int) -> Campaign:
     if campaign is None:
         raise Http404(_g("Campagne introuvable."))
     return campaign
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, msgs in errors.items():
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 # --------------------------------------------------------------------------- coordinator
@@ -68,7 +62,7 @@ def campaigns_page(request: HttpRequest, territory: Territory) -> HttpResponse:
                 link_for=_link_builder(request),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -257,8 +251,8 @@ def campaign_answer(request: HttpRequest, token: str) -> HttpResponse:
                 _show_refusals(exc, groups)
                 errors.append(_g("Certaines valeurs sont refusées : voir les messages en rouge."))
             except ValidationError as exc:
-                _errors_to_form(who, exc)
-                errors.extend(who.non_field_errors())
+                service_errors_to_form(who, exc)
+                errors.extend(str(e) for e in who.non_field_errors())
             except PermissionDenied as exc:
                 errors.append(str(exc))
             else:
@@ -301,7 +295,7 @@ def campaign_answer(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _show_refusals(exc: svc.AnswerRefused, groups: list) -> None:
+def _show_refusals(exc: svc.AnswerRefused, groups: cf.AnswerForms) -> None:
     """Each refused object's messages on its own sub-form (the field when it has one)."""
     forms = {
         (f.obj._meta.label_lower, f.obj.pk): f
@@ -316,10 +310,9 @@ def _show_refusals(exc: svc.AnswerRefused, groups: list) -> None:
             # Changed by someone else since the page was opened: the input is kept, the
             # current version taken, so that sending again is a deliberate choice.
             form.add_error(None, refusal.messages)
-            form.data = form.data.copy()
-            form.data[form.add_prefix(cf.VERSION)] = refusal.current
+            take_version(form, refusal.current)
             continue
-        _errors_to_form(form, refusal)
+        service_errors_to_form(form, refusal)
 
 
 @require_safe

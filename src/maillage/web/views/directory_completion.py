@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.diagnostic.completion import (
+    MissingItem,
     completion_overview,
     located_records,
     same_place_choices,
@@ -31,6 +32,8 @@ from maillage.directory.models import PositionProposal, Structure
 from maillage.territory.models import Territory
 
 from ..decorators import COORDINATOR, territory_view
+from ..form_errors import service_errors_to_form
+from ..forms.fields import form_field
 
 PRECISIONS = [
     (Structure.Precision.APPROXIMATE, _("approchée (rue, quartier)")),
@@ -53,9 +56,12 @@ class SamePlaceForm(forms.Form):
     other = forms.TypedChoiceField(label=_("Même lieu que"), coerce=int)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, choices: list, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", _("— choisir une fiche localisée —")), *choices]
+        form_field(self, "other", forms.TypedChoiceField).choices = [
+            ("", _("— choisir une fiche localisée —")),
+            *choices,
+        ]
 
 
 class SplitForm(forms.Form):
@@ -81,12 +87,6 @@ def _structure(territory: Territory, pk: int) -> Structure:
     return structure
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, msgs in errors.items():
-        form.add_error(field if field in form.fields else None, msgs)
-
-
 def _page(
     request: HttpRequest, territory: Territory, bound: dict[str, forms.Form] | None = None
 ) -> HttpResponse:
@@ -95,7 +95,7 @@ def _page(
     located = located_records(territory=territory)
     choices = same_place_choices(territory=territory, located=located)
 
-    def forms_of(item: Any) -> dict[str, forms.Form]:
+    def forms_of(item: MissingItem) -> dict[str, forms.Form]:
         pk = item.id
         out = {
             "geocode": GeocodeForm(
@@ -196,7 +196,7 @@ def geocode_one(request: HttpRequest, territory: Territory, pk: int) -> HttpResp
                 structure=structure, user=request.user, query=form.cleaned_data["query"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             _geocode_message(request, outcome, structure.name)
             return redirect(_page_url(territory, f"a-localiser-{pk}"))
@@ -237,7 +237,7 @@ def proposal_decide(request: HttpRequest, territory: Territory, pk: int) -> Http
         prefix = f"g{proposal.structure_id}"
         form = GeocodeForm({f"{prefix}-query": proposal.query}, prefix=prefix)
         form.is_valid()
-        _add_errors(form, exc)
+        service_errors_to_form(form, exc)
         return _page(request, territory, {f"geocode-{proposal.structure_id}": form})
     return redirect(_page_url(territory, f"a-localiser-{proposal.structure_id}"))
 
@@ -261,7 +261,7 @@ def same_place(request: HttpRequest, territory: Territory, pk: int) -> HttpRespo
                 version=form.cleaned_data["version"] or None,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -289,7 +289,7 @@ def click_place(request: HttpRequest, territory: Territory, pk: int) -> HttpResp
                 version=d["version"] or None,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(
                 request, _g("Position de « %(name)s » enregistrée.") % {"name": structure.name}
@@ -316,7 +316,7 @@ def split(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
                 parts_seen=d["parts_seen"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(
                 request,
