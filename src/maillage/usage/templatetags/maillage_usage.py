@@ -12,6 +12,16 @@ from maillage.usage.selectors import unanswered_searches as unanswered_searches_
 register = template.Library()
 
 
+#: Rows shown on the diagnostic; the audience page lists them all.
+SHOWN = 15
+
+
 @register.inclusion_tag("usage/_unanswered.html")
 def unanswered_searches(territory: Any) -> dict[str, Any]:
-    return {"territory": territory, "unanswered": unanswered_searches_select(territory=territory)}
+    found = unanswered_searches_select(territory=territory)
+    return {
+        "territory": territory,
+        "unanswered": found,
+        "rows": found.rows[:SHOWN],
+        "hidden": max(len(found.rows) - SHOWN, 0),
+    }
