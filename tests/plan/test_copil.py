@@ -12,6 +12,7 @@ from maillage.plan.copil import (
     decision_add,
     decision_to_milestone,
     meeting_save,
+    next_meeting,
 )
 from maillage.plan.models import CopilDecision, Milestone
 from maillage.plan.services import milestone_update
@@ -73,8 +74,21 @@ def test_the_next_deck_shows_what_became_of_each_decision(armentieres):
     assert rows["Écrire le projet de territoire"][4] == "à faire"  # the decision's own
     assert kept.milestone is None
     assert [s.title for s in slides[2:4]] == ["Ordre du jour", "Le territoire en quatre chiffres"]
+    # A step still open after its date reads late.
+    milestone_update(milestone=milestone, status=Milestone.Status.IN_PROGRESS)
+    copil = copil_build(territory=armentieres, year=2025, meeting=second, today=TODAY)
+    row = next(r for r in copil_slides(copil)[1].table.rows if r[0] == "Cartographier les lieux")
+    assert row[4] == "en cours (en retard)"
     decide = next(s for s in slides if s.title == "Décisions à prendre")
     assert decide.bullets == ["Valider le plan 2026"]
+
+
+def test_the_next_meeting_is_the_first_from_today(armentieres):
+    _meeting(armentieres, dt.date(2025, 3, 14))
+    coming = _meeting(armentieres, dt.date(2026, 1, 9), title="COPIL de janvier")
+    _meeting(armentieres, dt.date(2026, 6, 5), title="COPIL de juin")
+    assert next_meeting(territory=armentieres, today=TODAY) == coming
+    assert next_meeting(territory=armentieres, today=dt.date(2027, 1, 1)) is None
 
 
 def test_the_first_copil_has_no_follow_up_slide(armentieres):

@@ -100,6 +100,16 @@ def test_the_coordinator_records_a_meeting_and_a_decision_then_schedules_it(
     assert "Ouvrir une permanence" in schedule and "Décision du comité de pilotage" in schedule
 
 
+def test_the_list_shows_coming_and_past_meetings_to_members(client, armentieres, meeting):
+    coming = meeting_save(territory=armentieres, date=dt.date(2099, 1, 9), title="COPIL à venir")
+    decision_add(meeting=meeting, text="Une décision")
+    client.force_login(observer(armentieres, username="obs-liste"))
+    page = client.get(reverse("web:plan-copil", args=[armentieres.slug])).content.decode()
+    upcoming, past = page.split('id="passes-titre"')
+    assert coming.title in upcoming and meeting.title in past
+    assert "Préparer un comité de pilotage" not in page  # observers do not write
+
+
 def test_bad_input_answers_400_in_french_and_writes_nothing(
     coordinator_client, armentieres, meeting
 ):

@@ -45,6 +45,7 @@ __all__ = [
     "meeting_get",
     "meeting_save",
     "meetings",
+    "next_meeting",
 ]
 
 
@@ -250,7 +251,24 @@ def _next_milestones(territory: Territory, today: dt.date) -> list[MilestoneLine
     ]
 
 
-def _previous(territory: Territory, before: dt.date, exclude: int | None) -> PreviousMeeting | None:
+def _outcome(decision: CopilDecision, today: dt.date) -> str:
+    """What became of a decision: its step's status (« en retard » when an open step is past
+    due), else the decision's own status."""
+    from .models import Milestone
+
+    m = decision.milestone
+    if m is None:
+        return str(decision.get_status_display())
+    status = str(m.get_status_display())
+    open_states = (Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS)
+    if m.status in open_states and m.due_date < today:
+        status += " " + _("(en retard)")
+    return status
+
+
+def _previous(
+    territory: Territory, before: dt.date, exclude: int | None, today: dt.date
+) -> PreviousMeeting | None:
     from .models import CopilMeeting
 
     meetings = CopilMeeting.objects.filter(territory=territory, date__lt=before)
@@ -267,7 +285,7 @@ def _previous(territory: Territory, before: dt.date, exclude: int | None) -> Pre
                 text=d.text,
                 owner=(m.owner if m is not None and m.owner else d.owner),
                 due_date=d.due_date,
-                outcome=str(m.get_status_display() if m is not None else d.get_status_display()),
+                outcome=_outcome(d, today),
                 milestone_title=m.title if m is not None else "",
                 milestone_due=m.due_date if m is not None else None,
             )
@@ -317,7 +335,9 @@ def copil_build(
         next_milestones=_next_milestones(territory, today),
         key_activities=key_activities(bilan),
         generated_on=today,
-        previous=_previous(territory, when or today, meeting.pk if meeting is not None else None),
+        previous=_previous(
+            territory, when or today, meeting.pk if meeting is not None else None, today
+        ),
         notes=list(bilan.notes),
     )
 
@@ -335,6 +355,15 @@ def meeting_get(*, territory: Territory, pk: int) -> CopilMeeting:
             _("Comité de pilotage n° %(pk)s introuvable pour ce territoire.") % {"pk": pk}
         )
     return meeting
+
+
+def next_meeting(*, territory: Territory, today: dt.date | None = None) -> CopilMeeting | None:
+    """The territory's next COPIL (today or later), or ``None`` when none is recorded."""
+    from .models import CopilMeeting
+
+    day = today or timezone.localdate()
+    meetings = CopilMeeting.objects.filter(territory=territory, date__gte=day)
+    return meetings.order_by("date", "pk").first()
 
 
 def meetings(*, territory: Territory) -> list[CopilMeeting]:
