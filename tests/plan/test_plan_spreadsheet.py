@@ -95,7 +95,7 @@ def test_armentieres_plan_exported_then_imported_in_a_new_territory_is_identical
     report = plan_import(territory=target, data=data, filename=f"plan.{fmt}")
     assert report.ok and report.written, report.lines()
     assert report.created["axes"] == 4 and report.created["indicateurs"] == 24
-    assert report.created["cibles"] == 2
+    assert report.created["cibles"] == 2 and report.unchanged["types d'activité"] == 14
     assert _tree(target) == _tree(armentieres)
     got = Indicator.objects.get(axis__convention__territory=target, axis__number=1, number=3)
     assert (got.kind, got.rule) == ("activity_count", {"kinds": ["action de proximité"], "axis": 1})
@@ -311,6 +311,30 @@ def test_bad_targets_periods_and_parents_are_refused(armentieres):
     assert lines == sorted(lines, key=lambda n: -1 if n is None else n)
     assert any("élément « barbecue » inconnu" in m for m in messages)
     assert any("période « 2020-2024 » différente de celle du territoire" in m for m in messages)
+
+
+def test_new_activity_kinds_are_added_and_clashing_ones_refused(armentieres):
+    rows = _rows(armentieres)
+    kinds = ActivityKind.objects.count()
+    clash = rows + [
+        {"élément": "type d'activité", "code": "", "texte": "a+b (test)"},
+        {"élément": "type d'activité", "code": "", "texte": "ab (test)"},
+        {"élément": "type d'activité", "code": "commission", "texte": "Réunion (test)"},
+        {"élément": "type d'activité", "code": "x" * 81, "texte": "Long (test)"},
+    ]
+    messages = [p.message for p in _refused(_fresh(), _sheet(clash)).problems]
+    assert any("identifiant « ab-test » déjà donné ligne" in m for m in messages), messages
+    assert any(
+        "identifiant « commission » déjà pris par le type « commission »" in m for m in messages
+    )
+    assert any("80 lettres, chiffres ou tirets au plus" in m for m in messages)
+    added = rows + [{"élément": "type d'activité", "code": "", "texte": "Visite à domicile (test)"}]
+    report = plan_import(territory=_fresh(), data=_sheet(added), filename="plan.csv")
+    assert report.ok and report.created["types d'activité"] == 1
+    assert ActivityKind.objects.count() == kinds + 1
+    assert (
+        ActivityKind.objects.get(slug="visite-a-domicile-test").name == "Visite à domicile (test)"
+    )
 
 
 def test_too_many_rows_are_refused_before_anything_is_read():

@@ -194,6 +194,8 @@ def _write(
                 "types d'activité",
             )
             next_order += 1
+        else:  # shared by every territory: never changed by one territory's import
+            writer.report.count("types d'activité", "unchanged")
     conv = writer.save(Convention, {"territory": territory}, plan["convention"], "convention")
     for s in plan["study_subjects"]:
         values = {k: v for k, v in s.items() if k != "number"}

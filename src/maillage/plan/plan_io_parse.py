@@ -117,7 +117,9 @@ def _assemble(parser: RowParser, rows: list[PlanRow], territory: Territory) -> d
                 )
             heads.setdefault(key, row)
         elif e.many:
-            lists.setdefault((e.level, row.code, e.name), []).append(row)
+            # A convention-level list (activity kinds) keeps its code in the row (the slug).
+            parent = "" if e.level == "convention" else row.code
+            lists.setdefault((e.level, parent, e.name), []).append(row)
         else:
             key3 = (e.level, row.code, e.name)
             if key3 in scalars:
@@ -317,6 +319,7 @@ def _activity_kinds(parser: RowParser, rows: list[PlanRow]) -> list[dict[str, An
     by_slug = {k.slug: k for k in existing}
     out: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    new_slugs: dict[str, int] = {}
     for row in rows:
         name = " ".join(row.text.split())
         slug = row.code or slugify(name)[:80]
@@ -338,11 +341,26 @@ def _activity_kinds(parser: RowParser, rows: list[PlanRow]) -> list[dict[str, An
                 ),
             )
             continue
-        if not slug or slugify(slug) != slug:
+        if not slug or slugify(slug) != slug or len(slug) > 80:
             parser.refuse(
-                row.line, COL_CODE, _("identifiant « {slug} » invalide.").format(slug=slug)
+                row.line,
+                COL_CODE,
+                _(
+                    "identifiant « {slug} » invalide (80 lettres, chiffres ou tirets au plus)."
+                ).format(slug=slug),
             )
             continue
+        if known is None and slug in new_slugs:
+            parser.refuse(
+                row.line,
+                COL_CODE,
+                _("identifiant « {slug} » déjà donné ligne {line}.").format(
+                    slug=slug, line=new_slugs[slug]
+                ),
+            )
+            continue
+        if known is None:
+            new_slugs[slug] = row.line
         out.append({"name": known.name if known else name, "slug": known.slug if known else slug})
     return out
 
