@@ -69,7 +69,7 @@ def test_pptx_carries_every_indicator_of_the_bilan_with_the_same_value(demo_jour
         assert row[2 : 2 + len(bilan.years)] == line.display_by_year  # the trend, year by year
         assert row[-3] == line.display, line.result.code
         assert row[-1] == line.status, line.result.code
-    # The demo journal is an « exemple fictif »: the deck says so.
+    # Not only « non renseigné »: the demo journal gives values that must match too.
     counted = [line for line in bilan.indicators if line.display not in ("non renseigné", "—")]
     assert counted, "the demo journal should give some indicator a value"
 
@@ -106,7 +106,6 @@ def test_pdf_has_the_same_text_as_the_slides(copil):
     assert data.startswith(b"%PDF")
     text = _squash(_pdf_text(data))
     slides = copil_slides(copil)
-    assert text.count("\f") == 0  # squashed: page breaks are white space too
     for slide in slides:
         for item in slide.texts:
             assert _squash(item) in text, item
