@@ -89,3 +89,18 @@ def test_iris_extract_keeps_the_features_of_the_perimeter(roubaix_folder):
     with (NATIONAL / "insee_rp2016_IRIS_population_IR_Hab.csv").open(encoding="utf-8") as h:
         rp = {r["IRIS"] for r in csv.DictReader(h) if r["IRIS"].startswith("59512")}
     assert len(roubaix) == 38 and rp <= roubaix  # 38 IRIS, all of type H (SOURCES.md)
+
+
+def test_municipal_arrondissements_are_read_as_their_commune():
+    from maillage.territory.build import commune_of
+
+    # INSEE codes: Marseille 13055 (arrondissements 13201-13216), Lyon 69123 (69381-69389),
+    # Paris 75056 (75101-75120); any other code is its own commune.
+    assert [commune_of(c) for c in ("13201", "13216", "69381", "75120", "59512")] == [
+        "13055",
+        "13055",
+        "69123",
+        "75056",
+        "59512",
+    ]
+    assert commune_of("13217") == "13217"

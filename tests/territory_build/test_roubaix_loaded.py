@@ -98,6 +98,16 @@ def test_roubaix_diagnostic_matches_the_national_files(db, roubaix_folder, armen
         "ecole-elementaire",
     }
 
+    # Lycées: one fiche per UAI of the IPS file (six rentrées), none placed.
+    lycees = {
+        r["UAI"]
+        for r in _rows("men_fr-en-ips_lycees_2016-2022.csv", ";")
+        if r["Code INSEE de la commune"] == "59512"
+    }
+    fiches = Structure.objects.filter(territory=roubaix, uai__in=lycees)
+    assert fiches.count() == len(lycees) and not fiches.filter(lon__isnull=False).exists()
+    assert set(fiches.values_list("typology__code", flat=True)) == {"lycee"}
+
     # Every file of the manifest is a source of the territory, with its licence and vintage.
     assert len(diag["sources"]) == 10
     assert all(s["licence"] and s["vintage"] and s["source_url"] for s in diag["sources"])

@@ -46,7 +46,7 @@ def write_manifest(
 def write_sources_md(
     work: Path, report: BuildReport, sources: Path, neighbours_km: float, epci: str
 ) -> None:
-    rule = f"communes à moins de {neighbours_km:g} km" if neighbours_km else "communes en contact"
+    rule = f"à moins de {neighbours_km:g} km du territoire" if neighbours_km else "en contact"
     lines = [
         f"# Sources — {report.name}",
         "",
@@ -55,8 +55,7 @@ def write_sources_md(
         "fichier de `raw/` est un extrait : des entités ou des lignes du fichier national, jamais",
         "une valeur changée. Les CSV gardent leurs lignes octet pour octet ; les couches",
         "géographiques sont écrites en GeoJSON WGS84 (format stocké par Maillage, ADR 0001) avec",
-        "les propriétés",
-        "d'origine, plus les propriétés préfixées `_` que ce fichier décrit.",
+        "les propriétés d'origine, plus les propriétés préfixées `_` que ce fichier décrit.",
         "",
         "## Périmètre",
         "",
@@ -64,7 +63,9 @@ def write_sources_md(
         + (f"communes de l'EPCI {epci}" if epci else "communes choisies")
         + " — "
         + ", ".join(f"{n} ({c})" for c, n in report.communes),
-        f"- Voisines ({rule} avec le territoire, dans le fichier des communes) : "
+        f"- Voisines (communes {rule}"
+        + (" avec le territoire" if not neighbours_km else "")
+        + ", dans le fichier des communes) : "
         + (", ".join(f"{n} ({c})" for c, n in report.neighbours) or "aucune"),
         "",
         "## Fichiers",
