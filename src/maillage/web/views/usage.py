@@ -107,3 +107,50 @@ def audience_chart(request: HttpRequest, territory: Territory, name: str) -> Htt
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SVG_CSP
     return response
+
+
+# --------------------------------------------------------------------------- A4 poster
+
+
+@require_safe
+@territory_view
+def structure_poster(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
+    """A printable A4 poster of a published fiche: name, services, address, contacts, the
+    opening hours of the coming week and a QR code to the fiche online (a communication
+    support for the place's door, a notice board, a partner's desk)."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from maillage.directory import opening_hours
+    from maillage.directory.selectors import StructureNotFound, structure_get
+    from maillage.reports.pdf import render_pdf
+
+    from ..site_url import absolute_url
+    from .directory_guide import _qr
+
+    try:
+        hit = structure_get(territory=territory, id=pk, published_only=True)
+    except StructureNotFound as exc:
+        raise Http404(str(exc)) from exc
+    s = hit.structure
+    today = timezone.localdate()
+    monday = today + dt.timedelta(days=(7 - today.weekday()) % 7)
+    url = absolute_url(reverse("web:structure", args=[territory.slug, s.id]), request=request)
+    pdf = render_pdf(
+        "usage/poster_pdf.html",
+        {
+            "territory": territory,
+            "hit": hit,
+            "s": s,
+            "week": opening_hours.week(s.opening_hours, start=monday, commune=s.commune_code),
+            "monday": monday,
+            "qr": _qr(url),
+            "url": url,
+            "today": today,
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="affiche-{s.slug or s.id}.pdf"'
+    return response
