@@ -464,3 +464,31 @@ def test_web_import_is_for_the_coordinator_only(armentieres, client):
     template = client.get(reverse("web:plan-template", args=["armentieres", "ods"]))
     assert template.status_code == 200 and template["Content-Type"].endswith("spreadsheet")
     assert client.get(reverse("web:plan-template", args=["armentieres", "exe"])).status_code == 404
+
+
+def test_replace_warns_when_an_indicator_with_entered_values_changes_kind(armentieres):
+    from maillage.plan.services import indicator_value_set
+
+    manual = Indicator.objects.get(
+        axis__convention__territory=armentieres, kind="manual", axis__number=1
+    )
+    indicator_value_set(indicator=manual, year=2024, value=3, justification="Enquête (test)")
+    rows = _edit(
+        _rows(armentieres),
+        ("indicateur", manual.code),
+        {"mode de calcul": "document", "règle": '{"kinds": ["écrit partagé"], "axis": 1}'},
+    )
+    report = plan_import(territory=armentieres, data=_sheet(rows), filename="p.csv", replace=True)
+    assert report.ok and report.updated == {"indicateurs": 1}
+    assert report.warnings == [
+        f"l'indicateur {manual.code} change de mode de calcul (manual → document) alors que des "
+        "valeurs y sont saisies."
+    ]
+    assert any(line.startswith("Attention : l'indicateur") for line in report.lines())
+    assert manual.values.count() == 1
+
+
+def test_plan_without_territory_or_subcommand_is_a_french_usage_error():
+    result = CliRunner().invoke(main, ["plan"])
+    assert result.exit_code == 2
+    assert "option --territory obligatoire pour afficher le plan." in result.output
