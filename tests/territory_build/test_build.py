@@ -104,3 +104,33 @@ def test_municipal_arrondissements_are_read_as_their_commune():
         "59512",
     ]
     assert commune_of("13217") == "13217"
+
+
+def test_armentieres_rebuilt_from_its_raw_files_finds_the_same_neighbours(tmp_path):
+    """The embedded dataset's ADMIN EXPRESS communes and COG populations, given as national
+    files: the neighbours found by contact are the ones its hand-made manifest names."""
+    from maillage.territory.loader import DATASETS_DIR
+
+    dataset = DATASETS_DIR / "armentieres"
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in (
+        "communes_admin_express_2023_armentieres_voisines.geojson",
+        "decoupage_administratif_2026_armentieres_voisines.json",
+    ):
+        (sources / name).write_bytes((dataset / "raw" / name).read_bytes())
+    out = tmp_path / "armentieres"
+    result = creer("--communes", "59017", "--sources", str(sources), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    built, hand_made = _manifest(out), _manifest(dataset)
+    assert built["territory"]["neighbours"] == hand_made["territory"]["neighbours"]
+    populations = next(f for f in built["files"] if f["kind"] == "commune_populations")
+    assert populations["vintage"] == "COG 2026"  # the year in the file's name
+    items = json.loads((out / populations["path"]).read_text(encoding="utf-8"))
+    assert {i["code"]: i["population"] for i in items}["59017"] == 26998
+    assert sorted(i["code"] for i in items) == sorted(
+        ["59017", *hand_made["territory"]["neighbours"]]
+    )
+    communes = next(f for f in built["files"] if f["kind"] == "communes")
+    assert communes["vintage"] == "2023"
+    assert "Absent : contours IRIS" in result.output

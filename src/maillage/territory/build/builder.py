@@ -101,6 +101,7 @@ def build_territory(
         b.communes(commune_sources[0], code_f)
         missing = []
         for kind in (
+            "commune_populations",
             "iris",
             "qpv",
             "cells",
@@ -124,6 +125,7 @@ def build_territory(
                     "colleges_geoloc": b.colleges,
                     "ips_ecoles": b.ips,
                     "ips_lycees": b.ips,
+                    "commune_populations": b.populations,
                 }.get(kind, b.rp)
                 try:
                     handler(src)

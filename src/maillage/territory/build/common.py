@@ -65,6 +65,9 @@ RP_COLUMNS = {
 RP_THEMES = {"rp_population": "population", "rp_menages": "familles", "rp_logement": "logement"}
 KIND_LABELS = {
     "communes": "contours des communes (ADMIN EXPRESS)",
+    "commune_populations": (
+        "populations légales des communes (COG, @etalab/decoupage-administratif)"
+    ),
     "iris": "contours IRIS",
     "qpv": "quartiers prioritaires (QPV)",
     "cells": "carreaux de 200 m (Filosofi)",

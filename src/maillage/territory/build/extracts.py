@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -354,6 +355,63 @@ class Builder:
                 f"{', '.join(dropped[:10])}"
             )
         self._add(src, entry, target, treatment, f"{kept} ligne(s) sur {read}")
+
+    # -- legal populations (COG)
+    def populations(self, src: Source) -> None:
+        size = src.path.stat().st_size
+        if size > 200 * 1024 * 1024:
+            raise DatasetError("fichier de plus de 200 Mo.", file=src.path.name)
+        try:
+            data = json.loads(src.path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DatasetError(f"JSON invalide ({exc}).", file=src.path.name) from exc
+        items = data.get("communes") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise DatasetError("liste des communes attendue.", file=src.path.name, field="communes")
+        kept = []
+        for n, item in enumerate(items, start=1):
+            if not isinstance(item, dict) or "code" not in item:
+                raise DatasetError(
+                    "commune sans code.",
+                    file=src.path.name,
+                    location=f"élément n° {n}",
+                    field="code",
+                )
+            # Communes only: a municipal arrondissement or a commune déléguée has its own line.
+            if item.get("type", "commune-actuelle") != "commune-actuelle":
+                continue
+            if str(item["code"]) in self.p.all_codes:
+                if not isinstance(item.get("population"), int | float):
+                    raise DatasetError(
+                        "population absente ou non numérique.",
+                        file=src.path.name,
+                        location=f"commune {item['code']}",
+                        field="population",
+                    )
+                kept.append(item)
+        if not kept:
+            self.notes.append(f"{src.label} : aucune commune du périmètre.")
+            return
+        target = self._target("populations_communes", ".json")
+        target.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
+        meta = self._meta(src, "commune_populations")
+        if meta["vintage"][:1].isdigit():
+            meta["vintage"] = f"COG {meta['vintage']}"
+        entry = {
+            "kind": "commune_populations",
+            **meta,
+            "fields": {"code": "code", "population": "population"},
+        }
+        self._add(
+            src,
+            entry,
+            target,
+            [
+                "communes actuelles (type commune-actuelle) du périmètre, éléments recopiés tels "
+                "quels dans une liste JSON",
+            ],
+            f"{len(kept)} commune(s) sur {len(items)} éléments",
+        )
 
     # -- Éducation nationale
     def colleges(self, src: Source) -> None:

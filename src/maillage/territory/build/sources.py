@@ -53,7 +53,7 @@ def _vector_kind(name: str, fields: list[str]) -> str | None:
     lname = name.lower()
     if "CODE_IRIS" in fields or "iris" in lname:
         return "iris"
-    if lname in COMMUNE_LAYERS:
+    if lname in COMMUNE_LAYERS or ("commune" in lname and "INSEE_COM" in fields):
         return "communes"
     if any(f in fields for f in QPV_CODE_FIELDS) or "qpv" in lname or lname.startswith("qp_"):
         return "qpv"
@@ -101,7 +101,10 @@ def inventory(folder: Path) -> Inventory:
         suffix = path.suffix.lower()
         if suffix in VECTOR_SUFFIXES:
             if suffix == ".json" and not _looks_like_geojson(path):
-                inv.ignored.append(f"{path.name} : JSON sans entités géographiques")
+                if _looks_like_populations(path):
+                    inv.sources.append(Source(kind="commune_populations", path=path))
+                else:
+                    inv.ignored.append(f"{path.name} : JSON sans entités géographiques")
                 continue
             layers = list_layers(path)
             for layer, _geom in layers:
@@ -138,6 +141,14 @@ def inventory(folder: Path) -> Inventory:
         else:
             inv.ignored.append(f"{path.name} : format non lu (décompressez les archives)")
     return inv
+
+
+def _looks_like_populations(path: Path) -> bool:
+    """The communes of ``@etalab/decoupage-administratif`` (``data/communes.json``: a list of
+    ``{code, nom, type, population…}``, or an object with such a ``communes`` list)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return b'"code"' in head and b'"population"' in head
 
 
 def _looks_like_geojson(path: Path) -> bool:
