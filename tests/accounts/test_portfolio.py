@@ -407,3 +407,23 @@ def test_population_band_and_similar_territories(two):
         [CommuneFactory(insee_code="99992", population=None, name="Commune X (exemple fictif)")]
     )
     assert unknown.value is None and "Commune X" in unknown.reason
+
+
+def test_a_territory_without_any_data_reads_non_calculable(armentieres):
+    """A territory just created (no commune, no data, no plan): every column says so."""
+    from .roles import other_territory
+
+    empty = other_territory()
+    client = _client(_adviser(armentieres, empty))
+    page = client.get(reverse("web:portfolio"))
+    assert page.status_code == 200
+    row = _rows(page)[empty.slug]
+    assert row.population.value is None
+    assert row.population.reason == "aucune commune rattachée au territoire"
+    assert row.childcare.value is None and row.indicators is None
+    assert row.journal_recent == 0 and row.next_milestone is None and row.next_copil is None
+    cell = page.content.decode().split(f'id="territoire-{empty.slug}"')[1].split("</tr>")[0]
+    assert cell.count("non calculable") >= 3  # population, childcare rate, zones blanches
+    export = client.get(reverse("web:portfolio-export", args=["csv"])).content.decode("utf-8-sig")
+    line = next(r for r in csv.reader(io.StringIO(export), delimiter=";") if empty.slug in r)
+    assert line[3] == ""  # population: empty, never 0
