@@ -146,3 +146,13 @@ def test_the_command_writes_the_deck_and_refuses_in_french(demo_journal, tmp_pat
     assert "Comité de pilotage n° 999 introuvable" in result.output
     result = runner.invoke(main, ["report", "copil", "--help"])
     assert "[pptx|pdf]" in result.output
+
+
+def test_a_territory_without_a_plan_gets_a_french_message(fictif):
+    from maillage.plan.bilan import BilanError
+
+    with pytest.raises(BilanError) as exc:
+        copil_build(territory=fictif.territory, today=TODAY)
+    assert str(exc.value) == (
+        f"Le territoire « {fictif.territory.slug} » n'a pas de plan d'action CTG chargé."
+    )
