@@ -277,6 +277,8 @@ def test_duplicate_axis_code_is_refused(armentieres):
         ({"règle": '{"kinds": ["commission"], "axis": 9}'}, "règle", "axe 9 inconnu"),
         ({"code": "1.9"}, "code", "numéro 1.1 attendu"),
         ({"code": "1.x"}, "code", "code « 1.x » invalide"),
+        ({"code": "1.0"}, "code", "code « 1.0 » invalide"),
+        ({"code": "01.02"}, "code", "« indicateur » 1.2 en double"),
         ({"texte": ""}, "texte", "obligatoire"),
         ({"année": "2024"}, "année", "colonne non utilisée"),
     ],

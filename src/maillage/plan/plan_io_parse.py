@@ -20,11 +20,7 @@ from maillage.text import fold
 
 from .indicators import rule_problem
 from .journal import _unprotect, parse_date
-from .models import (
-    ActivityKind,
-    Convention,
-    Indicator,
-)
+from .models import ActivityKind, Convention, Indicator
 from .plan_io import (
     COL_CODE,
     COL_DETAIL,

@@ -7,8 +7,10 @@ assembled and checked by :mod:`.plan_io_parse`.
 
 from __future__ import annotations
 
+import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from maillage.interop.report import ImportReport
 from maillage.interop.tabular import Limits, TableError
+from maillage.interop.tabular_xlsx import xlsx_rows
+from maillage.interop.tabular_xml import ods_rows
 from maillage.text import fold
 
 from .models import Convention
@@ -175,21 +179,23 @@ class RowParser:
                 line, COL_TEXT, _("texte trop long ({n} caractères au plus).").format(n=limit)
             )
             ok = False
-        code = cells.get(COL_CODE, "")
-        if not self._code_ok(line, element, code):
+        code = self._code(line, element, cells.get(COL_CODE, ""))
+        if code is None:
             ok = False
-        return PlanRow(line, element, code, cells) if ok else None
+        return PlanRow(line, element, code, cells) if ok and code is not None else None
 
-    def _code_ok(self, line: int, element: Element, code: str) -> bool:
+    def _code(self, line: int, element: Element, code: str) -> str | None:
+        """The row's code, numbers without leading zeros (« 02.1 » → « 2.1 »), or ``None``."""
         level = element.level
         if level == "convention":
             if code and element.name != "type d'activité":
                 self.refuse(line, COL_CODE, _("laissez le code vide pour cet élément."))
-                return False
-            return True
+                return None
+            return code
         pattern = _NUMBER if level in ("subject", "axis") else _CODE
         match = pattern.fullmatch(code)
-        if match is None or any(int(g) == 0 for g in (match.groups() or [match.group()])):
+        numbers = [int(g) for g in (match.groups() or [match.group()])] if match else []
+        if not numbers or 0 in numbers:
             example = {"subject": "1", "axis": "2", "objective": "2.1", "indicator": "2.3"}[level]
             self.refuse(
                 line,
@@ -198,8 +204,8 @@ class RowParser:
                     code=code, example=example
                 ),
             )
-            return False
-        return True
+            return None
+        return ".".join(map(str, numbers))
 
     # ------------------------------------------------------------------ values
 
@@ -227,12 +233,6 @@ class RowParser:
 
 def first_sheet_name(data: bytes, filename: str) -> str | None:
     """The name of the sheet the reader took (XLSX, ODS), to name it in messages."""
-    import io
-    import zipfile
-
-    from maillage.interop.tabular_xlsx import xlsx_rows
-    from maillage.interop.tabular_xml import ods_rows
-
     if not filename.lower().endswith((".xlsx", ".ods")):
         return None
 
