@@ -104,7 +104,8 @@ def membership_of(user: Any, territory: Any) -> Any:
     """The user's :class:`Membership` on ``territory``, or ``None``."""
     if not _active(user):
         return None
-    return _memberships(user).get(_territory_id(territory))
+    territory_id = _territory_id(territory)
+    return None if territory_id is None else _memberships(user).get(territory_id)
 
 
 def role_of(user: Any, territory: Any) -> str | None:
@@ -113,7 +114,7 @@ def role_of(user: Any, territory: Any) -> str | None:
         return None
     if user.is_superuser:
         return COORDINATOR
-    membership = _memberships(user).get(_territory_id(territory))
+    membership = membership_of(user, territory)
     return membership.role if membership else None
 
 
