@@ -156,3 +156,21 @@ def test_a_territory_without_a_plan_gets_a_french_message(fictif):
     assert str(exc.value) == (
         f"Le territoire « {fictif.territory.slug} » n'a pas de plan d'action CTG chargé."
     )
+
+
+def test_computable_zones_blanches_read_their_count_and_population(copil):
+    from dataclasses import replace
+
+    from maillage.plan.copil import WhiteZoneLine
+
+    lines = [
+        WhiteZoneLine("Petite enfance", "enfants de moins de 3 ans", True, 3, 1234.0, ""),
+        WhiteZoneLine("Jeunesse", "jeunes de 11 à 17 ans", True, 2, None, ""),
+    ]
+    slide = next(
+        s for s in copil_slides(replace(copil, white_zones=lines)) if s.title == "Zones blanches"
+    )
+    assert slide.table.rows == [
+        ["Petite enfance", "3 zone(s) blanche(s), 1\u202f234 enfants de moins de 3 ans concernés"],
+        ["Jeunesse", "2 zone(s) blanche(s), population concernée inconnue"],
+    ]

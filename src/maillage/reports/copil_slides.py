@@ -247,10 +247,12 @@ def _white_zones_slide(copil: Copil) -> Slide:
     distance = copil.white_zones_distance_m
     rows = []
     for w in copil.white_zones:
-        if w.computable:
+        if w.computable and w.population is None:
+            result = _("%(n)s zone(s) blanche(s), population concernée inconnue") % {"n": w.zones}
+        elif w.computable:
             result = _("%(n)s zone(s) blanche(s), %(pop)s %(public)s concernés") % {
                 "n": w.zones,
-                "pop": fr_number(w.population, missing=_("inconnu")),
+                "pop": fr_number(w.population),
                 "public": w.public,
             }
         else:
