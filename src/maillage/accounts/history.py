@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from .actor import Actor, author
 from .display import diff_rows
 from .editable import editable
 from .models import ChangeRecord
@@ -55,7 +56,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, tuple]:
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, tuple[Any, Any]]:
     """Fields whose value differs: ``{name: (before, after)}``."""
     before, after = before or {}, after or {}
     return {
@@ -68,7 +69,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
 def record_change(
     *,
     obj: models.Model,
-    user: Any,
+    user: Actor,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     action: str,
@@ -91,7 +92,7 @@ def record_change(
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         action=action,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=author(user),
         before=before,
         after=after,
         note=note[:300],
@@ -134,7 +135,7 @@ def object_history(*, content_type: ContentType, object_id: str) -> list[History
 
 @contextmanager
 def recording(
-    *, obj: models.Model, user: Any, action: str, note: str = "", before: Any = ...
+    *, obj: models.Model, user: Actor, action: str, note: str = "", before: Any = ...
 ) -> Iterator[None]:
     """Record the change made inside the block, exactly once.
 
@@ -168,6 +169,8 @@ def apply_values(obj: models.Model, values: dict[str, Any]) -> None:
             field = obj._meta.get_field(name)
         except Exception:  # noqa: BLE001 — a field removed since the snapshot
             continue
+        if not isinstance(field, models.Field):  # a reverse relation: nothing stored
+            continue
         if field.primary_key or name in IGNORED_FIELDS or not field.concrete:
             continue
         if field.many_to_many:
@@ -188,9 +191,10 @@ def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[s
     out: dict[str, Any] = {}
     for key, value in values.items():
         field = model._meta.get_field(key)
-        if field.is_relation and not field.many_to_many:
-            out[key] = field.related_model.objects.filter(pk=value).first() if value else None
-        elif value is not None and not field.is_relation:
+        related = field.related_model
+        if field.is_relation and not field.many_to_many and isinstance(related, type):
+            out[key] = related._default_manager.filter(pk=value).first() if value else None
+        elif value is not None and isinstance(field, models.Field) and not field.is_relation:
             out[key] = field.to_python(value)
         else:
             out[key] = value
@@ -286,10 +290,9 @@ def restore_change_report(
     if model is None:
         raise ValidationError("Type d'objet inconnu.")
     _check_own_files(model, values)
-    obj = model._default_manager.filter(pk=record.object_id).first()
-    created = obj is None
-    if created:
-        obj = model(pk=record.object_id)
+    existing = model._default_manager.filter(pk=record.object_id).first()
+    created = existing is None
+    obj = model(pk=record.object_id) if existing is None else existing
     note = f"version du {timezone.localtime(record.created_at):%d/%m/%Y %H:%M}"
     with recording(
         obj=obj,

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from maillage.accounts.actor import RequestUser
 from maillage.territory.models import Territory
 
 from . import permissions
@@ -21,7 +22,7 @@ def memberships(*, territory: Territory) -> QuerySet[Membership]:
     )
 
 
-def pending_changes(*, territory: Territory, user: Any) -> QuerySet[PendingChange]:
+def pending_changes(*, territory: Territory, user: RequestUser) -> QuerySet[PendingChange]:
     """Proposals waiting: all of them for the coordinator, one's own for a partner."""
     qs = PendingChange.objects.filter(
         territory=territory, status=PendingChange.Status.PENDING
@@ -31,7 +32,7 @@ def pending_changes(*, territory: Territory, user: Any) -> QuerySet[PendingChang
     return qs.filter(proposed_by=user) if user.is_authenticated else qs.none()
 
 
-def pending_change_get(*, territory: Territory, user: Any, pk: int) -> PendingChange | None:
+def pending_change_get(*, territory: Territory, user: RequestUser, pk: int) -> PendingChange | None:
     """A proposal of the territory the user may see (coordinator, observer or its author)."""
     qs = PendingChange.objects.filter(territory=territory, pk=pk)
     if not permissions.can_view_drafts(user, territory):

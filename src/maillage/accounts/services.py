@@ -76,7 +76,13 @@ def membership_set(
     membership, _ = Membership.objects.update_or_create(
         user=user,
         territory=territory,
-        defaults={"role": role, "organisation": organisation if role == Role.PARTNER else None},
+        # by id: accounts imports no directory model (the organisation arrives as a Model)
+        defaults={
+            "role": role,
+            "organisation_id": (
+                organisation.pk if organisation is not None and role == Role.PARTNER else None
+            ),
+        },
     )
     permissions.forget_memberships(user)
     record_change(
@@ -258,7 +264,8 @@ def _check(obj: models.Model, fields: dict[str, Any], user: Any) -> None:
 def _resolved(fields: dict[str, Any]) -> dict[str, Any]:
     """Field values as stored in a snapshot (related objects as their ids, JSON-safe)."""
     out = {k: v.pk if isinstance(v, models.Model) else v for k, v in fields.items()}
-    return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
+    resolved: dict[str, Any] = json.loads(json.dumps(out, cls=DjangoJSONEncoder))
+    return resolved
 
 
 @transaction.atomic
@@ -411,7 +418,7 @@ def reject_change(*, change: PendingChange, user: Any, comment: str = "") -> Pen
     return change
 
 
-def pending_diff(change: PendingChange) -> dict[str, tuple]:
+def pending_diff(change: PendingChange) -> dict[str, tuple[Any, Any]]:
     return diff(change.before, {**change.before, **change.changes})
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from maillage.accounts.actor import Actor
 from maillage.accounts.history import record_change, snapshot
 from maillage.territory.models import Territory, Zone
 
@@ -66,7 +67,7 @@ def _validated(*, territory: Territory, data: dict[str, Any]) -> ScenarioSpec:
         raise ScenarioValidationError(exc.errors) from exc
 
 
-def _history(obj: models.Model, user: Any, before: dict[str, Any] | None, action: str) -> None:
+def _history(obj: models.Model, user: Actor, before: dict[str, Any] | None, action: str) -> None:
     after = None if action == "delete" else snapshot(obj)
     record_change(obj=obj, user=user, before=before, after=after, action=action)
 
@@ -185,7 +186,7 @@ def scenario_update(
     public: str,
     distance_m: float,
     horizon: int | None = None,
-    user: Any = None,
+    user: Actor = None,
 ) -> Scenario:
     """Change a scenario's name, description, theme, public, distance or horizon.
 
@@ -220,7 +221,7 @@ def scenario_update(
 
 @transaction.atomic
 def scenario_change_add(
-    *, scenario: Scenario, item: dict[str, Any], user: Any = None
+    *, scenario: Scenario, item: dict[str, Any], user: Actor = None
 ) -> ScenarioChange:
     """Append a change of the offer (``item``: one ``changes[i]`` of the file format).
 
@@ -249,7 +250,7 @@ def scenario_change_add(
 
 @transaction.atomic
 def housing_project_add(
-    *, scenario: Scenario, item: dict[str, Any], user: Any = None
+    *, scenario: Scenario, item: dict[str, Any], user: Actor = None
 ) -> HousingProject:
     """Add a housing project (``item``: one ``housing[i]`` of the file format).
 
@@ -275,7 +276,7 @@ def housing_project_add(
     return project
 
 
-def _delete(obj: models.Model | None, user: Any) -> bool:
+def _delete(obj: models.Model | None, user: Actor) -> bool:
     if obj is None:
         return False
     _history(obj, user, snapshot(obj), "delete")
@@ -284,12 +285,12 @@ def _delete(obj: models.Model | None, user: Any) -> bool:
 
 
 @transaction.atomic
-def scenario_change_delete(*, scenario: Scenario, change_id: int, user: Any = None) -> bool:
+def scenario_change_delete(*, scenario: Scenario, change_id: int, user: Actor = None) -> bool:
     """Remove a change of ``scenario``; ``False`` when it has no change ``change_id``."""
     return _delete(ScenarioChange.objects.filter(scenario=scenario, pk=change_id).first(), user)
 
 
 @transaction.atomic
-def housing_project_delete(*, scenario: Scenario, project_id: int, user: Any = None) -> bool:
+def housing_project_delete(*, scenario: Scenario, project_id: int, user: Actor = None) -> bool:
     """Remove a housing project of ``scenario``; ``False`` when it has no such project."""
     return _delete(HousingProject.objects.filter(scenario=scenario, pk=project_id).first(), user)

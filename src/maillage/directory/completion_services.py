@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts.actor import Actor, author
 from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import is_coordinator
 from maillage.accounts.versioning import check_version
-from maillage.territory.models import Commune
+from maillage.territory.models import Commune, Territory
 
 from .models import PositionProposal, Service, Structure
 from .services import service_create, structure_create, structure_place
@@ -49,7 +50,7 @@ INHERITED_SERVICE_FIELDS = (
 )
 
 
-def _check_coordinator(user: Any, territory: Any) -> None:
+def _check_coordinator(user: Actor, territory: Territory) -> None:
     if not is_coordinator(user, territory):
         raise PermissionDenied(_("Action réservée au chargé de coopération du territoire."))
 
@@ -83,7 +84,7 @@ def _geocode(structure: Structure, query: str, limit: int) -> Any:
     return geocode(territory=structure.territory, query=query, limit=limit)
 
 
-def _proposal(structure: Structure, query: str, candidate: Any, user: Any) -> PositionProposal:
+def _proposal(structure: Structure, query: str, candidate: Any, user: Actor) -> PositionProposal:
     return PositionProposal.objects.create(
         structure=structure,
         query=query[:300],
@@ -93,11 +94,11 @@ def _proposal(structure: Structure, query: str, candidate: Any, user: Any) -> Po
         score=max(0.0, min(1.0, float(candidate.score))),
         source=str(candidate.source)[:40],
         kind=str(getattr(candidate, "kind", "") or "")[:20],
-        created_by=user,
+        created_by=author(user),
     )
 
 
-def _drop_pending(structure: Structure, user: Any) -> None:
+def _drop_pending(structure: Structure, user: Actor) -> None:
     structure.position_proposals.filter(status=PositionProposal.Status.PENDING).update(
         status=PositionProposal.Status.REJECTED, decided_by=user, decided_at=timezone.now()
     )
@@ -114,7 +115,7 @@ class GeocodeOutcome:
 
 @transaction.atomic
 def position_candidates(
-    *, structure: Structure, user: Any, query: str = "", limit: int = 5
+    *, structure: Structure, user: Actor, query: str = "", limit: int = 5
 ) -> GeocodeOutcome:
     """Geocode the address of ``structure`` (or ``query``) and keep the candidates as
     proposals for the coordinator to confirm; earlier pending proposals are replaced."""
@@ -141,7 +142,7 @@ def position_candidates(
 
 
 @transaction.atomic
-def proposals_geocode_all(*, territory: Any, user: Any) -> GeocodeOutcome:
+def proposals_geocode_all(*, territory: Territory, user: Actor) -> GeocodeOutcome:
     """« Géocoder toutes les adresses »: the best candidate for every published record of
     ``territory`` without a position that has an address and no pending proposal (grouped
     records excepted: they are split, not placed). Nothing is placed: each proposal waits for
@@ -183,7 +184,7 @@ def _pending(proposal: PositionProposal) -> None:
 
 
 @transaction.atomic
-def proposal_accept(*, proposal: PositionProposal, user: Any, version: str | None) -> Structure:
+def proposal_accept(*, proposal: PositionProposal, user: Actor, version: str | None) -> Structure:
     """Place the record at the proposal's position (the coordinator confirms it)."""
     proposal = PositionProposal.objects.select_for_update().get(pk=proposal.pk)
     structure = proposal.structure
@@ -215,7 +216,7 @@ def proposal_accept(*, proposal: PositionProposal, user: Any, version: str | Non
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: PositionProposal, user: Any) -> None:
+def proposal_reject(*, proposal: PositionProposal, user: Actor) -> None:
     """Reject a proposal (the record stays « à localiser »)."""
     proposal = PositionProposal.objects.select_for_update().get(pk=proposal.pk)
     _check_coordinator(user, proposal.structure.territory)
@@ -227,7 +228,7 @@ def proposal_reject(*, proposal: PositionProposal, user: Any) -> None:
 
 @transaction.atomic
 def structure_same_place(
-    *, structure: Structure, other: Structure, user: Any, version: str | None
+    *, structure: Structure, other: Structure, user: Actor, version: str | None
 ) -> Structure:
     """Place ``structure`` at the position of ``other`` (« même lieu que <nom> »)."""
     _check_coordinator(user, structure.territory)
@@ -258,7 +259,13 @@ def structure_same_place(
 
 @transaction.atomic
 def structure_click_place(
-    *, structure: Structure, lon: float, lat: float, precision: str, user: Any, version: str | None
+    *,
+    structure: Structure,
+    lon: float,
+    lat: float,
+    precision: str,
+    user: Actor,
+    version: str | None,
 ) -> Structure:
     """Place ``structure`` where the coordinator clicked on the map."""
     _check_coordinator(user, structure.territory)
@@ -289,7 +296,7 @@ def _check_places(places: Any) -> int | None:
 def grouped_split(
     *,
     parent: Structure,
-    user: Any,
+    user: Actor,
     name: str,
     places: Any = None,
     address: str = "",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from maillage.accounts.actor import Actor
 from maillage.accounts.editable import register_editable, register_value_labels
 from maillage.accounts.history import apply_values, snapshot_values
 
@@ -23,15 +24,15 @@ from .services import (
 from .vocabulary import CHILDCARE_MODE_LABELS, PUBLIC_LABELS, THEMATIQUE_LABELS
 
 
-def _validate_structure(*, obj: Structure, fields: dict[str, Any], user: Any) -> None:
+def _validate_structure(*, obj: Structure, fields: dict[str, Any], user: Actor) -> None:
     structure_update_check(structure=obj, user=user, **fields)
 
 
-def _apply_structure(*, obj: Structure, fields: dict[str, Any], user: Any) -> Structure:
+def _apply_structure(*, obj: Structure, fields: dict[str, Any], user: Actor) -> Structure:
     return structure_update(structure=obj, user=user, **fields)
 
 
-def _restore_structure(*, obj: Structure, values: dict[str, Any], user: Any) -> None:
+def _restore_structure(*, obj: Structure, values: dict[str, Any], user: Actor) -> None:
     if obj._state.adding:  # a deleted structure comes back as it was, derived data rebuilt
         apply_values(obj, values)
         structure_derived(obj, touch=True)
@@ -40,15 +41,15 @@ def _restore_structure(*, obj: Structure, values: dict[str, Any], user: Any) -> 
     structure_update(structure=obj, user=user, **snapshot_values(Structure, fields))
 
 
-def _validate_service(*, obj: Service, fields: dict[str, Any], user: Any) -> None:
+def _validate_service(*, obj: Service, fields: dict[str, Any], user: Actor) -> None:
     service_update_check(service=obj, user=user, **fields)
 
 
-def _apply_service(*, obj: Service, fields: dict[str, Any], user: Any) -> Service:
+def _apply_service(*, obj: Service, fields: dict[str, Any], user: Actor) -> Service:
     return service_update(service=obj, user=user, **fields)
 
 
-def _restore_service(*, obj: Service, values: dict[str, Any], user: Any) -> None:
+def _restore_service(*, obj: Service, values: dict[str, Any], user: Actor) -> None:
     if obj._state.adding:  # its structure's search text reads its name and description
         apply_values(obj, values)
         structure_derived(obj.structure, touch=True)

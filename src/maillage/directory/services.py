@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from shapely.geometry import Point
 from shapely.ops import unary_union
 
+from maillage.accounts.actor import Actor
 from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import can_edit, can_publish, creates_drafts
 from maillage.accounts.versioning import check_version
@@ -102,7 +103,7 @@ EDITABLE_SERVICE_FIELDS = frozenset(
 )
 
 
-def _check_user(user: Any, obj: Any) -> None:
+def _check_user(user: Actor, obj: Any) -> None:
     if user is not None and not can_edit(user, obj):
         raise PermissionDenied("Vous n'avez pas le droit de modifier cette fiche.")
 
@@ -112,7 +113,7 @@ def _check_user(user: Any, obj: Any) -> None:
 PROVENANCE_FIELDS = frozenset({"source_label", "source_url", "grouped_count"})
 
 
-def _check_publication(user: Any, obj: Structure | Service, fields: dict[str, Any]) -> None:
+def _check_publication(user: Actor, obj: Structure | Service, fields: dict[str, Any]) -> None:
     """A partner's new structure or service is a draft; only the coordinator publishes or
     withdraws one (:func:`maillage.accounts.permissions.can_publish`), or states its
     provenance (:data:`PROVENANCE_FIELDS`)."""
@@ -196,7 +197,7 @@ def _before(obj: Structure | Service) -> dict[str, Any]:
     return snapshot(type(obj).objects.get(pk=obj.pk))
 
 
-def _record(obj: Structure | Service, user: Any, before: dict[str, Any] | None) -> None:
+def _record(obj: Structure | Service, user: Actor, before: dict[str, Any] | None) -> None:
     action = "create" if before is None else "update"
     record_change(obj=obj, user=user, before=before, after=snapshot(obj), action=action)
 
@@ -212,7 +213,7 @@ def structure_create(
     *,
     territory: Territory,
     name: str,
-    user: Any = None,
+    user: Actor = None,
     source: str = "maillage",
     source_id: str = "",
     **fields: Any,
@@ -251,7 +252,7 @@ def structure_create(
 
 @transaction.atomic
 def structure_update(
-    *, structure: Structure, user: Any = None, version: str | None = None, **fields: Any
+    *, structure: Structure, user: Actor = None, version: str | None = None, **fields: Any
 ) -> Structure:
     """Change some fields of a structure; the position is re-projected when it changes.
     ``version``: the state the change was made from (``check_version``; ``None``: no check)."""
@@ -271,7 +272,7 @@ def structure_update(
     return structure
 
 
-def structure_update_check(*, structure: Structure, user: Any = None, **fields: Any) -> None:
+def structure_update_check(*, structure: Structure, user: Actor = None, **fields: Any) -> None:
     """Refuse, as :func:`structure_update` would, the change of ``fields`` by ``user`` — the
     same ``ValidationError`` and ``PermissionDenied`` — without writing anything: the change is
     made on a copy of the stored structure, never saved (a partner's proposal is checked so)."""
@@ -280,14 +281,14 @@ def structure_update_check(*, structure: Structure, user: Any = None, **fields: 
     _change_structure(copy, user, _resolve(fields))
 
 
-def _check_structure_request(structure: Structure, user: Any, fields: dict[str, Any]) -> None:
+def _check_structure_request(structure: Structure, user: Actor, fields: dict[str, Any]) -> None:
     """The checks of a change that need no value applied: rights, known fields, publication."""
     _check_user(user, structure)
     _check_fields(fields, EDITABLE_STRUCTURE_FIELDS)
     _check_publication(user, structure, fields)
 
 
-def _change_structure(structure: Structure, user: Any, fields: dict[str, Any]) -> None:
+def _change_structure(structure: Structure, user: Actor, fields: dict[str, Any]) -> None:
     """Set the (resolved) ``fields`` on ``structure`` in memory and check the result."""
     for key, value in fields.items():
         setattr(structure, key, value)
@@ -332,7 +333,7 @@ def structure_place(
     lat: float,
     precision: str,
     source: str,
-    user: Any = None,
+    user: Actor = None,
 ) -> Structure:
     """Place a structure (typically « à localiser ») on the map.
 
@@ -369,7 +370,7 @@ def service_create(
     *,
     structure: Structure,
     name: str,
-    user: Any = None,
+    user: Actor = None,
     source: str = "maillage",
     source_id: str = "",
     **fields: Any,
@@ -402,7 +403,7 @@ def service_create(
 
 @transaction.atomic
 def service_update(
-    *, service: Service, user: Any = None, version: str | None = None, **fields: Any
+    *, service: Service, user: Actor = None, version: str | None = None, **fields: Any
 ) -> Service:
     """Change some fields of a service (``version`` as for :func:`structure_update`)."""
     _check_service_request(service, user, fields)
@@ -417,7 +418,7 @@ def service_update(
     return service
 
 
-def service_update_check(*, service: Service, user: Any = None, **fields: Any) -> None:
+def service_update_check(*, service: Service, user: Actor = None, **fields: Any) -> None:
     """Refuse, as :func:`service_update` would, the change of ``fields`` by ``user``, without
     writing anything (on a copy of the stored service, never saved)."""
     copy = Service.objects.select_related("structure__territory").get(pk=service.pk)
@@ -427,7 +428,7 @@ def service_update_check(*, service: Service, user: Any = None, **fields: Any) -
     validate_service(copy)
 
 
-def _check_service_request(service: Service, user: Any, fields: dict[str, Any]) -> None:
+def _check_service_request(service: Service, user: Actor, fields: dict[str, Any]) -> None:
     _check_user(user, service.structure)
     _check_fields(fields, EDITABLE_SERVICE_FIELDS)
     _check_publication(user, service, fields)

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from maillage.accounts.actor import Actor
 from maillage.territory.models import Territory
 
 from .documents import BUILDERS, expected_errors
@@ -32,7 +33,9 @@ def jobs_dir() -> Path:
     return Path(settings.JOBS_DIR)
 
 
-def job_start(*, territory: Territory, kind: str, params: dict[str, Any], user: Any = None) -> Job:
+def job_start(
+    *, territory: Territory, kind: str, params: dict[str, Any], user: Actor = None
+) -> Job:
     """Record a job and enqueue its task; returns the job (already done with the immediate
     backend, waiting for the worker with the database backend)."""
     from .tasks import run_job

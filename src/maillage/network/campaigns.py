@@ -30,6 +30,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
+from maillage.accounts.actor import Actor, author
 from maillage.accounts.models import Membership, PendingChange, Role
 from maillage.accounts.permissions import PARTNER, forget_memberships, is_coordinator
 from maillage.accounts.services import edit_or_propose, hash_token, membership_set
@@ -49,7 +50,7 @@ RESPONDENT_PREFIX = "campagne."
 LinkBuilder = Callable[[str], str]
 
 
-def _require_coordinator(user: Any, territory: Territory) -> None:
+def _require_coordinator(user: Actor, territory: Territory) -> None:
     if not is_coordinator(user, territory):
         raise PermissionDenied("Campagnes réservées au chargé de coopération du territoire.")
 
@@ -134,13 +135,19 @@ class ChangeLine:
 
 def _labels(change: PendingChange) -> list[str]:
     model = change.content_type.model_class()
-    out = []
-    for name in change.changes:
-        try:
-            out.append(str(model._meta.get_field(name).verbose_name))
-        except Exception:  # noqa: BLE001 — a field removed since the proposal
-            out.append(name)
-    return sorted(set(out))
+    return sorted({_label(model, name) for name in change.changes})
+
+
+def _label(model: type[models.Model] | None, name: str) -> str:
+    """The French label of field ``name`` of ``model`` (``name`` itself for a field removed
+    since the proposal, or anything without a label)."""
+    if model is None:
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — a field removed since the proposal
+        return name
+    return str(getattr(field, "verbose_name", name))
 
 
 @dataclass(frozen=True)
@@ -224,7 +231,7 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary:
 # --------------------------------------------------------------------------- launch and links
 
 
-def _respondent(*, organisation: Organisation, territory: Territory, by: Any) -> Any:
+def _respondent(*, organisation: Organisation, territory: Territory, by: Actor) -> Any:
     """The organisation's campaign account: partner of this organisation only, no password,
     no e-mail (nobody logs in with it; answers made through a link are recorded under it)."""
     User = get_user_model()
@@ -310,7 +317,7 @@ def campaign_launch(
     *,
     territory: Territory,
     title: str,
-    by: Any,
+    by: Actor,
     organisations: Iterable[Organisation] | None = None,
     days: int = DEFAULT_DAYS,
     message: str = "",
@@ -339,7 +346,7 @@ def campaign_launch(
             territory=territory,
             title=title,
             message=(message or "").strip()[:5000],
-            created_by=by,
+            created_by=author(by),
             expires_at=timezone.now() + timedelta(days=days),
         )
         for org in sorted({o.pk: o for o in chosen}.values(), key=lambda o: o.name):
@@ -368,7 +375,7 @@ def campaign_launch(
 
 
 def campaign_remind(
-    *, invitation: CampaignInvitation, by: Any, link_for: LinkBuilder
+    *, invitation: CampaignInvitation, by: Actor, link_for: LinkBuilder
 ) -> CampaignInvitation:
     """E-mail the organisation again with a new link; refused within 24 h of the last e-mail,
     without an address, or once the campaign has ended."""
@@ -402,7 +409,7 @@ def campaign_remind(
 
 
 def campaign_print_links(
-    *, campaign: Campaign, by: Any, invitations: Iterable[CampaignInvitation] | None = None
+    *, campaign: Campaign, by: Actor, invitations: Iterable[CampaignInvitation] | None = None
 ) -> list[tuple[CampaignInvitation, str]]:
     """New links to print (one per organisation): ``(invitation, token)`` pairs."""
     _require_coordinator(by, campaign.territory)

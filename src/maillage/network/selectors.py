@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from maillage.accounts.actor import Actor
 from maillage.accounts.models import ChangeRecord, Membership, Role
 from maillage.accounts.permissions import can_view_drafts, is_member
 from maillage.directory.models import Structure
@@ -79,7 +80,9 @@ def structures_to_check(
     limit = months_ago(months)
     last = last_checks(structures=structures)
     due = [
-        DueStructure(s, last[s.pk]) for s in structures if last[s.pk] is None or last[s.pk] < limit
+        DueStructure(s, checked)
+        for s in structures
+        if (checked := last[s.pk]) is None or checked < limit
     ]
     return sorted(due, key=lambda d: (d.last_checked or dt.date.min, d.structure.name))
 
@@ -88,14 +91,15 @@ def structures_due(*, territory: Territory, months: int) -> list[tuple[Any, list
     """Partners to remind: each partner user with the due structures of their organisation."""
     due_by_org: dict[int, list[Structure]] = defaultdict(list)
     for item in structures_to_check(territory=territory, months=months):
-        due_by_org[item.structure.organisation_id].append(item.structure)
+        if item.structure.organisation_id is not None:  # all: they have an organisation
+            due_by_org[item.structure.organisation_id].append(item.structure)
     memberships = Membership.objects.filter(
         territory=territory, role=Role.PARTNER, user__is_active=True, organisation__isnull=False
     ).select_related("user")
     return [
         (m.user, due_by_org[m.organisation_id])
         for m in memberships.order_by("user__email")
-        if due_by_org.get(m.organisation_id)
+        if m.organisation_id is not None and due_by_org.get(m.organisation_id)
     ]
 
 
@@ -108,7 +112,7 @@ def meetings(*, territory: Territory) -> QuerySet[Meeting]:
 
 
 def toolbox_items(
-    *, territory: Territory, user: Any, audience: str = "", theme: str = ""
+    *, territory: Territory, user: Actor, audience: str = "", theme: str = ""
 ) -> QuerySet[ToolboxItem]:
     """Published items for everyone; members of the territory also see the others."""
     qs = ToolboxItem.objects.filter(territory=territory)
@@ -121,5 +125,5 @@ def toolbox_items(
     return qs.order_by("theme", "title")
 
 
-def toolbox_item_get(*, territory: Territory, user: Any, pk: int) -> ToolboxItem | None:
+def toolbox_item_get(*, territory: Territory, user: Actor, pk: int) -> ToolboxItem | None:
     return toolbox_items(territory=territory, user=user).filter(pk=pk).first()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from maillage.accounts.actor import Actor, author
 from maillage.accounts.history import record_change, snapshot
 from maillage.accounts.permissions import (
     COORDINATOR,
@@ -42,7 +43,7 @@ PERSONAL_EMAIL_DOMAINS = frozenset(
 )
 
 
-def _require_coordinator(user: Any, territory: Territory) -> None:
+def _require_coordinator(user: Actor, territory: Territory) -> None:
     if not is_coordinator(user, territory):
         raise PermissionDenied("Action réservée au chargé de coopération du territoire.")
 
@@ -60,7 +61,7 @@ def group_create(
     territory: Territory,
     name: str,
     kind: str,
-    user: Any,
+    user: Actor,
     theme: str = "",
     axes: list[Any] = (),  # type: ignore[assignment]
     description: str = "",
@@ -107,7 +108,7 @@ def member_add(
     *,
     group: WorkingGroup,
     name: str,
-    user: Any,
+    user: Actor,
     organisation: Organisation | None = None,
     organisation_name: str = "",
     role: str = "",
@@ -133,7 +134,7 @@ def member_add(
 
 
 @transaction.atomic
-def member_remove(*, member: GroupMember, user: Any) -> None:
+def member_remove(*, member: GroupMember, user: Actor) -> None:
     """Remove a member (their name and e-mail are deleted, not archived)."""
     _require_coordinator(user, member.group.territory)
     record_change(obj=member, user=user, before=snapshot(member), after=None, action="delete")
@@ -147,7 +148,7 @@ def member_remove(*, member: GroupMember, user: Any) -> None:
 def meeting_save(
     *,
     group: WorkingGroup,
-    user: Any,
+    user: Actor,
     title: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -185,7 +186,7 @@ def meeting_save(
 def meeting_record_minutes(
     *,
     meeting: Meeting,
-    user: Any,
+    user: Actor,
     minutes: str,
     participants: int | None = None,
     version: str | None = None,
@@ -193,7 +194,8 @@ def meeting_record_minutes(
     """Keep the minutes and record the meeting in the CTG journal (« groupe de travail » or
     « instance de coopération »), on the group's axes, with its members' organisations
     (``version`` as for :func:`meeting_save`)."""
-    from maillage.plan.services import PlanValidationError, activity_delete, activity_record
+    from maillage.plan.services import activity_delete, activity_record
+    from maillage.plan.validation import PlanValidationError
 
     group = meeting.group
     _require_coordinator(user, group.territory)
@@ -206,7 +208,7 @@ def meeting_record_minutes(
         raise ValidationError(
             {"minutes": "Rattachez d'abord le groupe à un axe de la CTG (journal du plan)."}
         )
-    if meeting.activity_id:
+    if meeting.activity is not None:
         activity_delete(activity=meeting.activity)
     organisations = sorted(
         {m.organisation_label for m in group.members.all() if m.organisation_label}
@@ -243,7 +245,7 @@ def meeting_record_minutes(
 def toolbox_add(
     *,
     territory: Territory,
-    user: Any,
+    user: Actor,
     title: str,
     audience: str,
     theme: str,
@@ -289,7 +291,7 @@ def toolbox_add(
         theme=theme,
         url=url,
         published=published,
-        uploaded_by=user,
+        uploaded_by=author(user),
     )
     if data:
         safe = get_valid_filename(filename.rsplit("/", 1)[-1])[:150] or "document"
@@ -301,8 +303,10 @@ def toolbox_add(
 
 
 @transaction.atomic
-def toolbox_delete(*, item: ToolboxItem, user: Any) -> None:
-    if not (is_coordinator(user, item.territory) or item.uploaded_by_id == user.pk):
+def toolbox_delete(*, item: ToolboxItem, user: Actor) -> None:
+    uploader = author(user)  # an item without uploader (command line) is the coordinator's
+    is_uploader = uploader is not None and item.uploaded_by_id == uploader.pk
+    if not (is_coordinator(user, item.territory) or is_uploader):
         raise PermissionDenied("Suppression réservée au chargé de coopération et à l'auteur.")
     # The file stays in storage while the history references it (a restore brings the
     # document back); ``maillage history purge`` removes it with that history.
@@ -314,11 +318,11 @@ def toolbox_delete(*, item: ToolboxItem, user: Any) -> None:
 
 
 @transaction.atomic
-def structure_confirm(*, structure: Structure, user: Any) -> StructureCheck:
+def structure_confirm(*, structure: Structure, user: Actor) -> StructureCheck:
     """The partner (or coordinator) confirms the structure's data is up to date."""
     if not can_edit_structure(user, structure):
         raise PermissionDenied("Vous ne pouvez confirmer que les fiches de votre organisation.")
-    return StructureCheck.objects.create(structure=structure, checked_by=user)
+    return StructureCheck.objects.create(structure=structure, checked_by=author(user))
 
 
 def reminders_send(

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from maillage.territory.models import Territory
+
     from .indicators import JournalEntry
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ def _zone_set(zones: Iterable[Any], source: str) -> ZoneSet:
     return ZoneSet(zone_ids=frozenset(z.pk for z in zones), polygons_l93=polygons, source=source)
 
 
-def qpv_zones(territory: Any) -> ZoneSet:
+def qpv_zones(territory: Territory) -> ZoneSet:
     from maillage.territory.models import Zone
     from maillage.territory.selectors import territory_zones
 
@@ -81,7 +83,7 @@ def qpv_zones(territory: Any) -> ZoneSet:
     )
 
 
-def flagged_zones_blanches(territory: Any, theme: str | None = None) -> ZoneSet | None:
+def flagged_zones_blanches(territory: Territory, theme: str | None = None) -> ZoneSet | None:
     """First provider: zones flagged as zones blanches by the coordinator (``ZoneBlanche``)."""
     from .models import ZoneBlanche
 
@@ -92,7 +94,7 @@ def flagged_zones_blanches(territory: Any, theme: str | None = None) -> ZoneSet 
 
 
 def computed_zones_blanches(
-    territory: Any, theme: str | None = None, *, min_share: float = 0.5
+    territory: Territory, theme: str | None = None, *, min_share: float = 0.5
 ) -> ZoneSet | None:
     """Second provider: zones blanches computed by the diagnostic for ``theme``.
 
@@ -157,7 +159,7 @@ def register_zone_blanche_provider(provider: ZoneBlancheProvider) -> None:
     _zone_blanche_providers.insert(0, provider)
 
 
-def zones_blanches(territory: Any, theme: str | None = None) -> ZoneSet | None:
+def zones_blanches(territory: Territory, theme: str | None = None) -> ZoneSet | None:
     for provider in _zone_blanche_providers:
         found = provider(territory, theme)
         if found is not None:
@@ -188,7 +190,7 @@ def _field_names(model: Any) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def data_cartography(territory: Any) -> DataFigure:
+def data_cartography(territory: Territory) -> DataFigure:
     """Completeness of the cartography: share (%) of the territory's structures located."""
     model = _directory_model("Structure")
     if model is None or not {"territory", "x_l93", "y_l93"} <= _field_names(model):
@@ -223,7 +225,7 @@ def data_cartography(territory: Any) -> DataFigure:
     )
 
 
-def data_insertion_places(territory: Any) -> DataFigure:
+def data_insertion_places(territory: Territory) -> DataFigure:
     """Places with an insertion vocation, summed over the directory's services."""
     model = _directory_model("Service")
     if model is None or "insertion_places" not in _field_names(model):
