@@ -10,6 +10,7 @@ territory's communes, within 3 s.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,7 +56,7 @@ class GeocodeAnswer:
 def territory_insee_codes(territory: Territory) -> list[str]:
     """INSEE codes of the territory's communes, read once per version of its data."""
     key = f"addresses-codes:{territory.pk}:{territory.data_version}"
-    codes = cache.get(key)
+    codes: list[str] | None = cache.get(key)
     if codes is None:
         codes = sorted(territory.communes.values_list("insee_code", flat=True))
         cache.set(key, codes, 3600)
@@ -146,7 +147,10 @@ def _label(street: Street, numero: int | None, rep: str) -> str:
     )
 
 
-def _nearest(addresses, numero: int, rep: str) -> list[tuple[int | None, str, float, float]]:
+AddressRow = tuple[int | None, str, float, float]  # (numero, rep, lon, lat)
+
+
+def _nearest(addresses: Sequence[AddressRow], numero: int, rep: str) -> list[AddressRow]:
     """The two addresses of a street that best answer « numero rep »: the same number (the
     right index first), else the nearest numbers."""
     same = [a for a in addresses if a[0] == numero]

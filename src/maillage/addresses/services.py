@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -102,7 +103,7 @@ COLUMNS = (
 _street_key = lru_cache(maxsize=20_000)(street_key)  # a street has many numbers
 
 
-def _insert(rows: list[tuple]) -> None:
+def _insert(rows: list[tuple[Any, ...]]) -> None:
     table = connection.ops.quote_name(Address._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
@@ -110,7 +111,9 @@ def _insert(rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _address(name: str, line: int, row: list[str], col: dict[str, int], load_id: int) -> tuple:
+def _address(
+    name: str, line: int, row: list[str], col: dict[str, int], load_id: int
+) -> tuple[Any, ...]:
     """The values of COLUMNS for one kept row, checked field by field."""
 
     def value(column: str) -> str:
@@ -227,7 +230,7 @@ def ban_load(
         load = AddressLoad.objects.create(
             territory=territory, file_name=name[:300], insee_codes=sorted(codes)
         )
-        batch: list[tuple] = []
+        batch: list[tuple[Any, ...]] = []
         for line, row in rows:
             read += 1
             if progress and read % PROGRESS_EVERY == 0:

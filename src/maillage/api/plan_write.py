@@ -14,7 +14,7 @@ API's field names.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -27,12 +27,12 @@ from maillage.accounts.versioning import etag, version_of
 from maillage.plan.models import Activity, Indicator
 from maillage.plan.selectors import indicator_result, journal_queryset
 from maillage.plan.services import (
-    PlanValidationError,
     activity_delete,
     activity_record,
     activity_update,
     indicator_value_set,
 )
+from maillage.plan.validation import PlanValidationError
 
 from . import plan as reads
 from .concurrency import IF_MATCH_NOTE, STALE, if_match, set_etag
@@ -61,8 +61,6 @@ ROLES = (
 Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
-Title = text(300, description="Titre de l'activité.")
-Kind = text(200, description="Type d'activité : nom ou identifiant (ex. reunion-partenariale).")
 Axes = Annotated[
     list[Annotated[int, Field(ge=0, le=999)] | Slug],
     Field(max_length=LIST_MAX, description="Axes de la CTG : numéros (ex. [1, 3]) ou titres."),
@@ -70,10 +68,20 @@ Axes = Annotated[
 Codes = Annotated[list[Slug], Field(max_length=LIST_MAX)]
 ObjectiveCode = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3})?$")]
 ObjectiveCodes = Annotated[list[ObjectiveCode], Field(max_length=LIST_MAX)]
-Names = Annotated[list[text(300)], Field(max_length=LIST_MAX)]
-LongText = text(TEXT_MAX)
-ShortText = text(300)
-Justification = text(TEXT_MAX, min_length=1)
+if TYPE_CHECKING:  # validated, cleaned texts (:func:`maillage.api.inputs.text`)
+    Title = str
+    Kind = str
+    Names = list[str]
+    LongText = str
+    ShortText = str
+    Justification = str
+else:
+    Title = text(300, description="Titre de l'activité.")
+    Kind = text(200, description="Type d'activité : nom ou identifiant (ex. reunion-partenariale).")
+    Names = Annotated[list[text(300)], Field(max_length=LIST_MAX)]
+    LongText = text(TEXT_MAX)
+    ShortText = text(300)
+    Justification = text(TEXT_MAX, min_length=1)
 
 
 class ActivityIn(Schema):

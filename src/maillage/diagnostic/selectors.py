@@ -67,11 +67,13 @@ def data_version(territory: Territory) -> int:
     return int(version or 0)
 
 
-def _cached(kind: str, territory: Territory, params: tuple, compute: Callable[[int], T]) -> T:
+def _cached(
+    kind: str, territory: Territory, params: tuple[Any, ...], compute: Callable[[int], T]
+) -> T:
     version = data_version(territory)
     digest = hashlib.sha1(repr(params).encode()).hexdigest()[:16]
     key = f"maillage:diagnostic:{kind}:{territory.pk}:{version}:{digest}"
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute(version)
         cache.set(key, value, CACHE_SECONDS)

@@ -22,7 +22,8 @@ from maillage.territory.services import territory_touch
 
 from .models import Activity, ActivityKind, Axis, Indicator, JournalYear
 from .selectors import convention_get
-from .services import FICTIONAL_PREFIX, PlanLookup, activity_record
+from .services import activity_record
+from .validation import FICTIONAL_PREFIX, PlanLookup
 
 DEFAULT_SEED = 20230214
 DEFAULT_COUNT = 80

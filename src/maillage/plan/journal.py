@@ -25,7 +25,7 @@ from maillage.text import fold
 
 from .models import Activity, Partner
 from .selectors import journal_queryset
-from .services import PlanLookup, PlanValidationError, activity_validate
+from .validation import PlanLookup, PlanValidationError, activity_validate
 
 JOURNAL_COLUMNS: list[tuple[str, str]] = [
     ("date", "date"),

@@ -65,7 +65,7 @@ class IndicatorNode:
     kind_label: str
     unit: str
     method: str
-    rule: dict
+    rule: dict[str, Any]
     baseline_value: float | None
     baseline_year: int | None
     targets: dict[int, float]
@@ -414,7 +414,7 @@ class ZoneCount:
     code: str
     name: str
     count: int
-    geometry: dict | None = None
+    geometry: dict[str, Any] | None = None
 
 
 def activities_by_zone(*, territory: Territory, activities: Iterable[Any]) -> list[ZoneCount]:

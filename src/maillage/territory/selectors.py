@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -100,7 +101,7 @@ class Diagnostic:
             None,
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["iris_rp2016_total"] = round(self.iris_rp2016_total, 2)
         return data

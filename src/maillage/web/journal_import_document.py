@@ -55,7 +55,9 @@ def build_journal_import(
 
     path = import_path(str(params.get("token", "")))
     try:
-        author = get_user_model().objects.filter(pk=params.get("author")).first()
+        author_id = params.get("author")
+        users = get_user_model().objects
+        author = users.filter(pk=author_id).first() if author_id is not None else None
         if author is None or not can_edit(author, Activity(territory=territory)):
             raise JobError(_("Import refusé : ce compte ne peut plus saisir dans ce journal."))
         try:

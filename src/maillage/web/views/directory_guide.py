@@ -78,7 +78,7 @@ def guide_pdf(request: HttpRequest, territory: Territory) -> HttpResponse:
         points=[
             MapPoint(lon=h.structure.lon, lat=h.structure.lat, label=h.structure.name)
             for h in hits
-            if h.structure.located
+            if h.structure.located and h.structure.lon is not None and h.structure.lat is not None
         ],
         zones=[MapZone(geometry=z.boundary, label=z.name) for z in outline if z.boundary],
         show_neighbours=False,

@@ -13,11 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 
-from maillage.plan.services import (
-    PlanValidationError,
-    journal_year_declare_complete,
-    journal_year_withdraw,
-)
+from maillage.plan.services import journal_year_declare_complete, journal_year_withdraw
+from maillage.plan.validation import PlanValidationError
 from maillage.territory.models import Territory
 
 from ..decorators import COORDINATOR, territory_view
