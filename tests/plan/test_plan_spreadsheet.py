@@ -281,6 +281,7 @@ def test_duplicate_axis_code_is_refused(armentieres):
         ({"code": "01.02"}, "code", "« indicateur » 1.2 en double"),
         ({"texte": ""}, "texte", "obligatoire"),
         ({"année": "2024"}, "année", "colonne non utilisée"),
+        ({"unité": "actions\x00"}, "unité", "caractère de contrôle"),
     ],
 )
 def test_bad_indicator_rows_are_refused(armentieres, change, field, words):

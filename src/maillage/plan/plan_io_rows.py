@@ -56,6 +56,7 @@ COLUMN_BY_KEY = {fold(label): label for _k, label in PLAN_COLUMNS}
 STATUS_BY_KEY = {fold(v): v for v in Convention.Status.values} | {
     fold(str(label)): value for value, label in Convention.Status.choices
 }
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NUMBER = re.compile(r"[0-9]{1,3}")
 _CODE = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})")
 
@@ -164,6 +165,9 @@ class RowParser:
                 self.refuse(
                     line, column, _("texte trop long ({n} caractères au plus).").format(n=MAX_TEXT)
                 )
+                ok = False
+            elif _CONTROL.search(value):
+                self.refuse(line, column, _("caractère de contrôle (invisible) dans le texte."))
                 ok = False
         for column in element.required:
             if not cells.get(column):
