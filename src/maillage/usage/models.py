@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     PHONE = "telephone", _("clic sur le téléphone")
     EMAIL = "courriel", _("clic sur le courriel")
     WEBSITE = "site", _("clic sur le site web")
+    WIDGET = "widget", _("vue du widget (site partenaire)")
 
 
 #: How a total of each kind reads (« 484 vues de fiches »).
@@ -31,6 +32,7 @@ PLURALS = {
     Kind.PHONE: _("clics sur le téléphone"),
     Kind.EMAIL: _("clics sur le courriel"),
     Kind.WEBSITE: _("clics sur le site web"),
+    Kind.WIDGET: _("vues du widget sur d'autres sites"),
 }
 
 #: Clicks on a fiche's contact (the « sollicitations » of indicator 1.5).

@@ -11,6 +11,7 @@ urlpatterns = [
     path(T + "mesure/<str:kind>/<id:pk>/", usage.contact_click, name="usage-click"),
     path(T + "espace/audience/", usage.audience_page, name="usage-audience"),
     path(T + "structures/<id:pk>/affiche.pdf", usage.structure_poster, name="structure-poster"),
+    path(T + "widget/", usage.directory_widget, name="directory-widget"),
     path(
         T + "espace/audience/graphique-<str:name>.svg",
         usage.audience_chart,

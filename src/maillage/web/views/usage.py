@@ -13,7 +13,9 @@ from typing import Any
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import formats
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_safe
 
 from maillage.territory.models import Territory
@@ -23,6 +25,7 @@ from maillage.usage.models import CONTACT_KINDS, PLURALS, Kind
 
 from ..csp import SVG_CSP
 from ..decorators import COORDINATOR, OBSERVER, territory_view
+from ..site_url import absolute_url
 
 #: Who sees the audience page: the coordination and the observers (CAF).
 READERS = (COORDINATOR, OBSERVER)
@@ -54,6 +57,9 @@ def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     report = selectors.usage_report(territory=territory, start=start, end=end)
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
+    widget_url = absolute_url(
+        reverse("web:directory-widget", args=[territory.slug]), request=request
+    )
     return render(
         request,
         "usage/audience.html",
@@ -67,6 +73,7 @@ def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
             "months": [(m, [c[k] for k in Kind.values]) for m, c in report.months],
             "kinds": [PLURALS[k] for k in Kind],
             "need_rows": report.searches_for("thematique"),
+            "widget_url": widget_url,
         },
     )
 
@@ -120,14 +127,12 @@ def structure_poster(request: HttpRequest, territory: Territory, pk: int) -> Htt
     support for the place's door, a notice board, a partner's desk)."""
     import datetime as dt
 
-    from django.urls import reverse
     from django.utils import timezone
 
     from maillage.directory import opening_hours
     from maillage.directory.selectors import StructureNotFound, structure_get
     from maillage.reports.pdf import render_pdf
 
-    from ..site_url import absolute_url
     from .directory_guide import _qr
 
     try:
@@ -153,4 +158,55 @@ def structure_poster(request: HttpRequest, territory: Territory, pk: int) -> Htt
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="affiche-{s.slug or s.id}.pdf"'
+    return response
+
+
+# --------------------------------------------------------------------------- embeddable widget
+
+#: The widget is the one page other sites may frame: no script, no form, styles and images
+#: from the site only. Every other page keeps ``frame-ancestors 'none'`` (web/csp.py).
+WIDGET_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors *"
+)
+WIDGET_LIMIT = 50
+
+
+@require_safe
+@xframe_options_exempt
+@territory_view
+def directory_widget(request: HttpRequest, territory: Territory) -> HttpResponse:
+    """The directory, filtered by thématique, public, âge or quartier, for a partner's or the
+    city's website: ``<iframe src="…/widget/?thematique=famille" …>`` (one line)."""
+    from maillage.directory.selectors import structure_search
+
+    from ..forms.directory import SearchForm
+
+    form = SearchForm(request.GET or None, territory=territory)
+    if form.is_bound and not form.is_valid():
+        raise Http404("Critères inconnus.")
+    data = form.cleaned_data if form.is_bound else {}
+    page = structure_search(
+        territory=territory,
+        thematique=data.get("thematique") or None,
+        public=data.get("public") or None,
+        quartier=data.get("quartier") or None,
+        age=data.get("age"),
+        limit=WIDGET_LIMIT,
+    )
+    services.count(request, territory, Kind.WIDGET, services.search_key(data))
+    directory = absolute_url(reverse("web:directory", args=[territory.slug]), request=request)
+    prefix = absolute_url(reverse("web:structure", args=[territory.slug, 0]), request=request)
+    response = render(
+        request,
+        "usage/widget.html",
+        {
+            "territory": territory,
+            "page": page,
+            "prefix": prefix.removesuffix("0/"),
+            "directory": directory + ("?" + request.GET.urlencode() if request.GET else ""),
+            "filters": selectors.Labels(territory).criteria(services.search_key(data)),
+        },
+    )
+    response["Content-Security-Policy"] = WIDGET_CSP
     return response
