@@ -305,11 +305,8 @@ def journal_demo_command(slug: str, remove: bool, count: int, seed: int) -> None
 @click.option("--year", type=int, required=True, help="Année de la convention (ex. 2024).")
 @click.option("--withdraw", is_flag=True, help="Retire la déclaration.")
 def journal_complete_command(slug: str, year: int, withdraw: bool) -> None:
-    from maillage.plan.services import (
-        PlanValidationError,
-        journal_year_declare_complete,
-        journal_year_withdraw,
-    )
+    from maillage.plan.services import journal_year_declare_complete, journal_year_withdraw
+    from maillage.plan.validation import PlanValidationError
 
     territory = _territory(slug)
     _plan_tree(territory)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from maillage.accounts.actor import Actor
 from maillage.accounts.history import record_change, snapshot
 from maillage.territory.models import Territory
 from maillage.territory.services import territory_touch
@@ -31,10 +32,7 @@ from .models import (
     StudySubject,
 )
 from .plan_io_parse import plan_parse
-from .plan_io_rows import (
-    PlanImportReport,
-    RowParser,
-)
+from .plan_io_rows import PlanImportReport, RowParser
 
 
 class _Rollback(Exception):
@@ -47,7 +45,7 @@ class _Rollback(Exception):
 class _Writer:
     """Upserts on natural keys (numbers), each change kept in the history."""
 
-    def __init__(self, report: PlanImportReport, user: Any, note: str) -> None:
+    def __init__(self, report: PlanImportReport, user: Actor, note: str) -> None:
         self.report, self.user, self.note = report, user, note
         self.changed = False
 
@@ -258,7 +256,7 @@ def plan_import(
     filename: str,
     dry_run: bool = False,
     replace: bool = False,
-    user: Any = None,
+    user: Actor = None,
 ) -> PlanImportReport:
     """Import a plan spreadsheet into ``territory``: everything, or nothing.
 
