@@ -290,6 +290,10 @@ def notice_rows() -> list[list[str]]:
     return out
 
 
+# Column widths (characters) of the « Plan » sheet: élément, code, texte… précision.
+XLSX_WIDTHS = (26, 8, 80, 16, 44, 14, 8, 10, 50)
+
+
 def _xlsx(main: list[list[Any]], notice: list[list[Any]] | None) -> bytes:
     from openpyxl import Workbook
 
@@ -298,6 +302,11 @@ def _xlsx(main: list[list[Any]], notice: list[list[Any]] | None) -> bytes:
         if matrix is None:
             continue
         sheet = workbook.create_sheet(name)
+        widths = XLSX_WIDTHS if name == SHEET else (28, 24, 28, 12, 90)
+        for letter, width in zip("ABCDEFGHI", widths, strict=False):
+            sheet.column_dimensions[letter].width = width
+        if name == SHEET:
+            sheet.freeze_panes = "A2"  # the header stays in view
         for values in matrix:
             sheet.append([safe_cell(v) for v in values])
     buffer = io.BytesIO()
