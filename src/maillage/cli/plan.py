@@ -381,7 +381,9 @@ def plan_export_command(slug: str, output: Path) -> None:
         "--remplacer (chaque changement est gardé dans l'historique)."
     ),
 )
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", metavar="FICHIER", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @territory_option
 @click.option("--dry-run", is_flag=True, help="Vérifie et affiche ce qui changerait, sans écrire.")
 @click.option(
