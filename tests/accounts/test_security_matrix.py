@@ -25,9 +25,9 @@ PUBLIC_POST = {"web:login", "web:logout", "web:password-reset", "web:password-re
 # Asking for a public document (bilan, diagnostic, printed guide: public pages) prepared in the
 # background writes only its job row, no CTG data (tests/jobs: who may fetch the result).
 PUBLIC_POST |= {"web:job-bilan", "web:job-diagnostic", "web:job-guide"}
-# Residents' reports and proposed places: anonymous by design, kept for the coordinator's
-# decision, nothing public changes (tests/contributions).
-PUBLIC_POST |= {"web:report-error", "web:propose-place"}
+# Residents' reports, proposed places and consultation answers: anonymous by design, kept for
+# the coordinator, nothing public changes (tests/contributions).
+PUBLIC_POST |= {"web:report-error", "web:propose-place", "web:consultation-answer"}
 # Views whose POST is allowed to every partner of the territory (not organisation-bound): a
 # partner may declare a new place for their own organisation (a draft, see creates_drafts).
 PARTNER_POST = {

@@ -102,3 +102,60 @@ def test_a_resident_reports_an_error_and_proposes_a_place(
     assert_accessible(page)
     _fits(page)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_resident_answers_a_consultation(live_data, browser, assert_accessible, width, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from maillage.contributions import consultations as cons
+    from maillage.contributions.forms import MIN_FILL_SECONDS
+    from maillage.contributions.models import ConsultationAnswer
+    from maillage.territory.models import Territory
+
+    _coordinator()
+    territory = Territory.objects.get(slug="armentieres")
+    consultation = cons.consultation_create(
+        territory=territory,
+        user=get_user_model().objects.get(username="cdc-contrib@example.org"),
+        title="Accueil du samedi (exemple fictif)",
+        questions=[
+            {
+                "text": "Le samedi matin vous conviendrait-il ?",
+                "kind": "single",
+                "choices": ["Oui", "Non"],
+            },
+            {"text": "Quelles activités ?", "kind": "multiple", "choices": ["Jeux", "Lecture"]},
+            {"text": "Une idée ?", "kind": "text", "choices": []},
+        ],
+    )
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_data}/territoire/armentieres/annuaire/")
+    page.get_by_role("link", name="Accueil du samedi (exemple fictif)").click()
+    page.wait_for_url(f"**/concertations/{consultation.pk}/")
+    assert_accessible(page)
+    _fits(page)
+    page.get_by_label("Oui").check()
+    page.get_by_label("Jeux").check()
+    page.get_by_label("Une idée ?").fill(HOSTILE)
+    page.screenshot(path=str(tmp_path / f"concertation-{width}.png"), full_page=True)
+    page.wait_for_timeout(MIN_FILL_SECONDS * 1000 + 500)
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    page.wait_for_url("**/contribution-envoyee/")
+    assert ConsultationAnswer.objects.count() == 1
+    page.goto(live_data + "/connexion/")
+    page.get_by_label("Adresse électronique ou identifiant").fill("cdc-contrib@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/espace/")
+    for path in ("", f"{consultation.pk}/"):
+        page.goto(f"{live_data}/territoire/armentieres/espace/concertations/{path}")
+        page.screenshot(
+            path=str(tmp_path / f"concertation-coord-{width}-{bool(path)}.png"), full_page=True
+        )
+        assert_accessible(page)
+        _fits(page)
+    assert HOSTILE in page.locator(".resident-text").inner_text()
+    context.close()

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import ResidentReport, SubmissionMark
+from .models import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationQuestion,
+    ResidentReport,
+    SubmissionMark,
+)
 
 
 @admin.register(ResidentReport)
@@ -18,6 +24,32 @@ class ResidentReportAdmin(admin.ModelAdmin):
 class SubmissionMarkAdmin(admin.ModelAdmin):
     list_display = ("created_at", "address_key")
     readonly_fields = ("address_key", "created_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+class ConsultationQuestionInline(admin.TabularInline):
+    model = ConsultationQuestion
+    extra = 0
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ("title", "territory", "zone", "status", "created_at")
+    list_filter = ("status", "territory")
+    inlines = [ConsultationQuestionInline]
+
+
+@admin.register(ConsultationQuestion)
+class ConsultationQuestionAdmin(admin.ModelAdmin):
+    list_display = ("text", "consultation", "kind")
+
+
+@admin.register(ConsultationAnswer)
+class ConsultationAnswerAdmin(admin.ModelAdmin):
+    list_display = ("consultation", "zone", "answered_on")
+    readonly_fields = ("consultation", "zone", "answered_on", "values")
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -21,6 +21,8 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.validation import check_name
+from maillage.plan.models import Axis
+from maillage.territory.models import Zone
 
 from .models import ReportField
 
@@ -148,3 +150,128 @@ class DecisionForm(forms.Form):
         max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MESSAGE}),
     )
+
+
+# --------------------------------------------------------------------------- consultations
+
+
+class ConsultationForm(forms.Form):
+    """The coordinator's questionnaire: a title, a quartier or the whole territory, and up to
+    :data:`maillage.contributions.consultations.MAX_QUESTIONS` questions."""
+
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    intro = forms.CharField(
+        label=_("Présentation (facultative)"),
+        required=False,
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MESSAGE}),
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Quartier concerné"),
+        queryset=Zone.objects.none(),
+        required=False,
+        empty_label=_("Tout le territoire"),
+    )
+
+    def __init__(self, *args: Any, zones: list[Any], questions: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone_field = self.fields["zone"]
+        assert isinstance(zone_field, forms.ModelChoiceField)
+        zone_field.queryset = Zone.objects.filter(pk__in=[z.pk for z in zones]).order_by("name")
+        self.question_numbers = list(range(1, questions + 1))
+        for i in self.question_numbers:
+            self.fields[f"q{i}_text"] = forms.CharField(
+                label=_("Question %(n)s") % {"n": i}, required=False, max_length=300
+            )
+            self.fields[f"q{i}_kind"] = forms.ChoiceField(
+                label=_("Type de réponse de la question %(n)s") % {"n": i},
+                choices=[
+                    ("single", _("choix unique")),
+                    ("multiple", _("choix multiples")),
+                    ("text", _("texte libre")),
+                ],
+                initial="single",
+            )
+            self.fields[f"q{i}_choices"] = forms.CharField(
+                label=_("Réponses possibles à la question %(n)s (une par ligne)") % {"n": i},
+                required=False,
+                max_length=MAX_MESSAGE,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def question_fields(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (self[f"q{i}_text"], self[f"q{i}_kind"], self[f"q{i}_choices"])
+            for i in self.question_numbers
+        ]
+
+    def questions(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        return [
+            {
+                "text": d.get(f"q{i}_text") or "",
+                "kind": d.get(f"q{i}_kind"),
+                "choices": (d.get(f"q{i}_choices") or "").splitlines(),
+            }
+            for i in self.question_numbers
+        ]
+
+
+class AnswerForm(ContributionForm):
+    """A resident's answers: one field per question, all optional (at least one answered, the
+    service checks), and their quartier when the consultation covers the whole territory."""
+
+    def __init__(self, *args: Any, consultation: Any, zones: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["contact_email"]  # anonymous answers: no address asked
+        self.questions = list(consultation.questions.all())
+        for q in self.questions:
+            name, label = f"q{q.pk}", q.text
+            if q.kind == "single":
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[(c, c) for c in q.choices],
+                    widget=forms.RadioSelect,
+                )
+            elif q.kind == "multiple":
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[(c, c) for c in q.choices],
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+                )
+        self.zones = {str(z.pk): z for z in zones}
+        if consultation.zone is None:
+            self.fields["quartier"] = forms.ChoiceField(
+                label=_("Votre quartier (facultatif)"),
+                required=False,
+                choices=[("", _("Je ne souhaite pas le dire"))]
+                + sorted(((k, z.name) for k, z in self.zones.items()), key=lambda c: c[1]),
+            )
+
+    def answer_fields(self) -> list[Any]:
+        return [self[f"q{q.pk}"] for q in self.questions]
+
+    def values(self) -> dict[int, Any]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+    def zone(self) -> Any:
+        return self.zones.get(self.cleaned_data.get("quartier") or "")
+
+
+class JournalForm(forms.Form):
+    axis = forms.ModelChoiceField(label=_("Axe de la convention"), queryset=Axis.objects.none())
+
+    def __init__(self, *args: Any, axes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        axis_field = self.fields["axis"]
+        assert isinstance(axis_field, forms.ModelChoiceField)
+        axis_field.queryset = axes

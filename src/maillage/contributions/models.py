@@ -120,3 +120,114 @@ class SubmissionMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address_key[:8]}… ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class Consultation(models.Model):
+    """A short questionnaire the coordinator puts to the residents of a quartier or of the
+    whole territory (« espace de concertation »); answers are anonymous."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("ouverte")
+        CLOSED = "closed", _("close")
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("territoire"),
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    intro = models.TextField(_("présentation"), max_length=2000, blank=True)
+    zone = models.ForeignKey(
+        "territory.Zone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quartier concerné (vide : tout le territoire)"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    activity = models.ForeignKey(
+        "plan.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activité du journal"),
+    )
+
+    class Meta:
+        verbose_name = _("concertation des habitants")
+        verbose_name_plural = _("concertations des habitants")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsultationQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("choix unique")
+        MULTIPLE = "multiple", _("choix multiples")
+        TEXT = "text", _("texte libre")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("concertation"),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"))
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("type de réponse"), max_length=10, choices=Kind.choices)
+    choices = models.JSONField(_("réponses proposées"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("question d'une concertation")
+        verbose_name_plural = _("questions des concertations")
+        ordering = ["consultation", "position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ConsultationAnswer(models.Model):
+    """One resident's anonymous answers: their quartier (chosen by them, optional), the day,
+    and the answers by question id. No address, no name, no time of day."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("concertation"),
+    )
+    zone = models.ForeignKey(
+        "territory.Zone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quartier du répondant"),
+    )
+    answered_on = models.DateField(_("date de réponse"))
+    values = models.JSONField(_("réponses"), default=dict)
+
+    class Meta:
+        verbose_name = _("réponse à une concertation")
+        verbose_name_plural = _("réponses aux concertations")
+        ordering = ["consultation", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} ({self.answered_on:%d/%m/%Y})"

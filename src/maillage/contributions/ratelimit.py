@@ -5,7 +5,9 @@ address with), the counts live in the database — the cache is per process — 
 stored: only a keyed hash of it (``salted_hmac`` with the site's secret key), which cannot be
 turned back into the address without the key, kept :data:`WINDOW_MINUTES` minutes.
 Within :data:`WINDOW_MINUTES` minutes an address may send :data:`MAX_PER_ADDRESS`
-contributions (a shared connection — a social centre's public computer — included).
+contributions (reports and proposed places together), and :data:`MAX_ANSWERS_PER_ADDRESS`
+answers to consultations (higher: residents answer together on a social centre's tablet or
+connection). Each scope has its own hash, so the counts are apart.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from maillage.accounts.ratelimit import client_ip
 from .models import SubmissionMark
 
 MAX_PER_ADDRESS = 10
+MAX_ANSWERS_PER_ADDRESS = 30
 WINDOW_MINUTES = 60
+LIMITS = {"contribution": MAX_PER_ADDRESS, "consultation": MAX_ANSWERS_PER_ADDRESS}
 _SALT = "maillage.contributions.address"
 
 
-def address_key(request: Any) -> str:
-    """The keyed hash of the request's address (``""`` hashed when it is unknown)."""
-    return salted_hmac(_SALT, client_ip(request) or "", algorithm="sha256").hexdigest()
+def address_key(request: Any, scope: str = "contribution") -> str:
+    """The keyed hash of the request's address for ``scope`` (``""`` hashed when unknown)."""
+    value = f"{scope}:{client_ip(request) or ''}"
+    return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()
 
 
 def _recent() -> Any:
@@ -36,14 +41,15 @@ def _recent() -> Any:
     )
 
 
-def is_limited(request: Any) -> bool:
-    """Whether the request's address has used up its contributions for now."""
-    return _recent().filter(address_key=address_key(request)).count() >= MAX_PER_ADDRESS
+def is_limited(request: Any, scope: str = "contribution") -> bool:
+    """Whether the request's address has used up its contributions of ``scope`` for now."""
+    return _recent().filter(address_key=address_key(request, scope)).count() >= LIMITS[scope]
 
 
-def record(request: Any) -> None:
-    """Count one contribution from the request's address (and forget the expired ones)."""
+def record(request: Any, scope: str = "contribution") -> None:
+    """Count one contribution of ``scope`` from the request's address (and forget the expired
+    ones)."""
     SubmissionMark.objects.filter(
         created_at__lt=timezone.now() - timedelta(minutes=WINDOW_MINUTES)
     ).delete()
-    SubmissionMark.objects.create(address_key=address_key(request))
+    SubmissionMark.objects.create(address_key=address_key(request, scope))

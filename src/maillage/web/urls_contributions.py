@@ -13,4 +13,7 @@ urlpatterns = [
     path(T + "contribution-envoyee/", c.thanks, name="contribution-thanks"),
     path(T + "espace/signalements/", c.reports_queue, name="resident-reports"),
     path(T + "espace/signalements/<id:pk>/", c.report_detail, name="resident-report"),
+    path(T + "espace/concertations/", c.consultations_page, name="consultations"),
+    path(T + "espace/concertations/<id:pk>/", c.consultation_results, name="consultation-results"),
+    path(T + "concertations/<id:pk>/", c.consultation_answer, name="consultation-answer"),
 ]

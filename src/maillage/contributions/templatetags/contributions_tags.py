@@ -1,5 +1,6 @@
 """``{% resident_reports_waiting territory as n %}``: how many residents' contributions wait for
-the coordinator (``None`` for anyone else), for the partners' space pages."""
+the coordinator (``None`` for anyone else), for the partners' space pages;
+``{% open_consultations territory as found %}``: the open consultations, for the directory."""
 
 from __future__ import annotations
 
@@ -23,3 +24,17 @@ def resident_reports_waiting(context: dict[str, Any], territory: Any) -> int | N
     if not is_coordinator(user, territory):
         return None
     return reports_pending(territory=territory, user=user).count()
+
+
+@register.simple_tag
+def open_consultations(territory: Any) -> list[Any]:
+    """The territory's open consultations, newest first (for the directory page)."""
+    from maillage.contributions.models import Consultation
+
+    if territory is None:
+        return []
+    return list(
+        Consultation.objects.filter(territory=territory, status=Consultation.Status.OPEN)
+        .select_related("zone")
+        .order_by("-created_at")[:3]
+    )
