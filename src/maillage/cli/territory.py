@@ -139,13 +139,13 @@ def diagnostic(slug: str, fmt: str, audit: bool) -> None:
         for z in result.zones
     ]
     payload = result.as_dict()
-    payload["taux_petite_enfance"] = report.childcare_rate.as_dict()
+    rate = report.childcare_rate
+    payload["taux_petite_enfance"] = rate.as_dict() if rate is not None else None
     payload["populations_de_reference"] = report.population_rows()
     if report.reconciliation is not None:
         payload["rapprochement_ctg_annuaire"] = report.reconciliation.as_rows()
     emit(rows, fmt=fmt, payload=payload)
-    if fmt == "table":
-        rate = report.childcare_rate
+    if fmt == "table" and rate is not None:
         value = "—" if rate.value is None else f"{rate.value:.1f}".replace(".", ",")
         click.echo(f"{rate.label} : {value} ({rate.denominator}).")
         click.echo(rate.official_line)
