@@ -46,6 +46,7 @@ from maillage.directory.vocabulary import (
 )
 from maillage.territory.models import Territory
 from maillage.usage import services as usage
+from maillage.usage.models import Kind as UsageKind
 
 from ..decorators import territory_view
 from ..forms.directory import SearchForm
@@ -251,7 +252,7 @@ def _service_rows(hits: list[SearchHit]) -> dict[int, list[ServiceRow]]:
 def structure_detail(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     internal = can_view_drafts(request.user, territory)
     hit = _hit(territory, pk, published_only=not internal)
-    usage.count(request, territory, usage.Kind.FICHE, str(pk))
+    usage.count(request, territory, UsageKind.FICHE, str(pk))
     now = timezone.localtime()
     s = hit.structure
     return render(
