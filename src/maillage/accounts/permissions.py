@@ -64,6 +64,7 @@ def territory_of(obj: Any) -> Any:
         ("activity", "territory"),
         ("group", "territory"),
         ("meeting", "group", "territory"),
+        ("meeting", "territory"),  # a COPIL decision
         ("indicator", "axis", "convention", "territory"),
         ("axis", "convention", "territory"),
     ):
