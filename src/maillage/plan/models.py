@@ -597,3 +597,112 @@ class CopilDecision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class GapLink(models.Model):
+    """What a journal activity or an échéance answers in the diagnostic: a zone blanche (a
+    theme of the diagnostic and a zone of the territory), a QPV, or a scenario.
+
+    Validated by :func:`maillage.plan.gaps.gap_link_add` (the zone is one of the territory's,
+    the theme one of the diagnostic's, the scenario one of the territory's)."""
+
+    class Kind(models.TextChoices):
+        ZONE_BLANCHE = "zone_blanche", _("zone blanche")
+        QPV = "qpv", _("quartier prioritaire (QPV)")
+        SCENARIO = "scenario", _("scénario du diagnostic")
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="gap_links",
+        verbose_name=_("activité du journal"),
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="gap_links",
+        verbose_name=_("étape de l'échéancier"),
+    )
+    kind = models.CharField(_("manque"), max_length=12, choices=Kind.choices)
+    theme = models.CharField(_("thème"), max_length=20, blank=True)
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zone"),
+    )
+    scenario = models.ForeignKey(
+        "diagnostic.Scenario",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="gap_links",
+        verbose_name=_("scénario"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lié par"),
+    )
+    created_at = models.DateTimeField(_("lié le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien vers un manque du diagnostic")
+        verbose_name_plural = _("liens vers des manques du diagnostic")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(activity__isnull=False, milestone__isnull=True)
+                | models.Q(activity__isnull=True, milestone__isnull=False),
+                name="gap_link_one_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class WhiteZoneSnapshot(models.Model):
+    """The zones blanches of one theme as the diagnostic stated them on a day (« instantané »),
+    so that the next COPIL shows their evolution. ``population`` ``None``: non calculable (or
+    unknown), with ``reason``."""
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        related_name="white_zone_snapshots",
+        verbose_name=_("territoire"),
+    )
+    taken_on = models.DateField(_("relevé le"))
+    theme = models.CharField(_("thème"), max_length=20)
+    theme_label = models.CharField(_("libellé du thème"), max_length=100)
+    public = models.CharField(_("public"), max_length=200, blank=True)
+    computable = models.BooleanField(_("calculable"), default=False)
+    zones = models.PositiveIntegerField(_("nombre de zones blanches"), null=True, blank=True)
+    population = models.FloatField(_("population concernée"), null=True, blank=True)
+    reason = models.TextField(_("raison"), blank=True)
+    max_distance_m = models.FloatField(_("rayon (m)"), null=True, blank=True)
+    data_version = models.PositiveIntegerField(_("version des données"))
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relevé des zones blanches")
+        verbose_name_plural = _("relevés des zones blanches")
+        ordering = ["territory", "-taken_on", "theme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "taken_on", "theme"], name="unique_white_zone_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on:%d/%m/%Y} {self.theme_label}"
