@@ -181,7 +181,7 @@ class ConsultationForm(forms.Form):
         self.question_numbers = list(range(1, questions + 1))
         for i in self.question_numbers:
             self.fields[f"q{i}_text"] = forms.CharField(
-                label=_("Question %(n)s") % {"n": i}, required=False, max_length=300
+                label=_("Texte de la question %(n)s") % {"n": i}, required=False, max_length=300
             )
             self.fields[f"q{i}_kind"] = forms.ChoiceField(
                 label=_("Type de réponse de la question %(n)s") % {"n": i},
@@ -191,6 +191,7 @@ class ConsultationForm(forms.Form):
                     ("text", _("texte libre")),
                 ],
                 initial="single",
+                required=False,  # the select always holds a value; checked with the text
             )
             self.fields[f"q{i}_choices"] = forms.CharField(
                 label=_("Réponses possibles à la question %(n)s (une par ligne)") % {"n": i},
