@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import copil, plan, plan_attachments, plan_journal_years
+from .views import copil, plan, plan_attachments, plan_journal_years, plan_table
 
 T = "territoire/<slug:slug>/"
 
@@ -32,6 +32,10 @@ urlpatterns = [
         name="plan-attachment",
     ),
     path(f"{T}echeancier/", plan.schedule_page, name="plan-schedule"),
+    path(f"{T}echeancier/frise/", plan_table.schedule_timeline, name="plan-timeline"),
+    path(f"{T}echeances.ics", plan_table.schedule_ics, name="plan-schedule-ics"),
+    path(f"{T}plan/tableau/", plan_table.actions_table, name="plan-table"),
+    path(f"{T}plan/tableau.<str:fmt>", plan_table.actions_export, name="plan-table-export"),
     path(f"{T}echeancier/nouvelle/", plan.milestone_edit, name="plan-milestone-new"),
     path(f"{T}echeancier/<id:pk>/", plan.milestone_edit, name="plan-milestone-edit"),
     path(f"{T}bilan/", plan.bilan_page, name="plan-bilan-page"),

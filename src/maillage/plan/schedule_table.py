@@ -1,0 +1,148 @@
+"""The échéancier as rows: one row per échéance (milestone), filtered, for the table page, its
+spreadsheet export, the timeline (frise) and its text alternative.
+
+Every surface renders the same :class:`ScheduleRow` list from :func:`schedule_rows`, so the
+export holds exactly the rows of the filtered table. « En retard » follows the échéancier page's
+rule: due before today and still « prévu » or « en cours ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from maillage.territory.models import Territory
+from maillage.text import fold
+
+from .models import Milestone
+from .selectors import milestones
+
+#: Statuses an échéance past its date is « en retard » in (as on the échéancier page).
+LATE_STATUSES = frozenset({Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS})
+#: The status filter's extra value: open échéances past their date.
+LATE = "en-retard"
+
+#: Export columns (key, header), in the order of the table page.
+SCHEDULE_COLUMNS: list[tuple[str, str]] = [
+    ("axis", "Axe"),
+    ("objective", "Objectif"),
+    ("title", "Intitulé"),
+    ("owner", "Porteur"),
+    ("status", "Statut"),
+    ("late", "En retard"),
+    ("due_date", "Échéance"),
+    ("note", "Note"),
+]
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One échéance as every surface shows it."""
+
+    pk: int
+    axis_number: int | None
+    axis_title: str
+    objective_code: str
+    objective_title: str
+    title: str
+    owner: str
+    status: str
+    status_label: str
+    due_date: dt.date
+    late: bool
+    note: str
+
+    @property
+    def axis_label(self) -> str:
+        return f"{self.axis_number}. {self.axis_title}" if self.axis_number is not None else ""
+
+    @property
+    def objective_label(self) -> str:
+        return f"{self.objective_code} {self.objective_title}".strip()
+
+    def cells(self) -> dict[str, Any]:
+        """The row for :func:`maillage.interop.tabular.write_table` (:data:`SCHEDULE_COLUMNS`)."""
+        return {
+            "axis": self.axis_label,
+            "objective": self.objective_label,
+            "title": self.title,
+            "owner": self.owner,
+            "status": self.status_label,
+            "late": self.late,
+            "due_date": self.due_date,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ScheduleFilters:
+    """What the table keeps: axis number, objective code (« 1.2 »), owner (compared folded),
+    a :class:`Milestone.Status` value or :data:`LATE`, and a period (both ends included)."""
+
+    axis: int | None = None
+    objective: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _row(m: Milestone, today: dt.date) -> ScheduleRow:
+    objective = m.objective
+    return ScheduleRow(
+        pk=m.pk,
+        axis_number=m.axis.number if m.axis is not None else None,
+        axis_title=m.axis.title if m.axis is not None else "",
+        objective_code=objective.code if objective is not None else "",
+        objective_title=objective.title if objective is not None else "",
+        title=m.title,
+        owner=m.owner,
+        status=m.status,
+        status_label=str(m.get_status_display()),
+        due_date=m.due_date,
+        late=m.due_date < today and m.status in LATE_STATUSES,
+        note=m.note,
+    )
+
+
+def _keeps(row: ScheduleRow, f: ScheduleFilters) -> bool:
+    if f.axis is not None and row.axis_number != f.axis:
+        return False
+    if f.objective and row.objective_code != f.objective:
+        return False
+    if f.owner and fold(row.owner) != fold(f.owner):
+        return False
+    if f.status == LATE and not row.late:
+        return False
+    if f.status and f.status != LATE and row.status != f.status:
+        return False
+    if f.start is not None and row.due_date < f.start:
+        return False
+    return f.end is None or row.due_date <= f.end
+
+
+def schedule_rows(
+    *,
+    territory: Territory,
+    filters: ScheduleFilters | None = None,
+    today: dt.date | None = None,
+) -> list[ScheduleRow]:
+    """The territory's échéances kept by ``filters``, by due date (one query)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    rows = [_row(m, today) for m in milestones(territory=territory)]
+    return [r for r in rows if _keeps(r, filters or ScheduleFilters())]
+
+
+def schedule_owners(*, territory: Territory) -> list[str]:
+    """The distinct owners (« qui ») of the territory's échéances, alphabetical (folded)."""
+    seen: dict[str, str] = {}
+    for owner in (
+        Milestone.objects.filter(convention__territory=territory)
+        .exclude(owner="")
+        .values_list("owner", flat=True)
+    ):
+        seen.setdefault(fold(owner), owner)
+    return [seen[k] for k in sorted(seen)]
