@@ -27,7 +27,7 @@ class Data(IndicatorKind):
         )
 
     def validate_rule(self, rule: dict, **plan: Any) -> str | None:
-        if rule.get("source") not in DATA_SOURCES:
+        if not isinstance(rule.get("source"), str) or rule["source"] not in DATA_SOURCES:
             return f"source de données inconnue (connues : {', '.join(sorted(DATA_SOURCES))})."
         return None
 

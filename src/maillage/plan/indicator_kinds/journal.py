@@ -84,16 +84,22 @@ class JournalKind(IndicatorKind):
         if unknown := set(rule) - RULE_KEYS:
             return f"clé(s) inconnue(s) : {', '.join(sorted(unknown))}."
         kinds = rule.get("kinds")
-        if not isinstance(kinds, list) or not kinds:
+        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
             return "liste « kinds » (types d'activité) attendue."
         if missing := [k for k in kinds if k not in kind_names]:
             return f"type(s) d'activité inconnu(s) : {', '.join(map(str, missing))}."
-        if "axis" in rule and rule["axis"] not in axis_numbers:
-            return f"axe {rule['axis']} inconnu."
+        axis = rule.get("axis")
+        if "axis" in rule and (not isinstance(axis, int) or axis not in axis_numbers):
+            return f"axe {axis} inconnu."
         objectives = rule.get("objectives", [])
-        if not isinstance(objectives, list) or any(o not in objective_codes for o in objectives):
+        if not isinstance(objectives, list) or any(
+            not isinstance(o, str) or o not in objective_codes for o in objectives
+        ):
             return "objectifs inconnus (codes attendus, ex. « 1.3 »)."
-        if rule.get("zone") not in (None, *ZONE_FILTERS):
+        if not isinstance(rule.get("zone"), (str, type(None))) or rule.get("zone") not in (
+            None,
+            *ZONE_FILTERS,
+        ):
             return f"filtre de zone inconnu (connus : {', '.join(ZONE_FILTERS)})."
         if "theme" in rule and (rule.get("zone") != "zone_blanche" or not rule["theme"]):
             return "« theme » (thème du diagnostic) ne sert qu'avec zone: zone_blanche."
