@@ -233,3 +233,31 @@ def test_the_purge_command_erases_old_contact_addresses(armentieres, people):
     assert "1 adresse(s) électronique(s) effacée(s)." in result.output
     old.refresh_from_db()
     assert old.contact_email == ""
+
+
+def test_a_mail_server_failure_is_no_error_page(
+    armentieres, people, django_capture_on_commit_callbacks, monkeypatch
+):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("serveur injoignable (exemple fictif)")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    orgs, coordinator, _, _ = people
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = post_report(Client(), armentieres, orgs.structure_a, contact_email="h@example.org")
+    assert sent.status_code == 302
+    report = ResidentReport.objects.get()
+    client = Client()
+    client.force_login(coordinator)
+    url = reverse("web:resident-report", args=["armentieres", report.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"decision": "reject"}).status_code == 302
+    report.refresh_from_db()
+    # Not told yet: the address waits for the purge rather than being lost unsent.
+    assert (report.status, report.contact_email, report.outcome_sent_at) == (
+        "rejected",
+        "h@example.org",
+        None,
+    )

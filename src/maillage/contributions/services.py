@@ -13,6 +13,8 @@ carry only the fiche's name, never the resident's text.
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +33,19 @@ from .models import ResidentReport
 
 # A contact address is erased once the outcome is sent, or after this many days in any case.
 KEEP_CONTACT_DAYS = 90
+
+logger = logging.getLogger(__name__)
+
+
+def _send(*, subject: str, message: str, recipients: list[str]) -> bool:
+    """Send a plain-text mail; a mail server failure is logged, never an error page (the
+    contribution or the decision is already saved)."""
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("courriel non envoyé (%s) : %s", subject, exc)
+        return False
+    return True
 
 
 def _clean(text: str) -> str:
@@ -121,23 +136,19 @@ def notify_new(*, report: ResidentReport, link: str = "") -> int:
             f"Ce qu'il propose :\n{report.place_offer}\n\n"
         )
     sent = 0
-    if coordinators:
-        send_mail(
-            subject=subject,
-            message=body + "À examiner dans l'espace partenaires, rubrique « Signalements des "
-            "habitants ». Rien n'est publié avant votre décision." + where + "\nMaillage",
-            from_email=None,
-            recipient_list=coordinators,
-        )
+    if coordinators and _send(
+        subject=subject,
+        message=body + "À examiner dans l'espace partenaires, rubrique « Signalements des "
+        "habitants ». Rien n'est publié avant votre décision." + where + "\nMaillage",
+        recipients=coordinators,
+    ):
         sent += len(coordinators)
-    if partners:
-        send_mail(
-            subject=subject,
-            message=body + "Le chargé de coopération l'examine ; si l'erreur est avérée, "
-            "corrigez la fiche depuis l'espace partenaires.\n\nMaillage",
-            from_email=None,
-            recipient_list=partners,
-        )
+    if partners and _send(
+        subject=subject,
+        message=body + "Le chargé de coopération l'examine ; si l'erreur est avérée, "
+        "corrigez la fiche depuis l'espace partenaires.\n\nMaillage",
+        recipients=partners,
+    ):
         sent += len(partners)
     return sent
 
@@ -209,16 +220,16 @@ def outcome_send(*, report: ResidentReport) -> bool:
             else "n'a pas été retenu pour l'annuaire."
         )
     answer = f"\n\nRéponse du chargé de coopération :\n{report.comment}" if report.comment else ""
-    send_mail(
+    if not _send(
         subject=f"Maillage — suite donnée à votre message ({report.territory.name})",
         message=(
             f"Bonjour,\n\nMerci pour votre message : {what} {result}{answer}\n\n"
             "Votre adresse électronique a été effacée de nos données après l'envoi de ce "
             "message.\n\nMaillage"
         ),
-        from_email=None,
-        recipient_list=[report.contact_email],
-    )
+        recipients=[report.contact_email],
+    ):
+        return False  # kept for now; erased by the purge after KEEP_CONTACT_DAYS days anyway
     now = timezone.now()
     ResidentReport.objects.filter(pk=report.pk).update(
         contact_email="", outcome_sent_at=now, contact_erased_at=now
