@@ -42,7 +42,11 @@ class Audience(IndicatorKind):
     def validate_rule(self, rule: dict, **plan: Any) -> str | None:
         measures = rule.get("measures")
         known = _measures()
-        if not isinstance(measures, list) or not measures:
+        if (
+            not isinstance(measures, list)
+            or not measures
+            or not all(isinstance(m, str) for m in measures)
+        ):
             return "« measures » : la liste des mesures comptées est obligatoire."
         unknown = [m for m in measures if m not in known]
         if unknown:
