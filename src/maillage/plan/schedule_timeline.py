@@ -190,7 +190,8 @@ def timeline(
             body.append(
                 f'<g class="echeance"><title>{escape(_item_title(n, row))}</title>{ring}'
                 f"{_marker(shape, x, cy, mfill, stroke)}"
-                f'<text x="{x + RADIUS + 5:.1f}" y="{cy + 4:.1f}" font-size="11" '
+                f'<text x="{x + RADIUS + (10 if row.late else 5):.1f}" y="{cy + 4:.1f}" '
+                f'font-size="11" '
                 f'fill="{label_fill}">{n}</text></g>'
             )
         y += height
@@ -225,7 +226,8 @@ def timeline(
             f"<g><title>{escape(_('Aujourd’hui, %(d)s') % {'d': _fr(today)})}</title>"
             f'<line x1="{tx:.1f}" y1="{HEADER_H - 16}" x2="{tx:.1f}" y2="{plot_bottom:.1f}" '
             f'stroke="{LATE_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>'
-            f'<text x="{tx + 4:.1f}" y="{plot_bottom + 14:.1f}" font-size="11" '
+            f'<text x="{tx - 4:.1f}" y="{plot_bottom + 14:.1f}" font-size="11" '
+            'text-anchor="end" '
             f'fill="{LATE_COLOUR}">{escape(_("aujourd’hui (%(d)s)") % {"d": _fr(today)})}'
             "</text></g>"
         )
