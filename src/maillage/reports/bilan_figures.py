@@ -16,8 +16,15 @@ if TYPE_CHECKING:
 ZONE_DRAW_ORDER = {"iris": 0, "quartier": 1, "qpv": 2}
 
 
-def indicator_trend(line: IndicatorLine, *, fmt: ImageFormat = "svg") -> bytes:
-    """Values by year (bars) against targets (dashed line) of one indicator."""
+def indicator_trend(
+    line: IndicatorLine,
+    *,
+    fmt: ImageFormat = "svg",
+    width_in: float = 4.6,
+    height_in: float = 2.2,
+) -> bytes:
+    """Values by year (bars) against targets (dashed line) of one indicator; the web pages ask
+    for a smaller drawing, so that its text stays readable when shown as a sparkline."""
     trend = line.trend
     targets = [t for _, _, t in trend]
     return trend_chart(
@@ -27,8 +34,8 @@ def indicator_trend(line: IndicatorLine, *, fmt: ImageFormat = "svg") -> bytes:
         title=_("Indicateur %(code)s") % {"code": line.result.code},
         unit=line.result.unit,
         fmt=fmt,
-        width_in=4.6,
-        height_in=2.2,
+        width_in=width_in,
+        height_in=height_in,
     )
 
 

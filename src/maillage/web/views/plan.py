@@ -163,10 +163,13 @@ def indicator_chart(request: HttpRequest, territory: Territory, pk: int) -> Http
     from maillage.plan.bilan import indicator_line
     from maillage.reports.bilan_figures import indicator_trend
 
-    key = f"plan-chart:{territory.pk}:{territory.data_version}:{pk}"
+    key = f"plan-chart:v2:{territory.pk}:{territory.data_version}:{pk}"
     svg = cache.get(key)
     if svg is None:
-        svg = indicator_trend(indicator_line(_result(territory, pk), None), fmt="svg")
+        # Drawn small (3.0 × 1.8 in): shown 14rem wide in the indicators table, its text
+        # keeps a readable size there (issue 20: the sparklines were too small to read).
+        line = indicator_line(_result(territory, pk), None)
+        svg = indicator_trend(line, fmt="svg", width_in=3.0, height_in=1.8)
         cache.set(key, svg, 3600)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
