@@ -133,6 +133,8 @@ def test_a_resident_answers_a_consultation(live_data, browser, assert_accessible
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_data}/territoire/armentieres/annuaire/")
+    page.get_by_role("heading", name="Donnez votre avis").wait_for()
+    assert_accessible(page)  # the directory with its invitation
     page.get_by_role("link", name="Accueil du samedi (exemple fictif)").click()
     page.wait_for_url(f"**/concertations/{consultation.pk}/")
     assert_accessible(page)
