@@ -65,12 +65,35 @@ def build_diagnostic(
     return Document(data, f"{report.filename_stem}.{fmt}", report_mod.CONTENT_TYPES[fmt])
 
 
+def build_copil(*, territory: Territory, params: dict[str, Any], progress: Progress) -> Document:
+    from maillage.plan.copil import copil_build
+    from maillage.plan.models import CopilMeeting
+    from maillage.reports import copil as copil_report
+
+    fmt = params["fmt"]
+    meeting = None
+    if params.get("meeting") is not None:
+        meeting = CopilMeeting.objects.filter(territory=territory, pk=params["meeting"]).first()
+        if meeting is None:
+            raise JobError(_("Comité de pilotage introuvable pour ce territoire."))
+    result = copil_build(
+        territory=territory,
+        year=params.get("year"),
+        meeting=meeting,
+        to_decide=params.get("to_decide", ""),
+        progress=progress,
+    )
+    data = copil_report.copil_render(result, fmt=fmt, progress=progress)
+    return Document(data, f"{result.filename_stem}.{fmt}", copil_report.CONTENT_TYPES[fmt])
+
+
 #: One builder per job kind. The printed guide's and the journal import's are registered by the
 #: web app (``maillage.web.guide_document``, ``maillage.web.journal_import_document``, imported by
 #: ``WebConfig.ready``): the guide is made by a web view, the import reads the web upload.
 BUILDERS: dict[str, Callable[..., Document]] = {
     "bilan": build_bilan,
     "diagnostic": build_diagnostic,
+    "copil": build_copil,
 }
 
 

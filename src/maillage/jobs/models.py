@@ -21,6 +21,7 @@ class Job(models.Model):
         DIAGNOSTIC = "diagnostic", _("Diagnostic territorial")
         GUIDE = "guide", _("Guide des lieux ressources")
         JOURNAL_IMPORT = "import-journal", _("Import du journal")
+        COPIL = "copil", _("Diaporama du comité de pilotage")
 
     class State(models.TextChoices):
         WAITING = "attente", _("en attente")

@@ -244,11 +244,9 @@ def copil_decision_milestone(request: HttpRequest, territory: Territory, pk: int
     return redirect(f"{url}#decision-{decision.pk}")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@territory_view(role=MEMBER)
-def copil_deck(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
-    """The deck in ``fmt``: for the COPIL ``comite`` (GET or POST), the year ``annee`` (or the
-    period), with the decisions to take typed in ``decisions`` (POST, from the bilan page)."""
+def deck_params(request: HttpRequest, territory: Territory, fmt: str) -> dict[str, Any]:
+    """The deck asked for: format, year ``annee`` (or the period), COPIL ``comite`` and the
+    decisions to take typed in ``decisions`` (POST only) — checked, else a French 404."""
     tree = _tree(territory)
     if fmt not in copil_report.FORMATS:
         raise Http404(_g("Format inconnu (pptx ou pdf)."))
@@ -263,8 +261,19 @@ def copil_deck(request: HttpRequest, territory: Territory, fmt: str) -> HttpResp
         meeting_id = parse_id(raw)
         if meeting_id is None:
             raise Http404(_g("Comité de pilotage introuvable pour ce territoire."))
-        meeting = _meeting(territory, meeting_id)
+        meeting = _meeting(territory, meeting_id).pk
     to_decide = data.get("decisions", "")[:TEXT_MAX] if request.method == "POST" else ""
+    return {"fmt": fmt, "year": year, "meeting": meeting, "to_decide": to_decide}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@territory_view(role=MEMBER)
+def copil_deck(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
+    """The deck in ``fmt``: for the COPIL ``comite`` (GET or POST), the year ``annee`` (or the
+    period), with the decisions to take typed in ``decisions`` (POST, from the bilan page)."""
+    params = deck_params(request, territory, fmt)
+    year, to_decide = params["year"], params["to_decide"]
+    meeting = _meeting(territory, params["meeting"]) if params["meeting"] else None
     try:
         result = copil_service.copil_build(
             territory=territory, year=year, meeting=meeting, to_decide=to_decide

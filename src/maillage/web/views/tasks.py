@@ -23,7 +23,7 @@ from maillage.jobs.services import job_start
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
-from ..decorators import territory_view
+from ..decorators import MEMBER, territory_view
 from ..params import parse_id, parse_int
 
 
@@ -83,6 +83,16 @@ def diagnostic_start(request: HttpRequest, territory: Territory, fmt: str) -> Ht
         ):
             raise Http404(_("Scénario introuvable."))
     return _started(request, territory, Job.Kind.DIAGNOSTIC, {"fmt": fmt, "scenario": scenario})
+
+
+@require_POST
+@territory_view(role=MEMBER)
+def copil_start(request: HttpRequest, territory: Territory, fmt: str) -> HttpResponse:
+    """The COPIL deck in ``fmt`` (members only: it carries the COPIL's decisions), from the
+    bilan page's form — the same parameters as the direct download."""
+    from .copil import deck_params
+
+    return _started(request, territory, Job.Kind.COPIL, deck_params(request, territory, fmt))
 
 
 def _guide_choices(territory: Territory) -> tuple[list, list]:
