@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import copil, plan, plan_attachments, plan_journal_years, plan_table
+from .views import copil, plan, plan_attachments, plan_gaps, plan_journal_years, plan_table
 
 T = "territoire/<slug:slug>/"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path(f"{T}journal/<id:pk>/", plan.activity_page, name="plan-activity"),
     path(f"{T}journal/<id:pk>/modifier/", plan.activity_edit, name="plan-activity-edit"),
     path(f"{T}journal/<id:pk>/supprimer/", plan.activity_delete, name="plan-activity-delete"),
+    path(f"{T}journal/<id:pk>/manques/", plan_gaps.activity_gaps, name="plan-activity-gaps"),
+    path(f"{T}echeancier/<id:pk>/manques/", plan_gaps.milestone_gaps, name="plan-milestone-gaps"),
+    path(f"{T}manques/<id:pk>/retirer/", plan_gaps.gap_unlink, name="plan-gap-unlink"),
     path(
         f"{T}journal/pieces-jointes/<id:pk>/",
         plan_attachments.attachment_download,
