@@ -26,6 +26,7 @@ from django.utils import timezone
 from maillage.territory.models import Territory
 
 from . import permissions
+from .actor import Actor, RequestUser, author
 from .display import diff_rows
 from .editable import editable_for
 from .history import diff, record_change, recording, snapshot, snapshot_values
@@ -46,7 +47,7 @@ def hash_token(token: str) -> str:
 # --------------------------------------------------------------------------- users and roles
 
 
-def _check_manager(by: Any, territory: Territory) -> None:
+def _check_manager(by: Actor, territory: Territory) -> None:
     if by is not None and not permissions.can_manage_users(by, territory):
         raise PermissionDenied("Gestion des comptes réservée au chargé de coopération.")
 
@@ -58,7 +59,7 @@ def membership_set(
     territory: Territory,
     role: str,
     organisation: models.Model | None = None,
-    by: Any = None,
+    by: Actor = None,
 ) -> Membership:
     """Give ``user`` a role on ``territory`` (a partner needs an organisation: a
     :class:`maillage.directory.models.Organisation`)."""
@@ -96,7 +97,7 @@ def membership_set(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, by: Any) -> None:
+def membership_remove(*, membership: Membership, by: RequestUser) -> None:
     """Withdraw a role; the account is deactivated when it has no role left anywhere."""
     _check_manager(by, membership.territory)
     if membership.user_id == by.pk:
@@ -119,7 +120,7 @@ def user_invite(
     organisation: models.Model | None = None,
     first_name: str = "",
     last_name: str = "",
-    by: Any = None,
+    by: Actor = None,
 ) -> tuple[Any, str]:
     """Create (or find) the account of ``email``, give it the role, return ``(user, token)``.
 
@@ -146,7 +147,7 @@ def user_invite(
     Invitation.objects.create(
         user=user,
         token_hash=hash_token(token),
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=author(by),
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
     return user, token
@@ -238,7 +239,7 @@ def api_token_authenticate(*, secret: str) -> Any:
     return token.user
 
 
-def api_token_revoke(*, token: ApiToken, by: Any) -> None:
+def api_token_revoke(*, token: ApiToken, by: RequestUser) -> None:
     if by.pk != token.user_id and not by.is_superuser:
         raise PermissionDenied("Vous ne pouvez révoquer que vos propres jetons.")
     token.revoked_at = timezone.now()
@@ -248,13 +249,13 @@ def api_token_revoke(*, token: ApiToken, by: Any) -> None:
 # --------------------------------------------------------------------------- edits and validation
 
 
-def _apply(obj: models.Model, fields: dict[str, Any], user: Any) -> models.Model:
+def _apply(obj: models.Model, fields: dict[str, Any], user: Actor) -> models.Model:
     """Apply ``fields`` through the owning app's service (validation, derived data, history):
     :mod:`maillage.accounts.editable`."""
     return editable_for(obj).apply(obj=obj, fields=dict(fields), user=user)
 
 
-def _check(obj: models.Model, fields: dict[str, Any], user: Any) -> None:
+def _check(obj: models.Model, fields: dict[str, Any], user: Actor) -> None:
     """Refuse ``fields`` as the owning app's service would with ``user``'s rights (the same
     field permissions as a direct edit: provenance, publication, organisation); writes
     nothing (:mod:`maillage.accounts.editable`)."""
@@ -270,7 +271,7 @@ def _resolved(fields: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def propose_change(
-    *, obj: models.Model, user: Any, fields: dict[str, Any], version: str | None = None
+    *, obj: models.Model, user: Actor, fields: dict[str, Any], version: str | None = None
 ) -> PendingChange:
     """Keep a partner's edit of published data until the coordinator validates it.
 
@@ -293,7 +294,7 @@ def propose_change(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        proposed_by=user,
+        proposed_by=author(user),
         organisation_id=permissions.organisation_id_of(user, territory),
         before={k: before.get(k) for k in changes},
         changes=changes,
@@ -332,7 +333,11 @@ def notify_coordinators(*, change: PendingChange) -> int:
 
 @transaction.atomic
 def edit_or_propose(
-    *, obj: models.Model, user: Any, fields: dict[str, Any], version: str | list[str] | None = None
+    *,
+    obj: models.Model,
+    user: Actor,
+    fields: dict[str, Any],
+    version: str | list[str] | None = None,
 ) -> tuple[models.Model | None, PendingChange | None]:
     """The one entry point for a user's edit of a structure or service.
 
@@ -361,7 +366,7 @@ def _object(change: PendingChange) -> models.Model:
 
 
 @transaction.atomic
-def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> models.Model:
+def validate_change(*, change: PendingChange, user: RequestUser, comment: str = "") -> models.Model:
     """The coordinator accepts a proposal: applied, recorded in the history (author and
     validator), the proposal closed. A field changed meanwhile by someone else is refused."""
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
@@ -400,20 +405,20 @@ def validate_change(*, change: PendingChange, user: Any, comment: str = "") -> m
     ):
         obj = _apply(obj, values, user)
     change.status = PendingChange.Status.VALIDATED
-    change.reviewed_by, change.reviewed_at, change.comment = user, timezone.now(), comment
+    change.reviewed_by, change.reviewed_at, change.comment = author(user), timezone.now(), comment
     change.save()
     return obj
 
 
 @transaction.atomic
-def reject_change(*, change: PendingChange, user: Any, comment: str = "") -> PendingChange:
+def reject_change(*, change: PendingChange, user: RequestUser, comment: str = "") -> PendingChange:
     """The coordinator refuses a proposal (the published data stays as it is)."""
     if not permissions.is_coordinator(user, change.territory):
         raise PermissionDenied("Validation réservée au chargé de coopération du territoire.")
     if change.status != PendingChange.Status.PENDING:
         raise ValidationError("Cette proposition a déjà été examinée.")
     change.status = PendingChange.Status.REJECTED
-    change.reviewed_by, change.reviewed_at, change.comment = user, timezone.now(), comment
+    change.reviewed_by, change.reviewed_at, change.comment = author(user), timezone.now(), comment
     change.save()
     return change
 
