@@ -63,6 +63,7 @@ def test_audience_page_shows_the_counters_to_the_coordination(armentieres, count
     report = response.context["report"]
     assert report.total("fiche") == 5 and report.total("recherche_vide") == 3
     assert report.fiches[0].contacts == {"itineraire": 1, "telephone": 1, "courriel": 0, "site": 0}
+    assert [(g.label, g.count) for g in report.guides] == [("Thème : Petite enfance", 1)]
     row = report.unanswered[0]
     assert (row.quartier, row.count) == (qpv.name, 3)
     assert "Thématique : Famille" in row.need and "Âge : 15 ans" in row.need

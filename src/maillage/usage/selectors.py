@@ -36,6 +36,7 @@ CRITERIA = (
     ("typology", gettext_lazy("Type de structure")),
     ("texte", gettext_lazy("Texte libre")),
     ("position", gettext_lazy("Près d'une position")),
+    ("theme", gettext_lazy("Thème")),  # of a printed guide
 )
 NEED_CRITERIA = ("thematique", "public", "age", "typology", "texte", "position")
 
@@ -128,7 +129,7 @@ class Labels:
     """French labels of the keys' codes (thématiques, publics, quartiers, types, structures)."""
 
     def __init__(self, territory: Any) -> None:
-        from maillage.directory.models import Typology
+        from maillage.directory.models import CtgTheme, Typology
         from maillage.directory.vocabulary import (
             PUBLIC_LABELS,
             THEMATIQUE_CATEGORIES,
@@ -145,6 +146,7 @@ class Labels:
                 ).values_list("code", "name")
             ),
             "typology": dict(Typology.objects.values_list("code", "label")),
+            "theme": {str(k): str(v) for k, v in CtgTheme.choices},
         }
 
     def value(self, name: str, value: str) -> str:
