@@ -42,6 +42,15 @@ def _steps() -> list[str]:
             owner="Ville d'Armentières",
             status=status,
         )
+    from maillage.plan.services import activity_record
+
+    activity_record(
+        territory=axes[1].convention.territory,
+        date=today - dt.timedelta(days=20),
+        kind="groupe de travail",
+        title="Groupe de travail parentalité (test)",
+        axes=[3],
+    )
     return [m[0] for m in made]
 
 
@@ -70,6 +79,14 @@ def test_table_and_timeline_fit_the_screen_and_are_accessible(
     rows = page.locator("table.figures tbody tr")
     assert rows.count() == 1
     assert "Diagnostic partagé" in rows.first.inner_text()
+    # The « réalisées » view: the journal's activities, same filters and layout.
+    page.get_by_role("link", name="Réalisées : activités du journal").click()
+    page.wait_for_url("**vue=realisees**")
+    assert page.locator("caption#t-echeances").inner_text().startswith("Activités réalisées")
+    assert "Groupe de travail parentalité" in page.locator("table.figures tbody").inner_text()
+    _no_sideways_scroll(page, f"réalisées {width}")
+    assert_accessible(page)
+    page.screenshot(path=str(SHOTS / f"plan-realisees-{width}.png"), full_page=True)
 
     page.goto(live_data + "/territoire/armentieres/echeancier/frise/")
     svg = page.locator("svg[role=img]")

@@ -236,3 +236,55 @@ def test_late_rule_is_the_schedule_page_one():
     from maillage.web.views.plan_forms import OPEN_STATUSES
 
     assert set(LATE_STATUSES) == set(OPEN_STATUSES)
+
+
+@pytest.fixture
+def done(armentieres, activity):
+    """Two journal activities (the conftest's, axis 1 on 14/05/2024, and one of axis 2)."""
+    from maillage.plan.services import activity_record
+
+    other = activity_record(
+        territory=armentieres,
+        date=dt.date(2025, 2, 3),
+        kind="groupe de travail",
+        title="Réunion parentalité (test)",
+        axes=[2],
+    )
+    return {"axis1": activity, "axis2": other}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["axis1", "axis2"]),
+        ({"axe": 2}, ["axis2"]),
+        ({"objectif": "1.1"}, ["axis1"]),
+        ({"du": "2025-01-01"}, ["axis2"]),
+    ],
+)
+def test_done_view_lists_the_journal_filtered(client, done, steps, query, expected):
+    response = client.get(url("plan-table"), {"vue": "realisees", **query})
+    assert response.status_code == 200
+    assert titles(response) == [done[k].title for k in expected]
+    assert 'aria-current="page">Réalisées' in response.content.decode()
+
+
+def test_done_view_export_equals_its_table(client, done):
+    query = {"vue": "realisees", "axe": 1}
+    table = client.get(url("plan-table"), query).context["page"].object_list
+    response = client.get(url("plan-table-export", "xlsx"), query)
+    assert "realisees-ctg-armentieres.xlsx" in response["Content-Disposition"]
+    rows = [cells for _line, cells in read_table(response.content, filename="r.xlsx").rows]
+    assert [r["Intitulé"] for r in rows] == [r.title for r in table] == [done["axis1"].title]
+    assert rows[0]["Axes"] == "1" and rows[0]["Objectifs"] == "1.1"
+
+
+def test_tabs_keep_the_shared_filters_only(client, steps):
+    response = client.get(
+        url("plan-table"), {"axe": 1, "statut": "prevu", "porteur": "CAF du Nord"}
+    )
+    links = response.context["links"]
+    assert "axe=1" in links["tab_done"] and "vue=realisees" in links["tab_done"]
+    assert "statut" not in links["tab_done"] and "porteur" not in links["tab_done"]
+    back = client.get(url("plan-table"), {"axe": 1, "vue": "realisees"}).context["links"]
+    assert back["tab_schedule"].endswith("?axe=1")

@@ -146,3 +146,65 @@ def schedule_owners(*, territory: Territory) -> list[str]:
     ):
         seen.setdefault(fold(owner), owner)
     return [seen[k] for k in sorted(seen)]
+
+
+# --------------------------------------------------------------------------- réalisées (journal)
+
+#: Export columns of the « réalisées » view (journal activities), in the order of the page.
+DONE_COLUMNS: list[tuple[str, str]] = [
+    ("axes", "Axes"),
+    ("objectives", "Objectifs"),
+    ("title", "Intitulé"),
+    ("kind", "Type d'activité"),
+    ("date", "Date"),
+    ("fictional", "Exemple fictif"),
+]
+
+
+@dataclass(frozen=True)
+class DoneRow:
+    """A journal activity in the « réalisées » view of the table."""
+
+    pk: int
+    date: dt.date
+    title: str
+    kind: str
+    axes: str
+    objectives: str
+    is_fictional: bool
+
+    def cells(self) -> dict[str, Any]:
+        """The row for :func:`maillage.interop.tabular.write_table` (:data:`DONE_COLUMNS`)."""
+        return {
+            "axes": self.axes,
+            "objectives": self.objectives,
+            "title": self.title,
+            "kind": self.kind,
+            "date": self.date,
+            "fictional": self.is_fictional,
+        }
+
+
+def done_rows(*, territory: Territory, filters: ScheduleFilters | None = None) -> list[DoneRow]:
+    """The journal's activities kept by the axis, objective and period of ``filters`` (owner
+    and status are the échéances' and do not apply), oldest first."""
+    from .selectors import journal_queryset
+
+    f = filters or ScheduleFilters()
+    qs = journal_queryset(territory=territory, axis=f.axis, objective=f.objective)
+    if f.start is not None:
+        qs = qs.filter(date__gte=f.start)
+    if f.end is not None:
+        qs = qs.filter(date__lte=f.end)
+    return [
+        DoneRow(
+            pk=a.pk,
+            date=a.date,
+            title=a.title,
+            kind=a.kind.name,
+            axes=", ".join(str(x.number) for x in sorted(a.axes.all(), key=lambda x: x.number)),
+            objectives=", ".join(sorted(f"{o.axis.number}.{o.number}" for o in a.objectives.all())),
+            is_fictional=a.is_fictional,
+        )
+        for a in qs.order_by("date", "pk")
+    ]

@@ -28,10 +28,13 @@ from maillage.interop.tabular import CONTENT_TYPES, table_response
 from maillage.plan import schedule_ical
 from maillage.plan.models import Milestone
 from maillage.plan.schedule_table import (
+    DONE_COLUMNS,
     LATE,
     SCHEDULE_COLUMNS,
+    DoneRow,
     ScheduleFilters,
     ScheduleRow,
+    done_rows,
     schedule_owners,
     schedule_rows,
 )
@@ -43,6 +46,8 @@ from .plan import _ctx, _tree
 from .plan_forms import TRAILING_COLON
 
 PAGE_SIZE = 50
+#: The « réalisées » view of the table: the journal's activities instead of the échéances.
+DONE = "realisees"
 
 
 class DateInput(forms.DateInput):
@@ -56,8 +61,11 @@ class ScheduleFilterForm(forms.Form):
     objectif = forms.ChoiceField(label=_("Objectif opérationnel"), required=False)
     porteur = forms.ChoiceField(label=_("Porteur"), required=False)
     statut = forms.ChoiceField(label=_("Statut"), required=False)
-    du = forms.DateField(label=_("Échéance à partir du"), required=False, widget=DateInput())
-    au = forms.DateField(label=_("Échéance jusqu'au"), required=False, widget=DateInput())
+    du = forms.DateField(label=_("Date à partir du"), required=False, widget=DateInput())
+    au = forms.DateField(label=_("Date jusqu'au"), required=False, widget=DateInput())
+    vue = forms.ChoiceField(
+        required=False, choices=[("", ""), (DONE, DONE)], widget=forms.HiddenInput()
+    )
 
     def __init__(self, *args: Any, territory: Territory, tree: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,6 +111,11 @@ class ScheduleFilterForm(forms.Form):
             }
         )
 
+    @property
+    def done(self) -> bool:
+        """Whether the « réalisées » view (journal activities) is asked."""
+        return self.is_bound and self.cleaned_data.get("vue") == DONE
+
 
 def _filtered(
     request: HttpRequest, territory: Territory, tree: Any
@@ -113,22 +126,54 @@ def _filtered(
     return form, rows
 
 
+def _done(
+    request: HttpRequest, territory: Territory, tree: Any
+) -> tuple[ScheduleFilterForm, list[DoneRow] | None]:
+    """The form, and the journal's activities when the « réalisées » view is asked."""
+    form = ScheduleFilterForm(request.GET or None, territory=territory, tree=tree)
+    form.is_valid()
+    if not form.done:
+        return form, None
+    return form, done_rows(territory=territory, filters=form.filters())
+
+
 def _links(territory: Territory, query: str) -> dict[str, str]:
     suffix = f"?{query}" if query else ""
-    return {
-        fmt: reverse("web:plan-table-export", args=[territory.slug, fmt]) + suffix
-        for fmt in ("xlsx", "ods", "csv")
-    } | {
-        "table": reverse("web:plan-table", args=[territory.slug]) + suffix,
-        "timeline": reverse("web:plan-timeline", args=[territory.slug]) + suffix,
-    }
+    tabs = urllib.parse.parse_qs(query)
+    tabs.pop("page", None)
+    tabs.pop("vue", None)
+    base = reverse("web:plan-table", args=[territory.slug])
+    plain = urllib.parse.urlencode(tabs, doseq=True)
+    return (
+        {
+            "tab_schedule": base + (f"?{plain}" if plain else ""),
+            # Owner and status are the échéances': not carried to the journal's view.
+            "tab_done": base
+            + "?"
+            + urllib.parse.urlencode(
+                {k: v for k, v in tabs.items() if k not in ("porteur", "statut")} | {"vue": [DONE]},
+                doseq=True,
+            ),
+        }
+        | {
+            fmt: reverse("web:plan-table-export", args=[territory.slug, fmt]) + suffix
+            for fmt in ("xlsx", "ods", "csv")
+        }
+        | {
+            "table": reverse("web:plan-table", args=[territory.slug]) + suffix,
+            "timeline": reverse("web:plan-timeline", args=[territory.slug]) + suffix,
+        }
+    )
 
 
 @require_safe
 @territory_view
 def actions_table(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
-    form, rows = _filtered(request, territory, tree)
+    form, done = _done(request, territory, tree)
+    rows: list[Any] = (
+        done if done is not None else schedule_rows(territory=territory, filters=form.filters())
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = form.querystring()
     return render(
@@ -141,7 +186,9 @@ def actions_table(request: HttpRequest, territory: Territory) -> HttpResponse:
             form=form,
             page=page,
             total=len(rows),
-            late=sum(1 for r in rows if r.late),
+            late=sum(1 for r in rows if getattr(r, "late", False)),
+            done=done is not None,
+            fictional=sum(1 for r in done or [] if r.is_fictional),
             query=query,
             links=_links(territory, query),
         ),
@@ -156,9 +203,16 @@ def actions_export(request: HttpRequest, territory: Territory, fmt: str) -> Http
     tree = _tree(territory)
     if fmt not in CONTENT_TYPES:
         raise Http404(_g("Format inconnu (csv, xlsx ou ods)."))
-    _form, rows = _filtered(request, territory, tree)
+    form, done = _done(request, territory, tree)
+    if done is not None:
+        return table_response(
+            [r.cells() for r in done],
+            columns=DONE_COLUMNS,
+            fmt=fmt,
+            filename=f"realisees-ctg-{territory.slug}",
+        )
     return table_response(
-        [r.cells() for r in rows],
+        [r.cells() for r in schedule_rows(territory=territory, filters=form.filters())],
         columns=SCHEDULE_COLUMNS,
         fmt=fmt,
         filename=f"echeances-ctg-{territory.slug}",
