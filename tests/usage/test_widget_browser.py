@@ -1,6 +1,7 @@
 """The widget in a real browser, inside a page of another origin: it renders there, while an
 ordinary page of the site framed the same way is refused (CSP ``frame-ancestors 'none'``);
-axe-core finds no WCAG 2.1 AA violation in it at 1280 and 390 px.
+axe-core finds no WCAG 2.1 AA violation in it at 1280 and 390 px. The coordination's audience
+page fits a phone and passes axe-core too.
 
 The other origin is a local static server on ``localhost`` (the site is on ``127.0.0.1``: a
 different host, so a different origin). ``live_server`` empties the database after the test:
@@ -120,6 +121,72 @@ def test_the_widget_renders_in_another_origin_and_ordinary_pages_do_not(
                 .response["violations"]
             )
             assert not violations, [v["id"] for v in violations]
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"), reason="Chromium absent (/usr/bin/chromium)"
+)
+def test_the_audience_page_fits_a_phone_and_passes_axe(transactional_db, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+    from django.test import Client
+    from django.utils import timezone
+    from factories import coordinator
+    from playwright.sync_api import sync_playwright
+
+    from maillage.territory.models import Territory
+    from maillage.usage.services import record
+
+    _ensure_dataset()
+    territory = Territory.objects.get(slug="armentieres")
+    for kind, key in (("fiche", "1"), ("recherche_vide", "age=3&thematique=famille")):
+        record(territory=territory, kind=kind, key=key, day=timezone.localdate())
+    client = Client()
+    client.force_login(coordinator(territory))
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which(str(CHROMIUM)), args=ARGS)
+            context = browser.new_context(locale="fr-FR")
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": client.cookies["sessionid"].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+            page = context.new_page()
+            page.goto(f"{live_server.url}/territoire/armentieres/espace/audience/")
+            assert page.locator("h1").inner_text() == "Audience de l'annuaire — Armentières"
+            for width in (1280, 390):
+                page.set_viewport_size({"width": width, "height": 900})
+                widths = page.evaluate(
+                    "() => [document.documentElement.scrollWidth, window.innerWidth]"
+                )
+                assert widths[0] <= widths[1], f"{widths[0]} px pour un écran de {widths[1]} px"
+                violations = (
+                    Axe()
+                    .run(
+                        page,
+                        options={
+                            "runOnly": {
+                                "type": "tag",
+                                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+                            },
+                            "resultTypes": ["violations"],
+                        },
+                    )
+                    .response["violations"]
+                )
+                assert not violations, [v["id"] for v in violations]
             browser.close()
     finally:
         if previous is None:
