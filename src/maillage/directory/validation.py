@@ -7,7 +7,7 @@ and the API refuse the same things with the same words.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -26,6 +26,9 @@ from .vocabulary import (
     THEMATIQUES,
     TYPES_SERVICE,
 )
+
+if TYPE_CHECKING:
+    from .models import Service, Structure
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -119,7 +122,7 @@ def check_choices(
         _add(errors, field, f"Valeur(s) inconnue(s) : {', '.join(unknown)}.")
 
 
-def validate_structure(structure: Any) -> None:
+def validate_structure(structure: Structure) -> None:
     """Raise :class:`ValidationError` (per field, in French) when the structure is invalid."""
     errors: dict[str, list[str]] = {}
     if not (structure.name or "").strip():
@@ -150,7 +153,7 @@ def validate_structure(structure: Any) -> None:
         raise ValidationError(errors)
 
 
-def validate_service(service: Any) -> None:
+def validate_service(service: Service) -> None:
     """Raise :class:`ValidationError` (per field, in French) when the service is invalid."""
     errors: dict[str, list[str]] = {}
     if len((service.name or "").strip()) < 3:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -39,6 +39,11 @@ from .indicator_kinds.journal import (  # noqa: F401  (re-exported)
 )
 from .indicator_methods import fr_number, value_display  # noqa: F401  (re-exported)
 from .status import Status
+
+if TYPE_CHECKING:
+    from maillage.territory.models import Territory
+
+    from .models import Indicator
 
 NOT_FILLED = Status.NOT_FILLED.value
 UPCOMING = Status.UPCOMING.value
@@ -141,7 +146,7 @@ def _status(value: float | None, target: float | None, *, finished: bool, missin
     return Status.NOT_REACHED.value if finished else Status.IN_PROGRESS.value
 
 
-def journal_complete_years(territory: Any) -> set[int]:
+def journal_complete_years(territory: Territory) -> set[int]:
     """Years whose journal the coordinator declared complete."""
     from .models import JournalYear
 
@@ -150,8 +155,8 @@ def journal_complete_years(territory: Any) -> set[int]:
 
 def compute_indicators(
     *,
-    territory: Any,
-    indicators: list[Any],
+    territory: Territory,
+    indicators: list[Indicator],
     activities: list[JournalEntry],
     today: dt.date | None = None,
     complete_years: set[int] | None = None,
@@ -184,7 +189,13 @@ def compute_indicators(
 
 
 def _result(
-    ind: Any, rule: dict, out: Computed, *, years: list[int], today: dt.date, complete: set[int]
+    ind: Indicator,
+    rule: dict[str, Any],
+    out: Computed,
+    *,
+    years: list[int],
+    today: dt.date,
+    complete: set[int],
 ) -> IndicatorResult:
     from .indicator_methods import indicator_method
 
