@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from maillage.diagnostic.report import DiagnosticReport
     from maillage.territory.models import Territory
 
+    from .gaps import GapEffect
     from .models import CopilDecision, CopilMeeting, Milestone
 
 Progress = Callable[[str], None]
@@ -134,6 +135,7 @@ class Copil:
     generated_on: dt.date
     previous: PreviousMeeting | None = None
     notes: list[str] = field(default_factory=list)
+    gap_effects: list[GapEffect] = field(default_factory=list)
 
     @property
     def territory_name(self) -> str:
@@ -310,6 +312,7 @@ def copil_build(
     from maillage.diagnostic.selectors import diagnostic_build
 
     from .bilan_build import bilan_build
+    from .gaps import gap_effects
 
     step = progress or (lambda message: None)
     today = today or timezone.localdate()
@@ -317,6 +320,8 @@ def copil_build(
     step(_("chiffres du territoire et zones blanches (diagnostic)"))
     report = diagnostic_build(territory=territory, today=today, progress=step)
     white, distance, white_error = white_zone_lines(report)
+    step(_("actions liées aux manques du diagnostic"))
+    effects = gap_effects(territory=territory, report=report)
     step(_("échéances et décisions"))
     decide = _lines(meeting.to_decide) if meeting is not None else []
     decide += _lines(to_decide)
@@ -339,6 +344,7 @@ def copil_build(
             territory, when or today, meeting.pk if meeting is not None else None, today
         ),
         notes=list(bilan.notes),
+        gap_effects=effects,
     )
 
 

@@ -670,6 +670,15 @@ class GapLink(models.Model):
     def __str__(self) -> str:
         return str(self.get_kind_display())
 
+    @property
+    def territory(self) -> Territory | None:
+        """The territory of the activity or échéance linked (for the history and the rights)."""
+        if self.activity_id is not None:
+            return self.activity.territory  # type: ignore[union-attr]
+        if self.milestone_id is not None:
+            return self.milestone.convention.territory  # type: ignore[union-attr]
+        return None
+
 
 class WhiteZoneSnapshot(models.Model):
     """The zones blanches of one theme as the diagnostic stated them on a day (« instantané »),

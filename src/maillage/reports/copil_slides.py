@@ -277,6 +277,53 @@ def _white_zones_slide(copil: Copil) -> Slide:
     )
 
 
+def _gap_figure(value: float | None) -> str:
+    return "—" if value is None else fr_number(value)
+
+
+def _gaps_slide(copil: Copil) -> Slide | None:
+    """The gaps of the diagnostic the actions answer, with the figures before and after when
+    the diagnostic can state them (« non calculable » and its reason otherwise)."""
+    if not copil.gap_effects:
+        return None
+    rows = []
+    for g in copil.gap_effects:
+        actions = "; ".join(
+            f"{a.title} ({_date(a.date)}{', ' + a.status if a.status else ''})"
+            for a in g.actions[:4]
+        )
+        if len(g.actions) > 4:
+            actions += " " + _("et %(n)s autre(s)") % {"n": len(g.actions) - 4}
+        if g.reason:
+            figures = _("Non calculable : %(reason)s") % {"reason": g.reason}
+        elif g.computable and g.after is not None:
+            figures = _("%(what)s : %(before)s avant, %(after)s après") % {
+                "what": g.measure,
+                "before": _gap_figure(g.before),
+                "after": _gap_figure(g.after),
+            }
+        elif g.computable:
+            figures = f"{g.measure} : {_gap_figure(g.before)}"
+        else:
+            figures = _("pas de chiffre avant/après pour ce type de manque")
+        rows.append([g.label, actions, figures])
+    return Slide(
+        title=_("Les actions et les manques qu'elles comblent"),
+        table=Table(
+            columns=[_("Manque du diagnostic"), _("Actions liées"), _("Avant / après")],
+            rows=rows,
+            widths=[2.6, 4.6, 3.8],
+        ),
+        notes=[
+            _(
+                "Scénario : zones blanches de son thème avant et après, calculées sur les données "
+                "actuelles. Zone blanche : population cible des zones blanches du thème touchant "
+                "la zone, aujourd'hui."
+            )
+        ],
+    )
+
+
 def _decide_slide(copil: Copil) -> Slide:
     return Slide(
         title=_("Décisions à prendre"),
@@ -322,6 +369,7 @@ def copil_slides(copil: Copil) -> list[Slide]:
         *_axis_slides(copil),
         _map_slide(copil),
         _white_zones_slide(copil),
+        _gaps_slide(copil),
         _decide_slide(copil),
         _milestones_slide(copil),
     ]
