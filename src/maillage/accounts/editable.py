@@ -26,17 +26,19 @@ from typing import Any, Protocol
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 
+from .actor import Actor
+
 
 class Validate(Protocol):
-    def __call__(self, *, obj: Any, fields: dict[str, Any], user: Any) -> None: ...
+    def __call__(self, *, obj: Any, fields: dict[str, Any], user: Actor) -> None: ...
 
 
 class Apply(Protocol):
-    def __call__(self, *, obj: Any, fields: dict[str, Any], user: Any) -> models.Model: ...
+    def __call__(self, *, obj: Any, fields: dict[str, Any], user: Actor) -> models.Model: ...
 
 
 class Restore(Protocol):
-    def __call__(self, *, obj: Any, values: dict[str, Any], user: Any) -> None: ...
+    def __call__(self, *, obj: Any, values: dict[str, Any], user: Actor) -> None: ...
 
 
 @dataclass(frozen=True)
