@@ -288,3 +288,26 @@ def test_tabs_keep_the_shared_filters_only(client, steps):
     assert "statut" not in links["tab_done"] and "porteur" not in links["tab_done"]
     back = client.get(url("plan-table"), {"axe": 1, "vue": "realisees"}).context["links"]
     assert back["tab_schedule"].endswith("?axe=1")
+
+
+def test_long_table_is_paginated_and_the_export_has_every_page(client, armentieres):
+    start = dt.date(2024, 1, 1)
+    for i in range(55):
+        milestone_create(
+            territory=armentieres, title=f"Étape {i:02d} (test)", due_date=start + dt.timedelta(i)
+        )
+    first = client.get(url("plan-table"))
+    assert len(titles(first)) == 50
+    second = client.get(url("plan-table"), {"page": 2})
+    assert titles(second) == [f"Étape {i:02d} (test)" for i in range(50, 55)]
+    assert "page=2" in first.content.decode()
+    export = client.get(url("plan-table-export", "csv"))
+    assert len(read_table(export.content, filename="e.csv").rows) == 55
+
+
+@pytest.mark.parametrize(
+    "path", ["plan/tableau/", "plan/tableau.xlsx", "echeancier/frise/", "echeances.ics"]
+)
+def test_a_territory_without_plan_is_a_404_like_the_schedule(client, fictif, path):
+    assert client.get(f"/territoire/{fictif.territory.slug}/echeancier/").status_code == 404
+    assert client.get(f"/territoire/{fictif.territory.slug}/{path}").status_code == 404
