@@ -186,3 +186,17 @@ def test_a_post_or_head_is_not_a_page_view(visitor, armentieres):
     visitor.head(url)
     visitor.post(url)
     assert not DailyCount.objects.exists()
+
+
+def test_a_guide_asked_in_the_background_can_be_counted_once(armentieres, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.usage.services import count_guide_job
+
+    request = rf.post("/territoire/armentieres/documents/guide/", HTTP_USER_AGENT=BROWSER)
+    request.user = AnonymousUser()
+    count_guide_job(request, armentieres, quartier=None, theme="petite-enfance")
+    robot = rf.post("/territoire/armentieres/documents/guide/")  # no browser: not counted
+    robot.user = AnonymousUser()
+    count_guide_job(robot, armentieres, quartier=None, theme="petite-enfance")
+    assert counts(armentieres, Kind.GUIDE) == {"theme=petite-enfance": 1}

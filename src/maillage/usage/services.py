@@ -40,9 +40,10 @@ SEARCH_CRITERIA = ("thematique", "public", "age", "quartier", "typology")
 SEARCH_FLAGS = (("q", "texte"), ("lat", "position"))
 
 
-def is_counted(request: HttpRequest) -> bool:
-    """Whether ``request`` is a page view by a person who did not object (see the module)."""
-    if request.method != "GET":
+def is_counted(request: HttpRequest, *, method: str = "GET") -> bool:
+    """Whether ``request`` is a page view (or, with ``method="POST"``, a form sent) by a
+    person who did not object (see the module)."""
+    if request.method != method:
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -132,3 +133,12 @@ def count_guide(
 ) -> None:
     """Count a download of the printed guide, with its quartier and theme."""
     count(request, territory, Kind.GUIDE, guide_key(quartier=quartier, theme=theme))
+
+
+def count_guide_job(
+    request: HttpRequest, territory: Any, *, quartier: str | None, theme: str | None
+) -> None:
+    """Count a printed guide asked for in the background (the visitor's ``POST``; the job's own
+    rebuilt request has no browser and is never counted)."""
+    if is_counted(request, method="POST"):
+        record(territory=territory, kind=Kind.GUIDE, key=guide_key(quartier=quartier, theme=theme))
