@@ -254,3 +254,45 @@ def test_coordinator_week_from_the_dashboard_to_the_bilan(
     page.goto(live_data + T + "/bilan/")
     _check(page, assert_accessible, "cdc-7-bilan", width)
     context.close()
+
+
+# --------------------------------------------------------------------------- display helpers
+# (what the journeys above rely on, checked on known inputs)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("ECOLE PRIMAIRE JEAN MACE", "Ecole Primaire Jean Mace"),
+        (
+            "École privée Notre-Dame de Fatima de LA CHAPELLE D'ARMENTIERES",
+            "École privée Notre-Dame de Fatima de la Chapelle d'Armentieres",
+        ),
+        ("Relais Petite Enfance (RPE)", "Relais Petite Enfance (RPE)"),
+        ("Centre communal d'action sociale (CCAS)", "Centre communal d'action sociale (CCAS)"),
+    ],
+)
+@pytest.mark.django_db
+def test_names_in_capitals_are_title_cased_and_acronyms_kept(name, shown):
+    from maillage.web.templatetags.maillage_display import display_name
+
+    assert display_name(name) == shown
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "shown"),
+    [
+        ("structures", 1.0, "structure"),
+        ("structures", 2.0, "structures"),
+        ("places", 0.0, "place"),
+        ("%", 1.0, "%"),
+        ("points", 1.5, "point"),
+        ("places pour 100 enfants", 1.0, "places pour 100 enfants"),
+        ("structures", None, "structures"),
+    ],
+)
+@pytest.mark.django_db
+def test_units_agree_with_their_number(unit, value, shown):
+    from maillage.web.templatetags.maillage_display import unit_for
+
+    assert unit_for(unit, value) == shown
