@@ -11,10 +11,11 @@ style (``<meta name="htmx-config">`` in ``web/base.html``) and Leaflet styles th
 which CSP allows.
 
 A response that already has a policy keeps it: downloads set :data:`ATTACHMENT_CSP` (a file
-shown inline never runs anything) and server-made SVG figures :data:`SVG_CSP`. Written as a small
+shown inline never runs anything), server-made SVG figures :data:`SVG_CSP` and the embeddable
+widget :data:`WIDGET_CSP`. Written as a small
 middleware rather than with django-csp: the policy is a pure function of two settings read at
 request time (so ``override_settings`` tests it), with no nonce and no per-view variant beyond
-the two constants here (ADR 0007).
+the constants here (ADR 0007).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ HEADER = "Content-Security-Policy"
 ATTACHMENT_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 # An SVG figure made by matplotlib: its own <style> element only.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+# The embeddable directory widget (web/views/usage.py) is the one page other sites may frame:
+# no script, no form, styles and images from the site only. Every other page keeps
+# ``frame-ancestors 'none'``.
+WIDGET_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors *"
+)
 
 
 def source_of(url: str) -> str:

@@ -22,6 +22,7 @@ from maillage.jobs.selectors import job_file, job_for_visitor, job_status, remem
 from maillage.jobs.services import job_start
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
+from maillage.usage.services import count_guide_job
 
 from ..decorators import MEMBER, territory_view
 from ..params import parse_id, parse_int
@@ -113,6 +114,7 @@ def guide_page(request: HttpRequest, territory: Territory) -> HttpResponse:
             raise Http404(_("Quartier « %(q)s » inconnu.") % {"q": quartier[:50]})
         if theme and theme not in CtgTheme.values:
             raise Http404(_("Thème « %(t)s » inconnu.") % {"t": theme[:50]})
+        count_guide_job(request, territory, quartier=quartier or None, theme=theme or None)
         params = {
             "fmt": "pdf",
             "quartier": quartier,

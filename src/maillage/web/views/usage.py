@@ -23,7 +23,7 @@ from maillage.usage import selectors, services
 from maillage.usage.forms import PeriodForm
 from maillage.usage.models import CONTACT_KINDS, PLURALS, Kind
 
-from ..csp import SVG_CSP
+from ..csp import SVG_CSP, WIDGET_CSP
 from ..decorators import COORDINATOR, OBSERVER, territory_view
 from ..site_url import absolute_url
 
@@ -163,12 +163,6 @@ def structure_poster(request: HttpRequest, territory: Territory, pk: int) -> Htt
 
 # --------------------------------------------------------------------------- embeddable widget
 
-#: The widget is the one page other sites may frame: no script, no form, styles and images
-#: from the site only. Every other page keeps ``frame-ancestors 'none'`` (web/csp.py).
-WIDGET_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors *"
-)
 WIDGET_LIMIT = 50
 
 
