@@ -31,7 +31,10 @@ from maillage.territory.selectors import TerritoryNotFound, territory_get
 COORDINATOR = perms.COORDINATOR
 PARTNER = perms.PARTNER
 OBSERVER = perms.OBSERVER
-#: Any role on the territory (coordinator, partner or observer).
+ADVISER = perms.ADVISER
+#: Those who read the coordination's pages without writing: coordinator, observer, CAF adviser.
+READERS = (COORDINATOR, *perms.READERS)
+#: Any role on the territory (coordinator, partner, observer or CAF adviser).
 MEMBER = "member"
 #: Those who write the territory's shared content: coordinator and partners.
 EDITOR = (COORDINATOR, PARTNER)

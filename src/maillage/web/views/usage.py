@@ -24,11 +24,10 @@ from maillage.usage.forms import PeriodForm
 from maillage.usage.models import CONTACT_KINDS, PLURALS, Kind
 
 from ..csp import SVG_CSP, WIDGET_CSP
-from ..decorators import COORDINATOR, OBSERVER, territory_view
+from ..decorators import READERS, territory_view
 from ..site_url import absolute_url
 
 #: Who sees the audience page: the coordination and the observers (CAF).
-READERS = (COORDINATOR, OBSERVER)
 CHART_CACHE_S = 600
 CHART_ROWS = 15
 
