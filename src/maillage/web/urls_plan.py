@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import copil, plan, plan_attachments, plan_gaps, plan_journal_years, plan_table
+from .views import (
+    copil,
+    plan,
+    plan_attachments,
+    plan_gaps,
+    plan_journal_years,
+    plan_progress,
+    plan_table,
+)
 
 T = "territoire/<slug:slug>/"
 
@@ -11,6 +19,11 @@ urlpatterns = [
     path(f"{T}indicateurs/", plan.indicators_page, name="plan-indicators"),
     path(f"{T}indicateurs/<id:pk>/", plan.indicator_page, name="plan-indicator"),
     path(f"{T}indicateurs/<id:pk>/tendance.svg", plan.indicator_chart, name="plan-indicator-chart"),
+    path(
+        f"{T}indicateurs/<id:pk>/trimestres.svg",
+        plan_progress.indicator_quarters_chart,
+        name="plan-indicator-quarters",
+    ),
     path(f"{T}indicateurs/<id:pk>/cibles/", plan.indicator_edit, name="plan-indicator-edit"),
     path(f"{T}journal/", plan.journal_page, name="plan-journal"),
     path(f"{T}journal/carte.geojson", plan.journal_geojson, name="plan-journal-geojson"),
