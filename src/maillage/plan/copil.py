@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from .gaps import GapEffect
     from .models import CopilDecision, CopilMeeting, Milestone
+    from .quarters import QuarterSeries
+    from .white_zone_history import WhiteZoneEvolution
 
 Progress = Callable[[str], None]
 
@@ -73,6 +75,7 @@ class WhiteZoneLine:
     zones: int | None
     population: float | None
     reason: str
+    theme: str = ""  # the diagnostic's theme slug (relevés are kept by theme)
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,10 @@ class Copil:
     previous: PreviousMeeting | None = None
     notes: list[str] = field(default_factory=list)
     gap_effects: list[GapEffect] = field(default_factory=list)
+    quarters: dict[int, QuarterSeries] = field(default_factory=dict)  # by indicator id
+    quarter_year: int | None = None
+    white_zones_heading: str = ""  # « Évolution depuis le relevé du … » or « Premier relevé… »
+    white_zones_evolution: list[WhiteZoneEvolution] = field(default_factory=list)
 
     @property
     def territory_name(self) -> str:
@@ -190,10 +197,12 @@ def white_zone_lines(report: DiagnosticReport) -> tuple[list[WhiteZoneLine], flo
     for t in access.themes:
         w = t.white
         if w is None:
-            lines.append(WhiteZoneLine(t.theme_label, "", False, None, None, t.error))
+            lines.append(WhiteZoneLine(t.theme_label, "", False, None, None, t.error, t.theme))
         elif not w.validity.computable:
             lines.append(
-                WhiteZoneLine(t.theme_label, w.target_label, False, None, None, w.validity.reason)
+                WhiteZoneLine(
+                    t.theme_label, w.target_label, False, None, None, w.validity.reason, t.theme
+                )
             )
         else:
             lines.append(
@@ -204,6 +213,7 @@ def white_zone_lines(report: DiagnosticReport) -> tuple[list[WhiteZoneLine], flo
                     len(w.zones),
                     w.concerned_population,
                     "",
+                    t.theme,
                 )
             )
     return lines, access.max_distance_m, access.coverage_error
@@ -225,6 +235,46 @@ def key_activities(bilan: Bilan, *, limit: int = KEY_ACTIVITIES) -> dict[int, li
             for a in ranked[:limit]
         ]
     return out
+
+
+def quarter_year(bilan: Bilan, today: dt.date) -> int:
+    """The year whose quarters the deck shows: the bilan's, else the current one (within the
+    convention)."""
+    if bilan.year is not None:
+        return bilan.year
+    years = bilan.years
+    return min(max(today.year, years[0]), years[-1]) if years else today.year
+
+
+def quarters_of(
+    *, territory: Territory, bilan: Bilan, year: int, today: dt.date
+) -> dict[int, QuarterSeries]:
+    """Each indicator of the bilan by quarter of ``year`` (the same kinds, see
+    :mod:`maillage.plan.quarters`)."""
+    from .indicators import journal_complete_years
+    from .models import Indicator
+    from .quarters import quarter_series
+    from .selectors import journal_entries
+
+    ids = [line.result.indicator_id for line in bilan.indicators]
+    indicators = (
+        Indicator.objects.filter(pk__in=ids).select_related("axis").prefetch_related("targets")
+    )
+    activities = journal_entries(territory=territory)
+    complete = journal_complete_years(territory)
+    cache: dict[Any, Any] = {}
+    return {
+        ind.pk: quarter_series(
+            territory=territory,
+            indicator=ind,
+            activities=activities,
+            complete=complete,
+            today=today,
+            years=[year],
+            cache=cache,
+        )
+        for ind in indicators
+    }
 
 
 def _next_milestones(territory: Territory, today: dt.date) -> list[MilestoneLine]:
@@ -303,16 +353,19 @@ def copil_build(
     to_decide: str = "",
     progress: Progress | None = None,
     today: dt.date | None = None,
+    keep_snapshot: bool = True,
 ) -> Copil:
     """The deck of a COPIL of ``territory``: the bilan of ``year`` (or of the whole period), the
     diagnostic's figures and zones blanches, the next échéances; with ``meeting``, its title,
     date, participants, agenda and decisions to take (``to_decide`` adds to them) and the
     follow-up of the previous meeting's decisions (without it: of the last meeting before
-    ``today``)."""
+    ``today``). The zones blanches are compared with the last relevé before ``today``, and
+    today's relevé is kept (``keep_snapshot``, see :mod:`maillage.plan.white_zone_history`)."""
     from maillage.diagnostic.selectors import diagnostic_build
 
     from .bilan_build import bilan_build
     from .gaps import gap_effects
+    from .white_zone_history import evolution, previous_snapshot, snapshot_save
 
     step = progress or (lambda message: None)
     today = today or timezone.localdate()
@@ -320,6 +373,13 @@ def copil_build(
     step(_("chiffres du territoire et zones blanches (diagnostic)"))
     report = diagnostic_build(territory=territory, today=today, progress=step)
     white, distance, white_error = white_zone_lines(report)
+    last = previous_snapshot(territory=territory, before=today)
+    heading, changes = evolution(lines=white, previous=last)
+    if keep_snapshot:
+        snapshot_save(territory=territory, lines=white, distance_m=distance, day=today)
+    step(_("indicateurs par trimestre"))
+    q_year = quarter_year(bilan, today)
+    quarters = quarters_of(territory=territory, bilan=bilan, year=q_year, today=today)
     step(_("actions liées aux manques du diagnostic"))
     effects = gap_effects(territory=territory, report=report)
     step(_("échéances et décisions"))
@@ -345,6 +405,10 @@ def copil_build(
         ),
         notes=list(bilan.notes),
         gap_effects=effects,
+        quarters=quarters,
+        quarter_year=q_year,
+        white_zones_heading=heading,
+        white_zones_evolution=changes,
     )
 
 

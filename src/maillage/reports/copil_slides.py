@@ -17,6 +17,7 @@ from .bilan import FICTIONAL_LABEL, fr_number
 if TYPE_CHECKING:
     import datetime as dt
 
+    from maillage.plan.bilan import IndicatorLine
     from maillage.plan.copil import Copil, KeyActivity, KeyFigure
 
 #: Indicators per axis slide (an axis with more continues on a « (suite) » slide).
@@ -172,6 +173,33 @@ def _activity(a: KeyActivity) -> str:
     return f"{_date(a.date)} — {title} ({a.kind}) : {evidence}"
 
 
+def _quarter_notes(copil: Copil, lines: list[IndicatorLine]) -> list[str]:
+    """The quarter values of the slide's indicators (« 1.1 par trimestre en 2025 : T1 2 · …»),
+    and which ones are followed by year only."""
+    out, yearly = [], []
+    for line in lines:
+        series = copil.quarters.get(line.result.indicator_id)
+        if series is None:
+            continue
+        if not series.quarterly:
+            yearly.append(line.result.code)
+            continue
+        values = " · ".join(
+            f"T{q.quarter} {q.display}" for q in series.of_year(copil.quarter_year or 0)
+        )
+        text = _("%(code)s par trimestre en %(year)s : %(values)s") % {
+            "code": line.result.code,
+            "year": copil.quarter_year,
+            "values": values,
+        }
+        if not series.additive:
+            text += " " + _("(les trimestres ne s'additionnent pas)")
+        out.append(text)
+    if yearly:
+        out.append(_("Suivi annuel uniquement : %(codes)s.") % {"codes": ", ".join(yearly)})
+    return out
+
+
 def _axis_slides(copil: Copil) -> list[Slide]:
     bilan = copil.bilan
     slides = []
@@ -205,6 +233,7 @@ def _axis_slides(copil: Copil) -> list[Slide]:
                 for line in chunk
             ]
             notes = [bilan.journal_note] if last else []
+            notes += _quarter_notes(copil, chunk)
             slides.append(
                 Slide(
                     title=title,
@@ -267,12 +296,18 @@ def _white_zones_slide(copil: Copil) -> Slide:
     ]
     if copil.white_zones_error:
         notes.append(copil.white_zones_error)
+    bullets = [f"{e.theme_label} : {e.text}" for e in copil.white_zones_evolution]
+    if rows:
+        return Slide(
+            title=_("Zones blanches"),
+            table=Table(columns=[_("Thème"), _("Résultat")], rows=rows, widths=[2.0, 9.0]),
+            bullets_title=copil.white_zones_heading,
+            bullets=bullets,
+            notes=notes,
+        )
     return Slide(
         title=_("Zones blanches"),
-        table=Table(columns=[_("Thème"), _("Résultat")], rows=rows, widths=[2.0, 9.0])
-        if rows
-        else None,
-        bullets=[] if rows else [_("Non calculable : accessibilité non calculée.")],
+        bullets=[_("Non calculable : accessibilité non calculée.")],
         notes=notes,
     )
 
