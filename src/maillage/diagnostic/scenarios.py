@@ -119,16 +119,51 @@ def _change_place(change: ChangeSpec) -> Place:
     return change.place
 
 
-def _where(place: Place) -> str:
-    if place.zone:
-        return _("zone %s") % place.zone
-    return f"({place.lon:.5f}, {place.lat:.5f})"
+@dataclasses.dataclass(frozen=True)
+class Names:
+    """Labels for the change notes: a typology's label for its code, a zone's name and kind
+    for its code. Notes are read on the page, in ``maillage scenario run`` and in the PDF:
+    they say « Crèche collective » and « dans le quartier Bizet (QPV) », never the codes."""
+
+    typologies: dict[str, str] = dataclasses.field(default_factory=dict)
+    zones: dict[str, tuple[str, str | None]] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, territory: Territory) -> Names:
+        from maillage.territory.selectors import territory_zones
+
+        return cls(
+            typologies=dict(Typology.objects.values_list("code", "label")),
+            zones={
+                z.code: (z.name, None if z.kind == Zone.Kind.QUARTIER else z.get_kind_display())
+                for z in territory_zones(territory=territory, outlines=False)
+            },
+        )
+
+    def typology(self, code: str) -> str:
+        return self.typologies.get(code, code)
+
+    def where(self, place: Place) -> str:
+        """« dans le quartier X (QPV) », « en zone CODE » if unknown, or the position."""
+        if place.zone:
+            known = self.zones.get(place.zone)
+            if known is None:
+                return _("en zone %s") % place.zone
+            if known[1] is None:
+                return _("dans le quartier %s") % known[0]
+            return _("dans le quartier %(name)s (%(kind)s)") % {
+                "name": known[0],
+                "kind": known[1],
+            }
+        return _("au point (%(lon).5f, %(lat).5f)") % {"lon": place.lon, "lat": place.lat}
 
 
 def apply_changes(
-    sites: Sequence[SiteRow], changes: Sequence[ChangeSpec]
+    sites: Sequence[SiteRow], changes: Sequence[ChangeSpec], *, names: Names | None = None
 ) -> tuple[tuple[SiteRow, ...], list[str]]:
-    """The sites after the changes, and a French description of each change."""
+    """The sites after the changes, and a French description of each change (labels and
+    zone names from ``names``)."""
+    names = names or Names()
     current = {s.id: s for s in sites}
     order = [s.id for s in sites]
     notes = []
@@ -138,12 +173,12 @@ def apply_changes(
             current[added.id] = added
             order.append(added.id)
             notes.append(
-                _("Ajout : %(name)s (%(typ)s, %(places)s places) en %(where)s.")
+                _("Ajout : %(name)s (%(typ)s, %(places)s places) %(where)s.")
                 % {
                     "name": ch.name,
-                    "typ": ch.typology,
+                    "typ": names.typology(ch.typology),
                     "places": ch.places or 0,
-                    "where": _where(_change_place(ch)),
+                    "where": names.where(_change_place(ch)),
                 }
             )
             continue
@@ -161,7 +196,8 @@ def apply_changes(
             p = _change_place(ch)
             current[site.id] = dataclasses.replace(site, x=p.x, y=p.y, lon=p.lon, lat=p.lat)
             notes.append(
-                _("Déplacement : %(name)s en %(where)s.") % {"name": site.name, "where": _where(p)}
+                _("Déplacement : %(name)s %(where)s.")
+                % {"name": site.name, "where": names.where(p)}
             )
         elif ch.action == "resize":
             current[site.id] = dataclasses.replace(site, places=ch.places)
@@ -185,9 +221,15 @@ def _cell_for(demand_xy: np.ndarray, index: dict, x: float, y: float) -> tuple[i
 
 
 def apply_housing(
-    demand: Demand, projects: Sequence[HousingSpec], *, territory: Territory, horizon: int | None
+    demand: Demand,
+    projects: Sequence[HousingSpec],
+    *,
+    territory: Territory,
+    horizon: int | None,
+    names: Names | None = None,
 ) -> tuple[Demand, list[str], list[str]]:
     """The demand with the housing projects' residents added; notes and assumptions."""
+    names = names or Names()
     if not projects or demand.n_cells == 0:
         return demand, [], []
     size, size_note = household_size(territory=territory)
@@ -238,7 +280,7 @@ def apply_housing(
             bands[b][target_cells] += added[b] * dist[target_cells]
         notes.append(
             _(
-                "Logements : %(name)s, %(n)d logements livrés en %(y)d en %(where)s → %(p).0f "
+                "Logements : %(name)s, %(n)d logements livrés en %(y)d %(where)s → %(p).0f "
                 "habitants dont %(c).1f enfants de moins de 3 ans (%(ppd).2f personnes par "
                 "logement)."
             )
@@ -246,7 +288,7 @@ def apply_housing(
                 "name": h.name,
                 "n": h.dwellings,
                 "y": h.delivery_year,
-                "where": _where(h.place),
+                "where": names.where(h.place),
                 "p": persons,
                 "c": added["0-2"],
                 "ppd": ppd,
@@ -353,9 +395,10 @@ def scenario_run(*, scenario: Scenario | ScenarioSpec) -> ScenarioComparison:
     wz_before = white_zones_selector(**kw)
 
     demand, sites = current_inputs(territory=territory)
-    new_sites, change_notes = apply_changes(sites, spec.changes)
+    names = Names.of(territory)
+    new_sites, change_notes = apply_changes(sites, spec.changes, names=names)
     new_demand, housing_notes, housing_assumptions = apply_housing(
-        demand, spec.housing, territory=territory, horizon=spec.horizon_year
+        demand, spec.housing, territory=territory, horizon=spec.horizon_year, names=names
     )
     common: dict[str, Any] = {
         "demand": new_demand,

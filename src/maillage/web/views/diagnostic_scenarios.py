@@ -8,7 +8,6 @@ anything is written; their errors come back in French on the form field. Runs ar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,6 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.permissions import is_coordinator
@@ -122,40 +120,6 @@ def _run(scenario: Scenario) -> tuple[Any, str]:
         return None, str(exc)
 
 
-_ZONE_CODE = re.compile(r"\bzone (\S+?)(?=[\s.,;)]|$)")
-_TYPOLOGY_CODE = re.compile(r"\(([a-z0-9]+(?:-[a-z0-9]+)+),")
-
-
-def readable_notes(territory: Territory, notes: list[str]) -> list[str]:
-    """The scenario's change notes for a reader: a typology's label instead of its code
-    (« eaje-creche-collective » → « Crèche collective »), a zone's name instead of its code
-    (« en zone QP059070 » → « dans le quartier Bizet - Briquetterie (QPV) »)."""
-    from maillage.directory.models import Typology
-    from maillage.territory.selectors import territory_zones
-
-    zones = {z.code: z for z in territory_zones(territory=territory)}
-    labels = dict(Typology.objects.values_list("code", "label"))
-
-    def zone(match: re.Match[str]) -> str:
-        z = zones.get(match.group(1))
-        if z is None:
-            return match.group(0)
-        return _g("le quartier %(name)s (%(kind)s)") % {
-            "name": z.name,
-            "kind": z.get_kind_display(),
-        }
-
-    def typology(match: re.Match[str]) -> str:
-        return f"({labels.get(match.group(1), match.group(1))},"
-
-    return [
-        _ZONE_CODE.sub(zone, _TYPOLOGY_CODE.sub(typology, note)).replace(
-            " en le quartier ", " dans le quartier "
-        )
-        for note in notes
-    ]
-
-
 @territory_view
 def scenario_detail(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     scenario = _scenario(territory, pk)
@@ -167,7 +131,7 @@ def scenario_detail(request: HttpRequest, territory: Territory, pk: int) -> Http
             "territory": territory,
             "scenario": scenario,
             "s": comparison,
-            "change_notes": readable_notes(territory, comparison.changes if comparison else []),
+            "change_notes": comparison.changes if comparison else [],
             "error": error,
             "coordinator": is_coordinator(request.user, territory),
         },
