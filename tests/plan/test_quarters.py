@@ -175,3 +175,18 @@ def test_indicator_page_shows_quarters_or_says_yearly_only(client, demo):
     assert "Suivi annuel uniquement" in page.content.decode()
     chart = client.get(reverse("web:plan-indicator-quarters", args=[demo.slug, manual.pk]))
     assert chart.status_code == 404
+
+
+def test_a_zone_blanche_count_is_non_calculable_by_quarter_on_armentieres(armentieres):
+    from maillage.plan.models import Indicator
+    from maillage.plan.quarters import indicator_quarters
+
+    ind = next(
+        i
+        for i in Indicator.objects.filter(axis__convention__territory=armentieres)
+        if (i.rule or {}).get("zone") == "zone_blanche"
+    )
+    series = indicator_quarters(territory=armentieres, indicator_id=ind.pk, today=DECK_TODAY)
+    begun = [q for q in series.quarters if q.started]
+    assert begun and all(q.display == "non calculable" for q in begun)
+    assert series.reason.startswith("non calculable : zones blanches non encore calculées")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from .indicator_kinds import IndicatorKind, KindContext, kind_get
 from .indicator_kinds.journal import CountKind
+from .status import Status
 
 if TYPE_CHECKING:
     from maillage.territory.models import Territory
@@ -68,6 +69,7 @@ class QuarterValue:
     value: float | None  # None: the year's journal is not declared complete, or not begun
     partial: float | None = None  # what the journal already holds (year not declared complete)
     started: bool = True
+    computable: bool = True  # False: the kind cannot answer (e.g. zones blanches not computed)
 
     @property
     def label(self) -> str:
@@ -79,6 +81,8 @@ class QuarterValue:
 
         if not self.started:
             return _("à venir")
+        if not self.computable:
+            return _("non calculable")
         if self.value is not None:
             return fr_number(self.value)
         if self.partial:
@@ -136,6 +140,7 @@ def quarter_series(
     rule = indicator.rule or {}
     shared: dict[Any, Any] = cache if cache is not None else {}
     out = []
+    notes: list[str] = []
     for year in years:
         for quarter in (1, 2, 3, 4):
             start, end = quarter_bounds(year, quarter)
@@ -151,8 +156,16 @@ def quarter_series(
                 cache=shared,
             )
             computed = kind.compute(indicator, rule, ctx)
+            if not notes and computed.missing == Status.NOT_COMPUTABLE.value:
+                notes = [n for n in computed.notes if n]
             out.append(
-                QuarterValue(year, quarter, computed.values[year], computed.partial.get(year))
+                QuarterValue(
+                    year,
+                    quarter,
+                    computed.values[year],
+                    computed.partial.get(year),
+                    computable=computed.missing != Status.NOT_COMPUTABLE.value,
+                )
             )
     targets = {t.year: t.value for t in indicator.targets.all()}
     return QuarterSeries(
@@ -163,6 +176,7 @@ def quarter_series(
         additive=is_additive(kind),
         quarters=out,
         year_targets={y: targets.get(y) for y in years},
+        reason=" ".join(notes),
     )
 
 

@@ -123,9 +123,7 @@ def evolution(
                 "delta": _fr(abs(delta)),
             }
         elif not before.computable and not line.computable and before.reason == line.reason:
-            text = _("non calculable au relevé comme aujourd'hui : %(reason)s") % {
-                "reason": line.reason
-            }
+            text = _("toujours non calculable, pour la même raison qu'au relevé")
         else:
             was = _state(before.computable, before.population, before.reason)
             text = _("au relevé : %(was)s ; aujourd'hui : %(now)s") % {"was": was, "now": now}

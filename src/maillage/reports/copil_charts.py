@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     from maillage.plan.quarters import QuarterSeries
 
 
-def quarter_points(series: QuarterSeries) -> list[tuple[str, float | None, float | None]]:
-    """(label, value or running total, target) per quarter begun; ``None`` where not known."""
-    out: list[tuple[str, float | None, float | None]] = []
+def quarter_points(series: QuarterSeries) -> list[tuple[str, float | None, float | None, str]]:
+    """(label, value or running total, target, text) per quarter begun; ``None`` where not
+    known (text « n.r. » non renseigné, « n.c. » non calculable)."""
+    out: list[tuple[str, float | None, float | None, str]] = []
     running: dict[int, float | None] = {}
     for q in series.quarters:
         if not q.started:
@@ -33,7 +34,11 @@ def quarter_points(series: QuarterSeries) -> list[tuple[str, float | None, float
             before = running.get(q.year, 0.0)
             value = None if value is None or before is None else before + value
             running[q.year] = value
-        out.append((q.label, value, series.year_targets.get(q.year)))
+        if value is not None:
+            text = _format_number(value)
+        else:
+            text = "n.r." if q.computable else "n.c."
+        out.append((q.label, value, series.year_targets.get(q.year), text))
     return out
 
 
@@ -50,16 +55,15 @@ def quarter_chart(
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(width_in, height_in), layout="constrained")
         xs = list(range(len(points)))
-        known = [(x, v) for x, (_l, v, _t) in zip(xs, points, strict=True) if v is not None]
+        known = [(x, p[1]) for x, p in zip(xs, points, strict=True) if p[1] is not None]
         label = "Cumul de l'année" if series.additive else "Valeur du trimestre"
         if known:
             ax.plot([x for x, _ in known], [v for _, v in known], color=BLUE, marker="o",
                     label=label)  # fmt: skip
-        for x, (_label, value, _target) in zip(xs, points, strict=True):
-            text = _format_number(value) if value is not None else "n.r."
+        for x, (_label, value, _target, text) in zip(xs, points, strict=True):
             ax.annotate(text, (x, value or 0), xytext=(0, 4), textcoords="offset points",
                         ha="center", va="bottom", color="#161616", fontsize=7)  # fmt: skip
-        targets = [(x, t) for x, (_l, _v, t) in zip(xs, points, strict=True) if t is not None]
+        targets = [(x, p[2]) for x, p in zip(xs, points, strict=True) if p[2] is not None]
         if targets:
             ax.step([x for x, _ in targets], [t for _, t in targets], where="mid", color=ORANGE,
                     linestyle="--", label="Cible de l'année")  # fmt: skip
