@@ -24,7 +24,6 @@ from maillage.accounts.permissions import is_coordinator
 from maillage.plan import copil as copil_service
 from maillage.plan.bilan import BilanError
 from maillage.plan.models import CopilDecision, CopilMeeting
-from maillage.plan.selectors import PlanNotFound, plan_tree
 from maillage.plan.validation import PlanValidationError
 from maillage.reports import copil as copil_report
 from maillage.territory.models import Territory
@@ -32,6 +31,7 @@ from maillage.territory.models import Territory
 from ..decorators import COORDINATOR, MEMBER, territory_view
 from ..form_errors import service_errors_to_form
 from ..params import parse_id, parse_int
+from .plan import _tree, no_plan_page
 
 TEXT_MAX = copil_service.TEXT_MAX
 
@@ -87,13 +87,6 @@ def _meeting(territory: Territory, pk: int) -> CopilMeeting:
     return meeting
 
 
-def _tree(territory: Territory) -> Any:
-    try:
-        return plan_tree(territory=territory)
-    except PlanNotFound as exc:
-        raise Http404(str(exc)) from exc
-
-
 def _ctx(request: HttpRequest, territory: Territory, **extra: Any) -> dict[str, Any]:
     return {
         "territory": territory,
@@ -105,6 +98,7 @@ def _ctx(request: HttpRequest, territory: Territory, **extra: Any) -> dict[str, 
 
 @require_http_methods(["GET", "HEAD"])
 @territory_view(role=MEMBER)
+@no_plan_page(_("Comités de pilotage"))
 def copil_list(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     today = timezone.localdate()
@@ -128,6 +122,7 @@ def copil_list(request: HttpRequest, territory: Territory) -> HttpResponse:
 def _meeting_form_page(
     request: HttpRequest, territory: Territory, meeting: CopilMeeting | None
 ) -> HttpResponse:
+    tree = _tree(territory)  # a COPIL follows the plan: none is recorded without one
     initial = {}
     if meeting is not None:
         initial = {k: getattr(meeting, k) for k in ("date", "title", *copil_service.MEETING_TEXTS)}
@@ -145,19 +140,21 @@ def _meeting_form_page(
     return render(
         request,
         "plan/copil_form.html",
-        _ctx(request, territory, tree=_tree(territory), form=form, meeting=meeting),
+        _ctx(request, territory, tree=tree, form=form, meeting=meeting),
         status=400 if request.method == "POST" else 200,
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @territory_view(role=COORDINATOR)
+@no_plan_page(_("Comités de pilotage"))
 def copil_new(request: HttpRequest, territory: Territory) -> HttpResponse:
     return _meeting_form_page(request, territory, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @territory_view(role=COORDINATOR)
+@no_plan_page(_("Comités de pilotage"))
 def copil_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     return _meeting_form_page(request, territory, _meeting(territory, pk))
 
@@ -189,12 +186,14 @@ def _meeting_page(
 
 @require_http_methods(["GET", "HEAD"])
 @territory_view(role=MEMBER)
+@no_plan_page(_("Comités de pilotage"))
 def copil_meeting(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     return _meeting_page(request, territory, _meeting(territory, pk))
 
 
 @require_POST
 @territory_view(role=COORDINATOR)
+@no_plan_page(_("Comités de pilotage"))
 def copil_decision_new(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     meeting = _meeting(territory, pk)
     form = DecisionForm(request.POST)

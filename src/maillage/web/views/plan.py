@@ -8,6 +8,8 @@ Thin views: parse the request with a form, call one selector or service of :mod:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +21,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.permissions import (
     can_edit,
@@ -51,12 +55,51 @@ from . import plan_forms as pf
 PAGE_SIZE = 50
 
 
+class NoPlan(Http404):
+    """The territory has no plan yet: a 404 naming it (downloads, feeds), which the pages
+    decorated by :func:`no_plan_page` turn into ``plan/no_plan.html``."""
+
+    def __init__(self, territory: Territory) -> None:
+        super().__init__(str(PlanNotFound(territory)))
+        self.territory = territory
+
+
 def _tree(territory: Territory) -> Any:
-    """The territory's plan (convention, axes, indicators), or a 404."""
+    """The territory's plan (convention, axes, indicators), or :class:`NoPlan` (a 404)."""
     try:
         return plan_tree(territory=territory)
     except PlanNotFound as exc:
-        raise Http404(str(exc)) from exc
+        raise NoPlan(territory) from exc
+
+
+def no_plan_page(page: str | Promise) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """A page of the plan (``page``: its name in the menu) that, for a territory without a
+    plan, says so and how to create it (``plan/no_plan.html``) instead of a 404: 200 on a read,
+    409 on a form sent (nothing can be written without a plan). Place it under
+    :func:`~maillage.web.decorators.territory_view`, which checks the role first."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, territory: Territory, **kw: Any) -> Any:
+            try:
+                return view(request, *args, territory=territory, **kw)
+            except NoPlan:
+                pass  # rendered outside the except block: no chained traceback kept
+            return render(
+                request,
+                "plan/no_plan.html",
+                {
+                    "territory": territory,
+                    "page": page,
+                    "coordinator": is_coordinator(request.user, territory),
+                    "template_formats": list(CONTENT_TYPES),
+                },
+                status=200 if request.method in ("GET", "HEAD") else 409,
+            )
+
+        return wrapper
+
+    return decorate
 
 
 def _ctx(territory: Territory, tree: Any, request: HttpRequest, **extra: Any) -> dict:
@@ -72,12 +115,14 @@ def _ctx(territory: Territory, tree: Any, request: HttpRequest, **extra: Any) ->
 
 
 @territory_view
+@no_plan_page(_("Plan d'action"))
 def plan_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     return render(request, "plan/tree.html", _ctx(territory, tree, request))
 
 
 @territory_view
+@no_plan_page(_("Indicateurs"))
 def indicators_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     results = indicator_results(territory=territory)
@@ -112,6 +157,7 @@ def _result(territory: Territory, pk: int) -> Any:
 
 
 @territory_view
+@no_plan_page(_("Indicateurs"))
 def indicator_page(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     tree = _tree(territory)
     result = _result(territory, pk)
@@ -123,6 +169,7 @@ def indicator_page(request: HttpRequest, territory: Territory, pk: int) -> HttpR
 
 
 @territory_view(role=COORDINATOR)
+@no_plan_page(_("Indicateurs"))
 def indicator_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Targets and baseline of an indicator; yearly value of a ``manual`` one."""
     tree = _tree(territory)
@@ -187,6 +234,7 @@ def _journal_filters(request: HttpRequest, territory: Territory, tree: Any) -> p
 
 
 @territory_view
+@no_plan_page(_("Journal"))
 def journal_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     form = _journal_filters(request, territory, tree)
@@ -242,6 +290,7 @@ def journal_export(request: HttpRequest, territory: Territory, fmt: str) -> Http
 
 
 @territory_view
+@no_plan_page(_("Journal"))
 def activity_page(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     tree = _tree(territory)
     activity = journal_queryset(territory=territory).filter(pk=pk).first()
@@ -270,6 +319,7 @@ def _require_editor(request: HttpRequest, territory: Territory) -> HttpResponse 
 
 
 @territory_view
+@no_plan_page(_("Journal"))
 def activity_new(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     if denied := _require_editor(request, territory):
@@ -292,6 +342,7 @@ def activity_new(request: HttpRequest, territory: Territory) -> HttpResponse:
 
 
 @territory_view
+@no_plan_page(_("Journal"))
 def activity_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     """Change a journal entry (coordinator, or the partner who wrote it)."""
     tree = _tree(territory)
@@ -343,6 +394,7 @@ def activity_delete(request: HttpRequest, territory: Territory, pk: int) -> Http
 
 
 @territory_view
+@no_plan_page(_("Journal"))
 def journal_import(request: HttpRequest, territory: Territory) -> HttpResponse:
     """Upload → dry run showing refused rows → confirm (valid rows only, on request)."""
     from maillage.plan.journal import journal_import as import_service
@@ -441,6 +493,7 @@ def journal_template(request: HttpRequest, territory: Territory, fmt: str) -> Ht
 
 
 @territory_view
+@no_plan_page(_("Échéancier"))
 def schedule_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     steps, today = milestones(territory=territory), timezone.localdate()
@@ -458,6 +511,7 @@ def schedule_page(request: HttpRequest, territory: Territory) -> HttpResponse:
 
 
 @territory_view(role=COORDINATOR)
+@no_plan_page(_("Échéancier"))
 def milestone_edit(
     request: HttpRequest, territory: Territory, pk: int | None = None
 ) -> HttpResponse:
@@ -495,6 +549,7 @@ def _bilan_year(request: HttpRequest, tree: Any) -> int | None:
 
 
 @territory_view
+@no_plan_page(_("Bilan"))
 def bilan_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     return render(
