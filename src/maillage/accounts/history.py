@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
@@ -206,13 +206,19 @@ def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[s
 # that are no longer in storage.
 FileRelinker = Callable[[models.Model, dict[str, Any]], list[str]]
 FILE_RELINKERS: dict[str, FileRelinker] = {}
+M = TypeVar("M", bound=models.Model)
 
 
-def register_file_relinker(label: str) -> Callable[[FileRelinker], FileRelinker]:
-    """Register how a restored ``"app.model"`` gets back the files of its child rows."""
+def register_file_relinker(
+    label: str,
+) -> Callable[[Callable[[M, dict[str, Any]], list[str]]], Callable[[M, dict[str, Any]], list[str]]]:
+    """Register how a restored ``"app.model"`` gets back the files of its child rows (the
+    relinker takes that model: it is only called with an object of ``label``)."""
 
-    def decorator(fn: FileRelinker) -> FileRelinker:
-        FILE_RELINKERS[label] = fn
+    def decorator(
+        fn: Callable[[M, dict[str, Any]], list[str]],
+    ) -> Callable[[M, dict[str, Any]], list[str]]:
+        FILE_RELINKERS[label] = cast(FileRelinker, fn)  # looked up by the object's own label
         return fn
 
     return decorator
