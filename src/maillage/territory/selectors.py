@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from .models import CellZone, DatasetSource, PopulationCell, Statistic, Territory, Zone
+from .models import CellZone, Commune, DatasetSource, PopulationCell, Statistic, Territory, Zone
 
 RP2016_AGE_KEYS = (
     "population_0_14_ans",
@@ -122,18 +122,24 @@ def _figure(stat: Statistic, subject: str) -> Figure:
     )
 
 
-def territory_zones(*, territory: Territory) -> list[Zone]:
-    """IRIS, QPV and quartiers of the territory's communes (and its own quartiers)."""
-    return list(
-        Zone.objects.filter(
-            Q(commune__in=territory.communes.all()) | Q(territory=territory)
-        ).order_by("kind", "code")
-    )
+def territory_zones(*, territory: Territory, outlines: bool = True) -> list[Zone]:
+    """IRIS, QPV and quartiers of the territory's communes (and its own quartiers).
+
+    ``outlines=False`` leaves the GeoJSON ``boundary`` out of the query (deferred: reading it
+    then costs one query per zone) — for the callers that only need codes, names and kinds; a
+    métropole's ~550 outlines are most of the time of this query.
+    """
+    qs = Zone.objects.filter(Q(commune__in=territory.communes.all()) | Q(territory=territory))
+    if not outlines:
+        qs = qs.defer("boundary")
+    return list(qs.order_by("kind", "code"))
 
 
 def territory_diagnostic(*, territory: Territory) -> Diagnostic:
-    communes = list(territory.communes.all())
-    neighbours = list(territory.neighbours.all())
+    # No outline is read here (communes, zones, cells): at a métropole's size decoding them
+    # was most of the time of the diagnostic.
+    communes = list(territory.communes.defer("boundary"))
+    neighbours = list(territory.neighbours.defer("boundary"))
     cell_totals = {
         row["commune"]: (row["total"] or 0.0, row["n"])
         for row in PopulationCell.objects.filter(commune__in=communes + neighbours)
@@ -155,26 +161,41 @@ def territory_diagnostic(*, territory: Territory) -> Diagnostic:
         for c in group
     ]
     figures = [_figure(s, "territoire") for s in territory.statistics.order_by("theme", "key")]
-    for s in Statistic.objects.filter(commune__in=communes).select_related("commune"):
+    commune_stats = (
+        Statistic.objects.filter(commune__in=communes)
+        .select_related("commune")
+        .defer("commune__boundary")
+    )
+    for s in commune_stats:
         assert s.commune is not None  # filtered on commune
         figures.append(_figure(s, f"commune {s.commune.insee_code}"))
 
-    zones = territory_zones(territory=territory)
+    zones = territory_zones(territory=territory, outlines=False)
+    zone_pks = [z.pk for z in zones]
     rp: defaultdict[int | None, float] = defaultdict(float)
     has_rp = set()
-    for s in Statistic.objects.filter(zone__in=zones, key__in=RP2016_AGE_KEYS, vintage="RP 2016"):
-        rp[s.zone_id] += s.value
-        has_rp.add(s.zone_id)
+    for zone_pk, value in Statistic.objects.filter(
+        zone__in=zone_pks, key__in=RP2016_AGE_KEYS, vintage="RP 2016"
+    ).values_list("zone_id", "value"):
+        rp[zone_pk] += value
+        has_rp.add(zone_pk)
     cells_pop: defaultdict[int, float] = defaultdict(float)
-    for cz in CellZone.objects.filter(zone__in=zones).select_related("cell"):
-        cells_pop[cz.zone_id] += cz.cell.population * cz.share
+    for zone_pk, population, share in CellZone.objects.filter(zone__in=zone_pks).values_list(
+        "zone_id", "cell__population", "share"
+    ):
+        cells_pop[zone_pk] += population * share
+    zone_communes = dict(
+        Commune.objects.filter(pk__in={z.commune_id for z in zones if z.commune_id}).values_list(
+            "pk", "insee_code"
+        )
+    )
     zone_rows = [
         ZoneSummary(
             kind=z.kind,
             code=z.code,
             name=z.name,
             zone_type=z.zone_type,
-            commune=z.commune.insee_code if z.commune is not None else "",
+            commune=zone_communes[z.commune_id] if z.commune_id is not None else "",
             population_rp2016=round(rp[z.pk], 2) if z.pk in has_rp else None,
             cells_population=round(cells_pop[z.pk], 2),
         )
