@@ -120,7 +120,7 @@ def _stat_value(qs) -> Statistic | None:
 
 def load_demand(*, territory: Territory) -> Demand:
     """Build the :class:`Demand` of ``territory`` from its cells, IRIS statistics and zones."""
-    communes = list(territory.communes.all())
+    communes = list(territory.communes.values_list("pk", flat=True))
     cells = list(
         PopulationCell.objects.filter(commune__in=communes)
         .order_by("cell_id")
@@ -130,14 +130,23 @@ def load_demand(*, territory: Territory) -> Demand:
     xy = np.array([[r[2], r[3]] for r in cells], dtype=np.float64).reshape(-1, 2)
     population = np.array([r[4] for r in cells], dtype=np.float64)
 
-    zones = [z for z in territory_zones(territory=territory) if z.kind in ("iris", "qpv")]
+    zones = [
+        z for z in territory_zones(territory=territory, outlines=False) if z.kind in ("iris", "qpv")
+    ]
     zones.sort(key=lambda z: (0 if z.kind == Zone.Kind.IRIS else 1, z.code))
     zone_index = {z.pk: j for j, z in enumerate(zones)}
     rows, cols, vals = [], [], []
-    for cell_pk, zone_pk, share in CellZone.objects.filter(
-        cell__commune__in=communes, zone__in=zone_index.keys()
-    ).values_list("cell_id", "zone_id", "share"):  # a join, not a list of every cell id
-        rows.append(pk_index[cell_pk])
+    # The shares of the zones, kept for the territory's cells here: a filter on the cells'
+    # commune in SQL made SQLite probe every (cell, zone) pair (9 096 × 543 at a métropole's
+    # size). Ordered by cell then zone, as that join returned them (same sparse matrix).
+    for cell_pk, zone_pk, share in (
+        CellZone.objects.filter(zone__in=zone_index.keys())
+        .order_by("cell_id", "zone_id")
+        .values_list("cell_id", "zone_id", "share")
+    ):
+        if (row := pk_index.get(cell_pk)) is None:  # a neighbour's cell in a CTG zone
+            continue
+        rows.append(row)
         cols.append(zone_index[zone_pk])
         vals.append(share)
     weights = sp.csr_array(
@@ -245,10 +254,33 @@ def load_demand(*, territory: Territory) -> Demand:
     )
 
 
+SITE_FIELDS = (
+    "slug",
+    "name",
+    "grouped_count",
+    "x_l93",
+    "y_l93",
+    "lon",
+    "lat",
+    "commune_id",
+    "declared_only",
+    "typology__code",
+    "typology__theme",
+    "typology__childcare",
+    "typology__label",
+    "typology__age_min",
+    "typology__age_max",
+    "typology__thematiques",
+)
+
+
 def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
     """Every published structure of the territory (located or not) with places and ages."""
     services: dict[int, list[Service]] = {}
-    for sv in Service.objects.filter(structure__territory=territory, published=True):
+    # Only the columns read below (a fiche's texts, contacts and JSON lists are not).
+    for sv in Service.objects.filter(structure__territory=territory, published=True).only(
+        "structure_id", "age_min", "age_max", "thematiques", "capacity"
+    ):
         services.setdefault(sv.structure_id, []).append(sv)
     out = []
     ctg_communes = set(territory.communes.values_list("pk", flat=True))
@@ -256,6 +288,7 @@ def load_sites(*, territory: Territory) -> tuple[SiteRow, ...]:
     qs = (
         Structure.objects.filter(territory=territory, published=True)
         .select_related("typology")
+        .only(*SITE_FIELDS)
         .order_by("name", "pk")
     )
     for s in qs:
