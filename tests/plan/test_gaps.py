@@ -115,6 +115,8 @@ def test_milestone_links_are_the_coordinators(client, armentieres):
     client.force_login(partner(armentieres, username="part"))
     assert client.post(url, {"kind": "qpv", "zone": _qpv(armentieres).pk}).status_code == 403
     client.force_login(coordinator(armentieres, username="coord"))
+    schedule = client.get(reverse("web:plan-schedule", args=[armentieres.slug]))
+    assert f'href="{url}"' in schedule.content.decode()  # « Lier … à un manque du diagnostic »
     assert client.post(url, {"kind": "qpv", "zone": _qpv(armentieres).pk}).status_code == 302
     link = GapLink.objects.get(milestone=step)
     unlink = reverse("web:plan-gap-unlink", args=[armentieres.slug, link.pk])
