@@ -64,10 +64,10 @@ def test_link_is_in_the_history(armentieres):
     act = _activity(armentieres)
     link = gaps.gap_link_add(activity=act, kind="qpv", zone_id=_qpv(armentieres).pk, user=user)
     gaps.gap_link_remove(link=link, user=user)
-    actions = list(
-        ChangeRecord.objects.filter(content_type__model="gaplink").values_list("action", flat=True)
-    )
-    assert sorted(actions) == ["create", "delete"]
+    records = ChangeRecord.objects.filter(content_type__model="gaplink")
+    assert sorted(r.action for r in records) == ["create", "delete"]
+    assert {r.territory_id for r in records} == {armentieres.pk}
+    assert {r.object_repr for r in records} == {f"QPV {_qpv(armentieres).name}"}
 
 
 @pytest.mark.parametrize(

@@ -668,7 +668,9 @@ class GapLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.get_kind_display())
+        from .gaps import link_label
+
+        return link_label(self)
 
     @property
     def territory(self) -> Territory | None:
