@@ -53,6 +53,8 @@ from ..params import parse_int
 from . import plan_forms as pf
 
 PAGE_SIZE = 50
+#: The plan template's formats offered on ``plan/no_plan.html``: XLSX first (its « Mode d'emploi »).
+TEMPLATE_FORMATS = ("xlsx", "ods", "csv")
 
 
 class NoPlan(Http404):
@@ -92,7 +94,7 @@ def no_plan_page(page: str | Promise) -> Callable[[Callable[..., HttpResponse]],
                     "territory": territory,
                     "page": page,
                     "coordinator": is_coordinator(request.user, territory),
-                    "template_formats": list(CONTENT_TYPES),
+                    "template_formats": TEMPLATE_FORMATS,
                 },
                 status=200 if request.method in ("GET", "HEAD") else 409,
             )
