@@ -187,3 +187,23 @@ class ActivityAttachmentAdmin(TouchAdmin):
 
 
 admin.site.register([models.CopilMeeting, models.CopilDecision], TouchAdmin)  # COPIL (H4)
+
+
+@admin.register(models.GapLink)
+class GapLinkAdmin(TouchAdmin):
+    list_display = ("__str__", "kind", "theme", "zone", "scenario")
+    list_filter = ("kind",)
+
+
+@admin.register(models.WhiteZoneSnapshot)
+class WhiteZoneSnapshotAdmin(admin.ModelAdmin):
+    """Relevés of the zones blanches kept when a COPIL deck is built: read only."""
+
+    list_display = ("territory", "taken_on", "theme_label", "population")
+    list_filter = ("territory", "theme")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
