@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -80,6 +81,9 @@ TERRITORY_PATH = {
     "contributions.consultation": "territory",
     "network.campaign": "territory",
 }
+# Pages whose links give the valid names of figures, tables, charts and comparisons.
+HARVESTED = ("/diagnostic/", "/diagnostic/scenarios/", "/espace/audience/", "/bilan/")
+WITH_QUERY = ("/diagnostic/scenarios/comparer/",)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -125,6 +129,7 @@ class Side:
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)  # model label → a record of this side
     all_ids: dict[str, set[int]] = field(default_factory=dict)  # model label → every id
+    web_urls: list[tuple[str, str]] = field(default_factory=list)  # (route, URL), once
 
     @property
     def slug(self) -> str:
@@ -450,11 +455,18 @@ def _all_ids(side: Side) -> dict[str, set[int]]:
 def _web_urls(fuzz_web: ModuleType, side: Side) -> list[tuple[str, str]]:
     """(route, URL) of every GET pattern of the site that takes a territory, with ``side``'s
     real ids (``fmt`` patterns once per readable format)."""
+    if side.web_urls:
+        return side.web_urls
     samples = fuzz_web.Samples(slug=side.slug, ids=dict(side.ids))
+    found = [r for r in fuzz_web.routes() if not r.admin and ("slug", "slug") in r.params]
+    # Names of figures, tables and charts, and the comparison's query, learnt from the links
+    # of the pages that offer them (as the fuzzer does).
+    for route in found:
+        if route.route.endswith(HARVESTED):
+            response = side.clients["coordination"].get(fuzz_web._build(route, {"slug": side.slug}))
+            fuzz_web._harvest(route, response, samples)
     urls = []
-    for route in fuzz_web.routes():
-        if route.admin or ("slug", "slug") not in route.params:
-            continue
+    for route in found:
         if route.route.endswith(tuple(f".{f}" for f in SKIPPED_FORMATS)):
             continue
         values: dict[str, str] = {}
@@ -471,6 +483,10 @@ def _web_urls(fuzz_web: ModuleType, side: Side) -> list[tuple[str, str]]:
             if fmt:
                 values["fmt"] = fmt
             urls.append((route.route, fuzz_web._build(route, values)))
+        if route.route.endswith(WITH_QUERY) and samples.query.get(route.route):
+            query = {k: sorted(v)[0] for k, v in samples.query[route.route].items() if v}
+            urls.append((route.route, f"{urls[-1][1]}?{urlencode(query)}"))
+    side.web_urls = urls
     return urls
 
 
@@ -511,6 +527,8 @@ def _api_urls(side: Side) -> list[str]:
                     url = url.replace(f"{{{name}}}", values[name])
             if params.get("territory") == "query":
                 url += f"?territory={side.slug}"
+            elif "theme" in params:
+                url += "?theme=petite-enfance"
             urls.append(url)
     return urls
 
