@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,14 @@ class MemberForm(forms.Form):
     )
     role = forms.CharField(label=_("Fonction"), max_length=150, required=False)
     email = forms.EmailField(label=_("Courriel professionnel"), required=False)
+
+    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the territory's organisations: those running a fiche here or holding a role.
+        here = Q(structures__territory=territory) | Q(memberships__territory=territory)
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = (
+            Organisation.objects.filter(here).distinct().order_by("name")
+        )
 
 
 class MeetingForm(forms.Form):

@@ -92,7 +92,7 @@ def _group_page(
             "group": group,
             "meetings": group.meetings.all(),
             "coordinator": perms.is_coordinator(request.user, territory),
-            "member_form": forms_.get("member") or nf.MemberForm(),
+            "member_form": forms_.get("member") or nf.MemberForm(territory=territory),
             "meeting_form": forms_.get("meeting") or nf.MeetingForm(),
         },
         status=400 if forms_ else 200,
@@ -103,7 +103,7 @@ def _group_page(
 @territory_view(role=COORDINATOR)
 def member_add(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
     group = _group(territory, pk)
-    form = nf.MemberForm(request.POST)
+    form = nf.MemberForm(request.POST, territory=territory)
     if form.is_valid():
         try:
             net_services.member_add(group=group, user=request.user, **form.cleaned_data)
