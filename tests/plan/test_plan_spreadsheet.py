@@ -273,7 +273,7 @@ def test_duplicate_axis_code_is_refused(armentieres):
     [
         ({"règle": '{"kinds": ["barbecue"]}'}, "règle", "type(s) d'activité inconnu(s) : barbecue"),
         ({"règle": "{kinds: 1"}, "règle", "règle illisible"),
-        ({"règle": '{"kinds": [["x"]], "axis": [1]}'}, "règle", "règle invalide"),
+        ({"règle": '{"kinds": [["x"]], "axis": [1]}'}, "règle", "liste « kinds »"),
         ({"règle": '{"kinds": ["commission"], "axis": 9}'}, "règle", "axe 9 inconnu"),
         ({"code": "1.9"}, "code", "numéro 1.1 attendu"),
         ({"code": "1.x"}, "code", "code « 1.x » invalide"),
