@@ -305,9 +305,14 @@ def test_long_table_is_paginated_and_the_export_has_every_page(client, armentier
     assert len(read_table(export.content, filename="e.csv").rows) == 55
 
 
-@pytest.mark.parametrize(
-    "path", ["plan/tableau/", "plan/tableau.xlsx", "echeancier/frise/", "echeances.ics"]
-)
-def test_a_territory_without_plan_is_a_404_like_the_schedule(client, fictif, path):
-    assert client.get(f"/territoire/{fictif.territory.slug}/echeancier/").status_code == 404
+@pytest.mark.parametrize("path", ["plan/tableau/", "echeancier/frise/"])
+def test_a_territory_without_plan_says_so_like_the_schedule(client, fictif, path):
+    for page in ("echeancier/", path):
+        response = client.get(f"/territoire/{fictif.territory.slug}/{page}")
+        assert response.status_code == 200
+        assert "pas encore de plan d'action" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["plan/tableau.xlsx", "echeances.ics"])
+def test_a_territory_without_plan_has_no_file_to_download(client, fictif, path):
     assert client.get(f"/territoire/{fictif.territory.slug}/{path}").status_code == 404

@@ -42,7 +42,7 @@ from maillage.plan.schedule_timeline import timeline
 from maillage.territory.models import Territory
 
 from ..decorators import territory_view
-from .plan import _ctx, _tree
+from .plan import _ctx, _tree, no_plan_page
 from .plan_forms import TRAILING_COLON
 
 PAGE_SIZE = 50
@@ -168,6 +168,7 @@ def _links(territory: Territory, query: str) -> dict[str, str]:
 
 @require_safe
 @territory_view
+@no_plan_page(_("Plan d'action"))
 def actions_table(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     form, done = _done(request, territory, tree)
@@ -221,6 +222,7 @@ def actions_export(request: HttpRequest, territory: Territory, fmt: str) -> Http
 
 @require_safe
 @territory_view
+@no_plan_page(_("Échéancier"))
 def schedule_timeline(request: HttpRequest, territory: Territory) -> HttpResponse:
     tree = _tree(territory)
     form, rows = _filtered(request, territory, tree)
