@@ -11,7 +11,10 @@ its own, start-up of Django included):
    computations) and the zones blanches (petite enfance, 1 000 m) of both territories, best of
    ``--repeat``.
 
-Prints wall time and peak resident memory of each step, and the MEL / Armentières ratios.
+Prints wall time and peak resident memory of each step, and the MEL / Armentières ratios; for
+the computations also the CPU time of the process and the load average of the machine (on a
+machine shared with other work, wall times swing: quote the ratios, which compare both
+territories in the same run).
 Goals (issue 17): build + load < 2 min, zones blanches < 1 s, diagnostic < 2 s uncached,
 memory < 2 GB.
 
@@ -61,16 +64,17 @@ repeat = int(sys.argv[1])
 out = {}
 for slug in sys.argv[2:]:
     territory = Territory.objects.get(slug=slug)
-    times = {"diagnostic": [], "white_zones": []}
+    times = {"diagnostic": [], "white_zones": [], "diagnostic_cpu": [], "white_zones_cpu": []}
     for _ in range(repeat):
-        cache.clear()
-        t = time.perf_counter()
-        diagnostic_build(territory=territory, use_cache=False)
-        times["diagnostic"].append(time.perf_counter() - t)
-        cache.clear()
-        t = time.perf_counter()
-        white_zones(territory=territory, theme="petite-enfance")
-        times["white_zones"].append(time.perf_counter() - t)
+        for key, compute in (
+            ("diagnostic", lambda: diagnostic_build(territory=territory, use_cache=False)),
+            ("white_zones", lambda: white_zones(territory=territory, theme="petite-enfance")),
+        ):
+            cache.clear()
+            t, cpu = time.perf_counter(), time.process_time()
+            compute()
+            times[key].append(time.perf_counter() - t)
+            times[key + "_cpu"].append(time.process_time() - cpu)
     out[slug] = {k: min(v) for k, v in times.items()}
 out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps(out))
@@ -142,6 +146,7 @@ def main() -> None:
     raw = sum(p.stat().st_size for p in (out / "raw").iterdir()) / 1e6
     print(f"  Extraits dans raw/ : {raw:.1f} Mo")
 
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())  # before the measures
     proc = subprocess.run(
         [sys.executable, "-c", MEASURE, str(args.repeat), "armentieres", slug],
         env=env,
@@ -152,15 +157,23 @@ def main() -> None:
     if proc.returncode != 0:
         sys.exit(f"Échec des mesures du diagnostic :\n{proc.stderr}")
     measured = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"Calculs (meilleur de {args.repeat}, cache vidé) :")
+    print(
+        f"Calculs (meilleur de {args.repeat}, cache vidé ; charge de la machine sur 1, 5 et "
+        f"15 min : {load}) :"
+    )
     for label, key, goal in (
         ("diagnostic (diagnostic_build, non caché)", "diagnostic", DIAGNOSTIC_GOAL_S),
         ("zones blanches (petite enfance, 1 000 m)", "white_zones", WHITE_ZONES_GOAL_S),
     ):
-        line(f"{label} — Armentières", measured["armentieres"][key])
-        line(f"{label} — {slug}", measured[slug][key], goal=goal)
+        print(f"  {label}")
+        for name, key_slug, key_goal in (("Armentières", "armentieres", None), (slug, slug, goal)):
+            line(f"  {name[:38]}", measured[key_slug][key], goal=key_goal)
+            print(f"    dont temps processeur : {measured[key_slug][key + '_cpu']:.2f} s")
         ratio = measured[slug][key] / measured["armentieres"][key]
-        print(f"    rapport {slug} / Armentières : {ratio:.1f}")
+        cpu_ratio = measured[slug][key + "_cpu"] / measured["armentieres"][key + "_cpu"]
+        print(
+            f"    rapport {slug} / Armentières : {ratio:.1f} (temps processeur : {cpu_ratio:.1f})"
+        )
     peak = max(build_mb, load_mb, measured["maxrss_kb"] / 1024)
     verdict = "OK" if peak < MEMORY_GOAL_MB else "AU-DELÀ DE L'OBJECTIF"
     print(f"Mémoire maximale d'une étape : {peak:.0f} Mo ({verdict}, objectif < 2 Go)")
