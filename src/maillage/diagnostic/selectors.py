@@ -19,10 +19,8 @@ dashboard, CLI, PDF/DOCX/CSV (:mod:`maillage.reports` only renders it).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -69,27 +67,6 @@ def data_version(territory: Territory) -> int:
     return int(version or 0)
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a diagnostic is computed (reference counting still
-    frees everything as usual).
-
-    The computation reads the outlines of the zones and communes (GeoJSON: one Python list per
-    point) and keeps them alive until it returns; each full pass of the collector walks every
-    live object, and building a métropole's diagnostic triggered two or three of them (~0.2 s
-    each on a loaded 2-core machine, about half of its time). The objects made here hold no
-    reference cycle worth collecting early; the collector resumes when the outermost pause
-    ends (nested or concurrent pauses leave it enabled at the end).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _cached(
     kind: str, territory: Territory, params: tuple[Any, ...], compute: Callable[[int], T]
 ) -> T:
@@ -98,8 +75,7 @@ def _cached(
     key = f"maillage:diagnostic:{kind}:{territory.pk}:{version}:{digest}"
     value: T | None = cache.get(key)
     if value is None:
-        with _cyclic_gc_paused():
-            value = compute(version)
+        value = compute(version)
         cache.set(key, value, CACHE_SECONDS)
     return value
 
@@ -260,49 +236,48 @@ def diagnostic_build(
     key = _report_cache_key(territory, access=with_access, today=today.isoformat())
     report = cache.get(key) if use_cache else None
     if report is None:
-        with _cyclic_gc_paused():  # see its docstring: about half the time at a métropole's size
-            progress("chiffres clés et évolutions")
-            diag = territory_diagnostic(territory=territory)
-            population = diag.figure("population_ctg")
-            zones = sections.zone_populations(territory=territory, diag=diag)
-            progress("offre d'accueil et équipements")
-            childcare = childcare_supply(territory=territory)
-            equipment = sections.equipment(
-                territory=territory,
-                population=population.value if population else None,
-                zones=zones,
-                population_label=(
-                    f"{sections.int_fr(population.value)} habitants ({population.source}, "
-                    f"{population.vintage})"
-                    if population
-                    else ""
-                ),
-            )
-            access = None
-            if with_access:
-                progress("accessibilité (2SFCA) et zones blanches")
-                access = report_access.access_section(territory=territory, zones=zones)
-            report = DiagnosticReport(
-                territory_slug=territory.slug,
-                territory_name=territory.name,
-                period=(territory.period_start, territory.period_end),
-                generated_on=today,
-                data_version=territory.data_version,
-                diag=diag,
-                headline=sections.headline_figures(diag),
-                qpv=sections.qpv_comparisons(diag),
-                ages=sections.census_series(diag, sections.AGE_SERIES),
-                families=sections.census_series(diag, sections.FAMILY_SERIES),
-                childcare=childcare,
-                zones=zones,
-                equipment=equipment,
-                quality=sections.quality_panel(territory=territory, diag=diag, today=today),
-                access=access,
-                childcare_rate=childcare_rate(territory=territory),
-                populations=report_reference.reference_populations(diag),
-                reconciliation=report_reference.reconciliation(territory=territory),
-                frame=map_frame(territory=territory),
-            )
+        progress("chiffres clés et évolutions")
+        diag = territory_diagnostic(territory=territory)
+        population = diag.figure("population_ctg")
+        zones = sections.zone_populations(territory=territory, diag=diag)
+        progress("offre d'accueil et équipements")
+        childcare = childcare_supply(territory=territory)
+        equipment = sections.equipment(
+            territory=territory,
+            population=population.value if population else None,
+            zones=zones,
+            population_label=(
+                f"{sections.int_fr(population.value)} habitants ({population.source}, "
+                f"{population.vintage})"
+                if population
+                else ""
+            ),
+        )
+        access = None
+        if with_access:
+            progress("accessibilité (2SFCA) et zones blanches")
+            access = report_access.access_section(territory=territory, zones=zones)
+        report = DiagnosticReport(
+            territory_slug=territory.slug,
+            territory_name=territory.name,
+            period=(territory.period_start, territory.period_end),
+            generated_on=today,
+            data_version=territory.data_version,
+            diag=diag,
+            headline=sections.headline_figures(diag),
+            qpv=sections.qpv_comparisons(diag),
+            ages=sections.census_series(diag, sections.AGE_SERIES),
+            families=sections.census_series(diag, sections.FAMILY_SERIES),
+            childcare=childcare,
+            zones=zones,
+            equipment=equipment,
+            quality=sections.quality_panel(territory=territory, diag=diag, today=today),
+            access=access,
+            childcare_rate=childcare_rate(territory=territory),
+            populations=report_reference.reference_populations(diag),
+            reconciliation=report_reference.reconciliation(territory=territory),
+            frame=map_frame(territory=territory),
+        )
         if use_cache:
             cache.set(key, report, CACHE_SECONDS)
     if scenario is not None:
