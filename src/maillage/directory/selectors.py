@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from maillage.territory.models import Statistic, Territory
+from maillage.territory.models import Statistic, Territory, Zone
 from maillage.text import fold
 
 from .grouped import grouped_shares
@@ -218,9 +218,31 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
             % {"band": age_band, "known": ", ".join(AGE_BANDS)}
         )
     label, lo, hi = AGE_BANDS[age_band]
-    groups: dict[str, list[StructureSummary]] = {}
-    qs = base_queryset(territory=territory, published_only=True).filter(declared_only=False)
-    for s in sorted(qs, key=lambda s: (fold(s.name), s.pk)):
+    # Two passes: which structures are kept is read from a light query (the ages and
+    # thematiques of structures, typologies and published services); only the kept ones are
+    # then loaded whole for their summaries (the page asks for five bands: most structures
+    # are kept by one or two of them).
+    light = (
+        Structure.objects.filter(territory=territory, published=True, declared_only=False)
+        .select_related("typology")
+        .only(
+            "pk",
+            "typology__theme",
+            "typology__age_min",
+            "typology__age_max",
+            "typology__thematiques",
+        )
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(published=True).only(
+                    "pk", "structure_id", "age_min", "age_max", "thematiques"
+                ),
+            )
+        )
+    )
+    kept = []
+    for s in light:
         services: list[Service | None] = [*s.services.all()] or [None]
         if lo is None or hi is None:
             parent_theme = s.typology is not None and s.typology.theme == CtgTheme.PARENTALITE
@@ -231,8 +253,21 @@ def parcours(*, territory: Territory, age_band: str) -> Parcours:
         else:
             keep = any(_overlaps(age_range(sv, s.typology), lo, hi) for sv in services)
         if keep:
-            theme = s.typology.theme if s.typology else ""
-            groups.setdefault(theme, []).append(structure_summary(s, public=True))
+            kept.append(s.pk)
+    qs = (
+        base_queryset(territory=territory, published_only=True)
+        .filter(declared_only=False, pk__in=kept)
+        .prefetch_related(None)  # the services were read above; the summaries need the zones
+        .prefetch_related(
+            Prefetch(
+                "zones", Zone.objects.only("id", "kind", "code", "name").order_by("kind", "code")
+            )
+        )
+    )
+    groups: dict[str, list[StructureSummary]] = {}
+    for s in sorted(qs, key=lambda s: (fold(s.name), s.pk)):
+        theme = s.typology.theme if s.typology else ""
+        groups.setdefault(theme, []).append(structure_summary(s, public=True))
     order = [c.value for c in CtgTheme]
     return Parcours(
         age_band=age_band,
