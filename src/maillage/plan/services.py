@@ -99,7 +99,7 @@ def activity_record(
     participants: int | None = None,
     publics: str = "",
     validated: bool = False,
-    attachments: Iterable[UploadedFile] = (),
+    attachments: Iterable[UploadedFile[bytes]] = (),
     author: Any = None,
     is_fictional: bool = False,
     touch: bool = True,
@@ -169,7 +169,11 @@ ACTIVITY_EDITABLE = frozenset(
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, user: Any = None, version: str | None = None, **changes: Any
+    *,
+    activity: Activity,
+    user: Any = None,
+    version: str | list[str] | None = None,
+    **changes: Any,
 ) -> Activity:
     """Change fields of a journal activity, validated like :func:`activity_record`; ``version``:
     the state the change was made from (``check_version``: stale → refused; ``None``: no check).
@@ -413,7 +417,7 @@ def indicator_value_set(
     value: float,
     justification: str,
     author: Any = None,
-    version: str | None = None,
+    version: str | list[str] | None = None,
 ) -> IndicatorValue:
     """Enter the value of a ``manual`` indicator for a year, or the oui (1) / non (0) of a
     ``document`` one, with its justification (for a document: which document, where).

@@ -21,6 +21,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from maillage.territory.map_frame import MapFrame
 
 ImageFormat = Literal["svg", "png"]
@@ -34,7 +36,7 @@ LIGHT_BLUE = "#3558a2"
 # Sequential palette (light → dark blue) for counts per zone; the lightest stays visible.
 SEQUENTIAL = ("#e3e3fd", "#cacafb", "#9a9aff", "#6a6af4", "#313178", "#000091")
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # keep text as text: searchable, selectable, readable by screen readers
     "svg.hashsalt": "maillage",  # deterministic ids
     "font.family": "DejaVu Sans",

@@ -52,7 +52,7 @@ def quarter_chart(
     """Line of the quarters' values (running total of the year for an additive kind), dashed
     steps for the year's target; « n.r. » where a quarter's value is not known."""
     points = quarter_points(series)
-    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
+    with matplotlib.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(width_in, height_in), layout="constrained")
         xs = list(range(len(points)))
         known = [(x, p[1]) for x, p in zip(xs, points, strict=True) if p[1] is not None]

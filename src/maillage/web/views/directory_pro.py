@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.accounts.permissions import can_view_drafts, is_coordinator
 from maillage.directory.models import Structure
-from maillage.directory.results import SearchHit
+from maillage.directory.results import SearchHit, ServiceSummary
 from maillage.directory.selectors import data_quality
 from maillage.directory.vocabulary import PUBLIC_LABELS
 from maillage.territory.models import Territory
@@ -73,7 +73,8 @@ def _export_rows(request: HttpRequest, slug: str, hits: list[SearchHit]) -> list
             "position": _g("connue") if s.located else _g("à localiser"),
             "fiche": request.build_absolute_uri(reverse("web:structure", args=[slug, s.id])),
         }
-        for sv in h.services or [None]:
+        services: list[ServiceSummary | None] = list(h.services) or [None]
+        for sv in services:
             d = details.get(sv.id, {}) if sv else {}
             rows.append(
                 {
@@ -101,9 +102,8 @@ def pro_directory(request: HttpRequest, territory: Territory) -> HttpResponse:
         request, territory, limit=EXPORT_LIMIT if fmt else PAGE_SIZE, form_class=ProSearchForm
     )
     if fmt in ("csv", "xlsx", "ods") and result is not None:
-        rows = _export_rows(request, territory.slug, result.results)
         return table_response(
-            rows,
+            _export_rows(request, territory.slug, result.results),
             columns=[(k, str(label)) for k, label in EXPORT_COLUMNS],
             fmt=fmt,
             filename=f"annuaire-{territory.slug}",

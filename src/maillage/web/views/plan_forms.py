@@ -25,18 +25,19 @@ from maillage.plan.indicator_kinds import kind_get
 from maillage.plan.models import ActivityKind, Milestone
 from maillage.plan.selectors import activities_by_zone
 from maillage.plan.services import (
-    PlanValidationError,
     activity_record,
     activity_update,
     milestone_create,
     milestone_update,
 )
 from maillage.plan.status import Status, status_css
+from maillage.plan.validation import PlanValidationError
 from maillage.territory.models import Territory
 from maillage.territory.selectors import territory_zones
 
 from ..form_errors import service_errors_to_form
 from ..forms.concurrency import VERSION, show_stale, version_field
+from ..forms.fields import form_field
 
 # Statuses of the indicator engine in display order (plan.status.Status); the CSS class is
 # Status.css (the word itself is always shown, colour is never the only cue).
@@ -121,14 +122,18 @@ class JournalFilter(forms.Form):
 
     def __init__(self, *args: Any, territory: Territory, tree: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("Tous"))]
+        everything: list[tuple[str, Any]] = [("", _("Tous"))]
         years = range(tree.period[0], tree.period[1] + 1)
-        self.fields["annee"].choices = everything + [(str(y), str(y)) for y in years]
-        self.fields["axe"].choices = everything + _axis_choices(tree)
-        self.fields["type"].choices = everything + [
+        form_field(self, "annee", forms.ChoiceField).choices = everything + [
+            (str(y), str(y)) for y in years
+        ]
+        form_field(self, "axe", forms.ChoiceField).choices = everything + _axis_choices(tree)
+        form_field(self, "type", forms.ChoiceField).choices = everything + [
             (k.slug, k.name) for k in ActivityKind.objects.order_by("order", "name")
         ]
-        self.fields["quartier"].choices = everything + _zone_choices(territory)
+        form_field(self, "quartier", forms.ChoiceField).choices = everything + _zone_choices(
+            territory
+        )
 
     def selector_kwargs(self) -> dict[str, Any]:
         """Valid filters only (an invalid value is shown as an error and ignored)."""
@@ -242,9 +247,9 @@ class ActivityForm(forms.Form):
             kwargs["initial"].setdefault(VERSION, version_of(activity))
         super().__init__(*args, **kwargs)
         self.territory, self.activity = territory, activity
-        self.fields["axes"].choices = _axis_choices(tree)
-        self.fields["objectives"].choices = _objective_choices(tree)
-        self.fields["zones"].choices = _zone_choices(territory)
+        form_field(self, "axes", forms.ChoiceField).choices = _axis_choices(tree)
+        form_field(self, "objectives", forms.ChoiceField).choices = _objective_choices(tree)
+        form_field(self, "zones", forms.ChoiceField).choices = _zone_choices(territory)
         self.fields["axes"].error_messages["required"] = _("Choisissez au moins un axe.")
         if activity is not None:
             self.fields["attachments"].label = _("Pièces jointes à ajouter")
@@ -344,7 +349,8 @@ class MilestoneForm(forms.Form):
             }
         super().__init__(*args, **kw)
         self.territory, self.milestone = territory, milestone
-        self.fields["axis"].choices = [("", _("Aucun"))] + _axis_choices(tree)
+        none: list[tuple[str, Any]] = [("", _("Aucun"))]
+        form_field(self, "axis", forms.ChoiceField).choices = none + _axis_choices(tree)
 
     def save(self, *, user: Any = None) -> Milestone | None:
         d = dict(self.cleaned_data)
@@ -426,7 +432,7 @@ class ManualValueForm(forms.Form):
     def __init__(self, *args: Any, indicator: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        self.fields["year"].choices = [(str(y), str(y)) for y in years]
+        form_field(self, "year", forms.ChoiceField).choices = [(str(y), str(y)) for y in years]
         stored = {v.year: v for v in indicator.values.all()}
         for y in years:  # the version of each year's value when the form was opened
             self.fields[f"version_{y}"] = version_field()
