@@ -21,10 +21,11 @@ demo: install
 serve: install
 	$(BIN)/maillage serve --port $(PORT)
 
-## make test: lint, missing-migration check, then the whole test suite (browser tests included)
+## make test: lint, types, missing-migration check, then the whole test suite (browser tests included)
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	mkdir -p var
 	$(BIN)/python -m maillage.manage makemigrations --check --dry-run
 	$(BIN)/pytest -q -n 2
@@ -32,6 +33,7 @@ test: install browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
