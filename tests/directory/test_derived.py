@@ -41,7 +41,12 @@ DERIVED_COLUMNS = {"x_l93", "y_l93", "search_text", "sort_name"}
 # The only modules that write them: the derivation and the search-text builder it calls.
 WRITERS = {"directory/derived.py", "directory/search_text.py"}
 # Other models' own columns of the same name: the population cells' centres.
-OTHER_MODELS = {("territory/dataset_kinds.py", "x_l93"), ("territory/dataset_kinds.py", "y_l93")}
+# Population cells have Lambert-93 columns of the same names (not a structure's derived data).
+OTHER_MODELS = {
+    (module, column)
+    for module in ("territory/dataset_kinds.py", "territory/dataset_bulk.py")
+    for column in ("x_l93", "y_l93")
+}
 
 
 @pytest.fixture
