@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     from maillage.territory.map_frame import MapFrame
 
+    from .gaps import GapEffect
     from .indicators import Evidence, IndicatorResult
     from .selectors import StudySubjectNode, ZoneCount
 
@@ -106,6 +107,9 @@ class Bilan:
     study_intro: list[str] = field(default_factory=list)
     study_subjects: list[StudySubjectNode] = field(default_factory=list)
     complete_years: list[int] = field(default_factory=list)
+    # the gaps of the diagnostic the actions answer (:func:`maillage.plan.gaps.gap_effects`,
+    # the function the COPIL deck uses), with their figures before and after
+    gap_effects: list[GapEffect] = field(default_factory=list)
 
     @property
     def kind_docs(self) -> list[tuple[str, str]]:

@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from .bilan import ActivityLine, Bilan, BilanAxis, BilanError, indicator_line
 
 if TYPE_CHECKING:
+    from maillage.diagnostic.report import DiagnosticReport
     from maillage.territory.models import Territory
+
+    from .gaps import GapEffect
 
 Progress = Callable[[str], None]
 
@@ -47,8 +50,13 @@ def bilan_build(
     year: int | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    report: DiagnosticReport | None = None,
 ) -> Bilan:
-    """Build the bilan of ``territory`` for ``year`` (or the whole period when ``None``)."""
+    """Build the bilan of ``territory`` for ``year`` (or the whole period when ``None``).
+
+    When actions are linked to gaps of the diagnostic, their figures before and after come from
+    :func:`maillage.plan.gaps.gap_effects` (the COPIL deck's function) on ``report`` (the
+    diagnostic, built — or read from its cache — when not given)."""
     from maillage.territory.map_frame import map_frame
 
     from .selectors import (
@@ -86,6 +94,7 @@ def bilan_build(
         )
         for axis in tree.axes
     ]
+    effects = _gap_effects(territory, report, today, step)
     codes_by_note: dict[str, list[str]] = {}
     for r in results:
         for note in r.notes:
@@ -114,4 +123,27 @@ def bilan_build(
         study_subjects=list(tree.study_subjects),
         complete_years=results[0].complete_years if results else [],
         frame=map_frame(territory=territory),
+        gap_effects=effects,
     )
+
+
+def _gap_effects(
+    territory: Territory, report: DiagnosticReport | None, today: dt.date | None, step: Progress
+) -> list[GapEffect]:
+    """The linked gaps and their figures; no diagnostic is built when nothing is linked."""
+    from django.db.models import Q
+
+    from .gaps import gap_effects
+    from .models import GapLink
+
+    linked = GapLink.objects.filter(
+        Q(activity__territory=territory) | Q(milestone__convention__territory=territory)
+    ).exists()
+    if not linked:
+        return []
+    step(_("actions liées aux manques du diagnostic"))
+    if report is None:
+        from maillage.diagnostic.selectors import diagnostic_build
+
+        report = diagnostic_build(territory=territory, today=today, progress=step)
+    return gap_effects(territory=territory, report=report)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .bilan import FICTIONAL_LABEL, Bilan, fr_number
 from .bilan_figures import axes_chart, bilan_map, indicator_trend
+from .bilan_gaps import gap_columns, gap_note, gap_rows
 
 
 def _table(document, header: list[str], rows: list[list[str]], *, caption: str):  # noqa: ANN001
@@ -125,6 +126,19 @@ def bilan_docx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
         [[f"{z.name} ({z.code})", z.kind.upper(), str(z.count)] for z in bilan.zone_counts],
         caption=_("Activités du journal par zone"),
     )
+
+    if bilan.gap_effects:
+        document.add_heading(_("Les actions et les manques qu'elles comblent"), level=1)
+        _table(
+            document,
+            gap_columns(),
+            [g.cells for g in gap_rows(bilan)],
+            caption=_(
+                "Manques du diagnostic auxquels répondent les actions, avec les chiffres avant "
+                "et après"
+            ),
+        )
+        document.add_paragraph(gap_note())
 
     progress(_("graphiques et activités par axe"))
     for axis in bilan.axes:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .bilan import Bilan
 from .bilan_figures import axes_chart, bilan_map, indicator_trend
+from .bilan_gaps import gap_columns, gap_note, gap_rows
 from .pdf import render_pdf
 from .svg_attributes import presentation_attributes
 
@@ -64,7 +65,15 @@ def bilan_pdf(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None)
     try:
         return render_pdf(
             TEMPLATE,
-            {"bilan": bilan, "sections": sections, "map_svg": map_svg, "axes_svg": axes_svg},
+            {
+                "bilan": bilan,
+                "sections": sections,
+                "map_svg": map_svg,
+                "axes_svg": axes_svg,
+                "gap_columns": gap_columns(),
+                "gap_rows": gap_rows(bilan),
+                "gap_note": gap_note(),
+            },
         )
     finally:
         logger.setLevel(level)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from maillage.interop.tabular import safe_cell
 
 from .bilan import FICTIONAL_LABEL, Bilan
+from .bilan_gaps import gap_columns, gap_note, gap_row
 
 
 def indicator_rows(bilan: Bilan) -> tuple[list[str], list[list[Any]]]:
@@ -170,6 +171,23 @@ def bilan_xlsx(bilan: Bilan, *, progress: Callable[[str], None] = lambda m: None
             [[z.kind.upper(), z.code, z.name, z.count] for z in bilan.zone_counts],
         )
     )
+    if bilan.gap_effects:
+        gap_body: list[list[Any]] = []
+        for effect in bilan.gap_effects:
+            row = gap_row(effect)
+            # figures stay numbers in the spreadsheet; « non calculable » stays its text
+            before = effect.before if effect.before is not None and not effect.reason else None
+            after = effect.after if effect.after is not None and not effect.reason else None
+            gap_body.append(
+                [
+                    row.actions,
+                    row.gap,
+                    before if before is not None else row.before,
+                    after if after is not None else row.after,
+                ]
+            )
+        gap_body.append([_("Note"), gap_note(), "", ""])
+        sheets.append((_("Manques"), gap_columns(), gap_body))
     about: list[list[Any]] = [
         [_("Territoire"), bilan.territory_name],
         [_("Convention"), bilan.title],
