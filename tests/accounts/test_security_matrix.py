@@ -35,6 +35,9 @@ PARTNER_POST = {
     "web:plan-activity-new",
     "web:plan-journal-import",
     "web:structure-new",
+    # A communication support recorded in the journal: a new journal activity, as
+    # plan-activity-new (tests/usage/test_supports_journal.py).
+    "web:usage-support-journal",
 }
 # Views where any logged-in user writes to their own account only (their own API tokens;
 # another user's token is not found: see tests/accounts/test_tokens.py).

@@ -44,3 +44,22 @@ class PeriodForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["start"], self.cleaned_data["end"]
         return default_period()
+
+
+class GuideSupportForm(forms.Form):
+    """The printable guide recorded in the journal as a communication support: its quartier
+    and its theme (both optional: the whole territory, every theme)."""
+
+    quartier = forms.ChoiceField(label=_("Quartier du guide"), required=False)
+    theme = forms.ChoiceField(label=_("Thème du guide"), required=False)
+
+    def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:
+        from maillage.directory.models import CtgTheme
+        from maillage.territory.selectors import territory_zones
+
+        super().__init__(*args, **kwargs)
+        zones = territory_zones(territory=territory, outlines=False)
+        quartier: Any = self.fields["quartier"]
+        quartier.choices = [("", _("Tout le territoire"))] + [(z.code, z.name) for z in zones]
+        theme: Any = self.fields["theme"]
+        theme.choices = [("", _("Tous les thèmes"))] + list(CtgTheme.choices)

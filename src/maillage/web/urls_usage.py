@@ -10,6 +10,11 @@ T = "territoire/<slug:slug>/"
 urlpatterns = [
     path(T + "mesure/<str:kind>/<id:pk>/", usage.contact_click, name="usage-click"),
     path(T + "espace/audience/", usage.audience_page, name="usage-audience"),
+    path(
+        T + "espace/audience/supports/journal/",
+        usage.support_journal,
+        name="usage-support-journal",
+    ),
     path(T + "structures/<id:pk>/affiche.pdf", usage.structure_poster, name="structure-poster"),
     path(T + "widget/", usage.directory_widget, name="directory-widget"),
     path(

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from maillage.territory.models import Territory
-from maillage.usage import selectors, services
-from maillage.usage.forms import PeriodForm
+from maillage.usage import selectors, services, supports
+from maillage.usage.forms import GuideSupportForm, PeriodForm
 from maillage.usage.models import CONTACT_KINDS, PLURALS, Kind
 
 from ..csp import SVG_CSP, WIDGET_CSP
-from ..decorators import READERS, territory_view
+from ..decorators import EDITOR, READERS, has_role, territory_view
 from ..site_url import absolute_url
 
 #: Who sees the audience page: the coordination and the observers (CAF).
@@ -47,6 +49,23 @@ def contact_click(request: HttpRequest, territory: Territory, kind: str, pk: int
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _support_forms(request: HttpRequest, territory: Territory) -> dict[str, Any]:
+    """The « Inscrire ce support au journal » forms of the audience page: shown to who may
+    write the journal, for a territory whose plan has an axis 4 (indicator 4.2)."""
+    from ..forms.directory import SearchForm
+
+    if supports.journal_axis(territory=territory) is None or not supports.can_record(
+        request.user, territory
+    ):
+        return {"can_record": False}
+    return {
+        "can_record": True,
+        "widget_form": SearchForm(prefix="widget", territory=territory),
+        "guide_form": GuideSupportForm(prefix="guide", territory=territory),
+        "recorded": supports.recorded_today(territory=territory),
+    }
 
 
 @require_safe
@@ -73,8 +92,93 @@ def audience_page(request: HttpRequest, territory: Territory) -> HttpResponse:
             "kinds": [PLURALS[k] for k in Kind],
             "need_rows": report.searches_for("thematique"),
             "widget_url": widget_url,
+            **_support_forms(request, territory),
         },
     )
+
+
+def _support(request: HttpRequest, territory: Territory) -> supports.Support:
+    """The support a « Inscrire ce support au journal » form names (``ValidationError``)."""
+    from django.core.exceptions import ValidationError
+
+    from maillage.directory.selectors import StructureNotFound, structure_get
+
+    from ..forms.directory import SearchForm
+
+    what = request.POST.get("support")
+    slug = territory.slug
+    if what == "affiche":
+        raw = request.POST.get("structure", "")
+        try:
+            hit = structure_get(
+                territory=territory, id=int(raw) if raw.isdigit() else 0, published_only=True
+            )
+        except StructureNotFound as exc:
+            raise ValidationError("Affiche : lieu inconnu ou non publié.") from exc
+        s = hit.structure
+        return supports.Support(
+            title=f"Affiche — {s.name}",
+            url=absolute_url(reverse("web:structure-poster", args=[slug, s.id]), request=request),
+            what="Affiche A4 imprimable du lieu, avec QR code vers sa fiche.",
+        )
+    if what == "widget":
+        form = SearchForm(request.POST, prefix="widget", territory=territory)
+        if not form.is_valid():
+            raise ValidationError("Widget : filtres inconnus (thématique ou quartier).")
+        key = services.search_key({k: form.cleaned_data.get(k) for k in ("thematique", "quartier")})
+        criteria = selectors.Labels(territory).criteria(key)
+        url = absolute_url(reverse("web:directory-widget", args=[slug]), request=request)
+        return supports.Support(
+            title="Widget de l'annuaire" + (f" — {criteria}" if criteria else ""),
+            url=url + (f"?{key}" if key else ""),
+            what="Annuaire intégrable au site d'un partenaire ou de la ville (une ligne).",
+        )
+    if what == "guide":
+        guide = GuideSupportForm(request.POST, prefix="guide", territory=territory)
+        if not guide.is_valid():
+            raise ValidationError("Guide : quartier ou thème inconnu.")
+        data = guide.cleaned_data
+        labels = dict(guide.fields["quartier"].choices), dict(guide.fields["theme"].choices)  # type: ignore[attr-defined]
+        parts = [
+            f"quartier {labels[0][data['quartier']]}" if data["quartier"] else "tout le territoire"
+        ]
+        if data["theme"]:
+            parts.append(f"thème {labels[1][data['theme']]}")
+        params = urlencode({k: data[k] for k in ("quartier", "theme") if data[k]})
+        url = absolute_url(reverse("web:guide-pdf", args=[slug]), request=request)
+        return supports.Support(
+            title="Guide imprimable — " + " — ".join(parts),
+            url=url + (f"?{params}" if params else ""),
+            what="Guide imprimable des lieux ressources (PDF, avec QR codes).",
+        )
+    raise ValidationError("Support inconnu.")
+
+
+@require_POST
+@territory_view(role=EDITOR)
+def support_journal(request: HttpRequest, territory: Territory) -> HttpResponse:
+    """« Inscrire ce support au journal »: one activity « support de communication » on
+    axis 4 (indicator 4.2); back to the audience page with the message."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if not supports.can_record(request.user, territory):
+        raise PermissionDenied("Inscription au journal réservée au chargé de coopération.")
+    try:
+        activity = supports.support_to_journal(
+            territory=territory, user=request.user, support=_support(request, territory)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"« {activity.title} » inscrit au journal (support de communication, axe 4) : "
+            "il compte pour l'indicateur des supports de communication.",
+        )
+    back = reverse("web:usage-audience", args=[territory.slug])
+    if has_role(request.user, territory, READERS):
+        return redirect(back + "#supports")
+    return redirect("web:plan-journal", territory.slug)
 
 
 def _chart_rows(report: selectors.UsageReport, name: str) -> tuple[list[str], list[float], str]:
