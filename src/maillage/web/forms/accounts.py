@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.backends import ThrottledLoginMixin
+from maillage.accounts.models import Role
 from maillage.directory.models import Organisation, Service, Structure
 from maillage.directory.vocabulary import (
     CHILDCARE_MODE_LABELS,
@@ -301,10 +302,10 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique professionnelle"))
     role = forms.ChoiceField(
         label=_("Rôle"),
+        # Every role, in the order a coordinator invites them (labels from the model).
         choices=[
-            ("partner", _("partenaire (rédacteur)")),
-            ("observer", _("observateur")),
-            ("coordinator", _("chargé de coopération")),
+            (r.value, r.label)
+            for r in (Role.PARTNER, Role.OBSERVER, Role.ADVISER, Role.COORDINATOR)
         ],
     )
     organisation = forms.ModelChoiceField(

@@ -406,8 +406,7 @@ def users_page(request: HttpRequest, territory: Territory) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, msgs)
+            service_errors_to_form(form, exc)
         else:
             link = absolute_url(reverse("web:invitation", args=[token]), request=request)
             acc_services.invitation_send(user=user, link=link, territory=territory)
