@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from pptx import Presentation
@@ -16,6 +16,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 
 from .bilan_figures import bilan_map
+from .copil_charts import quarter_chart
 from .copil_slides import Slide, Table, copil_slides
 
 if TYPE_CHECKING:
@@ -104,7 +105,34 @@ def _table(slide: PptxSlide, table: Table, *, top: float, height: float) -> None
                     run.font.bold = r == 0
 
 
-def _slide(deck: Deck, slide: Slide, map_png: bytes | None) -> None:
+def chart_pngs(copil: Copil, slides: list[Slide]) -> dict[int, bytes]:
+    """The quarter curve of each charted indicator, drawn once (PNG, for the PPTX and PDF)."""
+    out = {}
+    for slide in slides:
+        for indicator_id, _alt in slide.charts:
+            series = copil.quarters.get(indicator_id)
+            if series is not None and indicator_id not in out:
+                out[indicator_id] = quarter_chart(series, fmt="png", width_in=6.0, height_in=2.6)
+    return out
+
+
+def _charts(page: PptxSlide, slide: Slide, pngs: dict[int, bytes], *, top: float) -> None:
+    for index, (indicator_id, alt) in enumerate(slide.charts):
+        png = pngs.get(indicator_id)
+        if png is None:
+            continue
+        left = MARGIN + (index % 2) * (INNER / 2)
+        row_top = top + (index // 2) * 2.75
+        picture = page.shapes.add_picture(
+            io.BytesIO(png), Inches(left), Inches(row_top), width=Inches(INNER / 2 - 0.2)
+        )
+        properties: Any = picture._element.nvPicPr
+        properties.cNvPr.set("descr", alt)  # text alternative
+
+
+def _slide(
+    deck: Deck, slide: Slide, map_png: bytes | None, chart_png: dict[int, bytes] | None = None
+) -> None:
     page = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
     inner = INNER
     if slide.is_title:
@@ -139,6 +167,8 @@ def _slide(deck: Deck, slide: Slide, map_png: bytes | None) -> None:
         height = _table_height(slide.table)
         _table(page, slide.table, top=top + 0.1, height=height)
         top += height + 0.3
+    if slide.charts:
+        _charts(page, slide, chart_png or {}, top=top + 0.1)
     left, width = MARGIN, inner
     if slide.image == "map" and map_png is not None:
         page.shapes.add_picture(
@@ -164,13 +194,17 @@ def copil_pptx(copil: Copil, *, progress: Callable[[str], None] = lambda m: None
     if any(s.image == "map" for s in slides):
         progress(_("carte des actions par quartier"))
         map_png = bilan_map(copil.bilan, fmt="png")
+    charts = {}
+    if any(s.charts for s in slides):
+        progress(_("courbes des indicateurs par trimestre"))
+        charts = chart_pngs(copil, slides)
     progress(_("diaporama PowerPoint"))
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDTH), Inches(HEIGHT)
     deck.core_properties.title = slides[0].title
     deck.core_properties.language = "fr-FR"
     for slide in slides:
-        _slide(deck, slide, map_png)
+        _slide(deck, slide, map_png, charts)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: Indicators per axis slide (an axis with more continues on a « (suite) » slide).
 INDICATORS_PER_SLIDE = 7
+#: Quarter curves per slide (two by two).
+CHARTS_PER_SLIDE = 4
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class Slide:
     bullets: list[str] = field(default_factory=list)
     image: str = ""  # "map": the bilan's map of activities by quartier
     image_alt: str = ""
+    # indicators whose quarter curve against the target is drawn on the slide
+    # (:func:`maillage.reports.copil_charts.quarter_chart`), with each curve's text alternative
+    charts: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warning: str = ""
     is_title: bool = False
@@ -243,7 +248,47 @@ def _axis_slides(copil: Copil) -> list[Slide]:
                     notes=notes,
                 )
             )
+        slides += _curve_slides(copil, axis.number, axis.title, lines)
     return slides
+
+
+def _curve_slides(
+    copil: Copil, number: int, axis_title: str, lines: list[IndicatorLine]
+) -> list[Slide]:
+    """The quarter curves of the axis's indicators that have a quarter series (journal
+    counts), against their target; the others stay « suivi annuel uniquement »."""
+    charted = []
+    for line in lines:
+        series = copil.quarters.get(line.result.indicator_id)
+        if series is not None and series.quarterly:
+            alt = _("Courbe par trimestre de l'indicateur %(code)s (%(label)s) et de sa cible") % {
+                "code": line.result.code,
+                "label": line.result.label,
+            }
+            charted.append((line.result.indicator_id, alt))
+    out = []
+    for start in range(0, len(charted), CHARTS_PER_SLIDE):
+        title = _("Axe %(n)s — %(title)s : courbes par trimestre") % {
+            "n": number,
+            "title": axis_title,
+        }
+        if start:
+            title += " " + _("(suite)")
+        out.append(
+            Slide(
+                title=title,
+                charts=charted[start : start + CHARTS_PER_SLIDE],
+                notes=[
+                    _(
+                        "Trait plein : cumul de l'année (ou valeur du trimestre quand les "
+                        "trimestres ne s'additionnent pas) ; pointillés : cible de l'année. "
+                        "n.r. : non renseigné ; n.c. : non calculable. Valeurs détaillées sur "
+                        "la diapositive de l'axe."
+                    )
+                ],
+            )
+        )
+    return out
 
 
 def _map_slide(copil: Copil) -> Slide | None:
