@@ -160,3 +160,16 @@ def test_no_form_for_a_territory_without_a_plan(armentieres):
     html = client.get(AUDIENCE).content.decode()
     assert POST not in html and "Inscrire ce support au journal" not in html
     assert Territory.objects.filter(slug="armentieres").exists()
+
+
+def test_the_kind_is_created_when_the_database_lacks_it(armentieres, coord, structure):
+    from maillage.plan.models import ActivityKind
+
+    kind = ActivityKind.objects.get(name="support de communication")
+    Activity.objects.filter(kind=kind).delete()
+    kind.delete()
+    coord.post(POST, {"support": "widget", "widget-thematique": "famille"})
+    (act,) = _supports(armentieres)
+    assert act.kind.slug == "support-de-communication"
+    html = coord.get(AUDIENCE).content.decode()
+    assert "Adresse : http://testserver/territoire/armentieres/widget/?thematique=famille" in html

@@ -164,8 +164,9 @@ def support_journal(request: HttpRequest, territory: Territory) -> HttpResponse:
     if not supports.can_record(request.user, territory):
         raise PermissionDenied("Inscription au journal réservée au chargé de coopération.")
     try:
+        support = _support(request, territory)
         activity = supports.support_to_journal(
-            territory=territory, user=request.user, support=_support(request, territory)
+            territory=territory, user=request.user, support=support
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -173,7 +174,7 @@ def support_journal(request: HttpRequest, territory: Territory) -> HttpResponse:
         messages.success(
             request,
             f"« {activity.title} » inscrit au journal (support de communication, axe 4) : "
-            "il compte pour l'indicateur des supports de communication.",
+            f"il compte pour l'indicateur des supports de communication. Adresse : {support.url}",
         )
     back = reverse("web:usage-audience", args=[territory.slug])
     if has_role(request.user, territory, READERS):
