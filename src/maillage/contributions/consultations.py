@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from maillage.accounts import permissions
 from maillage.plan.models import Activity, ActivityKind
-from maillage.plan.services import activity_record
+from maillage.plan.services import activity_kind_get_or_create, activity_record
 from maillage.territory.models import Territory, Zone
 from maillage.territory.selectors import territory_zones
 
@@ -211,11 +211,7 @@ def consultation_results(*, consultation: Consultation) -> ConsultationResults:
 
 
 def _journal_kind() -> ActivityKind:
-    kind = ActivityKind.objects.filter(models.Q(slug=KIND_SLUG) | models.Q(name=KIND_NAME)).first()
-    if kind is None:
-        order = (ActivityKind.objects.aggregate(m=models.Max("order"))["m"] or 0) + 1
-        kind = ActivityKind.objects.create(slug=KIND_SLUG, name=KIND_NAME, order=order)
-    return kind
+    return activity_kind_get_or_create(slug=KIND_SLUG, name=KIND_NAME)
 
 
 def _summary(results: ConsultationResults) -> str:

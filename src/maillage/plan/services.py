@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from maillage.accounts.history import (
@@ -82,6 +83,17 @@ def _partners(territory: Territory, names: Iterable[str]) -> list[Partner]:
 
 
 @transaction.atomic
+def activity_kind_get_or_create(*, slug: str, name: str) -> ActivityKind:
+    """The journal's activity kind ``slug`` (or named ``name``), created last in the list if the
+    dataset has none (kinds a feature writes itself: « concertation des habitants », « support de
+    communication »…)."""
+    kind = ActivityKind.objects.filter(Q(slug=slug) | Q(name=name)).first()
+    if kind is None:
+        order = (ActivityKind.objects.aggregate(m=Max("order"))["m"] or 0) + 1
+        kind = ActivityKind.objects.create(slug=slug, name=name, order=order)
+    return kind
+
+
 def activity_record(
     *,
     territory: Territory,

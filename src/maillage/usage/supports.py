@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from maillage.accounts import permissions
 from maillage.plan.models import Activity, ActivityKind, Axis
-from maillage.plan.services import activity_record
+from maillage.plan.services import activity_kind_get_or_create, activity_record
 from maillage.territory.models import Territory
 
 KIND_SLUG, KIND_NAME = "support-de-communication", "support de communication"
@@ -46,12 +46,7 @@ def can_record(user: Any, territory: Territory) -> bool:
 
 
 def _journal_kind() -> ActivityKind:
-    # As the residents' consultation does (contributions.consultations): created if missing.
-    kind = ActivityKind.objects.filter(models.Q(slug=KIND_SLUG) | models.Q(name=KIND_NAME)).first()
-    if kind is None:
-        order = (ActivityKind.objects.aggregate(m=models.Max("order"))["m"] or 0) + 1
-        kind = ActivityKind.objects.create(slug=KIND_SLUG, name=KIND_NAME, order=order)
-    return kind
+    return activity_kind_get_or_create(slug=KIND_SLUG, name=KIND_NAME)
 
 
 def recorded_today(*, territory: Territory) -> list[Activity]:
