@@ -364,7 +364,6 @@ def copil_build(
     from maillage.diagnostic.selectors import diagnostic_build
 
     from .bilan_build import bilan_build
-    from .gaps import gap_effects
     from .white_zone_history import evolution, previous_snapshot, snapshot_save
 
     step = progress or (lambda message: None)
@@ -380,8 +379,7 @@ def copil_build(
     step(_("indicateurs par trimestre"))
     q_year = quarter_year(bilan, today)
     quarters = quarters_of(territory=territory, bilan=bilan, year=q_year, today=today)
-    step(_("actions liées aux manques du diagnostic"))
-    effects = gap_effects(territory=territory, report=report)
+    effects = bilan.gap_effects  # computed once, by bilan_build (same function, same report)
     step(_("échéances et décisions"))
     decide = _lines(meeting.to_decide) if meeting is not None else []
     decide += _lines(to_decide)
