@@ -12,7 +12,7 @@ import pytest
 
 from maillage.plan.copil import copil_build
 from maillage.reports.copil import copil_render
-from maillage.reports.copil_slides import copil_slides
+from maillage.reports.copil_slides import copil_slides, has_quarter_data
 
 from .conftest import TODAY
 
@@ -26,12 +26,17 @@ def test_pptx_axis_slides_carry_the_quarter_curve_of_quarterly_indicators(copil)
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-    quarterly = {i for i, s in copil.quarters.items() if s.quarterly}
+    quarterly = {i for i, s in copil.quarters.items() if s.quarterly and has_quarter_data(s)}
+    empty = {i for i, s in copil.quarters.items() if s.quarterly and not has_quarter_data(s)}
     yearly = {i for i, s in copil.quarters.items() if not s.quarterly}
-    assert quarterly and yearly  # the demo plan has both kinds
+    assert quarterly and yearly and empty  # the demo plan has all three
     slides = copil_slides(copil)
     charted = [pk for s in slides for pk, _alt in s.charts]
-    assert sorted(charted) == sorted(quarterly)  # each quarterly indicator once, no yearly one
+    # Each quarterly indicator with something to show, once; no yearly one; no curve made of
+    # « n.r. » only (an indicator whose quarters are all unknown says nothing as a curve).
+    assert sorted(charted) == sorted(quarterly)
+    for pk in empty:
+        assert all(q.value is None and not q.partial for q in copil.quarters[pk].quarters)
     codes = {line.result.indicator_id: line.result.code for line in copil.bilan.indicators}
 
     deck = Presentation(io.BytesIO(copil_render(copil, fmt="pptx")))
@@ -49,7 +54,7 @@ def test_pptx_axis_slides_carry_the_quarter_curve_of_quarterly_indicators(copil)
     assert len(alts) == len(quarterly)
     for pk in quarterly:
         assert any(f"l'indicateur {codes[pk]} (" in a for a in alts), codes[pk]
-    for pk in yearly:
+    for pk in yearly | empty:
         assert not any(f"l'indicateur {codes[pk]} (" in a for a in alts), codes[pk]
     notes = " ".join(n for s in slides for n in s.notes)
     assert "Suivi annuel uniquement : " in notes

@@ -75,9 +75,11 @@ def _table_height(table: Table) -> float:
     for row in [table.columns, *table.rows]:
         lines = 1
         for value, weight in zip(row, table.widths, strict=True):
-            chars_per_line = max(1, int(INNER * weight / total * 72 / (size * 0.55)))
+            # Generous: LibreOffice and PowerPoint wrap and pad cells more than the average
+            # glyph width suggests (seen on the rendered deck: « Activités clés » overlapped).
+            chars_per_line = max(1, int(INNER * weight / total * 72 / (size * 0.62)))
             lines = max(lines, -(-len(value) // chars_per_line))
-        height_in += 0.12 + lines * size * 1.25 / 72
+        height_in += 0.16 + lines * size * 1.4 / 72
     return height_in
 
 
@@ -157,11 +159,14 @@ def _slide(
         each = inner / len(slide.figures)
         for index, f in enumerate(slide.figures):
             left = MARGIN + index * each
+            # A long value (« 16,7 places pour 100 enfants ») wraps: smaller, and the label
+            # starts lower, so that they never overlap.
+            long = len(f.value) > 14
             _text(page, [f.value], left=left, top=2.0, width=each - 0.2,
-                  height=1.0, size=26, bold=True, color=BLUE)  # fmt: skip
-            _text(page, [f.label], left=left, top=3.2, width=each - 0.2,
-                  height=1.5, size=13)  # fmt: skip
-            _text(page, [f.note], left=left, top=4.8, width=each - 0.2,
+                  height=1.3, size=20 if long else 26, bold=True, color=BLUE)  # fmt: skip
+            _text(page, [f.label], left=left, top=3.5, width=each - 0.2,
+                  height=1.4, size=13)  # fmt: skip
+            _text(page, [f.note], left=left, top=5.0, width=each - 0.2,
                   height=1.6, size=9, color=GREY)  # fmt: skip
     if slide.table is not None:
         height = _table_height(slide.table)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from maillage.plan.bilan import IndicatorLine
     from maillage.plan.copil import Copil, KeyActivity, KeyFigure
+    from maillage.plan.quarters import QuarterSeries
 
 #: Indicators per axis slide (an axis with more continues on a « (suite) » slide).
 INDICATORS_PER_SLIDE = 7
@@ -252,6 +253,12 @@ def _axis_slides(copil: Copil) -> list[Slide]:
     return slides
 
 
+def has_quarter_data(series: QuarterSeries) -> bool:
+    """Whether a curve would show anything: a quarter with a value, or entries already in the
+    journal of a year not declared complete (a curve of « n.r. » only says nothing)."""
+    return any(q.value is not None or (q.partial or 0) > 0 for q in series.quarters)
+
+
 def _curve_slides(
     copil: Copil, number: int, axis_title: str, lines: list[IndicatorLine]
 ) -> list[Slide]:
@@ -260,7 +267,7 @@ def _curve_slides(
     charted = []
     for line in lines:
         series = copil.quarters.get(line.result.indicator_id)
-        if series is not None and series.quarterly:
+        if series is not None and series.quarterly and has_quarter_data(series):
             alt = _("Courbe par trimestre de l'indicateur %(code)s (%(label)s) et de sa cible") % {
                 "code": line.result.code,
                 "label": line.result.label,
@@ -268,15 +275,13 @@ def _curve_slides(
             charted.append((line.result.indicator_id, alt))
     out = []
     for start in range(0, len(charted), CHARTS_PER_SLIDE):
-        title = _("Axe %(n)s — %(title)s : courbes par trimestre") % {
-            "n": number,
-            "title": axis_title,
-        }
+        title = _("Axe %(n)s : courbes par trimestre") % {"n": number}
         if start:
             title += " " + _("(suite)")
         out.append(
             Slide(
                 title=title,
+                subtitle=axis_title,
                 charts=charted[start : start + CHARTS_PER_SLIDE],
                 notes=[
                     _(
