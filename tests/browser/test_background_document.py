@@ -46,7 +46,20 @@ def test_bilan_from_the_web_is_prepared_by_the_worker_and_downloaded(
     page.screenshot(path=str(tmp_path / "attente-1280.png"), full_page=True)
     assert_accessible(page)
 
+    # The worker writes while the page polls its status: with the test's in-memory SQLite
+    # (shared cache, table locks) a poll answered during a write fails « database table is
+    # locked ». So the polls are refused while the worker runs (tasks.js keeps retrying), and
+    # the page must still turn « prêt » by itself once they get through again.
+    status_url = re.compile(r"/etat\.json$")
+    refused: list[str] = []
+    page.route(status_url, lambda route: (refused.append(route.request.url), route.abort()))
+    for _ in range(100):  # the next poll is refused: none is being answered any more
+        if refused:
+            break
+        page.wait_for_timeout(100)
+    assert refused, "la page ne demande pas l'état du document"
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    page.unroute(status_url)
 
     ready = page.locator("[data-job-ready]")
     ready.wait_for(state="visible")

@@ -90,6 +90,17 @@ def owned_models(territory: Territory) -> dict[type[models.Model], models.QueryS
             required = [f for f in fks if f.related_model in owned and not f.null]
             chosen = (direct or required or [None])[0]  # type: ignore[list-item]
             if chosen is None:
+                # A row hanging on one of several optional parents (a gap link: an activity or
+                # an échéance), once every parent model of the territory is known.
+                parents = [f for f in fks if label(f.related_model) not in SHARED]
+                optional = [f for f in parents if f.null and f.related_model in owned]
+                if not optional or len(optional) < len(parents):
+                    continue
+                either = Q()
+                for f in optional:
+                    either |= Q(**{f"{f.name}__in": owned[f.related_model]})
+                owned[model] = model._default_manager.filter(either)
+                changed = True
                 continue
             target = owned[chosen.related_model]
             owned[model] = model._default_manager.filter(**{f"{chosen.name}__in": target})

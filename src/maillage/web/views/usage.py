@@ -20,8 +20,9 @@ from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from maillage.plan import supports
 from maillage.territory.models import Territory
-from maillage.usage import selectors, services, supports
+from maillage.usage import selectors, services
 from maillage.usage.forms import GuideSupportForm, PeriodForm
 from maillage.usage.models import CONTACT_KINDS, PLURALS, Kind
 
