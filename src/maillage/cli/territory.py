@@ -129,11 +129,9 @@ def diagnostic(slug: str, fmt: str, audit: bool) -> None:
         {
             "sujet": f"{z.kind.upper()} {z.code}",
             "indicateur": f"Population — {z.name}",
-            "valeur": z.population_rp2016
-            if z.population_rp2016 is not None
-            else z.cells_population,
+            "valeur": z.population_rp if z.population_rp is not None else z.cells_population,
             "unité": "habitants",
-            "millésime": "RP 2016" if z.population_rp2016 is not None else "Filosofi 2017",
+            "millésime": z.rp_vintage if z.population_rp is not None else "Filosofi 2017",
             "source": "INSEE",
         }
         for z in result.zones

@@ -2,9 +2,10 @@
 
 * **Demand** — the territory's INSEE 200 m cells (centre in one of the territory's communes),
   with the target population of each public estimated by dasymetric distribution of the
-  RP 2016 IRIS age bands (``Statistic`` on IRIS zones) over the cells' population, through
-  the cells' area shares in each IRIS (``CellZone``). QPV share of each cell = its area share
-  in QPV zones (population assumed uniform inside a cell).
+  census IRIS age bands (``Statistic`` on IRIS zones, of the vintage the dataset gives them:
+  « RP 2016 » for Armentières, « RP 2019 » for a file of ``P19_`` columns) over the cells'
+  population, through the cells' area shares in each IRIS (``CellZone``). QPV share of each
+  cell = its area share in QPV zones (population assumed uniform inside a cell).
 * **Sites** — the published structures of the territory with their typology, age range and
   places (sum of the known capacities of their published services). Structures without a
   position (« à localiser ») are kept here and left out by the computations, with a warning.
@@ -26,17 +27,13 @@ from maillage.analysis import dasymetric_distribute
 from maillage.directory.grouped import grouped_shares
 from maillage.directory.models import Service, Structure
 from maillage.territory.models import CellZone, PopulationCell, Statistic, Territory, Zone
-from maillage.territory.selectors import territory_zones
+from maillage.territory.selectors import rp_vintage, territory_zones
 
 from .themes import PUBLICS
 
-RP_VINTAGE = "RP 2016"
-BAND_KEYS = (
-    "population_0_14_ans",
-    "population_15_29_ans",
-    "population_menages_couple_avec_enfants",
-    "population_menages_monoparentaux",
-)
+AGE_KEYS = ("population_0_14_ans", "population_15_29_ans")
+HOUSEHOLD_KEYS = ("population_menages_couple_avec_enfants", "population_menages_monoparentaux")
+BAND_KEYS = AGE_KEYS + HOUSEHOLD_KEYS
 CHILDREN_UNDER_3_KEY = "enfants_0_2_ans"
 
 
@@ -163,10 +160,18 @@ def load_demand(*, territory: Territory) -> Demand:
 
     totals = np.zeros((len(iris), len(BAND_KEYS)))
     iris_pos = {zones[j].pk: k for k, j in enumerate(iris)}
-    for zone_pk, key, value in Statistic.objects.filter(
-        zone__in=iris_pos.keys(), key__in=BAND_KEYS, vintage=RP_VINTAGE
-    ).values_list("zone", "key", "value"):
-        totals[iris_pos[zone_pk], BAND_KEYS.index(key)] = value
+    # Each file its own census (the households' may be older than the ages'), read from the
+    # data; never assumed.
+    iris_pks = list(iris_pos)
+    age_rp = rp_vintage(zone_pks=iris_pks, keys=AGE_KEYS)
+    household_rp = rp_vintage(zone_pks=iris_pks, keys=HOUSEHOLD_KEYS)
+    for keys, census in ((AGE_KEYS, age_rp), (HOUSEHOLD_KEYS, household_rp)):
+        for zone_pk, key, value in Statistic.objects.filter(
+            zone__in=iris_pks, key__in=keys, vintage=census
+        ).values_list("zone", "key", "value"):
+            totals[iris_pos[zone_pk], BAND_KEYS.index(key)] = value
+    age_label = age_rp or _("recensement absent")
+    household_label = household_rp or _("recensement absent")
     warnings: list[str] = []
     if iris and len(cells):
         dasy = dasymetric_distribute(
@@ -197,7 +202,7 @@ def load_demand(*, territory: Territory) -> Demand:
             "prorata de leur population et de leur part de surface dans chaque IRIS "
             "(répartition dasymétrique ; un carreau hérite de la structure par âge de son IRIS)."
         )
-        % {"rp": RP_VINTAGE},
+        % {"rp": age_label},
         _(
             "Tranches fines estimées par âge uniforme dans les tranches du recensement : "
             "0-2 ans = 0-14 ans × 3/15 ; 3-5 ans = 0-14 × 3/15 ; 6-10 ans = 0-14 × 5/15 ; "
@@ -207,7 +212,7 @@ def load_demand(*, territory: Territory) -> Demand:
             "Parents : personnes des ménages de couples avec enfants et des familles "
             "monoparentales (%(rp)s, enfants compris)."
         )
-        % {"rp": RP_VINTAGE},
+        % {"rp": household_label},
         _(
             "Part en QPV d'un carreau = part de sa surface dans un QPV (population supposée "
             "uniforme dans le carreau)."
@@ -227,7 +232,7 @@ def load_demand(*, territory: Territory) -> Demand:
                 "total": children.value,
                 "source": children.source,
                 "vintage": children.vintage,
-                "rp": RP_VINTAGE,
+                "rp": age_label,
                 "raw": raw,
                 "ratio": children.value / raw,
             }
@@ -247,8 +252,8 @@ def load_demand(*, territory: Territory) -> Demand:
         zones=tuple(ZoneRef(z.kind, z.code, z.name) for z in zones),
         zone_weights=weights,
         children_under_3=float(bands["0-2"].sum()),
-        children_source=children.source if children else RP_VINTAGE,
-        children_vintage=children.vintage if children else RP_VINTAGE,
+        children_source=children.source if children else age_label,
+        children_vintage=children.vintage if children else age_label,
         assumptions=tuple(assumptions),
         warnings=tuple(warnings),
     )

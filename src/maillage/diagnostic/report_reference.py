@@ -30,7 +30,11 @@ class ReferencePopulation:
 
 
 def _cells_vintage(diag: Diagnostic, kind: str) -> tuple[str, str]:
-    src = next((s for s in diag.sources if s.path and kind in s.path), None)
+    # Armentières' file is named …filosofi…; a built territory's is raw/carreaux_200m_….
+    src = next(
+        (s for s in diag.sources if s.path and (kind in s.path or "carreaux_200m" in s.path)),
+        None,
+    )
     return (f"{src.producer} — {src.title}", src.vintage) if src else ("INSEE", "")
 
 
@@ -64,14 +68,18 @@ def reference_populations(diag: Diagnostic) -> list[ReferencePopulation]:
                 "évolution de la population et des ménages (recensements 2011, 2016, 2022)",
             )
         )
-    if diag.iris_rp2016_total:
+    if diag.iris_rp_total:
+        # The census named as the dataset gives it (« RP 2019 » for a file of P19_ columns).
+        census = diag.rp_vintage
+        year = census.removeprefix("RP ").strip()
         out.append(
             ReferencePopulation(
-                "population_iris_rp2016",
-                "Population des IRIS (somme des tranches d'âge, RP 2016)",
-                round(diag.iris_rp2016_total, 0),
-                "INSEE, base infracommunale « Évolution et structure de la population » 2016",
-                "RP 2016",
+                # « population_iris_rp2016 » for the RP 2016, as before; the year in the key.
+                "population_iris_" + census.lower().replace(" ", ""),
+                f"Population des IRIS (somme des tranches d'âge, {census})",
+                round(diag.iris_rp_total, 0),
+                f"INSEE, base infracommunale « Évolution et structure de la population » {year}",
+                census,
                 ctg_names,
                 "structure par âge de chaque IRIS, répartie sur les carreaux (publics des calculs "
                 "d'accessibilité)",

@@ -98,7 +98,10 @@ LISTS: dict[str, SheetList] = {
             ("name", "Nom"),
             ("zone_type", "Sous-type"),
             ("commune", "Commune (INSEE)"),
-            ("population_rp2016", "Population RP 2016"),
+            # The census' year is a column of its own (« RP 2016 », « RP 2019 »…), read from
+            # the dataset: a header « Population RP 2016 » would mislabel another year's figures.
+            ("population_rp", "Population du recensement (IRIS)"),
+            ("rp_vintage", "Millésime du recensement"),
             ("cells_population", "Population des carreaux (Filosofi)"),
         ],
         _zones,

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from .models import CellZone, Commune, DatasetSource, PopulationCell, Statistic, Territory, Zone
 
-RP2016_AGE_KEYS = (
+RP_AGE_KEYS = (
     "population_0_14_ans",
     "population_15_29_ans",
     "population_30_44_ans",
@@ -18,6 +18,8 @@ RP2016_AGE_KEYS = (
     "population_60_74_ans",
     "population_75_ans_et_plus",
 )
+RP2016_AGE_KEYS = RP_AGE_KEYS  # former name (the keys never depended on the vintage)
+LEGACY_RP_VINTAGE = "RP 2016"  # the vintage the ``…_rp2016`` fields of the JSON were named after
 
 
 class TerritoryNotFound(LookupError):
@@ -65,8 +67,13 @@ class ZoneSummary:
     name: str
     zone_type: str
     commune: str
+    # Kept for the readers of the JSON diagnostic: filled only when the census is the RP 2016
+    # (``None`` otherwise — never a 2016 name on another year's figures); ``population_rp`` and
+    # ``rp_vintage`` carry the figure whatever its year.
     population_rp2016: float | None
     cells_population: float
+    population_rp: float | None = None
+    rp_vintage: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,10 +97,16 @@ class Diagnostic:
     figures: list[Figure]
     zones: list[ZoneSummary]
     sources: list[SourceSummary]
+    rp_vintage: str = ""  # the census of the IRIS populations (« RP 2019 »), read from the data
+
+    @property
+    def iris_rp_total(self) -> float:
+        return sum(z.population_rp or 0 for z in self.zones if z.kind == Zone.Kind.IRIS)
 
     @property
     def iris_rp2016_total(self) -> float:
-        return sum(z.population_rp2016 or 0 for z in self.zones if z.kind == Zone.Kind.IRIS)
+        """Former name of :attr:`iris_rp_total`, 0 unless the census is the RP 2016."""
+        return self.iris_rp_total if self.rp_vintage == LEGACY_RP_VINTAGE else 0.0
 
     def figure(self, key: str, vintage: str | None = None) -> Figure | None:
         return next(
@@ -103,7 +116,10 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["iris_rp2016_total"] = round(self.iris_rp2016_total, 2)
+        data["iris_rp_total"] = round(self.iris_rp_total, 2)
+        data["iris_rp2016_total"] = (
+            round(self.iris_rp_total, 2) if self.rp_vintage == LEGACY_RP_VINTAGE else None
+        )
         return data
 
 
@@ -120,6 +136,20 @@ def _figure(stat: Statistic, subject: str) -> Figure:
         source_url=stat.source_url,
         note=stat.note,
     )
+
+
+def rp_vintage(*, zone_pks: list[int], keys: tuple[str, ...] = RP_AGE_KEYS) -> str:
+    """The most recent census (« RP 2019 ») with a figure of ``keys`` on the zones, or ``""``.
+
+    The vintage is the one the dataset's manifest gives the file (read from its header by
+    ``maillage territoire creer``), never assumed; « RP 2021 » sorts after « RP 2016 ».
+    """
+    vintages = set(
+        Statistic.objects.filter(zone__in=zone_pks, key__in=keys, vintage__startswith="RP ")
+        .values_list("vintage", flat=True)
+        .distinct()
+    )
+    return max(vintages, default="")
 
 
 def territory_zones(*, territory: Territory, outlines: bool = True) -> list[Zone]:
@@ -174,8 +204,9 @@ def territory_diagnostic(*, territory: Territory) -> Diagnostic:
     zone_pks = [z.pk for z in zones]
     rp: defaultdict[int | None, float] = defaultdict(float)
     has_rp = set()
+    census = rp_vintage(zone_pks=zone_pks)
     for zone_pk, value in Statistic.objects.filter(
-        zone__in=zone_pks, key__in=RP2016_AGE_KEYS, vintage="RP 2016"
+        zone__in=zone_pks, key__in=RP_AGE_KEYS, vintage=census
     ).values_list("zone_id", "value"):
         rp[zone_pk] += value
         has_rp.add(zone_pk)
@@ -196,8 +227,12 @@ def territory_diagnostic(*, territory: Territory) -> Diagnostic:
             name=z.name,
             zone_type=z.zone_type,
             commune=zone_communes[z.commune_id] if z.commune_id is not None else "",
-            population_rp2016=round(rp[z.pk], 2) if z.pk in has_rp else None,
+            population_rp2016=(
+                round(rp[z.pk], 2) if z.pk in has_rp and census == LEGACY_RP_VINTAGE else None
+            ),
             cells_population=round(cells_pop[z.pk], 2),
+            population_rp=round(rp[z.pk], 2) if z.pk in has_rp else None,
+            rp_vintage=census if z.pk in has_rp else "",
         )
         for z in zones
     ]
@@ -220,4 +255,5 @@ def territory_diagnostic(*, territory: Territory) -> Diagnostic:
         figures=figures,
         zones=zone_rows,
         sources=sources,
+        rp_vintage=census if has_rp else "",
     )
