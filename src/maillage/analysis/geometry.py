@@ -10,6 +10,7 @@ This module holds the project's only pyproj transformers, one per direction and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ __all__ = [
     "RegularGrid",
     "cell_squares",
     "detect_regular_grid",
+    "inspire_cell_corners",
+    "inspire_cell_squares",
     "lambert93_to_lonlat",
     "lambert93_to_wgs84_transformer",
     "lonlat_to_lambert93",
@@ -35,6 +38,8 @@ __all__ = [
 
 LAMBERT93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
+LAEA_EUROPE = "EPSG:3035"  # ETRS89-LAEA, the grid of the INSEE (INSPIRE) 200 m cells
+_INSPIRE_ID = re.compile(r"CRS3035RES(\d+)mN(\d+)E(\d+)")
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +55,12 @@ def wgs84_to_lambert93_transformer() -> Transformer:
 def lambert93_to_wgs84_transformer() -> Transformer:
     """The cached pyproj transformer Lambert-93 x/y metres → WGS84 lon/lat degrees."""
     return Transformer.from_crs(LAMBERT93, WGS84, always_xy=True)
+
+
+@lru_cache(maxsize=1)
+def laea_to_lambert93_transformer() -> Transformer:
+    """The cached pyproj transformer ETRS89-LAEA (EPSG:3035) metres → Lambert-93 metres."""
+    return Transformer.from_crs(LAEA_EUROPE, LAMBERT93, always_xy=True)
 
 
 def lonlat_to_lambert93(lonlat: ArrayLike) -> NDArray[np.float64]:
@@ -174,6 +185,60 @@ def cell_squares(xy: ArrayLike, *, cell_size_m: float = 200.0) -> NDArray[np.obj
         arr[:, 0] - h, arr[:, 1] - h, arr[:, 0] + h, arr[:, 1] + h
     )
     return boxes
+
+
+def inspire_cell_corners(cell_ids: list[str]) -> tuple[NDArray[np.float64], float]:
+    """South-west corners (EPSG:3035 metres) and side of INSEE / INSPIRE grid cells.
+
+    Parameters
+    ----------
+    cell_ids : list of str
+        Identifiers such as ``CRS3035RES200mN2029800E4252400`` (``Idcar_200m`` of Filosofi):
+        side 200 m, northing 2 029 800 m, easting 4 252 400 m of the cell's **south-west
+        corner** in ETRS89-LAEA (EPSG:3035). All cells must have the same side.
+
+    Returns
+    -------
+    (numpy.ndarray of shape (n, 2), float)
+        x (easting), y (northing) of each south-west corner, metres, EPSG:3035; the side, metres.
+    """
+    corners = np.empty((len(cell_ids), 2), dtype=np.float64)
+    side = 0.0
+    for i, cell_id in enumerate(cell_ids):
+        match = _INSPIRE_ID.fullmatch(str(cell_id).strip())
+        if match is None:
+            raise AnalysisInputError(
+                "cell_ids",
+                f"identifiant de carreau n° {i + 1} « {str(cell_id)[:60]} » illisible "
+                "(attendu : CRS3035RES200mN…E…).",
+            )
+        res = float(match.group(1))
+        if side and res != side:
+            raise AnalysisInputError(
+                "cell_ids", f"carreau n° {i + 1} de {res:g} m parmi des carreaux de {side:g} m."
+            )
+        side = res
+        corners[i] = (float(match.group(3)), float(match.group(2)))
+    return corners, side
+
+
+def inspire_cell_squares(cell_ids: list[str]) -> NDArray[np.object_]:
+    """The squares of INSEE / INSPIRE grid cells, as Lambert-93 (EPSG:2154) polygons.
+
+    Each square is built in EPSG:3035 from its identifier (:func:`inspire_cell_corners`) and its
+    four corners are projected to Lambert-93: the INSEE cells are squares in EPSG:3035, slightly
+    turned in Lambert-93 (as in the GeoPackages GDAL writes from them).
+    """
+    corners, side = inspire_cell_corners(cell_ids)
+    if not len(corners):
+        return np.empty(0, dtype=object)
+    x0, y0 = corners[:, 0], corners[:, 1]
+    xs = np.column_stack([x0, x0 + side, x0 + side, x0, x0])
+    ys = np.column_stack([y0, y0, y0 + side, y0 + side, y0])
+    lx, ly = laea_to_lambert93_transformer().transform(xs.ravel(), ys.ravel())
+    rings = np.stack([np.reshape(lx, xs.shape), np.reshape(ly, ys.shape)], axis=-1)
+    squares: NDArray[np.object_] = shapely.polygons(rings)
+    return squares
 
 
 def synthetic_grid(

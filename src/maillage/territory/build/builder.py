@@ -113,12 +113,22 @@ def build_territory(
             "ips_lycees",
         ):
             found = inv.of(kind)
+            if kind == "cells":
+                # Filosofi as a GeoPackage or as its CSV; the GeoPackage when both are given.
+                if found:
+                    b.notes += [
+                        f"non retenu : {s.label}, carreaux déjà lus dans {found[0].label}."
+                        for s in inv.of("cells_csv")
+                    ]
+                else:
+                    found = inv.of("cells_csv")
             if not found:
                 missing.append(KIND_LABELS[kind])
             skipped: list[NotCovering] = []
             for src in found:
                 say(f"{KIND_LABELS[kind]} : {src.label}")
                 handler = {
+                    "cells_csv": b.cells_csv,
                     "iris": b.iris,
                     "qpv": b.qpv,
                     "cells": b.cells,
@@ -126,7 +136,7 @@ def build_territory(
                     "ips_ecoles": b.ips,
                     "ips_lycees": b.ips,
                     "commune_populations": b.populations,
-                }.get(kind, b.rp)
+                }.get(src.kind, b.rp)
                 try:
                     handler(src)
                 except NotCovering as exc:
@@ -134,11 +144,6 @@ def build_territory(
             if skipped and len(skipped) == len(found):
                 raise skipped[0]
             b.notes += [f"non retenu : {exc}" for exc in skipped]
-        for src in inv.of("cells_csv"):
-            b.notes.append(
-                f"{src.label} : carreaux Filosofi en CSV (Idcar_200m) reconnus mais pas encore "
-                "lus ; donnez le GeoPackage des carreaux."
-            )
         report = BuildReport(
             output=output,
             slug=territory_slug,

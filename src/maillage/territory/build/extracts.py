@@ -288,6 +288,12 @@ class Builder:
             f"{len(feats)} carreaux sur {len(layer)} lus dans l'emprise",
         )
 
+    def cells_csv(self, src: Source) -> None:
+        """Filosofi cells published as CSV (``Idcar_200m``): see :mod:`.cells_csv`."""
+        from .cells_csv import cells_from_csv
+
+        cells_from_csv(self, src)
+
     # -- INSEE RP by IRIS
     def rp(self, src: Source) -> None:
         header = src.header
