@@ -499,4 +499,5 @@ for _kind, _parse in _PARSERS.items():
     DIRECTORY_KINDS.add(_kind)
     register_kind(_kind, parse=_parse, write=accumulate, order=60)
 
-from . import dataset_kinds_ips  # noqa: E402,F401  (schools_ips, which reuses helpers above)
+# Kinds in their own modules, which reuse the helpers above: schools_ips, datainclusion.
+from . import dataset_kinds_datainclusion, dataset_kinds_ips  # noqa: E402,F401

@@ -24,6 +24,7 @@ from maillage.territory.errors import DatasetError
 
 from .common import KIND_LABELS, BuildReport, NotCovering, Perimeter
 from .extracts import Builder
+from .extracts_di import datainclusion
 from .perimeter import holds, read_perimeter
 from .sources import Inventory, inventory
 from .vector import Layer, read_layer
@@ -144,6 +145,16 @@ def build_territory(
             if skipped and len(skipped) == len(found):
                 raise skipped[0]
             b.notes += [f"non retenu : {exc}" for exc in skipped]
+        structures = inv.of("datainclusion_structures")
+        services = inv.of("datainclusion_services")
+        if not structures:
+            missing.append(KIND_LABELS["datainclusion_structures"])
+            b.notes += [
+                f"non retenu : {s.label}, services sans leurs structures." for s in services
+            ]
+        for src in structures:
+            say(f"{KIND_LABELS['datainclusion_structures']} : {src.label}")
+            datainclusion(b, src, services)
         report = BuildReport(
             output=output,
             slug=territory_slug,

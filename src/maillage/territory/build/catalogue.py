@@ -80,6 +80,22 @@ KINDS: dict[str, KindInfo] = {
         "Ministère de l'Éducation nationale (DEPP)",
         "https://data.education.gouv.fr/explore/dataset/fr-en-ips_lycees/",
     ),
+    "datainclusion_structures": KindInfo(
+        "Structures de l'offre d'insertion et d'accompagnement (data·inclusion)",
+        "Plateforme de l'inclusion (data·inclusion), d'après les sources nommées dans le "
+        "champ « source » de chaque enregistrement",
+        "https://www.data.gouv.fr/fr/datasets/referentiel-de-loffre-dinsertion-liste-des-"
+        "structures-et-services-dinsertion/",
+        "Licence Ouverte (Etalab), sauf mention contraire de la source d'un enregistrement",
+    ),
+    "datainclusion_services": KindInfo(
+        "Services de l'offre d'insertion et d'accompagnement (data·inclusion)",
+        "Plateforme de l'inclusion (data·inclusion), d'après les sources nommées dans le "
+        "champ « source » de chaque enregistrement",
+        "https://www.data.gouv.fr/fr/datasets/referentiel-de-loffre-dinsertion-liste-des-"
+        "structures-et-services-dinsertion/",
+        "Licence Ouverte (Etalab), sauf mention contraire de la source d'un enregistrement",
+    ),
 }
 
 

@@ -5,7 +5,8 @@ name it was published with): ADMIN EXPRESS communes (layer ``commune``/``cities`
 ``COMMUNE.shp``), CONTOURS-IRIS (``CODE_IRIS``), QPV (``CODE_QP``…), Filosofi 200 m cells
 (``Idcar_200m`` or the ``enriched_grid`` layer), INSEE base infracommunale CSV (``IRIS`` and
 ``P16_POP0014``-like columns), Éducation nationale CSV (collèges with positions, IPS of écoles
-and lycées). What is not recognised is listed, never guessed.
+and lycées), data·inclusion exports (JSON lists of structures and services). What is not
+recognised is listed, never guessed.
 """
 
 from __future__ import annotations
@@ -101,7 +102,9 @@ def inventory(folder: Path) -> Inventory:
         suffix = path.suffix.lower()
         if suffix in VECTOR_SUFFIXES:
             if suffix == ".json" and not _looks_like_geojson(path):
-                if _looks_like_populations(path):
+                if di_kind := _datainclusion_kind(path):
+                    inv.sources.append(Source(kind=di_kind, path=path))
+                elif _looks_like_populations(path):
                     inv.sources.append(Source(kind="commune_populations", path=path))
                 else:
                     inv.ignored.append(f"{path.name} : JSON sans entités géographiques")
@@ -149,6 +152,21 @@ def _looks_like_populations(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(4096)
     return b'"code"' in head and b'"population"' in head
+
+
+def _datainclusion_kind(path: Path) -> str | None:
+    """A data·inclusion export (``structures.json`` / ``services.json`` of the national API or
+    of data.gouv.fr): a JSON list of records with ``source``, ``id`` and ``date_maj``; services
+    name their ``structure_id``."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if not head.lstrip().startswith(b"[") or b'"date_maj"' not in head or b'"source"' not in head:
+        return None
+    if b'"structure_id"' in head:
+        return "datainclusion_services"
+    if b'"code_insee"' in head or b'"siret"' in head:
+        return "datainclusion_structures"
+    return None
 
 
 def _looks_like_geojson(path: Path) -> bool:
