@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import dataset_state
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -59,6 +60,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_dataset("armentieres")
+        dataset_state.remember()
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's ``live_server``.
 
 ``live_server`` needs a transactional database, which is emptied after each test. So each
-browser test reloads the real Armentières dataset when it is missing, and the package reloads it
-once more at its end, so that the tests run after this package find the database as the session
-created it.
+browser test puts the real Armentières dataset back when it is missing, and the package once more
+at its end, so that the tests run after this package find the database as the session created it
+(``tests/dataset_state.py``: a copy of the session's SQLite database, or a new load elsewhere).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import dataset_state
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,19 +43,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def _ensure_dataset() -> None:
-    from maillage.territory.loader import load_dataset
-    from maillage.territory.models import Territory
-
-    if not Territory.objects.filter(slug="armentieres").exists():
-        load_dataset("armentieres")
-
-
 @pytest.fixture(scope="package", autouse=True)
 def _restore_dataset_after_browser_tests(django_db_setup, django_db_blocker) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():
-        _ensure_dataset()
+        dataset_state.restore()
 
 
 @pytest.fixture
@@ -62,7 +55,7 @@ def live_data(live_server) -> str:
     """The live server's URL, with the Armentières dataset in its database."""
     from django.core.cache import cache
 
-    _ensure_dataset()
+    dataset_state.restore()
     cache.clear()  # the reload may reuse ids and data_version: no stale cached search
     return live_server.url
 

@@ -17,6 +17,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import dataset_state
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -24,12 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 
-def _ensure_dataset() -> None:
-    from maillage.territory.loader import load_dataset
-    from maillage.territory.models import Territory
-
-    if not Territory.objects.filter(slug="armentieres").exists():
-        load_dataset("armentieres")
+_ensure_dataset = dataset_state.restore
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import dataset_state
 import pytest
 from browser import conftest as harness
 
@@ -52,13 +53,9 @@ def _reload_dataset_after(django_db_setup, django_db_blocker) -> Iterator[None]:
 
     cache.clear()
     yield
-    from maillage.territory.loader import load_dataset
-    from maillage.territory.models import Territory
-
     cache.clear()
     with django_db_blocker.unblock():
-        if not Territory.objects.filter(slug="armentieres").exists():
-            load_dataset("armentieres")
+        dataset_state.restore()
 
 
 # The CTG's childcare records with places: none is located in the embedded data, so every
