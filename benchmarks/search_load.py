@@ -21,10 +21,20 @@ What it does, in a throwaway folder (``MAILLAGE_VAR_DIR``, SQLite) removed at th
    ≤ 50 ms (visitors pass) and search throughput ≥ 50 % of the peer's (search saturation);
    the directory mix's ratio is printed too.
 
+With ``--mel``, step 1 also builds the Métropole Européenne de Lille (EPCI 200093201, 95
+communes) from the national files of ``--sources`` with ``maillage territoire creer`` and loads it
+with ``maillage load`` (the commands that ``benchmarks/territory_build.py`` measures), beside
+Armentières in the same database: the search then runs with the métropole's tables (zones,
+cells, its 700 real structures) and its in-memory index in every worker (one warm-up request
+builds it). ``--fictif-sur mel`` draws the *exemple fictif* directory over the MEL's communes
+instead of Armentières' (the quartier filter then picks among the métropole's IRIS and QPV).
+
 Traffic goes to 127.0.0.1 only. Usage::
 
     .venv/bin/python benchmarks/search_load.py              # 10 000 services, 50 users, 30 s
     .venv/bin/python benchmarks/search_load.py --services 2000 --duration 10
+    .venv/bin/python benchmarks/search_load.py --mel        # the MEL in the same database
+    .venv/bin/python benchmarks/search_load.py --mel --fictif-sur mel
 """
 
 from __future__ import annotations
@@ -46,6 +56,20 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SLUG = "exemple-fictif"
 PEER_PATH = "/api/v1/territories"
+MEL_EPCI = "200093201"  # Métropole Européenne de Lille (SIREN)
+NATIONAL = ROOT.parent / "shared" / "data" / "national"
+
+# The exemple fictif directory over another territory's communes (benchmarks/_fictif.py).
+FICTIF_OVER = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {benchmarks!r})
+import _fictif
+_fictif.setup_django()
+facts = _fictif.generate(services={services}, seed={seed}, slug={slug!r}, source_slug={source!r})
+Path({out!r}).write_text(json.dumps(facts), encoding="utf-8")
+print(f"{{facts['structures']}} structures, {{facts['services']}} services ({{_fictif.LABEL}}).")
+"""
 
 LOCUSTFILE = """
 import json, random
@@ -121,7 +145,8 @@ def free_port() -> int:
 
 
 def run(cmd: list[str], env: dict[str, str]) -> None:
-    print("  $", " ".join(str(c) for c in cmd), flush=True)
+    shown = ("<script>" if "\n" in str(c) else str(c) for c in cmd)
+    print("  $", " ".join(shown), flush=True)
     subprocess.run(cmd, env=env, cwd=ROOT, check=True)
 
 
@@ -207,6 +232,28 @@ def locust_run(
     return out
 
 
+def load_mel(*, work: Path, sources: Path, env: dict[str, str]) -> str:
+    """Build the MEL's dataset folder from the national files and load it; return its slug."""
+    if not sources.is_dir():
+        raise SystemExit(f"Dossier des fichiers nationaux introuvable : {sources}")
+    out = work / "mel"
+    t0 = time.perf_counter()
+    maillage = str(BIN / "maillage")
+    creer = [maillage, "territoire", "creer", "--epci", MEL_EPCI, "--sources", str(sources)]
+    print("  $", " ".join([*creer, "-o", str(out)]), flush=True)
+    subprocess.run(
+        [*creer, "-o", str(out)], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
+    print("  $", maillage, "load", str(out), flush=True)
+    subprocess.run(
+        [maillage, "load", str(out)], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
+    manifest = (out / "manifest.yaml").read_text(encoding="utf-8")
+    slug = manifest.split("slug: ", 1)[1].split("\n", 1)[0].strip()
+    print(f"   Métropole Européenne de Lille (« {slug} ») : {time.perf_counter() - t0:.1f} s")
+    return slug
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--services", type=int, default=10_000)
@@ -218,7 +265,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think-min", type=float, default=1.0, help="pause mini (s)")
     parser.add_argument("--think-max", type=float, default=3.0, help="pause maxi (s)")
     parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire")
+    parser.add_argument(
+        "--mel",
+        action="store_true",
+        help="construit et charge aussi la Métropole Européenne de Lille dans la même base",
+    )
+    parser.add_argument(
+        "--sources", type=Path, default=NATIONAL, help="dossier des fichiers nationaux (--mel)"
+    )
+    parser.add_argument(
+        "--fictif-sur",
+        choices=["armentieres", "mel"],
+        default="armentieres",
+        help="communes sur lesquelles l'annuaire fictif est tiré (mel : implique --mel)",
+    )
     args = parser.parse_args(argv)
+    if args.fictif_sur == "mel":
+        args.mel = True
 
     work = Path(tempfile.mkdtemp(prefix="maillage-bench-"))
     env = {
@@ -237,24 +300,20 @@ def main(argv: list[str] | None = None) -> int:
         print("1. Base, données réelles d'Armentières, annuaire fictif")
         run([str(BIN / "maillage"), "init"], env)
         run([str(BIN / "maillage"), "load", "armentieres"], env)
+        mel_slug = load_mel(work=work, sources=args.sources, env=env) if args.mel else None
         setup = work / "setup.json"
         t0 = time.perf_counter()
-        run(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "_fictif.py"),
-                "--services",
-                str(args.services),
-                "--seed",
-                str(args.seed),
-                "--slug",
-                SLUG,
-                "--out",
-                str(setup),
-            ],
-            env,
+        source = mel_slug if args.fictif_sur == "mel" and mel_slug else "armentieres"
+        script = FICTIF_OVER.format(
+            benchmarks=str(ROOT / "benchmarks"),
+            services=args.services,
+            seed=args.seed,
+            slug=SLUG,
+            source=source,
+            out=str(setup),
         )
-        print(f"   génération : {time.perf_counter() - t0:.1f} s")
+        run([sys.executable, "-c", script], env)
+        print(f"   génération : {time.perf_counter() - t0:.1f} s (communes de « {source} »)")
         facts = json.loads(setup.read_text(encoding="utf-8"))
 
         port = free_port()
@@ -276,15 +335,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         wait_ready(host + PEER_PATH)
         sid = facts["structure_ids"][0]
-        warm_up(
-            [
-                host + PEER_PATH,
-                f"{host}/territoire/{SLUG}/annuaire/",
-                f"{host}/territoire/{SLUG}/structures/{sid}/",
-            ],
-            rounds=4 * args.workers,
-        )
+        warm = [
+            host + PEER_PATH,
+            f"{host}/territoire/{SLUG}/annuaire/",
+            f"{host}/territoire/{SLUG}/structures/{sid}/",
+        ]
+        if mel_slug:  # every worker holds the métropole's index too, as a real server would
+            warm.append(f"{host}/territoire/{mel_slug}/annuaire/")
+        warm_up(warm, rounds=4 * args.workers)
 
+        load_before = " / ".join(f"{v:.1f}" for v in os.getloadavg())
         print(f"3. locust : {args.users} utilisateurs, {args.duration} s par passe")
         common = dict(
             host=host,
@@ -317,6 +377,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     print()
+    if mel_slug:
+        print(
+            f"Base : Armentières et la Métropole Européenne de Lille (« {mel_slug} », construite "
+            f"depuis {args.sources}) ; annuaire fictif sur les communes de « {source} »."
+        )
     print(
         f"Annuaire fictif : {facts['services']} services, {facts['structures']} structures "
         f"(exemple fictif, graine {args.seed}) ; {args.users} utilisateurs simultanés, "
@@ -358,7 +423,11 @@ def main(argv: list[str] | None = None) -> int:
             "Pour information, débit de la recherche htmx (fragment de résultats, comme l'envoie "
             f"la page après son premier affichage) : {htmx['recherche']['rps'] / ceiling:.0%}"
         )
-    print(f"Charge de la machine (moyenne 1 min) : {os.getloadavg()[0]:.1f}")
+    print(
+        "Charge de la machine (moyennes 1, 5, 15 min) : "
+        + " / ".join(f"{v:.1f}" for v in os.getloadavg())
+        + f" ; au début des passes : {load_before}"
+    )
     failures = sum(st["failures"] for stats in passes.values() for st in stats.values())
     if failures:
         print(f"{failures} requêtes en échec.")

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -95,9 +95,18 @@ def _points(result: SearchPage | None, slug: str) -> list[dict[str, Any]]:
 CARD_CACHE_S = 3600
 
 
+CARD_TEMPLATE = "directory/_card.html"
+
+
 def result_cards(request: HttpRequest, territory: Territory, hits: list[SearchHit]) -> list[str]:
     """The HTML of each hit (``directory/_card.html``), cached until the territory's data
-    change: a card depends only on its structure, the services shown and the distance."""
+    change: a card depends only on its structure, the services shown and the distance.
+
+    A card is rendered from its own context only (territory, hit, structure), without the
+    request's context processors (user, messages, site settings): it is the same for every
+    visitor, which is what makes it cacheable, and a card rendered after a cache miss (frequent
+    on a worker that has just started) costs the template alone.
+    """
     lang = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     keys = [
         f"directory-card:{territory.pk}:{territory.data_version}:{lang}:{h.structure.id}:"
@@ -106,10 +115,11 @@ def result_cards(request: HttpRequest, territory: Territory, hits: list[SearchHi
     ]
     found = cache.get_many(keys)
     missing = {}
+    template = None
     for key, hit in zip(keys, hits, strict=True):
         if key not in found:
-            context = {"territory": territory, "hit": hit, "s": hit.structure}
-            missing[key] = render_to_string("directory/_card.html", context, request=request)
+            template = template or get_template(CARD_TEMPLATE)
+            missing[key] = template.render({"territory": territory, "hit": hit, "s": hit.structure})
     if missing:
         cache.set_many(missing, CARD_CACHE_S)
     return [mark_safe(found.get(key) or missing[key]) for key in keys]  # noqa: S308 (rendered)
