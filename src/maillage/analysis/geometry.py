@@ -29,6 +29,7 @@ __all__ = [
     "detect_regular_grid",
     "inspire_cell_corners",
     "inspire_cell_squares",
+    "lambert93_bbox_to_laea",
     "lambert93_to_lonlat",
     "lambert93_to_wgs84_transformer",
     "lonlat_to_lambert93",
@@ -61,6 +62,30 @@ def lambert93_to_wgs84_transformer() -> Transformer:
 def laea_to_lambert93_transformer() -> Transformer:
     """The cached pyproj transformer ETRS89-LAEA (EPSG:3035) metres → Lambert-93 metres."""
     return Transformer.from_crs(LAEA_EUROPE, LAMBERT93, always_xy=True)
+
+
+@lru_cache(maxsize=1)
+def lambert93_to_laea_transformer() -> Transformer:
+    """The cached pyproj transformer Lambert-93 metres → ETRS89-LAEA (EPSG:3035) metres."""
+    return Transformer.from_crs(LAMBERT93, LAEA_EUROPE, always_xy=True)
+
+
+def lambert93_bbox_to_laea(
+    bbox_m: tuple[float, float, float, float], *, margin_m: float = 0.0
+) -> tuple[float, float, float, float]:
+    """A Lambert-93 box ``(xmin, ymin, xmax, ymax)`` (metres) as the EPSG:3035 box that holds it
+    (from 11 points along each edge), widened by ``margin_m`` metres."""
+    x0, y0, x1, y1 = bbox_m
+    t = np.linspace(0.0, 1.0, 11)
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full(11, x1), x0 + (x1 - x0) * t, np.full(11, x0)])
+    ys = np.concatenate([np.full(11, y0), y0 + (y1 - y0) * t, np.full(11, y1), y0 + (y1 - y0) * t])
+    ex, ny = lambert93_to_laea_transformer().transform(xs, ys)
+    return (
+        float(np.min(ex)) - margin_m,
+        float(np.min(ny)) - margin_m,
+        float(np.max(ex)) + margin_m,
+        float(np.max(ny)) + margin_m,
+    )
 
 
 def lonlat_to_lambert93(lonlat: ArrayLike) -> NDArray[np.float64]:

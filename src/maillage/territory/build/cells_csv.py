@@ -12,18 +12,19 @@ metropolitan France, only those inside the perimeter's bounding box are kept in 
 
 from __future__ import annotations
 
+import csv
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 
-from maillage.analysis.errors import AnalysisInputError
-from maillage.analysis.geometry import inspire_cell_corners, inspire_cell_squares
+from maillage.analysis.geometry import inspire_cell_squares, lambert93_bbox_to_laea
 from maillage.territory.errors import DatasetError
 
 from .common import _pick
 from .sources import Source
-from .tables import rows, unnamed_columns
+from .tables import CsvHeader, unnamed_columns
 from .vector import write_geojson
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ IMPUTED_COLUMNS = ("I_est_200", "i_est_200", "I_est_cr")
 # Identifiers and codes stay text (a commune code keeps its leading zero).
 TEXT_COLUMNS = {"idcar_200m", "idcar_1km", "idcar_nat", "idinspire", "lcog_geo", "groupe"}
 CELL_M = 200.0
-BATCH = 50_000
+_ID = re.compile(rb"CRS3035RES(\d+)mN(\d+)E(\d+)")
 MARGIN_M = 300.0  # bounding-box margin (a cell's centre is 141 m from its corners)
 
 
@@ -67,58 +68,46 @@ def cells_from_csv(b: Builder, src: Source) -> None:
     names = iter(unnamed_columns(header))
     columns = [c or next(names) for c in header.columns]
     id_i, pop_i = header.columns.index(id_col), header.columns.index(pop_col)
-    x0, y0, x1, y1 = b.p.bbox
-    x0, y0, x1, y1 = x0 - MARGIN_M, y0 - MARGIN_M, x1 + MARGIN_M, y1 + MARGIN_M
-
+    # Lines are first tested on their identifier alone (its EPSG:3035 corner inside the
+    # perimeter's box): a national file's 2,3 million lines are never all parsed nor projected.
+    x0, y0, x1, y1 = lambert93_bbox_to_laea(b.p.bbox, margin_m=MARGIN_M)
+    delimiter = header.delimiter.encode()
+    codec = "utf-8" if header.encoding == "utf-8-sig" else header.encoding
     kept: list[tuple[int, list[str]]] = []
-    squares: list[Any] = []
     read = 0
-    batch: list[tuple[int, list[str]]] = []
-
-    def flush() -> None:
-        if not batch:
-            return
-        ids = [values[id_i].strip() for _, values in batch]
-        try:
-            _corners, side = inspire_cell_corners(ids)
-            if side != CELL_M:
-                raise AnalysisInputError("cell_ids", f"carreaux de {side:g} m")
-            polys = inspire_cell_squares(ids)
-        except AnalysisInputError as exc:
-            line, value = _bad_line(batch, id_i)
-            raise DatasetError(
-                f"identifiant de carreau « {value[:60]} » illisible ou d'une autre taille : "
-                "attendu CRS3035RES200mN…E… (carreaux de 200 m de la grille EPSG:3035, "
-                "ETRS89-LAEA).",
-                file=src.path.name,
-                location=f"ligne {line}",
-                field=id_col,
-            ) from exc
-        centres = shapely.get_coordinates(shapely.centroid(polys))
-        inside = (
-            (centres[:, 0] >= x0)
-            & (centres[:, 0] <= x1)
-            & (centres[:, 1] >= y0)
-            & (centres[:, 1] <= y1)
-        )
-        for k in np.flatnonzero(inside):
-            kept.append(batch[k])
-            squares.append(polys[k])
-        batch.clear()
-
-    for number, _raw, values in rows(header):
-        read += 1
-        if len(values) < len(header.columns):
-            raise DatasetError(
-                f"ligne trop courte ({len(values)} champs pour {len(header.columns)}).",
-                file=src.path.name,
-                location=f"ligne {number}",
-                field=columns[len(values)] if len(values) < len(columns) else id_col,
-            )
-        batch.append((number, values))
-        if len(batch) >= BATCH:
-            flush()
-    flush()
+    with src.path.open("rb") as handle:
+        handle.readline(1_000_000)
+        for number, raw in enumerate(handle, start=2):
+            line = raw.rstrip(b"\r\n")
+            if not line.strip():
+                continue
+            read += 1
+            if b'"' in line:
+                values_b = [v.encode(codec) for v in _csv_values(line.decode(codec), header)]
+            else:
+                values_b = line.split(delimiter)
+            if len(values_b) < len(header.columns):
+                raise DatasetError(
+                    f"ligne trop courte ({len(values_b)} champs pour {len(header.columns)}).",
+                    file=src.path.name,
+                    location=f"ligne {number}",
+                    field=columns[len(values_b)],
+                )
+            match = _ID.fullmatch(values_b[id_i].strip())
+            if match is None or match.group(1) != b"200":
+                value = values_b[id_i].decode(codec, "replace").strip()
+                raise DatasetError(
+                    f"identifiant de carreau « {value[:60]} » illisible ou d'une autre taille : "
+                    "attendu CRS3035RES200mN…E… (carreaux de 200 m de la grille EPSG:3035, "
+                    "ETRS89-LAEA).",
+                    file=src.path.name,
+                    location=f"ligne {number}",
+                    field=id_col,
+                )
+            north, east = int(match.group(2)), int(match.group(3))
+            if x0 <= east + CELL_M / 2 <= x1 and y0 <= north + CELL_M / 2 <= y1:
+                kept.append((number, [v.decode(codec, "replace") for v in values_b]))
+    squares = list(inspire_cell_squares([values[id_i].strip() for _, values in kept]))
 
     if squares:
         geoms = np.array(squares, dtype=object)
@@ -178,15 +167,5 @@ def cells_from_csv(b: Builder, src: Source) -> None:
     b._add(src, entry, target, treatment, f"{len(feats)} carreaux sur {read} lignes lues")
 
 
-def _bad_line(batch: list[tuple[int, list[str]]], id_i: int) -> tuple[int, str]:
-    """The first line of ``batch`` whose identifier is unreadable or of another cell size."""
-    first = batch[0][1][id_i].strip()
-    for number, values in batch:
-        value = values[id_i].strip()
-        try:
-            _corners, side = inspire_cell_corners([value])
-        except AnalysisInputError:
-            return number, value
-        if side != CELL_M:
-            return number, value
-    return batch[0][0], first
+def _csv_values(text: str, header: CsvHeader) -> list[str]:
+    return next(csv.reader([text], delimiter=header.delimiter))
