@@ -178,3 +178,15 @@ def test_csv_with_identifiers_of_another_grid(csv_sources, tmp_path):
     wrong = [i.replace("CRS3035", "CRS2154") for i in ids[:20]]
     write_filosofi_fictif(csv_sources / NAME, wrong)
     _refused(csv_sources, tmp_path, NAME, "Idcar_200m", "ligne 2", "EPSG:3035")
+
+
+def test_csv_with_a_population_that_is_not_a_number(csv_sources, tmp_path):
+    ids, _ = _gpkg_cells()
+    path = csv_sources / NAME
+    write_filosofi_fictif(path, ids[:20])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    values = lines[3].split(",")
+    values[HEADER.index("Ind")] = "beaucoup"
+    lines[3] = ",".join(values)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _refused(csv_sources, tmp_path, NAME, "ligne 4", "Ind", "beaucoup")
