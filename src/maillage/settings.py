@@ -284,6 +284,8 @@ if _tasks_backend not in _TASKS_BACKENDS:
     raise ImproperlyConfigured("MAILLAGE_TASKS_BACKEND doit valoir « database » ou « immediate ».")
 TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
 JOBS_DIR = VAR_DIR / "taches"
+TERRITORY_BUILDS_DIR = VAR_DIR / "territoires"  # folders built by « Créer un territoire »
+NATIONAL_SOURCES = VAR_DIR / "sources-nationales"  # its default folder of national files
 
 # Where to report an accessibility problem (« Déclaration d'accessibilité », RGAA 4.1.2 model):
 # an e-mail address or an http(s) page.

@@ -42,6 +42,10 @@ PARTNER_POST = {
 # Views where any logged-in user writes to their own account only (their own API tokens;
 # another user's token is not found: see tests/accounts/test_tokens.py).
 SELF_SERVICE_POST = {"web:tokens"}
+# Site administrators only (``is_staff`` or superuser): « Créer un territoire » and its builds
+# (tests/jobs/test_territory_build_job.py); every role of the matrix is refused.
+SITE_ADMIN = {"web:territory-create", "web:territory-job", "web:territory-job-status"}
+SITE_ADMIN |= {"web:territory-job-file"}
 # Bookkeeping a refused web POST may write (no API token is used on the web pages).
 WEB_BOOKKEEPING = ("django_session", "accounts_loginattempt")
 
@@ -161,3 +165,17 @@ def test_coordinator_is_allowed_where_partners_are_refused(armentieres):
     from maillage.network.models import StructureCheck
 
     assert StructureCheck.objects.filter(structure=orgs.structure_a).count() == 2
+
+
+@pytest.mark.parametrize("name", sorted(SITE_ADMIN))
+def test_site_administrator_pages_refuse_every_territory_role(armentieres, name):
+    _, kwargs = _targets(armentieres)
+    url = _url(name, dict(web_patterns())[name], kwargs, 1)
+    answer = Client().get(url)
+    assert answer.status_code == 302 and answer.url.startswith(reverse("web:login"))
+    coordinator = Client()
+    coordinator.force_login(make_user(armentieres, "coordinator"))
+    assert coordinator.get(url).status_code == 403
+    staff = Client()
+    staff.force_login(make_user(armentieres, None, is_staff=True))
+    assert staff.get(url).status_code == (200 if name == "web:territory-create" else 404)

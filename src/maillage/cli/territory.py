@@ -179,15 +179,6 @@ def _audit(report, fmt: str) -> None:  # noqa: ANN001 - a DiagnosticReport
         )
 
 
-def _validate_dataset(folder) -> None:  # noqa: ANN001 - a Path
-    """Run every file of a built folder through the loader's readers (no database write)."""
-    from maillage.territory.loader import _KINDS, read_manifest
-
-    manifest = read_manifest(folder)
-    for spec in manifest.files:
-        _KINDS[spec.kind].parse(spec, folder / spec.path, manifest)
-
-
 def _period(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
@@ -253,12 +244,12 @@ def territory_create(
     name: str,
     periode: str,
 ) -> None:
-    from maillage.territory.build import build_territory
+    from maillage.jobs.territory_build import territory_create as create
     from maillage.territory.errors import DatasetError
 
     codes = [c.strip() for c in communes.split(",") if c.strip()]
     try:
-        report = build_territory(
+        report = create(  # the same build as the page « Créer un territoire »
             sources=sources,
             output=output,
             communes=codes,
@@ -267,9 +258,8 @@ def territory_create(
             slug=slug,
             name=name,
             period=_period(periode),
-            validate=_validate_dataset,
             progress=lambda m: click.echo(f"  … {m}", err=True),
-        )
+        ).build
     except DatasetError as exc:
         raise click.ClickException(f"Création refusée, rien n'a été écrit. {exc}") from exc
     click.echo(f"Dossier écrit : {report.output}")

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Job(models.Model):
-    """One background document (bilan, diagnostic, guide, journal import report) of a territory.
+    """One background document (bilan, diagnostic, guide, journal import report) of a territory,
+    or the creation of a territory from the national files (no territory when asked for: the
+    territory it loaded, once done).
 
     The file lives under ``settings.JOBS_DIR`` (``<var>/taches/``), never in the static or media
     folders: it is served by the download view, which checks who may fetch it.
@@ -22,6 +24,7 @@ class Job(models.Model):
         GUIDE = "guide", _("Guide des lieux ressources")
         JOURNAL_IMPORT = "import-journal", _("Import du journal")
         COPIL = "copil", _("Diaporama du comité de pilotage")
+        TERRITORY = "territoire", _("Création d'un territoire")
 
     class State(models.TextChoices):
         WAITING = "attente", _("en attente")
@@ -33,8 +36,11 @@ class Job(models.Model):
     territory = models.ForeignKey(
         "territory.Territory",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="jobs",
         verbose_name=_("territoire"),
+        help_text=_("Vide pour la création d'un territoire, tant qu'il n'est pas chargé."),
     )
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     params = models.JSONField(_("paramètres"), default=dict, blank=True)

@@ -34,8 +34,13 @@ def job_for_visitor(
     *, territory: Territory, job_id: uuid.UUID, user: Any, session: Any
 ) -> Job | None:
     """The job, when this visitor may see it: they asked for it (account or session), or they
-    are a member of its territory. Otherwise ``None`` (answered as « introuvable »)."""
-    job = Job.objects.filter(pk=job_id, territory=territory).first()
+    are a member of its territory. Otherwise ``None`` (answered as « introuvable »).
+
+    A territory build is never reached through a territory's pages, even once it has loaded
+    that territory: it is the site administrators' (:func:`territory_build_job`)."""
+    job = (
+        Job.objects.filter(pk=job_id, territory=territory).exclude(kind=Job.Kind.TERRITORY).first()
+    )
     if job is None:
         return None
     if user.is_authenticated and job.requested_by_id == user.pk:
@@ -45,6 +50,24 @@ def job_for_visitor(
     if perms.is_member(user, territory):
         return job
     return None
+
+
+def territory_build_job(*, job_id: uuid.UUID) -> Job | None:
+    """A territory build (for the site administrators' pages, who all see every build)."""
+    return (
+        Job.objects.select_related("territory", "requested_by")
+        .filter(pk=job_id, kind=Job.Kind.TERRITORY)
+        .first()
+    )
+
+
+def territory_builds_recent(*, limit: int = 10) -> list[Job]:
+    """The latest territory builds, newest first."""
+    return list(
+        Job.objects.select_related("territory", "requested_by")
+        .filter(kind=Job.Kind.TERRITORY)
+        .order_by("-created_at")[:limit]
+    )
 
 
 def _sync_with_backend(job: Job) -> Job:

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 #: Results (rows and files) are kept this long, then pruned when a new job is asked for.
 KEEP_DAYS = 7
+#: A job's summary is cut to this many characters (a territory build lists its files).
+SUMMARY_CHARS = 8000
 UNEXPECTED = (
     "Erreur inattendue pendant la préparation du document : réessayez, ou prévenez "
     "l'administrateur du site si elle se reproduit."
@@ -34,10 +36,12 @@ def jobs_dir() -> Path:
 
 
 def job_start(
-    *, territory: Territory, kind: str, params: dict[str, Any], user: Actor = None
+    *, territory: Territory | None, kind: str, params: dict[str, Any], user: Actor = None
 ) -> Job:
     """Record a job and enqueue its task; returns the job (already done with the immediate
-    backend, waiting for the worker with the database backend)."""
+    backend, waiting for the worker with the database backend).
+
+    ``territory`` is ``None`` only for a territory build (the territory does not exist yet)."""
     from .tasks import run_job
 
     if kind not in BUILDERS:
@@ -109,14 +113,16 @@ def job_run(*, job_id: str) -> str:
     partial.write_bytes(document.data)
     os.replace(partial, folder / stored)  # the download never sees half a file
     done = Job.objects.get(pk=job.pk).steps_done
+    created = {"territory": document.territory} if document.territory is not None else {}
     Job.objects.filter(pk=job.pk).update(
         state=Job.State.READY,
         filename=document.filename[:200],
         content_type=document.content_type,
         stored=stored,
-        summary=document.summary[:2000],
+        summary=document.summary[:SUMMARY_CHARS],
         steps_expected=done,
         finished_at=timezone.now(),
+        **created,
     )
     return str(Job.State.READY)
 

@@ -1,7 +1,9 @@
 /* Maillage — progress page of a document prepared in the background (web/views/tasks.py).
    Polls the JSON status URL of [data-job-status] until the job is ready or failed, and updates
    the <progress> bar, the state text (« en attente / en cours / prêt / échec »), the failure
-   message, the summary of a finished import and the download link. Every value is written as text (textContent), never as HTML. */
+   message, the summary of a finished import and the download link. Every value is written as text (textContent), never as HTML.
+   A box with [data-job-reload] (a territory build) reloads the page once the job is finished:
+   the server renders what was built. */
 (function () {
   "use strict";
 
@@ -51,7 +53,11 @@
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
       .then(function (s) {
         update(box, s);
-        if (!s.termine) { window.setTimeout(function () { poll(box, url, DELAY_MS); }, DELAY_MS); }
+        if (s.termine && box.hasAttribute("data-job-reload")) {
+          window.location.reload(); // the page renders the job's result itself
+        } else if (!s.termine) {
+          window.setTimeout(function () { poll(box, url, DELAY_MS); }, DELAY_MS);
+        }
       })
       .catch(function () {
         var next = Math.min(delay * 2, MAX_DELAY_MS); // server restarting: slow down, keep trying
