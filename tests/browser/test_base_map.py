@@ -60,7 +60,7 @@ def _open(browser, live_data, width=1280):
 
 MARKERS = (
     "#carte-resultats .leaflet-marker-pane .marker-cluster, "
-    "#carte-resultats path.leaflet-interactive[fill='#000091']:not([d='M0 0'])"
+    "#carte-resultats .leaflet-marker-pane .theme-marker"
 )
 
 
@@ -68,7 +68,7 @@ def _outlines_and_markers(page):
     """(outlines, markers) drawn: communes/IRIS/QPV paths, and result points or clusters."""
     page.wait_for_selector("#carte-resultats path.leaflet-interactive")
     page.locator(MARKERS).first.wait_for()
-    outlines = page.locator("#carte-resultats path.leaflet-interactive:not([fill='#000091'])")
+    outlines = page.locator("#carte-resultats path.leaflet-interactive")  # markers are icons
     return outlines.count(), page.locator(MARKERS).count()
 
 

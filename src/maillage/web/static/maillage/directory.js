@@ -5,8 +5,6 @@
    Without JavaScript every page still works: the list, links and forms are plain HTML. */
 (function () {
   "use strict";
-  var ACCENT = "#000091";
-  var ACTIVE = "#b34000";
   var M = window.Maillage;
   var onMapLoaded = M.onLoaded;
 
@@ -20,9 +18,8 @@
   var results = { map: null, cluster: null, markers: {} };
 
   function markerFor(p) {
-    var m = L.circleMarker([p.lat, p.lon], {
-      radius: 8, color: "#fff", weight: 2, fillColor: ACCENT, fillOpacity: 1
-    });
+    var card = document.getElementById("structure-" + p.id);
+    var m = M.themeMarker([p.lat, p.lon], card ? card.getAttribute("data-theme") : "", p.name);
     m.bindPopup(M.link(p.url, p.name));
     m.on("click", function () { highlight(p.id, true); });
     return m;
@@ -52,7 +49,7 @@
   function highlight(id, scroll) {
     document.querySelectorAll(".result.is-active").forEach(function (li) { li.classList.remove("is-active"); });
     Object.keys(results.markers).forEach(function (k) {
-      results.markers[k].setStyle({ fillColor: k === String(id) ? ACTIVE : ACCENT });
+      results.markers[k].setActive(k === String(id));
     });
     var item = document.getElementById("structure-" + id);
     if (item) {
@@ -109,7 +106,7 @@
     if (!el || !el.dataset.lat) { return; }
     onMapLoaded(el, function (detail) {
       var ll = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
-      var marker = L.circleMarker(ll, { radius: 9, color: "#fff", weight: 2, fillColor: ACCENT, fillOpacity: 1 });
+      var marker = M.themeMarker(ll, el.dataset.theme || "", el.dataset.name || "");
       M.tooltip(marker, el.dataset.name || "").addTo(detail.map);
       detail.map.setView(ll, 16);
     });

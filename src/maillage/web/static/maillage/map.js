@@ -44,31 +44,80 @@
     return a;
   }
 
+  /* ---- the palette: read from site.css (:root custom properties), its one place ---- */
+  var FALLBACK = { accent: "#1a5470", iris: "#1f57a0", qpv: "#a13d00", voisine: "#6b767c", ok: "#1f6b3a" };
+  var palette = null;
+  function colour(name) {
+    if (!palette) {
+      palette = {};
+      var css = window.getComputedStyle(document.documentElement);
+      Object.keys(FALLBACK).forEach(function (k) {
+        palette[k] = (css.getPropertyValue("--" + k) || "").trim() || FALLBACK[k];
+      });
+    }
+    return palette[name] || FALLBACK[name];
+  }
+
   /* ---- the layer styles of every map, by map kind then by feature property "layer" ---- */
   var STYLES = {
     zones: {
       commune: function (p) { return p.role === "ctg"
-        ? { color: "#000091", weight: 3, fill: false }
-        : { color: "#6a6a6a", weight: 1.5, dashArray: "4 4", fill: false }; },
-      iris: function () { return { color: "#3558a2", weight: 1, fillOpacity: 0.04 }; },
-      qpv: function () { return { color: "#b34000", weight: 2, fillColor: "#b34000", fillOpacity: 0.25 }; },
-      quartier: function () { return { color: "#18753c", weight: 2, fillOpacity: 0.05 }; }
+        ? { color: colour("accent"), weight: 3, fill: false }
+        : { color: colour("voisine"), weight: 1.5, dashArray: "4 4", fill: false }; },
+      iris: function () { return { color: colour("iris"), weight: 1, fillOpacity: 0.04 }; },
+      qpv: function () { return { color: colour("qpv"), weight: 2, fillColor: colour("qpv"), fillOpacity: 0.25 }; },
+      quartier: function () { return { color: colour("ok"), weight: 2, fillOpacity: 0.05 }; }
     },
     diagnostic: {
-      commune: function () { return { color: "#000091", weight: 3, fill: false }; },
-      qpv: function () { return { color: "#b34000", weight: 2, dashArray: "5 3", fill: false }; },
-      choropleth: function (p) { return { color: "#3558a2", weight: 1, fillColor: p.fill || "#fff", fillOpacity: 0.85 }; },
-      influence: function (p) { return { color: p.scenario === "après" ? "#18753c" : "#000091", weight: 1, fillColor: "#000091", fillOpacity: 0.12 }; },
-      white: function (p) { return { color: p.scenario === "après" ? "#18753c" : "#b34000", weight: 2, fillColor: "#b34000", fillOpacity: 0.35 }; }
+      commune: function () { return { color: colour("accent"), weight: 3, fill: false }; },
+      qpv: function () { return { color: colour("qpv"), weight: 2, dashArray: "5 3", fill: false }; },
+      choropleth: function (p) { return { color: colour("iris"), weight: 1, fillColor: p.fill || "#fff", fillOpacity: 0.85 }; },
+      influence: function (p) { return { color: p.scenario === "après" ? colour("ok") : colour("accent"), weight: 1, fillColor: colour("accent"), fillOpacity: 0.12 }; },
+      white: function (p) { return { color: p.scenario === "après" ? colour("ok") : colour("qpv"), weight: 2, fillColor: colour("qpv"), fillOpacity: 0.35 }; }
     }
   };
+
+  /* ---- theme markers: the CTG theme's shape and pictogram (static/maillage/icons/<theme>.svg,
+     the same files as the cards'), so a marker is told apart without its colour. The image is
+     decorative (alt="", aria-hidden): the name is the marker's title, tooltip or popup, as text.
+     The icons' folder is found beside this script (static files are not renamed). ---- */
+  var THEMES = ["petite-enfance", "enfance", "jeunesse", "parentalite", "vie-sociale",
+    "insertion", "education", "sante", "acces-droits"];
+  var ICONS = (function () {
+    var src = document.currentScript && document.currentScript.src;
+    return src ? src.replace(/map\.js(\?.*)?$/, "icons/") : "/static/maillage/icons/";
+  })();
+
+  function themeIcon(theme, active) {
+    var t = THEMES.indexOf(theme) >= 0 ? theme : "generic";
+    var img = document.createElement("img");
+    img.src = ICONS + t + ".svg";
+    img.alt = "";
+    img.setAttribute("aria-hidden", "true");
+    var size = active ? 36 : 28;
+    return L.divIcon({
+      html: img,
+      className: "theme-marker theme-" + t + (active ? " is-active" : ""),
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+      popupAnchor: [0, -size / 2],
+      tooltipAnchor: [size / 2, 0]
+    });
+  }
+
+  /* A marker at ``latlng`` for a structure of ``theme``; ``title`` (text) for keyboard users. */
+  function themeMarker(latlng, theme, title) {
+    var m = L.marker(latlng, { icon: themeIcon(theme, false), title: title == null ? "" : String(title), keyboard: true });
+    m.setActive = function (on) { m.setIcon(themeIcon(theme, on)); };
+    return m;
+  }
 
   function styler(kind) {
     var table = STYLES[kind] || STYLES.zones;
     return function (feature) {
       var p = feature.properties || {};
       var f = table[p.layer];
-      return f ? f(p) : { color: p.color || "#000091", weight: 2 };
+      return f ? f(p) : { color: p.color || colour("accent"), weight: 2 };
     };
   }
 
@@ -187,6 +236,10 @@
     safeHref: safeHref,
     tooltip: tooltip,
     styles: STYLES,
+    colour: colour,
+    themes: THEMES,
+    themeIcon: themeIcon,
+    themeMarker: themeMarker,
     init: init,
     onLoaded: onLoaded,
     showError: showError,
