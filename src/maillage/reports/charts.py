@@ -27,19 +27,66 @@ if TYPE_CHECKING:
 
 ImageFormat = Literal["svg", "png"]
 
-# DSFR-like palette with AA contrast against white.
-BLUE = "#000091"
-ORANGE = "#b34000"
-GREEN = "#18753c"
-GREY = "#6a6a6a"
-LIGHT_BLUE = "#3558a2"
-# Sequential palette (light → dark blue) for counts per zone; the lightest stays visible.
-SEQUENTIAL = ("#e3e3fd", "#cacafb", "#9a9aff", "#6a6af4", "#313178", "#000091")
+# Maillage's palette (its own identity, not the DSFR's): the same values as the custom properties
+# of web/static/maillage/site.css (:root), which a test compares. Contrast against white ≥ 4.5:1
+# for every colour that draws text or a line carrying meaning.
+PALETTE = {
+    "ink": "#1d2529",
+    "muted": "#4f5a60",
+    "accent": "#1a5470",
+    "accent-strong": "#0f3a4f",
+    "accent-soft": "#e7f0f4",
+    "surface": "#f4f6f7",
+    "line": "#c9d1d5",
+    "line-strong": "#6b767c",
+    "warn": "#a13d00",
+    "warn-soft": "#fff3eb",
+    "danger": "#b00020",
+    "ok": "#1f6b3a",
+    "iris": "#1f57a0",
+}
+# One colour per CTG theme, with the matplotlib marker closest to its pictogram's shape
+# (web/static/maillage/icons/<thème>.svg): a chart's series are told apart without colour.
+THEME_COLOURS = {
+    "petite-enfance": "#b0245a",
+    "enfance": "#a34500",
+    "jeunesse": "#5a45ad",
+    "parentalite": "#8b2c8f",
+    "vie-sociale": "#2d6a1f",
+    "insertion": "#765800",
+    "education": "#1f57a0",
+    "sante": "#b3201a",
+    "acces-droits": "#00676b",
+}
+THEME_MARKERS = {
+    "petite-enfance": "o",
+    "enfance": "s",
+    "jeunesse": "D",
+    "parentalite": "h",
+    "vie-sociale": "p",
+    "insertion": "8",
+    "education": "v",
+    "sante": "P",
+    "acces-droits": "X",
+}
+BLUE = PALETTE["accent"]  # the main series (« réalisé », counts)
+ORANGE = PALETTE["warn"]  # targets, QPV, sites
+GREEN = PALETTE["ok"]
+GREY = PALETTE["line-strong"]
+LIGHT_BLUE = PALETTE["iris"]
+INK = PALETTE["ink"]
+# Sequential palette (light → dark bleu canard) for counts per zone; the lightest stays visible.
+SEQUENTIAL = ("#e7f0f4", "#c3dbe5", "#8fbccf", "#5196b3", "#2a6f8f", "#0f3a4f")
 
 _RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # keep text as text: searchable, selectable, readable by screen readers
     "svg.hashsalt": "maillage",  # deterministic ids
     "font.family": "DejaVu Sans",
+    "text.color": PALETTE["ink"],
+    "axes.labelcolor": PALETTE["ink"],
+    "axes.edgecolor": PALETTE["line-strong"],
+    "xtick.color": PALETTE["muted"],
+    "ytick.color": PALETTE["muted"],
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -106,7 +153,7 @@ def trend_chart(
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
-                color="#161616",
+                color=INK,
             )
         if targets is not None and any(t is not None for t in targets):
             tx = [p for p, t in zip(positions, targets, strict=True) if t is not None]
@@ -121,7 +168,7 @@ def trend_chart(
         if title:
             ax.set_title(title, loc="left", fontsize=10)
         ax.legend(frameon=False, loc="upper left", fontsize=8)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.grid(axis="y", color=PALETTE["line"], linewidth=0.6)
         ax.set_axisbelow(True)
     return _to_bytes(fig, fmt, tight=False)
 
@@ -134,20 +181,32 @@ def bar_chart(
     unit: str = "",
     fmt: ImageFormat = "svg",
     width_in: float = 6.0,
+    themes: Sequence[str] | None = None,
 ) -> bytes:
-    """A horizontal bar chart (e.g. activities per axis or per quartier)."""
-    if len(labels) != len(values):
-        raise ValueError("labels and values must have the same length")
+    """A horizontal bar chart (e.g. activities per axis or per quartier).
+
+    ``themes``: one CTG theme slug per bar; each bar then takes its theme's colour and ends with
+    its theme's marker shape (THEME_COLOURS, THEME_MARKERS: the map markers' and pictograms'),
+    the label still naming it in text."""
+    if len(labels) != len(values) or (themes is not None and len(themes) != len(values)):
+        raise ValueError("labels, values and themes must have the same length")
     with matplotlib.rc_context(_RC):
         height = max(1.4, 0.35 * len(labels) + 0.8)
         fig, ax = plt.subplots(figsize=(width_in, height))
         positions = list(range(len(labels)))[::-1]
-        ax.barh(positions, list(values), color=BLUE, height=0.6)
-        for pos, value in zip(positions, values, strict=True):
+        colours = [THEME_COLOURS.get(t, BLUE) for t in themes] if themes else BLUE
+        ax.barh(positions, list(values), color=colours, height=0.6)
+        for k, (pos, value) in enumerate(zip(positions, values, strict=True)):
+            if themes and themes[k] in THEME_MARKERS:
+                ax.scatter(
+                    [value], [pos], marker=THEME_MARKERS[themes[k]], s=42, zorder=3,
+                    color=THEME_COLOURS[themes[k]], edgecolors="white", linewidths=0.8,
+                    clip_on=False,
+                )  # fmt: skip
             ax.annotate(
                 _format_number(value),
                 (value, pos),
-                xytext=(3, 0),
+                xytext=(7 if themes else 3, 0),
                 textcoords="offset points",
                 va="center",
             )
@@ -200,7 +259,7 @@ def _draw_polygon(ax: Any, geom: Any, **style: Any) -> None:
 
 def _bin_colour(value: float, vmax: float) -> str:
     if vmax <= 0 or value <= 0:
-        return "#f6f6f6"
+        return PALETTE["surface"]
     index = min(len(SEQUENTIAL) - 1, int(value / vmax * (len(SEQUENTIAL) - 1) + 0.5))
     return SEQUENTIAL[max(index, 1)]
 
@@ -250,7 +309,7 @@ def static_map(
                     linewidth=0.8,
                 )
                 centre = geom.representative_point()
-                dark = vmax > 0 and z.value / vmax > 0.55
+                dark = vmax > 0 and z.value / vmax >= 0.7  # white on the two darkest bins only
                 ax.annotate(
                     _format_number(z.value),
                     (centre.x, centre.y),
@@ -258,7 +317,7 @@ def static_map(
                     va="center",
                     fontsize=8,
                     fontweight="bold",
-                    color="white" if dark else "#161616",
+                    color="white" if dark else INK,
                 )
             else:
                 _draw_polygon(ax, geom, edgecolor=ORANGE, linewidth=1.2)
@@ -284,7 +343,7 @@ def static_map(
                 legend,
                 transform=ax.transAxes,
                 fontsize=7,
-                color="#3a3a3a",
+                color=PALETTE["muted"],
                 va="top",
                 wrap=True,
             )

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 import matplotlib
 
-from .charts import _RC, BLUE, ORANGE, ImageFormat, _format_number, _to_bytes, french_axis
+from .charts import (
+    _RC,
+    BLUE,
+    INK,
+    ORANGE,
+    PALETTE,
+    ImageFormat,
+    _format_number,
+    _to_bytes,
+    french_axis,
+)
 
 matplotlib.use("Agg")
 
@@ -62,7 +72,7 @@ def quarter_chart(
                     label=label)  # fmt: skip
         for x, (_label, value, _target, text) in zip(xs, points, strict=True):
             ax.annotate(text, (x, value or 0), xytext=(0, 4), textcoords="offset points",
-                        ha="center", va="bottom", color="#161616", fontsize=7)  # fmt: skip
+                        ha="center", va="bottom", color=INK, fontsize=7)  # fmt: skip
         targets = [(x, p[2]) for x, p in zip(xs, points, strict=True) if p[2] is not None]
         if targets:
             ax.step([x for x, _ in targets], [t for _, t in targets], where="mid", color=ORANGE,
@@ -76,6 +86,6 @@ def quarter_chart(
         ax.set_title(f"Indicateur {series.code} par trimestre", loc="left", fontsize=10)
         if known or targets:
             ax.legend(frameon=False, loc="upper left", fontsize=7)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.grid(axis="y", color=PALETTE["line"], linewidth=0.6)
         ax.set_axisbelow(True)
     return _to_bytes(fig, fmt, tight=False)

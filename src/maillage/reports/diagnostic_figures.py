@@ -99,10 +99,11 @@ def childcare_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> by
 
 
 def equipment_chart(report: DiagnosticReport, *, fmt: ImageFormat = "svg") -> bytes:
-    rows = [(e.theme_label, e.per_1000) for e in report.equipment if e.per_1000 is not None]
+    rows = [e for e in report.equipment if e.per_1000 is not None]
     return bar_chart(
-        labels=[label for label, _value in rows],
-        values=[value for _label, value in rows],
+        labels=[e.theme_label for e in rows],
+        values=[float(e.per_1000 or 0) for e in rows],
+        themes=[e.theme for e in rows],
         title="Structures pour 1 000 habitants, par thème CTG",
         unit="structures pour 1 000 habitants",
         fmt=fmt,
