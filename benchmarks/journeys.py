@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _armentieres import best, setup  # noqa: E402
@@ -36,24 +37,20 @@ PEER = "/accessibilite/"
 T = "/territoire/armentieres"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--existing", action="store_true")
-    args = parser.parse_args()
-    setup(args.existing)
+def prepare() -> tuple[Any, dict[str, list[tuple[bool, str, str]]]]:
+    """The coordinator and the pages of the three journeys, after Django's set-up.
 
-    from django.conf import settings
+    Creates (*exemple fictif*) the coordinator's and a partner's accounts and the partner's
+    pending proposal in the throwaway database. Each page is ``(logged_in, path, label)``; this
+    list is also read by ``benchmarks/journeys_browser.py`` (one list for both benchmarks).
+    """
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
-    from django.test import Client
 
     from maillage.accounts.services import membership_set, propose_change
     from maillage.directory.models import Organisation, Structure
     from maillage.plan.models import Indicator
     from maillage.territory.models import Territory
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     territory = Territory.objects.get(slug="armentieres")
     users = get_user_model().objects
     coordinator, _ = users.get_or_create(
@@ -77,33 +74,52 @@ def main() -> None:
     )
     change = propose_change(obj=structure, user=partner, fields={"phone": "03 20 00 00 00"})
     indicator = Indicator.objects.filter(axis__convention__territory=territory).order_by("pk")[0]
+    journeys = {
+        "Parent": [
+            (False, "/", "accueil « Je cherche… »"),
+            (False, f"{T}/annuaire/?age=2", "recherche par âge"),
+            (False, f"{T}/structures/{structure.pk}/", "fiche d'un lieu"),
+            (False, f"{T}/parcours/", "parcours par âge"),
+            (False, f"{T}/documents/guide/", "guide : choix du quartier"),
+        ],
+        "Travailleur social": [
+            (False, f"{T}/pro/annuaire/", "annuaire pro"),
+            (False, f"{T}/pro/annuaire/?typology=EAJE", "annuaire pro filtré (EAJE)"),
+            (False, f"{T}/pro/annuaire/?typology=EAJE&format=csv", "export CSV filtré"),
+        ],
+        "Chargé de coopération": [
+            (True, f"{T}/espace/", "tableau de bord"),
+            (True, f"{T}/espace/propositions/{change.pk}/", "une validation en attente"),
+            (True, f"{T}/journal/nouvelle/", "saisie au journal"),
+            (True, f"{T}/indicateurs/", "indicateurs (page, sans les graphiques)"),
+            (True, f"{T}/indicateurs/{indicator.pk}/", "un indicateur"),
+            (True, f"{T}/indicateurs/{indicator.pk}/tendance.svg", "graphique d'un indicateur"),
+            (True, f"{T}/bilan/", "bilan"),
+            (True, f"{T}/diagnostic/", "diagnostic"),
+        ],
+    }
+    return coordinator, journeys
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--existing", action="store_true")
+    args = parser.parse_args()
+    setup(args.existing)
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    coordinator, pages_by_journey = prepare()
     public = Client()
     logged = Client()
     logged.force_login(coordinator)
     journeys = {
-        "Parent": [
-            (public, "/", "accueil « Je cherche… »"),
-            (public, f"{T}/annuaire/?age=2", "recherche par âge"),
-            (public, f"{T}/structures/{structure.pk}/", "fiche d'un lieu"),
-            (public, f"{T}/parcours/", "parcours par âge"),
-            (public, f"{T}/documents/guide/", "guide : choix du quartier"),
-        ],
-        "Travailleur social": [
-            (public, f"{T}/pro/annuaire/", "annuaire pro"),
-            (public, f"{T}/pro/annuaire/?typology=EAJE", "annuaire pro filtré (EAJE)"),
-            (public, f"{T}/pro/annuaire/?typology=EAJE&format=csv", "export CSV filtré"),
-        ],
-        "Chargé de coopération": [
-            (logged, f"{T}/espace/", "tableau de bord"),
-            (logged, f"{T}/espace/propositions/{change.pk}/", "une validation en attente"),
-            (logged, f"{T}/journal/nouvelle/", "saisie au journal"),
-            (logged, f"{T}/indicateurs/", "indicateurs (page, sans les graphiques)"),
-            (logged, f"{T}/indicateurs/{indicator.pk}/", "un indicateur"),
-            (logged, f"{T}/indicateurs/{indicator.pk}/tendance.svg", "graphique d'un indicateur"),
-            (logged, f"{T}/bilan/", "bilan"),
-            (logged, f"{T}/diagnostic/", "diagnostic"),
-        ],
+        name: [(logged if login else public, path, label) for login, path, label in pages]
+        for name, pages in pages_by_journey.items()
     }
 
     def timed(client: Client, path: str) -> float:
