@@ -15,7 +15,9 @@ Roles are per territory (:class:`maillage.accounts.models.Membership`):
 
 A Django superuser is coordinator everywhere. ``is_staff`` only opens Django's admin (with the
 model permissions Django grants there); it gives no role on any territory: a staff user is a
-coordinator, partner or observer through their memberships only, like everyone else.
+coordinator, partner or observer through their memberships only, like everyone else. Site
+administrators (``is_staff`` or superuser, :func:`is_site_admin`) may also create territories
+from the site.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import gettext as _
 
 COORDINATOR = "coordinator"
 PARTNER = "partner"
@@ -253,6 +256,35 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             return redirect_to_login(request.get_full_path())
         if not is_member(request.user, kwargs.get("slug")):
             raise PermissionDenied("Espace réservé aux partenaires du territoire.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def is_site_admin(user: Any) -> bool:
+    """An active staff account or a superuser (who may create territories)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.is_superuser)
+    )
+
+
+def site_admin_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Anonymous → login page; an account that is not a site administrator → 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_site_admin(request.user):
+            raise PermissionDenied(
+                _(
+                    "Page réservée aux administrateurs du site (compte « équipe » ou "
+                    "superutilisateur)."
+                )
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -17,16 +17,12 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from maillage.accounts.permissions import site_admin_required
 from maillage.jobs.models import Job
 from maillage.jobs.selectors import (
     job_file,
@@ -48,35 +45,6 @@ from maillage.jobs.territory_build import territory_job_start
 COMMUNE_CODE = re.compile(r"\d[\dAB]\d{3}")
 EPCI_SIREN = re.compile(r"\d{9}")
 MAX_COMMUNES = 500
-
-
-def is_site_admin(user: Any) -> bool:
-    """An active staff account or a superuser (who may create territories)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_staff or user.is_superuser)
-    )
-
-
-def site_admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Anonymous → login page; an account that is not a site administrator → 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_site_admin(request.user):
-            raise PermissionDenied(
-                _(
-                    "Page réservée aux administrateurs du site (compte « équipe » ou "
-                    "superutilisateur)."
-                )
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class TerritoryCreateForm(forms.Form):
