@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from click.testing import CliRunner
+from django.test import Client
 
 from maillage.cli import main
 from maillage.diagnostic.inputs import load_demand
@@ -22,6 +23,7 @@ from maillage.interop.lists import list_table
 from maillage.interop.tabular import read_table
 from maillage.territory.loader import load_dataset
 from maillage.territory.models import Statistic, Territory
+from maillage.territory.selectors import territory_diagnostic
 
 from .conftest import creer
 
@@ -114,3 +116,10 @@ def test_a_p19_file_is_rp_2019_from_the_manifest_to_the_diagnostic(db, sources, 
     iris_rows = [row for _, row in zones.rows if row["Type"] == "iris"]
     assert {row["Millésime du recensement"] for row in iris_rows} == {"RP 2019"}
     assert "Population RP 2016" not in zones.columns
+
+    # The territory page: its zones table names the census of its figures, and shows them.
+    page = Client().get("/territoire/roubaix/").content.decode()
+    assert "Population RP 2019" in page and "RP 2016 (IRIS" not in page
+    zones_rp = [z for z in territory_diagnostic(territory=roubaix).zones if z.population_rp]
+    assert zones_rp and f"{zones_rp[0].code} — {zones_rp[0].name}" in page
+    assert "Population des carreaux Filosofi" in page

@@ -131,7 +131,7 @@ def diagnostic(slug: str, fmt: str, audit: bool) -> None:
             "indicateur": f"Population — {z.name}",
             "valeur": z.population_rp if z.population_rp is not None else z.cells_population,
             "unité": "habitants",
-            "millésime": z.rp_vintage if z.population_rp is not None else "Filosofi 2017",
+            "millésime": z.rp_vintage if z.population_rp is not None else result.cells_vintage,
             "source": "INSEE",
         }
         for z in result.zones

@@ -29,15 +29,6 @@ class ReferencePopulation:
     used_for: str
 
 
-def _cells_vintage(diag: Diagnostic, kind: str) -> tuple[str, str]:
-    # Armentières' file is named …filosofi…; a built territory's is raw/carreaux_200m_….
-    src = next(
-        (s for s in diag.sources if s.path and (kind in s.path or "carreaux_200m" in s.path)),
-        None,
-    )
-    return (f"{src.producer} — {src.title}", src.vintage) if src else ("INSEE", "")
-
-
 def reference_populations(diag: Diagnostic) -> list[ReferencePopulation]:
     """Every population figure of the product, each with source, year and use."""
     out: list[ReferencePopulation] = []
@@ -85,7 +76,7 @@ def reference_populations(diag: Diagnostic) -> list[ReferencePopulation]:
                 "d'accessibilité)",
             )
         )
-    source, vintage = _cells_vintage(diag, "filosofi")
+    source, vintage = diag.cells_source()
     for c in diag.communes:
         if c.role == "CTG" and c.cells:
             out.append(

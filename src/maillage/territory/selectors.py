@@ -108,6 +108,25 @@ class Diagnostic:
         """Former name of :attr:`iris_rp_total`, 0 unless the census is the RP 2016."""
         return self.iris_rp_total if self.rp_vintage == LEGACY_RP_VINTAGE else 0.0
 
+    def cells_source(self) -> tuple[str, str]:
+        """The 200 m cells' file: (« producer — title », vintage), or (« INSEE », « »)."""
+        # Armentières' file is named …filosofi…; a built territory's is raw/carreaux_200m_….
+        src = next(
+            (
+                s
+                for s in self.sources
+                if s.path and ("filosofi" in s.path or "carreaux_200m" in s.path)
+            ),
+            None,
+        )
+        return (f"{src.producer} — {src.title}", src.vintage) if src else ("INSEE", "")
+
+    @property
+    def cells_vintage(self) -> str:
+        """« Filosofi 2017 » (or the vintage the cells' file gives), for column headers."""
+        vintage = self.cells_source()[1]
+        return f"Filosofi {vintage}".strip() if vintage else "Filosofi"
+
     def figure(self, key: str, vintage: str | None = None) -> Figure | None:
         return next(
             (f for f in self.figures if f.key == key and (vintage is None or f.vintage == vintage)),
