@@ -171,3 +171,16 @@ def test_account_page_leads_to_the_territory(roles):
     assert reverse("web:partner-space", args=["armentieres"]) in body
     client.force_login(roles.outsider)
     assert "aucun territoire" in client.get(reverse("web:account")).content.decode()
+
+
+def test_only_a_site_administrator_finds_territory_creation_on_the_account_page(roles):
+    from django.contrib.auth import get_user_model
+
+    create = reverse("web:territory-create")
+    client = Client()
+    client.force_login(roles.outsider)
+    assert create not in client.get(reverse("web:account")).content.decode()
+    staff = get_user_model().objects.create_user(username="equipe-x", is_staff=True)
+    client.force_login(staff)
+    body = client.get(reverse("web:account")).content.decode()
+    assert f'href="{create}"' in body and "Créer un territoire" in body

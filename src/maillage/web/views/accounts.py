@@ -135,7 +135,11 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"memberships": memberships, "coordinated": coordinated},
+        {
+            "memberships": memberships,
+            "coordinated": coordinated,
+            "site_admin": perms.is_site_admin(user),
+        },
     )
 
 

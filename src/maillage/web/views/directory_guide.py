@@ -15,7 +15,6 @@ from ..decorators import territory_view
 from ..guide_build import GuideError, guide_render, guide_select
 
 # The fiche's poster (views/usage.py) takes its QR code from here.
-from ..guide_build import qr_svg as _qr  # noqa: F401
 
 
 def request_origin(request: HttpRequest) -> str:

@@ -238,7 +238,7 @@ def structure_poster(request: HttpRequest, territory: Territory, pk: int) -> Htt
     from maillage.directory.selectors import StructureNotFound, structure_get
     from maillage.reports.pdf import render_pdf
 
-    from .directory_guide import _qr
+    from ..guide_build import qr_svg
 
     try:
         hit = structure_get(territory=territory, id=pk, published_only=True)
@@ -256,7 +256,7 @@ def structure_poster(request: HttpRequest, territory: Territory, pk: int) -> Htt
             "s": s,
             "week": opening_hours.week(s.opening_hours, start=monday, commune=s.commune_code),
             "monday": monday,
-            "qr": _qr(url),
+            "qr": qr_svg(url),
             "url": url,
             "today": today,
         },
