@@ -11,7 +11,7 @@
     return text;
   }
   function site(f, latlng) {
-    return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: "#b34000", fillOpacity: 1 });
+    return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: window.Maillage.colour("accent-strong"), fillOpacity: 1 });
   }
   function isCommune(l) { return (l.feature.properties || {}).layer === "commune"; }
   document.addEventListener("DOMContentLoaded", function () {

@@ -45,7 +45,7 @@
   }
 
   /* ---- the palette: read from site.css (:root custom properties), its one place ---- */
-  var FALLBACK = { accent: "#1a5470", iris: "#1f57a0", qpv: "#a13d00", voisine: "#6b767c", ok: "#1f6b3a" };
+  var FALLBACK = { accent: "#1a5470", "accent-strong": "#0f3a4f", iris: "#1f57a0", qpv: "#a13d00", voisine: "#6b767c", ok: "#1f6b3a" };
   var palette = null;
   function colour(name) {
     if (!palette) {

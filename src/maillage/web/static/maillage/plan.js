@@ -4,7 +4,8 @@
    The table next to the map gives the same figures without JavaScript. */
 (function () {
   "use strict";
-  var SCALE = ["#f6f6f6", "#e3e3fd", "#cacafb", "#9a9aff", "#6a6af4", "#313178", "#000091"];
+  // Sequential scale of the palette's teal (site.css --accent-soft … --accent-strong).
+  var SCALE = ["#f4f7f8", "#dbe9ef", "#b5d3df", "#86b6ca", "#4f8fab", "#2a6985", "#0f3a4f"];
   function colour(count, max) {
     if (!count || !max) { return SCALE[0]; }
     var i = Math.round(count / max * (SCALE.length - 2)) + 1;
@@ -22,7 +23,7 @@
     zones.forEach(function (l) {
       var p = l.feature.properties;
       var qpv = p.kind === "qpv";
-      l.setStyle({ color: qpv ? "#b34000" : "#3558a2", weight: qpv ? 2 : 1,
+      l.setStyle({ color: window.Maillage.colour(qpv ? "qpv" : "iris"), weight: qpv ? 2 : 1,
                    fillColor: colour(p.count, max), fillOpacity: p.count ? 0.75 : (qpv ? 0 : 0.3) });
       if (qpv) { l.bringToFront(); }
       var n = p.count || 0;
