@@ -167,9 +167,16 @@ def job_status_json(request: HttpRequest, territory: Territory, job_id: uuid.UUI
 @territory_view
 def job_download(request: HttpRequest, territory: Territory, job_id: uuid.UUID) -> FileResponse:
     job = _job(request, territory, job_id)
+    return job_file_response(
+        job, missing=_("Ce document n'est pas (ou plus) disponible : demandez-le à nouveau.")
+    )
+
+
+def job_file_response(job: Job, *, missing: str) -> FileResponse:
+    """The file of a ready job as a private download; 404 with ``missing`` when it is gone."""
     path = job_file(job=job)
     if path is None:
-        raise Http404(_("Ce document n'est pas (ou plus) disponible : demandez-le à nouveau."))
+        raise Http404(missing)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
     )

@@ -35,12 +35,13 @@ from django.views.decorators.http import require_safe
 from maillage.accounts.permissions import site_admin_required
 from maillage.jobs.models import Job
 from maillage.jobs.selectors import (
-    job_file,
     job_status,
     territory_build_job,
     territory_builds_recent,
 )
 from maillage.jobs.territory_build import territory_job_start
+
+from .tasks import job_file_response
 
 COMMUNE_CODE = re.compile(r"\d[\dAB]\d{3}")
 EPCI_SIREN = re.compile(r"\d{9}")
@@ -233,13 +234,6 @@ def territory_job_status(request: HttpRequest, job_id: uuid.UUID) -> HttpRespons
 @require_safe
 @site_admin_required
 def territory_job_download(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
-    job = _job(job_id)
-    path = job_file(job=job)
-    if path is None:
-        raise Http404(_("Cette archive n'est pas (ou plus) disponible."))
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
+    return job_file_response(
+        _job(job_id), missing=_("Cette archive n'est pas (ou plus) disponible.")
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
