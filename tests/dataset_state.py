@@ -44,7 +44,11 @@ def restore() -> None:
         return
     connection = _in_memory_sqlite()
     if _snapshot is not None and connection is not None:
+        from django.contrib.contenttypes.models import ContentType
+
         _snapshot.backup(connection.connection)
+        # The flush's post_migrate made content types with other ids, cached by get_for_model.
+        ContentType.objects.clear_cache()
     else:
         from maillage.territory.loader import load_dataset
 

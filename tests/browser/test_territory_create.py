@@ -81,9 +81,9 @@ def test_an_administrator_creates_roubaix_from_the_web(
 
     # A wrong folder is refused by the form, in French, and nothing is queued.
     page.get_by_label(re.compile(r"^Communes \(codes INSEE\)")).fill("59512")
-    page.get_by_label(re.compile("^Dossier des fichiers nationaux")).fill("/nulle/part")
+    page.get_by_label(re.compile("^Dossier des fichiers nationaux")).fill(str(NATIONAL / "absent"))
     page.get_by_role("button", name="Créer le territoire").click()
-    page.get_by_text("Dossier « /nulle/part » introuvable sur le serveur.").wait_for()
+    page.get_by_text(f"Dossier « {NATIONAL / 'absent'} » introuvable sur le serveur.").wait_for()
     assert not Job.objects.exists()
     _shoot(page, "erreur", assert_accessible)
 

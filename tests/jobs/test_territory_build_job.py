@@ -196,7 +196,12 @@ def test_an_existing_territory_is_not_replaced_from_the_page(staff, folders, set
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"sources": "/nulle/part/sources-nationales"}, "introuvable sur le serveur"),
+        ({"sources": str(NATIONAL / "absent")}, "introuvable sur le serveur"),
+        # Outside the national files' folder: refused before anything is read or listed.
+        ({"sources": "/etc"}, "dans celui des fichiers nationaux du serveur"),
+        ({"sources": str(NATIONAL / "..")}, "dans celui des fichiers nationaux du serveur"),
+        ({"sources": "/" + "a" * 300}, "dans celui des fichiers nationaux du serveur"),
+        ({"sources": str(NATIONAL / ("a" * 300))}, "introuvable sur le serveur"),
         ({"sources": "sources"}, "chemin absolu"),
         ({"communes": "5912"}, "n&#x27;est pas un code commune INSEE"),
         ({"communes": "59512", "epci": "245900410"}, "soit les codes des communes, soit"),

@@ -83,7 +83,10 @@ def cells_from_csv(b: Builder, src: Source) -> None:
                 continue
             read += 1
             if b'"' in line:
-                values_b = [v.encode(codec) for v in _csv_values(line.decode(codec), header)]
+                # Decoded as the unquoted lines are: a byte of another encoding is replaced
+                # (it can only be in a text field), never a traceback.
+                text = line.decode(codec, "replace")
+                values_b = [v.encode(codec, "replace") for v in _csv_values(text, header)]
             else:
                 values_b = line.split(delimiter)
             if len(values_b) < len(header.columns):

@@ -114,21 +114,42 @@ class TerritoryCreateForm(forms.Form):
         return siren
 
     def clean_sources(self) -> Path:
+        """An existing, readable folder inside ``settings.NATIONAL_SOURCES`` (symbolic links
+        resolved): the page never reads, lists or copies files from elsewhere on the server."""
         raw = self.cleaned_data.get("sources", "").strip()
-        path = Path(raw).expanduser()
+        path = Path(raw)
         if not path.is_absolute():
             raise forms.ValidationError(
                 _("Donnez le chemin absolu du dossier sur le serveur (il commence par « / »).")
             )
-        if not path.is_dir():
+        root = Path(settings.NATIONAL_SOURCES)
+        try:
+            resolved = path.resolve()
+            inside = resolved.is_relative_to(root.resolve())
+        except (OSError, RuntimeError, ValueError):  # loop of links, NUL…
+            inside = False
+        if not inside:
+            raise forms.ValidationError(
+                _(
+                    "Le dossier doit se trouver dans celui des fichiers nationaux du serveur, "
+                    "« %(root)s » (réglage NATIONAL_SOURCES)."
+                )
+                % {"root": str(root)[:300]}
+            )
+        try:
+            found = resolved.is_dir()
+            readable = found and os.access(resolved, os.R_OK | os.X_OK)
+        except (OSError, ValueError):  # a name too long for the file system…
+            found = readable = False
+        if not found:
             raise forms.ValidationError(
                 _("Dossier « %(path)s » introuvable sur le serveur.") % {"path": raw[:300]}
             )
-        if not os.access(path, os.R_OK | os.X_OK):
+        if not readable:
             raise forms.ValidationError(
                 _("Le dossier « %(path)s » n'est pas lisible par le serveur.") % {"path": raw[:300]}
             )
-        return path.resolve()
+        return resolved
 
     def clean(self) -> dict[str, Any]:
         super().clean()
