@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib
@@ -18,6 +19,7 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties, findfont, get_font  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
@@ -121,6 +123,178 @@ def french_axis(axis: Any, *, integer: bool = False) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: _format_number(v)))
 
 
+# Fixed-margin layout of trend_chart (points): text measured once with the font the charts use,
+# instead of a layout engine that draws the figure twice (issue 20: 24 sparklines per page).
+_PAD_PT = 4.0  # blank border around everything drawn
+_TICK_PT = 3.5 + 3.5  # tick length + gap to its label (matplotlib's defaults)
+_LINE = 1.25  # line height / font size
+_SLACK = 1.1  # a browser may draw the SVG's text in a slightly wider font
+
+
+@lru_cache(maxsize=4096)
+def _text_width_pt(text: str, size: float) -> float:
+    """Width in points of one line of ``text`` in DejaVu Sans at ``size`` pt (as drawn by Agg)."""
+    font = get_font(findfont(FontProperties(family="DejaVu Sans")))
+    font.set_size(size, 72)
+    font.set_text(text, 0.0)
+    return float(font.get_width_height()[0]) / 64 * _SLACK
+
+
+def _wrap(text: str, size: float, width_pt: float) -> list[str]:
+    """``text`` cut at spaces into lines no wider than ``width_pt`` (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width_pt(f"{lines[-1]} {word}", size) <= width_pt:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class _TrendLayout:
+    axes: tuple[float, float, float, float]  # left, bottom, width, height (fractions)
+    ymax: float
+    title_lines: list[str]
+    unit_lines: list[str]
+    label_size: float  # of the value labels above the bars
+    year_size: float
+    year_step: int  # one year label out of ``year_step`` when even the smallest do not fit
+    title_x: float  # in axes fraction: 0 at the axes' left edge, < 0 towards the figure's
+
+
+def _trend_layout(
+    width_pt: float,
+    height_pt: float,
+    title: str,
+    unit: str,
+    labels: Sequence[str],
+    years: Sequence[int],
+    top: float,
+    locator: MaxNLocator,
+) -> _TrendLayout:
+    """Margins of :func:`trend_chart` from the measured width of its text."""
+    size = float(_RC["font.size"])
+    n = max(len(years), 1)
+    # The title is wrapped to the figure's width; it starts at the axes' left edge when it fits
+    # there as it is, else at the figure's (title_x), so its line count stays the one measured.
+    title_lines = _wrap(title, 10, width_pt - 2 * _PAD_PT) if title else []
+    # Vertical room: title above, years below; the value labels need headroom in the axes.
+    top_pt = _PAD_PT + (len(title_lines) * 10 * _LINE + 6 if title_lines else 4)
+    bottom_pt = _PAD_PT + size * _LINE + _TICK_PT
+    axes_h = max(height_pt - top_pt - bottom_pt, 1.0)
+    headroom = 3 + size * _LINE + 2  # offset of a value label + its height + a gap
+    ymax = max(top * 1.25, top / max(1 - headroom / axes_h, 0.2)) if top > 0 else 1.0
+    ticks = [v for v in locator.tick_values(0, ymax) if -1e-9 <= v <= ymax * (1 + 1e-9)]
+    tick_w = max((_text_width_pt(_format_number(v), size) for v in ticks), default=0.0)
+
+    def margins(unit_room: float) -> tuple[list[str], float, float, float]:
+        """Unit lines, left and right margins, value label size."""
+        unit_lines = _wrap(unit, size, unit_room) if unit else []
+        left = _PAD_PT + tick_w + _TICK_PT + (len(unit_lines) * size * _LINE + 4 if unit else 0)
+        right = _PAD_PT + 2
+        # A value label wider than its bar's slot: smaller, and room for the first and last.
+        slot = (width_pt - left - right) / n
+        widest = max((_text_width_pt(label, size) for label in labels), default=0.0)
+        label_size = size if widest <= slot * 0.95 else max(6.5, size * slot * 0.95 / widest)
+        if labels:  # half of it beyond its slot, + 2 pt as the slots narrow by this very room
+            right += max((_text_width_pt(labels[-1], label_size) - slot) / 2 + 2, 0.0)
+            left = max(left, _PAD_PT + (_text_width_pt(labels[0], label_size) - slot) / 2 + 2)
+        return unit_lines, left, right, label_size
+
+    # The unit is centred on the axes' height and may run into the margins above and below, as
+    # long as the title starts at the axes' left edge; a title too wide for that starts at the
+    # figure's (title_x < 0) and the unit then keeps to the axes' height, below it.
+    axes_mid = bottom_pt + axes_h / 2
+    unit_lines, left_pt, right_pt, label_size = margins(
+        2 * min(axes_mid - _PAD_PT, height_pt - _PAD_PT - axes_mid)
+    )
+    fits = all(_text_width_pt(line, 10) <= width_pt - left_pt - _PAD_PT for line in title_lines)
+    if not fits:
+        unit_lines, left_pt, right_pt, label_size = margins(axes_h)
+    title_x = 0.0 if fits else (_PAD_PT - left_pt) / max(width_pt - left_pt - right_pt, 1.0)
+    slot = (width_pt - left_pt - right_pt) / n
+    year_w = max((_text_width_pt(str(y), size) for y in years), default=0.0)
+    year_size = size if year_w <= slot * 0.9 else max(6.5, size * slot * 0.9 / year_w)
+    year_step = 1
+    while year_step < n and _text_width_pt("2000", year_size) > slot * year_step * 0.9:
+        year_step += 1
+    return _TrendLayout(
+        axes=(
+            left_pt / width_pt,
+            bottom_pt / height_pt,
+            max(width_pt - left_pt - right_pt, 1.0) / width_pt,
+            axes_h / height_pt,
+        ),
+        ymax=ymax,
+        title_lines=title_lines,
+        unit_lines=unit_lines,
+        label_size=label_size,
+        year_size=year_size,
+        year_step=year_step,
+        title_x=title_x,
+    )
+
+
+def _trend_figure(
+    *,
+    years: Sequence[int],
+    values: Sequence[float | None],
+    targets: Sequence[float | None] | None = None,
+    title: str = "",
+    unit: str = "",
+    width_in: float = 5.0,
+    height_in: float = 2.6,
+) -> Figure:
+    """The figure of :func:`trend_chart`, not yet saved."""
+    if len(values) != len(years) or (targets is not None and len(targets) != len(years)):
+        raise ValueError("years, values and targets must have the same length")
+    heights = [v if v is not None else 0 for v in values]
+    labels = [_format_number(v) if v is not None else "n.d." for v in values]
+    top = max([*(h for h in heights), *((t or 0) for t in (targets or []))], default=0)
+    integer = all(float(v).is_integer() for v in heights)
+    locator = (
+        MaxNLocator(nbins=5, integer=True, min_n_ticks=1)
+        if integer
+        else MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
+    )
+    lay = _trend_layout(width_in * 72, height_in * 72, title, unit, labels, years, top, locator)
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width_in, height_in))
+        ax = fig.add_axes(lay.axes)
+        positions = list(range(len(years)))
+        bars = ax.bar(positions, heights, color=BLUE, width=0.6, label="Réalisé")
+        for pos, bar, label in zip(positions, bars, labels, strict=True):
+            ax.annotate(
+                label,
+                (pos, bar.get_height()),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                color=INK,
+                fontsize=lay.label_size,
+            )
+        if targets is not None and any(t is not None for t in targets):
+            tx = [p for p, t in zip(positions, targets, strict=True) if t is not None]
+            ty = [t for t in targets if t is not None]
+            ax.plot(tx, ty, color=ORANGE, linestyle="--", marker="o", label="Cible")
+        year_labels = [str(y) if k % lay.year_step == 0 else "" for k, y in enumerate(years)]
+        ax.set_xticks(positions, year_labels, fontsize=lay.year_size)
+        ax.set_xlim(-0.5, max(len(years), 1) - 0.5)
+        ax.set_ylim(0, lay.ymax)
+        ax.yaxis.set_major_locator(locator)
+        french_axis(ax.yaxis)
+        if lay.unit_lines:
+            ax.set_ylabel("\n".join(lay.unit_lines), labelpad=4)
+        if lay.title_lines:
+            ax.set_title("\n".join(lay.title_lines), loc="left", fontsize=10, pad=6, x=lay.title_x)
+        ax.legend(frameon=False, loc="upper left", fontsize=8)
+        ax.grid(axis="y", color=PALETTE["line"], linewidth=0.6)
+        ax.set_axisbelow(True)
+    return fig
+
+
 def trend_chart(
     *,
     years: Sequence[int],
@@ -136,40 +310,20 @@ def trend_chart(
 
     ``values`` and ``targets`` are aligned with ``years``; ``None`` means no value that year
     (no bar, labelled « n.d. »). Returns SVG (text kept as text) or PNG bytes.
+
+    The margins are computed from the measured width of the tick labels, unit, title and value
+    labels (wrapped when longer than the room they have), so the figure is drawn once, with no
+    layout engine nor tight bounding box, and no text falls outside it.
     """
-    if len(values) != len(years) or (targets is not None and len(targets) != len(years)):
-        raise ValueError("years, values and targets must have the same length")
-    with matplotlib.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(width_in, height_in), layout="constrained")
-        positions = list(range(len(years)))
-        heights = [v if v is not None else 0 for v in values]
-        bars = ax.bar(positions, heights, color=BLUE, width=0.6, label="Réalisé")
-        for pos, bar, value in zip(positions, bars, values, strict=True):
-            label = _format_number(value) if value is not None else "n.d."
-            ax.annotate(
-                label,
-                (pos, bar.get_height()),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                color=INK,
-            )
-        if targets is not None and any(t is not None for t in targets):
-            tx = [p for p, t in zip(positions, targets, strict=True) if t is not None]
-            ty = [t for t in targets if t is not None]
-            ax.plot(tx, ty, color=ORANGE, linestyle="--", marker="o", label="Cible")
-        ax.set_xticks(positions, [str(y) for y in years])
-        top = max([*(h for h in heights), *((t or 0) for t in (targets or []))], default=0)
-        ax.set_ylim(0, top * 1.25 if top > 0 else 1)
-        french_axis(ax.yaxis, integer=all(float(v).is_integer() for v in heights))
-        if unit:
-            ax.set_ylabel(unit)
-        if title:
-            ax.set_title(title, loc="left", fontsize=10)
-        ax.legend(frameon=False, loc="upper left", fontsize=8)
-        ax.grid(axis="y", color=PALETTE["line"], linewidth=0.6)
-        ax.set_axisbelow(True)
+    fig = _trend_figure(
+        years=years,
+        values=values,
+        targets=targets,
+        title=title,
+        unit=unit,
+        width_in=width_in,
+        height_in=height_in,
+    )
     return _to_bytes(fig, fmt, tight=False)
 
 
