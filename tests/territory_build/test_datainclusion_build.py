@@ -103,3 +103,33 @@ def test_a_record_refused_by_the_schema_stops_the_build(sources, tmp_path):
     for text in ("structures.json", "enregistrement n° 2", "nom"):
         assert text in result.output, result.output
     assert not out.exists()
+
+
+def test_structures_are_typed_from_the_schema_referentials(db, sources, tmp_path):
+    """``typologie`` (schema v0) and a single ``reseaux_porteurs`` (v1) give the directory type
+    when they name one without doubt; other codes leave the structure untyped."""
+    records = [_structure(n, "59512") for n in range(1, 7)]
+    records[0]["typologie"] = "CS"  # Centre social
+    records[1]["typologie"] = "CIAS"  # intercommunal: not Maillage's communal CCAS
+    records[2]["reseaux_porteurs"] = ["mission-locale"]
+    records[3]["reseaux_porteurs"] = ["caf"]  # also the structures the CAF approves
+    records[4]["reseaux_porteurs"] = ["mission-locale", "france-travail"]
+    records[5]["typologie"] = "CS"
+    records[5]["maillage_typologie"] = "evs"  # Maillage's own addition wins
+    write_export(sources, records, [])
+    out, result = _build(sources, tmp_path)
+    assert result.exit_code == 0, result.output
+    load_dataset(str(out))
+    typed = dict(
+        Structure.objects.filter(territory__slug="roubaix", source="exemple-fictif").values_list(
+            "source_id", "typology__code"
+        )
+    )
+    assert typed == {
+        "s1": "centre-social",
+        "s2": None,
+        "s3": "mission-locale",
+        "s4": None,
+        "s5": None,
+        "s6": "evs",
+    }

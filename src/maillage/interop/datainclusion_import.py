@@ -24,6 +24,7 @@ from .datainclusion import (
     STRUCTURE_TEXT,
     validate_records,
 )
+from .datainclusion_typology import typology_from_schema
 from .jsonfile import JsonFileError, read_json_array
 from .report import ImportReport
 from .writer import DirectoryWriter, Where, run_import
@@ -83,7 +84,11 @@ def structure_fields(record: dict[str, Any]) -> dict[str, Any]:
     elif fields["position_precision"] not in ("exact", "approximate"):
         fields["position_precision"] = "approximate"
     fields["data_updated_on"] = _date(record.get("date_maj"))
-    fields["typology"] = _text(record.get("maillage_typologie")) or None
+    # Maillage's own addition first, else what the schema's referentials say without doubt
+    # (:mod:`.datainclusion_typology`); otherwise the structure stays untyped.
+    fields["typology"] = (
+        _text(record.get("maillage_typologie")) or typology_from_schema(record)[0] or None
+    )
     fields["grouped_count"] = record.get("maillage_nombre_lieux")
     if "maillage_publiee" in record:
         fields["published"] = bool(record["maillage_publiee"])
