@@ -37,6 +37,7 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    import maillage.territory.build  # noqa: F401  (registers the dataset kind « bpe »)
 
 
 @click.group(

@@ -112,6 +112,7 @@ def build_territory(
             "colleges_geoloc",
             "ips_ecoles",
             "ips_lycees",
+            "bpe",
         ):
             found = inv.of(kind)
             if kind == "cells":
@@ -137,6 +138,7 @@ def build_territory(
                     "ips_ecoles": b.ips,
                     "ips_lycees": b.ips,
                     "commune_populations": b.populations,
+                    "bpe": b.bpe,
                 }.get(src.kind, b.rp)
                 try:
                     handler(src)

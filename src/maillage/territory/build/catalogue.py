@@ -80,6 +80,11 @@ KINDS: dict[str, KindInfo] = {
         "Ministère de l'Éducation nationale (DEPP)",
         "https://data.education.gouv.fr/explore/dataset/fr-en-ips_lycees/",
     ),
+    "bpe": KindInfo(
+        "Base permanente des équipements (BPE), fichier « ensemble » géolocalisé",
+        "INSEE",
+        "https://www.insee.fr/fr/metadonnees/source/serie/s1161",
+    ),
     "datainclusion_structures": KindInfo(
         "Structures de l'offre d'insertion et d'accompagnement (data·inclusion)",
         "Plateforme de l'inclusion (data·inclusion), d'après les sources nommées dans le "

@@ -77,6 +77,7 @@ KIND_LABELS = {
     "colleges_geoloc": "collèges géolocalisés (Éducation nationale)",
     "ips_ecoles": "écoles (IPS des écoles, Éducation nationale)",
     "ips_lycees": "lycées (IPS des lycées, Éducation nationale)",
+    "bpe": "équipements (INSEE, BPE « ensemble » géolocalisée)",
     "datainclusion_structures": "structures et services (export data·inclusion)",
 }
 OPTIONAL_KINDS = [k for k in KIND_LABELS if k != "communes"]

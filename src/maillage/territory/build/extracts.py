@@ -294,6 +294,12 @@ class Builder:
 
         cells_from_csv(self, src)
 
+    def bpe(self, src: Source) -> None:
+        """INSEE BPE « ensemble » géolocalisée: see :mod:`.bpe`."""
+        from .bpe import bpe
+
+        bpe(self, src)
+
     # -- INSEE RP by IRIS
     def rp(self, src: Source) -> None:
         header = src.header

@@ -5,8 +5,8 @@ name it was published with): ADMIN EXPRESS communes (layer ``commune``/``cities`
 ``COMMUNE.shp``), CONTOURS-IRIS (``CODE_IRIS``), QPV (``CODE_QP``…), Filosofi 200 m cells
 (``Idcar_200m`` or the ``enriched_grid`` layer), INSEE base infracommunale CSV (``IRIS`` and
 ``P16_POP0014``-like columns), Éducation nationale CSV (collèges with positions, IPS of écoles
-and lycées), data·inclusion exports (JSON lists of structures and services). What is not
-recognised is listed, never guessed.
+and lycées), INSEE BPE « ensemble » (``DEPCOM``, ``TYPEQU``), data·inclusion exports (JSON
+lists of structures and services). What is not recognised is listed, never guessed.
 """
 
 from __future__ import annotations
@@ -92,6 +92,10 @@ def _csv_kind(path: Path, header: CsvHeader) -> str | None:
         return "ips_ecoles"
     if {c.lower() for c in cols} & {"idcar_200m"}:
         return "cells_csv"
+    if {"DEPCOM", "TYPEQU"} <= cols and "NB_EQUIP" not in cols:
+        # The BPE « ensemble » (one line per equipment); the count files by IRIS (NB_EQUIP)
+        # have no position and are not read.
+        return "bpe"
     return None
 
 
