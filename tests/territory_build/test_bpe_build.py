@@ -194,3 +194,28 @@ def test_count_files_by_iris_are_not_read_as_equipments(sources, tmp_path):
     assert "bpe18_enseignement.csv : colonnes non reconnues" in (out / "SOURCES.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_longitude_latitude_preferred_and_other_epsg_refused(db, sources, tmp_path):
+    (i1, x1, y1) = ROUBAIX[0]
+    from maillage.analysis.geometry import lambert93_to_lonlat
+
+    lon, lat = (round(float(v), 6) for v in lambert93_to_lonlat([[x1, y1]])[0])
+    header = "DEPCOM;TYPEQU;LAMBERT_X;LAMBERT_Y;LONGITUDE;LATITUDE;EPSG"
+    # Lambert columns deliberately wrong: the WGS84 ones are read.
+    (sources / "bpe23_ensemble.csv").write_text(
+        f"{header}\n59512;A110;1;1;{lon};{lat};2154\n", encoding="utf-8"
+    )
+    out, result = _build(sources, tmp_path)
+    assert result.exit_code == 0, result.output
+    manifest = yaml.safe_load((out / "manifest.yaml").read_text(encoding="utf-8"))
+    entry = next(f for f in manifest["files"] if f["kind"] == "bpe")
+    assert entry["coordinates"]["crs"] == "EPSG:4326"
+
+    header = "DEPCOM;TYPEQU;LAMBERT_X;LAMBERT_Y;EPSG"
+    (sources / "bpe23_ensemble.csv").write_text(
+        f"{header}\n59512;A110;{x1};{y1};5490\n", encoding="utf-8"
+    )
+    out2 = tmp_path / "roubaix2"
+    result = creer("--communes", "59512", "--sources", str(sources), "-o", str(out2))
+    _refused(result, out2, "bpe23_ensemble.csv", "ligne 2", "EPSG")

@@ -1,8 +1,9 @@
 """INSEE BPE, the geolocated « ensemble » file, cut to the perimeter.
 
 The national file (``;``-separated, one line per equipment: ``DEPCOM``, ``TYPEQU``, and
-``LAMBERT_X``/``LAMBERT_Y`` in Lambert-93 for metropolitan France or ``LONGITUDE``/``LATITUDE``
-in WGS84 depending on the vintage, ``QUALITE_XY`` when present) is streamed. Lines whose
+``LAMBERT_X``/``LAMBERT_Y`` in Lambert-93 for metropolitan France and/or ``LONGITUDE``/
+``LATITUDE`` in WGS84 depending on the vintage — the latter preferred —, ``QUALITE_XY`` when
+present) is streamed. Lines whose
 commune is in the perimeter and whose ``TYPEQU`` names one Maillage type
 (:data:`.bpe_codes.BPE_TYPOLOGIES`) are copied byte for byte with the header; the others are
 counted by code in ``SOURCES.md``. Each kept line is checked: its ``DEP`` agrees with its
@@ -40,11 +41,13 @@ _VINTAGE_NAME = re.compile(r"bpe[_-]?(\d\d)(?!\d)", re.IGNORECASE)
 
 
 def coordinate_columns(columns: list[str]) -> tuple[str, str, str] | None:
-    """``(x, y, crs)`` of a BPE header, or ``None``."""
-    if set(LAMBERT) <= set(columns):
-        return (*LAMBERT, "EPSG:2154")
+    """``(x, y, crs)`` of a BPE header, or ``None``. Longitude and latitude first when the file
+    has both (recent vintages): they are WGS84 everywhere, while ``LAMBERT_X``/``LAMBERT_Y`` are
+    in each overseas département's own system (the row's ``EPSG`` column when there is one)."""
     if set(LONLAT) <= set(columns):
         return (*LONLAT, "EPSG:4326")
+    if set(LAMBERT) <= set(columns):
+        return (*LAMBERT, "EPSG:2154")
     return None
 
 
@@ -224,6 +227,17 @@ def _check_position(
                 location=f"ligne {number}",
                 field=col,
             ) from None
+    epsg_i = idx.get("EPSG")
+    epsg = values[epsg_i].strip() if epsg_i is not None else ""
+    if crs == "EPSG:2154" and epsg and epsg.removeprefix("EPSG:") != "2154":
+        raise DatasetError(
+            f"coordonnées LAMBERT_X/LAMBERT_Y en EPSG:{epsg.removeprefix('EPSG:')} : seules "
+            "celles en Lambert-93 (2154) sont lues ; utilisez un millésime avec "
+            "LONGITUDE/LATITUDE.",
+            file=name,
+            location=f"ligne {number}",
+            field="EPSG",
+        )
     if crs == "EPSG:2154" and commune.startswith("97"):
         raise DatasetError(
             "coordonnées LAMBERT_X/LAMBERT_Y d'une commune d'outre-mer : la BPE les donne dans le "
