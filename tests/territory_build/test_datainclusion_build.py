@@ -119,6 +119,9 @@ def test_structures_are_typed_from_the_schema_referentials(db, sources, tmp_path
     write_export(sources, records, [])
     out, result = _build(sources, tmp_path)
     assert result.exit_code == 0, result.output
+    text = (out / "SOURCES.md").read_text(encoding="utf-8")
+    assert "1 par `maillage_typologie`, 2 par le champ `typologie`" in text
+    assert "3 sans type" in text
     load_dataset(str(out))
     typed = dict(
         Structure.objects.filter(territory__slug="roubaix", source="exemple-fictif").values_list(

@@ -13,6 +13,7 @@ reader of ``maillage import datainclusion`` (kind ``datainclusion``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,7 @@ def datainclusion(b: Builder, structures: Source, services: list[Source]) -> Non
     ]
     if no_commune:
         treatment.append(f"{no_commune} structure(s) sans `code_insee` écartée(s)")
+    treatment.append(_typing(r for _, r in kept))
     dates = sorted(str(r.get("date_maj"))[:10] for _, r in kept if r.get("date_maj"))
     if dates:
         treatment.append(f"`date_maj` des structures gardées : du {dates[0]} au {dates[-1]}")
@@ -129,6 +131,25 @@ def datainclusion(b: Builder, structures: Source, services: list[Source]) -> Non
     b._add(structures, entry, target, treatment, f"{len(kept)} structure(s) sur {len(s_records)}")
     if services_path:
         b.extracts.append(b.extracts.pop(-2))
+
+
+def _typing(records: Iterable[dict[str, Any]]) -> str:
+    """What ``maillage load`` will type the kept structures from (SOURCES.md)."""
+    from maillage.interop.datainclusion_typology import SCHEMA_SOURCES, typology_from_schema
+
+    own = schema = untyped = 0
+    for r in records:
+        if r.get("maillage_typologie"):
+            own += 1
+        elif typology_from_schema(r)[0]:
+            schema += 1
+        else:
+            untyped += 1
+    return (
+        f"type d'annuaire au chargement : {own} par `maillage_typologie`, {schema} par le champ "
+        f"`typologie` (v0) ou l'unique réseau porteur (v1) quand il désigne un seul type "
+        f"({SCHEMA_SOURCES}), {untyped} sans type"
+    )
 
 
 def _write(target: Path, records: list[dict[str, Any]]) -> None:
