@@ -5,7 +5,11 @@ a fresh database holding the embedded Armentières dataset (or ``--existing``); 
 (``/usr/bin/chromium``, through Playwright) opens each page of the three journeys — the list of
 ``benchmarks/journeys.py``, not a copy — at 1280 × 900 px, in a new browser context each time
 (no HTTP cache, as a first visit). Printed per page, best of ``--repeat``, with the server's
-cache emptied before each visit (« froid ») and then kept (« chaud »):
+caches (pages, and the indicator charts shared with the worker) emptied before each visit
+(« froid », nothing drawn ahead) and then kept (« chaud »); for the indicators pages also
+« prêts » (caches emptied, then the charts drawn by :func:`charts_warm`, what the background
+worker does when a page finds them missing: the first visitor once the worker has run; the time
+it takes to draw them all is printed):
 
 - ``load``: the navigation's ``loadEventEnd`` (HTML, styles, scripts and the images in view);
 - ``utilisable``: when the last map (``maillage:loaded``, its markers drawn in the next frame) or
@@ -27,6 +31,8 @@ import argparse
 import os
 import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +45,7 @@ WIDTH, HEIGHT = 1280, 900
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 DOWNLOADS = ("format=csv", "format=xlsx", "format=ods")
+CHARTS = "/indicateurs/"  # pages showing indicator charts: also timed with the charts drawn ahead
 
 # Recorded in every page before its scripts: when each map said it was drawn (plus one frame,
 # for the markers drawn by the listeners of that event) and when each image finished loading.
@@ -91,6 +98,24 @@ def main() -> None:
     from django.test import Client
     from playwright.sync_api import sync_playwright
 
+    from maillage.reports.chart_cache import chart_cache, charts_warm
+    from maillage.territory.models import Territory
+
+    territory = Territory.objects.get(slug="armentieres")
+    warm_ms: list[float] = []
+    warm_count: list[int] = []
+
+    def clear(ahead: bool) -> None:
+        cache.clear()
+        chart_cache().clear()
+        if ahead:  # as the worker would, after the change and before this visit
+            t = time.perf_counter()
+            # In a thread: Playwright's sync API runs an event loop here, where Django
+            # refuses database queries.
+            with ThreadPoolExecutor(1) as pool:
+                warm_count.append(pool.submit(charts_warm, territory=territory).result())
+            warm_ms.append((time.perf_counter() - t) * 1000)
+
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1", "testserver"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # silent proposal
     coordinator, journeys = prepare()
@@ -102,9 +127,9 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-        def visit(path: str, logged: bool, cold: bool) -> tuple[float, float]:
+        def visit(path: str, logged: bool, cold: bool, ahead: bool = False) -> tuple[float, float]:
             if cold:
-                cache.clear()
+                clear(ahead)
             context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
             if logged:
                 context.add_cookies(
@@ -121,14 +146,18 @@ def main() -> None:
                 context.close()
             return load, max(load, drawn or 0.0)
 
-        def timed(path: str, logged: bool) -> tuple[float, float, float, float]:
+        def timed(path: str, logged: bool) -> tuple[float, ...]:
             cold = [visit(path, logged, True) for _ in range(args.repeat)]
             warm = [visit(path, logged, False) for _ in range(args.repeat)]
+            ready = [(0.0, 0.0)]
+            if CHARTS in path:
+                ready = [visit(path, logged, True, ahead=True) for _ in range(args.repeat)]
             return (
                 min(r[0] for r in cold),
                 min(r[1] for r in cold),
                 min(r[0] for r in warm),
                 min(r[1] for r in warm),
+                min(r[1] for r in ready),
             )
 
         timed(PEER, False)  # first visit: imports, templates, Chromium's own start
@@ -138,7 +167,7 @@ def main() -> None:
             f"chaque visite, meilleur de {args.repeat} ; en ms : load et utilisable, cache "
             "serveur vidé avant chaque visite (froid) puis gardé (chaud)"
         )
-        print(f"  {'':<44} {'froid':>15} {'chaud':>15}")
+        print(f"  {'':<44} {'froid':>15} {'chaud':>15} {'prêts':>7}")
         print(f"  {'pair : page triviale ' + PEER:<44} {peer[0]:7.0f} {peer[1]:7.0f} "
               f"{peer[2]:7.0f} {peer[3]:7.0f}")  # fmt: skip
         over: list[str] = []
@@ -155,8 +184,9 @@ def main() -> None:
                 verdict = "OK" if usable < GOAL_MS else f"AU-DELÀ DE {GOAL_MS:.0f} ms"
                 if usable >= GOAL_MS:
                     over.append(label)
+                ready = f"{t[4]:7.0f}" if CHARTS in path else f"{'—':>7}"
                 print(
-                    f"  {label:<44} {t[0]:7.0f} {t[1]:7.0f} {t[2]:7.0f} {t[3]:7.0f}  "
+                    f"  {label:<44} {t[0]:7.0f} {t[1]:7.0f} {t[2]:7.0f} {t[3]:7.0f} {ready}  "
                     f"{usable / peer[1]:5.1f}× le pair  {verdict}"
                 )
         browser.close()
@@ -166,6 +196,11 @@ def main() -> None:
         + " (cache serveur froid)"
         + (f" ; au-delà : {', '.join(over)}" if over else "")
     )
+    if warm_ms:
+        print(
+            f"Graphiques des indicateurs dessinés d'avance (charts_warm, travail du travailleur) : "
+            f"{min(warm_ms):.0f} à {max(warm_ms):.0f} ms pour les {max(warm_count)} du plan"
+        )
 
 
 if __name__ == "__main__":

@@ -321,6 +321,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
+# Indicator charts, shared by the web processes and the worker (reports/chart_cache.py).
+CACHES["charts"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache" / "graphiques"),
+}
 
 LOGGING = {
     "version": 1,

@@ -126,8 +126,13 @@ def plan_page(request: HttpRequest, territory: Territory) -> HttpResponse:
 @territory_view
 @no_plan_page(_("Indicateurs"))
 def indicators_page(request: HttpRequest, territory: Territory) -> HttpResponse:
+    from maillage.jobs.charts import charts_warm_request
+    from maillage.reports.chart_cache import charts_missing
+
     tree = _tree(territory)
     results = indicator_results(territory=territory)
+    if charts_missing(results):  # the worker draws them while this visitor's requests do too
+        charts_warm_request(territory)
     axes = [
         {
             "axis": axis,
@@ -208,18 +213,13 @@ def indicator_edit(request: HttpRequest, territory: Territory, pk: int) -> HttpR
 
 @territory_view
 def indicator_chart(request: HttpRequest, territory: Territory, pk: int) -> HttpResponse:
-    """The trend of an indicator as SVG, cached until the territory's data change."""
-    from maillage.plan.bilan import indicator_line
-    from maillage.reports.bilan_figures import indicator_trend
+    """The trend of an indicator as SVG, drawn once for the figures it shows."""
+    from maillage.reports.chart_cache import trend_svg
 
-    key = f"plan-chart:v2:{territory.pk}:{territory.data_version}:{pk}"
-    svg = cache.get(key)
-    if svg is None:
-        # Drawn small (3.0 × 1.8 in): shown 14rem wide in the indicators table, its text
-        # keeps a readable size there (issue 20: the sparklines were too small to read).
-        line = indicator_line(_result(territory, pk), None)
-        svg = indicator_trend(line, fmt="svg", width_in=3.0, height_in=1.8)
-        cache.set(key, svg, 3600)
+    # Drawn small (3.0 × 1.8 in): shown 14rem wide in the indicators table, its text keeps a
+    # readable size there (issue 20: the sparklines were too small to read). From the cache shared
+    # with the worker, keyed by what is drawn (reports/chart_cache.py), else drawn now.
+    svg = trend_svg(_result(territory, pk))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SVG_CSP

@@ -1,0 +1,109 @@
+"""Indicator trend charts drawn once, in a cache shared by the web processes and the worker.
+
+Issue 20: the indicators page shows one small chart per indicator (≈ 24 at Armentières), each
+drawn by matplotlib on its first request; the default cache is per process (LocMemCache), so each
+web process and each data change drew them all again while the first visitor waited. Here:
+
+- the SVG is stored in the ``charts`` cache (a FileBasedCache under ``MAILLAGE_VAR_DIR``,
+  ``settings.CACHES``; the default cache when that alias is absent);
+- its key is a hash of what is drawn (years, values, targets, title, unit, size) and of
+  :data:`CHART_VERSION`: a chart of other figures can never be served, whatever the database or
+  its ``data_version`` (a database recreated with the same ids and versions is no trap);
+- :func:`charts_warm` draws the missing ones of a territory, run by the background worker
+  (:mod:`maillage.jobs.charts`) as soon as a page finds some missing; a request still draws the
+  chart it asks for on a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import InvalidCacheBackendError, caches
+from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from django.core.cache.backends.base import BaseCache
+
+    from maillage.plan.bilan import IndicatorLine
+    from maillage.plan.indicators import IndicatorResult
+    from maillage.territory.models import Territory
+
+ALIAS = "charts"
+#: Bumped when the drawing changes, so charts drawn by older code are not read.
+CHART_VERSION = 3
+#: The indicators table's chart (shown 14rem wide, text kept readable) and the indicator page's.
+SPARK_SIZE = (3.0, 1.8)
+TIMEOUT = 30 * 24 * 3600  # nothing stale can be read (content-keyed): the timeout only frees room
+
+
+def chart_cache() -> BaseCache:
+    try:
+        return caches[ALIAS]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def _line(result: IndicatorResult) -> IndicatorLine:
+    from maillage.plan.bilan import indicator_line
+
+    return indicator_line(result, None)
+
+
+def trend_key(line: IndicatorLine, size: tuple[float, float] = SPARK_SIZE) -> str:
+    """The cache key of ``line``'s chart: a hash of every input of the drawing."""
+    drawn: list[Any] = [
+        CHART_VERSION,
+        list(size),
+        [list(t) for t in line.trend],
+        line.result.code,
+        line.result.unit,
+        get_language(),  # the title « Indicateur … » is translated
+    ]
+    digest = hashlib.sha256(json.dumps(drawn, default=str).encode()).hexdigest()[:32]
+    return f"plan-trend:{digest}"
+
+
+def _draw(line: IndicatorLine, size: tuple[float, float]) -> bytes:
+    from .bilan_figures import indicator_trend
+
+    return indicator_trend(line, fmt="svg", width_in=size[0], height_in=size[1])
+
+
+def trend_svg(result: IndicatorResult, size: tuple[float, float] = SPARK_SIZE) -> bytes:
+    """The SVG trend of ``result``: from the shared cache, else drawn now and stored."""
+    line = _line(result)
+    key = trend_key(line, size)
+    store = chart_cache()
+    svg = store.get(key)
+    if svg is None:
+        svg = _draw(line, size)
+        store.set(key, svg, TIMEOUT)
+    return svg
+
+
+def charts_missing(results: list[IndicatorResult]) -> int:
+    """How many of these indicators' charts are not in the shared cache yet (one read)."""
+    keys = [trend_key(_line(r)) for r in results]
+    return len(keys) - len(chart_cache().get_many(keys))
+
+
+def charts_warm(*, territory: Territory) -> int:
+    """Draw every indicator chart of ``territory``'s plan that is not cached yet; how many."""
+    from maillage.plan.selectors import PlanNotFound, indicator_results
+
+    try:
+        results = indicator_results(territory=territory)
+    except PlanNotFound:
+        return 0
+    store = chart_cache()
+    lines = [_line(r) for r in results]
+    keys = [trend_key(line) for line in lines]
+    present = store.get_many(keys)
+    drawn = 0
+    for line, key in zip(lines, keys, strict=True):
+        if key not in present:
+            store.set(key, _draw(line, SPARK_SIZE), TIMEOUT)
+            drawn += 1
+    return drawn
