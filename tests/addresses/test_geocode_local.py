@@ -135,3 +135,33 @@ def test_query_reading():
     assert parse_query("12 r des tilleuls").rep == ""  # « r » is the street type, not an index
     assert parse_query("4b av foch").rep == "b"
     assert street_key("AVENUE DU GÉNÉRAL DE GAULLE") == street_key("Av. du Gal de Gaulle")
+
+
+def test_a_load_makes_every_territory_of_its_communes_geocode_locally(armentieres, ban_gz):
+    """The « BAN available? » answer is kept per version of a territory's data (it is asked on
+    every directory search); a load renews it for the loading territory and for any other one
+    holding the same communes (an EPCI around Armentières), without a restart."""
+    from maillage.addresses.services import ban_load
+    from maillage.territory.models import Territory
+
+    wider = Territory.objects.create(
+        slug="epci-exemple-fictif", name="EPCI (exemple fictif)", period_start=2023, period_end=2026
+    )
+    wider.communes.set(armentieres.communes.all())
+    other = Territory.objects.create(
+        slug="ailleurs-exemple-fictif",
+        name="Ailleurs (exemple fictif)",
+        period_start=2023,
+        period_end=2026,
+    )
+    assert not local_available(territory=armentieres)
+    assert not local_available(territory=wider)
+    assert not local_available(territory=other)
+    ban_load(territory=armentieres, path=ban_gz)
+    wider.refresh_from_db()
+    other_version = other.data_version
+    other.refresh_from_db()
+    assert local_available(territory=armentieres)
+    assert local_available(territory=wider)
+    assert not local_available(territory=other)
+    assert other.data_version == other_version  # a territory without these communes is untouched

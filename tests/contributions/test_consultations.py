@@ -151,6 +151,21 @@ def test_a_bad_questionnaire_is_refused_in_french(armentieres, coordinator):
 
 
 def test_the_directory_invites_to_open_consultations_only(armentieres, coordinator):
+    url = reverse("web:directory", args=["armentieres"])
+    assert "Donnez votre avis" not in Client().get(url).content.decode()  # box read, none open
+    client = Client()
+    client.force_login(coordinator)
+    _publish(client)
+    consultation = Consultation.objects.get()
+    answer = reverse("web:consultation-answer", args=["armentieres", consultation.pk])
+    assert answer in Client().get(url).content.decode()  # seen at once, not after a delay
+    cons.consultation_close(consultation=consultation, user=coordinator)
+    assert answer not in Client().get(url).content.decode()
+
+
+def test_a_consultation_deleted_in_the_admin_leaves_the_directory_at_once(armentieres, coordinator):
+    from django.contrib.auth import get_user_model
+
     client = Client()
     client.force_login(coordinator)
     _publish(client)
@@ -158,5 +173,9 @@ def test_the_directory_invites_to_open_consultations_only(armentieres, coordinat
     url = reverse("web:directory", args=["armentieres"])
     answer = reverse("web:consultation-answer", args=["armentieres", consultation.pk])
     assert answer in Client().get(url).content.decode()
-    cons.consultation_close(consultation=consultation, user=coordinator)
+    admin = get_user_model().objects.create_superuser("admin@example.org")
+    client.force_login(admin)
+    delete = reverse("admin:contributions_consultation_delete", args=[consultation.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Consultation.objects.exists()
     assert answer not in Client().get(url).content.decode()

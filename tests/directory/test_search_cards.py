@@ -9,8 +9,10 @@ from django.test import RequestFactory
 from django.utils.html import escape
 
 from maillage.directory.models import Service, Structure
-from maillage.directory.selectors import structure_search
-from maillage.directory.services import service_update, structure_update
+from maillage.directory.selectors import structure_get, structure_search
+from maillage.directory.services import service_create, service_update, structure_update
+from maillage.territory.services import territory_touch
+from maillage.web.templatetags.directory_cards import DISTANCE_SLOT
 from maillage.web.views.directory import CARD_TEMPLATE, result_cards
 
 URL = "/territoire/armentieres/annuaire/"
@@ -36,6 +38,59 @@ def test_cards_are_what_the_template_renders_with_the_request(armentieres):
     assert [str(c) for c in cards] == with_request
     # Served from the cache the second time, identical.
     assert [str(c) for c in result_cards(request, armentieres, hits)] == with_request
+
+
+def _template_cards(request, territory, hits):
+    return [
+        render_to_string(
+            CARD_TEMPLATE, {"territory": territory, "hit": h, "s": h.structure}, request=request
+        )
+        for h in hits
+    ]
+
+
+def test_distance_and_services_are_filled_in_each_search(armentieres):
+    """One cached rendering per structure serves every search: by distance or not, with one
+    subset of its services or another, more than five (« et 2 autres ») or none."""
+    located = Structure.objects.filter(
+        territory=armentieres, published=True, x_l93__isnull=False
+    ).first()
+    for i in range(7):
+        service_create(
+            structure=located, name=f"Atelier n° {i} « Parents & enfants » (exemple fictif)"
+        )
+    armentieres.refresh_from_db()
+    request = _request()
+    near = (located.lon + 0.001, located.lat)
+    searches = [
+        structure_search(territory=armentieres, near=near, limit=20).results,
+        structure_search(territory=armentieres, q="atelier", limit=20).results,
+        structure_search(territory=armentieres, limit=20).results,
+    ]
+    for hits in searches:
+        assert [str(c) for c in result_cards(request, armentieres, hits)] == _template_cards(
+            request, armentieres, hits
+        )
+    by_distance = result_cards(request, armentieres, searches[0])
+    card = next(c for c in by_distance if f'id="structure-{located.pk}"' in c)
+    assert " · à " in card and " m</p>" in card  # the distance, at the end of the meta line
+    assert "et 2 autres" in card and "« Parents &amp; enfants » (exemple fictif)" in card
+    plain = result_cards(request, armentieres, searches[2])
+    assert not any(" m</p>" in c for c in plain)  # no distance without a position
+
+
+def test_a_name_holding_a_slot_marker_is_rendered_whole(armentieres):
+    """Forms and imports refuse control characters in a name; one written by hand in the
+    database still gives the right card."""
+    structure = Structure.objects.filter(territory=armentieres, published=True).first()
+    Structure.objects.filter(pk=structure.pk).update(name=f"Lieu {DISTANCE_SLOT} (exemple fictif)")
+    territory_touch(territory=armentieres)
+    request = _request()
+    hits = [structure_get(territory=armentieres, id=structure.pk)]
+    assert DISTANCE_SLOT in hits[0].structure.name
+    assert [str(c) for c in result_cards(request, armentieres, hits)] == _template_cards(
+        request, armentieres, hits
+    )
 
 
 def test_card_text_is_escaped(armentieres):

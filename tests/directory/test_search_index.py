@@ -13,6 +13,7 @@ from maillage.directory.search_text import tokens
 from maillage.directory.selectors import structure_get, structure_search
 from maillage.directory.services import service_update, structure_update
 from maillage.territory.models import Territory
+from maillage.territory.services import territory_touch
 
 WORDS = ["creche", "college", "ecole", "centre", "social", "armentieres", "rue", "accueil", "xyz"]
 THEMES = [
@@ -111,14 +112,42 @@ def test_unpublished_service_is_left_out_of_public_results_but_seen_with_drafts(
     assert [(h.structure.id, h.services) for h in ages.results] == [(epsm.pk, [])]
 
 
-def test_writes_outside_the_services_are_seen_after_the_time_to_live(armentieres, monkeypatch):
+def test_the_index_is_kept_while_the_data_do_not_change(armentieres, monkeypatch):
+    """No rebuild in a request when nothing changed (it took seconds at 10 000 services)."""
+    built = []
+    real_build = search_index.build
+
+    def counting_build(**kwargs):
+        built.append(kwargs["territory"].pk)
+        return real_build(**kwargs)
+
+    monkeypatch.setattr(search_index, "build", counting_build)
+    search_index.clear()
+    for _ in range(3):
+        structure_search(territory=armentieres, q="rostand")
+    assert built == [armentieres.pk]
+    territory_touch(territory=armentieres)
+    structure_search(territory=armentieres, q="rostand")
+    assert built == [armentieres.pk, armentieres.pk]
+
+
+def test_a_write_by_hand_is_searched_after_territoire_actualiser(armentieres):
+    from click.testing import CliRunner
+
+    from maillage.cli import main
+
     assert structure_search(territory=armentieres, q="bergamote").total == 0
     Structure.objects.filter(territory=armentieres, uai="0594397J").update(
-        search_text="college jean rostand bergamote"
+        name="Collège Jean Rostand Bergamote"
     )
-    assert structure_search(territory=armentieres, q="bergamote").total == 0  # within the TTL
-    monkeypatch.setattr(search_index, "INDEX_TTL_S", 0)
-    assert structure_search(territory=armentieres, q="bergamote").total == 1
+    assert structure_search(territory=armentieres, q="bergamote").total == 0  # not told yet
+    result = CliRunner().invoke(main, ["territoire", "actualiser", "armentieres"])
+    assert result.exit_code == 0, result.output
+    assert "Armentières" in result.output
+    found = structure_search(territory=armentieres, q="bergamote").results
+    assert [h.structure.name for h in found] == ["Collège Jean Rostand Bergamote"]
+    unknown = CliRunner().invoke(main, ["territoire", "actualiser", "nulle-part"])
+    assert unknown.exit_code != 0 and "inconnu" in unknown.output
 
 
 def test_a_structure_written_between_the_index_reads_does_not_break_the_search(

@@ -64,8 +64,15 @@ def territory_insee_codes(territory: Territory) -> list[str]:
 
 
 def local_available(*, territory: Territory) -> bool:
-    """Whether the BAN table holds addresses of the territory's communes."""
-    return Address.objects.filter(code_insee__in=territory_insee_codes(territory)).exists()
+    """Whether the BAN table holds addresses of the territory's communes (asked by every
+    directory search): read once per version of the territory's data — a BAN load bumps the
+    version of every territory whose communes it covers (:func:`..services.ban_load`)."""
+    key = f"addresses-local:{territory.pk}:{territory.data_version}"
+    found: bool | None = cache.get(key)
+    if found is None:
+        found = Address.objects.filter(code_insee__in=territory_insee_codes(territory)).exists()
+        cache.set(key, found, 3600)
+    return found
 
 
 def online_available() -> bool:

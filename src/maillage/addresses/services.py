@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from maillage.territory.geo import in_france
 from maillage.territory.models import Territory
+from maillage.territory.services import territory_touch
 
 from .ban_format import BAN_HEADER
 from .models import Address, AddressLoad
@@ -261,6 +262,11 @@ def ban_load(
             )
         load.rows_read, load.rows_kept = read, sum(kept.values())
         load.save(update_fields=["rows_read", "rows_kept"])
+        # Every territory with one of these communes (an EPCI holds its communes' addresses
+        # too) now geocodes locally: its cached « BAN available » answer is renewed.
+        for concerned in Territory.objects.filter(communes__insee_code__in=codes).distinct():
+            territory_touch(territory=concerned)
+        territory.refresh_from_db(fields=["data_version"])
     if progress:
         progress(path.stat().st_size)
     return BanLoadReport(

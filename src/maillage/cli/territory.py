@@ -268,6 +268,32 @@ def territory_create(
     click.echo(f"Chargez-le avec : maillage load {report.output}")
 
 
+@click.command(
+    "actualiser",
+    help=(
+        "Signale que les données d'un territoire ont changé hors de Maillage (SQL, shell) : "
+        "texte de recherche refait, puis recherche, cartes et diagnostic recalculés à la "
+        "requête suivante, dans chaque processus du serveur."
+    ),
+)
+@click.argument("slug")
+def territory_refresh(slug: str) -> None:
+    from django.db import transaction
+
+    from maillage.directory.derived import structure_reindex_territory
+    from maillage.territory.models import Territory
+    from maillage.territory.services import territory_touch
+
+    require_migrated_database()
+    found = Territory.objects.filter(slug=slug).first()
+    if found is None:
+        raise click.ClickException(f"Territoire « {slug} » inconnu.")
+    with transaction.atomic():
+        structure_reindex_territory(territory=found)  # search text from the stored fields
+        territory_touch(territory=found)
+    click.echo(f"Territoire « {found.name} » : données version {found.data_version}.")
+
+
 @click.group(
     name="territoire",
     help="Territoires : créer un dossier de données depuis les fichiers nationaux.",
@@ -284,7 +310,9 @@ def territory_alias() -> None:
 
 
 territoire.add_command(territory_create, "creer")
+territoire.add_command(territory_refresh, "actualiser")
 territory_alias.add_command(territory_create, "create")
+territory_alias.add_command(territory_refresh, "refresh")
 
 
 commands = [init, load, serve, demo, diagnostic, territoire, territory_alias]

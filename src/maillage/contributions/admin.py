@@ -1,4 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from maillage.territory.models import Territory
+from maillage.territory.services import territory_touch
 
 from .models import (
     Consultation,
@@ -36,9 +43,26 @@ class ConsultationQuestionInline(admin.TabularInline):
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
+    """Edits bump the territory's data version: the directory's « Donnez votre avis » box (read
+    once per version) shows them at once."""
+
     list_display = ("title", "territory", "zone", "status", "created_at")
     list_filter = ("status", "territory")
     inlines = [ConsultationQuestionInline]
+
+    def save_model(self, request: HttpRequest, obj: Consultation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        territory_touch(territory=obj.territory)
+
+    def delete_model(self, request: HttpRequest, obj: Consultation) -> None:
+        super().delete_model(request, obj)
+        territory_touch(territory=obj.territory)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Consultation]) -> None:
+        territories = list(Territory.objects.filter(consultations__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for territory in territories:
+            territory_touch(territory=territory)
 
 
 @admin.register(ConsultationQuestion)

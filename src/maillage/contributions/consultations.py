@@ -23,6 +23,7 @@ from maillage.plan.models import Activity, ActivityKind
 from maillage.plan.services import activity_kind_get_or_create, activity_record
 from maillage.territory.models import Territory, Zone
 from maillage.territory.selectors import territory_zones
+from maillage.territory.services import territory_touch
 
 from .models import Consultation, ConsultationAnswer, ConsultationQuestion
 
@@ -100,14 +101,17 @@ def consultation_create(
             kind=q["kind"],
             choices=q["choices"] if q["kind"] != "text" else [],
         )
+    territory_touch(territory=territory)  # the directory's « Donnez votre avis » box
     return consultation
 
 
+@transaction.atomic
 def consultation_close(*, consultation: Consultation, user: Any) -> Consultation:
     _check_coordinator(user, consultation.territory)
     if consultation.status != Consultation.Status.CLOSED:
         consultation.status, consultation.closed_at = Consultation.Status.CLOSED, timezone.now()
         consultation.save(update_fields=["status", "closed_at"])
+        territory_touch(territory=consultation.territory)
     return consultation
 
 

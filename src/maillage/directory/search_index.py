@@ -7,9 +7,12 @@ identical results on SQLite and PostgreSQL, and the result objects (frozen datac
 once, not per request.
 
 Freshness: every directory write bumps the territory's ``data_version``
-(:func:`maillage.territory.services.territory_touch`), which is part of the key; an entry also
-expires after :data:`INDEX_TTL_S` seconds, for writes that bypass the services (Django admin).
-:func:`clear` forgets everything (tests).
+(:func:`maillage.territory.services.territory_touch`), which is part of the key: the services,
+the loader and the Django admin all bump it (``directory.derived.structures_refreshed``), so an
+index is trusted, without any time limit, as long as the stored version is the one it was built
+for — it is not rebuilt in a request when nothing changed. A write made by hand (SQL, shell) is
+seen once the version is bumped (``maillage territory touch``). :func:`clear` forgets everything
+(tests).
 
 Matching rules (the reference for the whole directory):
 
@@ -28,7 +31,6 @@ from __future__ import annotations
 import gc
 import math
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -50,7 +52,6 @@ from .summaries import (
     public_provenance,
 )
 
-INDEX_TTL_S = 300  # seconds an index is trusted without a data_version change
 _MAX_INDEXES = 8  # per process: (territory, published_only) pairs kept
 _MAX_MEMO = 4096  # memoised masks per index (words, thématiques…)
 SETTLE_MIN_ROWS = 5000  # structures + services from which a new index is frozen (see _settle)
@@ -100,7 +101,6 @@ class DirectoryIndex:
     typology_themes: list[frozenset[str]]
     typology_publics: list[frozenset[str]]
     typology_age: tuple[np.ndarray, np.ndarray, np.ndarray]
-    built_at: float = field(default_factory=time.monotonic)
     _memo: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -386,11 +386,7 @@ def get(*, territory: Territory, published_only: bool) -> DirectoryIndex:
     version = _stored_version(territory.pk)
     with _lock:
         found = _indexes.get(key)
-        if (
-            found is not None
-            and found[0] == version
-            and time.monotonic() - found[1].built_at < INDEX_TTL_S
-        ):
+        if found is not None and found[0] == version:
             _indexes.move_to_end(key)
             return found[1]
         index = build(territory=territory, published_only=published_only)
@@ -408,4 +404,4 @@ def clear() -> None:
         _indexes.clear()
 
 
-__all__ = ["INDEX_TTL_S", "DirectoryIndex", "Match", "build", "clear", "get"]
+__all__ = ["DirectoryIndex", "Match", "build", "clear", "get"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.cache import cache
 
 from maillage.contributions.selectors import reports_pending
 
@@ -28,13 +29,20 @@ def resident_reports_waiting(context: dict[str, Any], territory: Any) -> int | N
 
 @register.simple_tag
 def open_consultations(territory: Any) -> list[Any]:
-    """The territory's open consultations, newest first (for the directory page)."""
+    """The territory's open consultations, newest first (for the directory page, on every
+    search): read once per version of the territory's data — opening or closing a
+    consultation bumps it (:mod:`maillage.contributions.consultations`)."""
     from maillage.contributions.models import Consultation
 
     if territory is None:
         return []
-    return list(
-        Consultation.objects.filter(territory=territory, status=Consultation.Status.OPEN)
-        .select_related("zone")
-        .order_by("-created_at")[:3]
-    )
+    key = f"open-consultations:{territory.pk}:{territory.data_version}"
+    found: list[Any] | None = cache.get(key)
+    if found is None:
+        found = list(
+            Consultation.objects.filter(territory=territory, status=Consultation.Status.OPEN)
+            .select_related("zone")
+            .order_by("-created_at")[:3]
+        )
+        cache.set(key, found, 3600)
+    return found

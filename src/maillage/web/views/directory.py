@@ -50,6 +50,12 @@ from maillage.usage.models import Kind as UsageKind
 
 from ..decorators import territory_view
 from ..forms.directory import SearchForm
+from ..templatetags.directory_cards import (
+    DISTANCE_SLOT,
+    SERVICES_SLOT,
+    distance_html,
+    services_html,
+)
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -99,30 +105,55 @@ CARD_TEMPLATE = "directory/_card.html"
 
 
 def result_cards(request: HttpRequest, territory: Territory, hits: list[SearchHit]) -> list[str]:
-    """The HTML of each hit (``directory/_card.html``), cached until the territory's data
-    change: a card depends only on its structure, the services shown and the distance.
+    """The HTML of each hit (``directory/_card.html``), from a cached rendering per structure.
 
-    A card is rendered from its own context only (territory, hit, structure), without the
-    request's context processors (user, messages, site settings): it is the same for every
-    visitor, which is what makes it cacheable, and a card rendered after a cache miss (frequent
-    on a worker that has just started) costs the template alone.
+    A card depends on its structure, and on the search only through the distance and the
+    services shown (``templatetags/directory_cards.py``): the template is rendered once per
+    structure and version of the territory's data with those two parts left as slots, kept in
+    the Django cache, and the slots are filled for each hit. Before, a card was cached per
+    (structure, services shown, distance): a search with other criteria showing other services
+    rendered it again (≈ 0,9 ms a card, 20 a page).
+
+    A card is rendered from its own context only (territory, structure), without the request's
+    context processors (user, messages, site settings): it is the same for every visitor.
     """
     lang = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     keys = [
-        f"directory-card:{territory.pk}:{territory.data_version}:{lang}:{h.structure.id}:"
-        f"{h.services_key}:{h.distance_m}"
+        f"directory-card:{territory.pk}:{territory.data_version}:{lang}:{h.structure.id}"
         for h in hits
     ]
     found = cache.get_many(keys)
-    missing = {}
+    missing: dict[str, tuple[str, ...]] = {}
     template = None
+    cards = []
     for key, hit in zip(keys, hits, strict=True):
-        if key not in found:
+        parts = found.get(key) or missing.get(key)
+        if parts is None:
             template = template or get_template(CARD_TEMPLATE)
-            missing[key] = template.render({"territory": territory, "hit": hit, "s": hit.structure})
+            context = {"territory": territory, "hit": hit, "s": hit.structure, "card_slots": True}
+            parts = _card_parts(template.render(context))
+            if parts is None:  # a slot marker in the structure's own text: render it whole
+                context["card_slots"] = False
+                parts = (template.render(context),)
+            missing[key] = parts
+        if len(parts) == 3:
+            head, middle, tail = parts
+            html = head + distance_html(hit) + middle + services_html(hit) + tail
+        else:
+            html = parts[0]
+        cards.append(mark_safe(html))  # noqa: S308 (rendered by the template, escaped parts)
     if missing:
         cache.set_many(missing, CARD_CACHE_S)
-    return [mark_safe(found.get(key) or missing[key]) for key in keys]  # noqa: S308 (rendered)
+    return cards
+
+
+def _card_parts(shell: str) -> tuple[str, str, str] | None:
+    """``(head, middle, tail)`` around the distance and services slots of a rendered card."""
+    if shell.count(DISTANCE_SLOT) != 1 or shell.count(SERVICES_SLOT) != 1:
+        return None
+    head, rest = shell.split(DISTANCE_SLOT)
+    middle, tail = rest.split(SERVICES_SLOT)
+    return head, middle, tail
 
 
 def _page_links(request: HttpRequest, result: SearchPage | None) -> dict[str, str]:
