@@ -37,7 +37,6 @@ def setup_django() -> None:
     import django
 
     django.setup()
-    import maillage.territory.build  # noqa: F401  (registers the dataset kind « bpe »)
 
 
 @click.group(

@@ -500,4 +500,4 @@ for _kind, _parse in _PARSERS.items():
     register_kind(_kind, parse=_parse, write=accumulate, order=60)
 
 # Kinds in their own modules, which reuse the helpers above: schools_ips, datainclusion.
-from . import dataset_kinds_datainclusion, dataset_kinds_ips  # noqa: E402,F401
+from . import dataset_kinds_bpe, dataset_kinds_datainclusion, dataset_kinds_ips  # noqa: E402,F401

@@ -2,13 +2,13 @@
 
 ``builder`` (entry point) → ``sources`` (which file is what) → ``perimeter`` (communes and
 neighbours) → ``extracts`` (one per national file, read by ``vector`` or ``tables``) →
-``writing`` (manifest.yaml, SOURCES.md); ``catalogue`` knows the national files; ``bpe`` (and
-``bpe_codes``, its verified TYPEQU table) cuts the INSEE BPE, ``bpe_kind`` loads its extract.
+``writing`` (manifest.yaml, SOURCES.md); ``catalogue`` knows the national files; ``bpe`` cuts
+the INSEE BPE with the verified TYPEQU table of ``maillage.territory.bpe_codes``
+(``maillage.directory.dataset_kinds_bpe`` loads its extract).
 """
 
 from maillage.territory.loader import commune_of
 
-from . import bpe_kind  # noqa: F401  (registers the loader's kind « bpe »)
 from .builder import build_territory
 from .common import BuildReport
 

@@ -3,13 +3,13 @@
 The national file (``;``-separated, one line per equipment: ``DEPCOM``, ``TYPEQU``, and
 ``LAMBERT_X``/``LAMBERT_Y`` in Lambert-93 for metropolitan France and/or ``LONGITUDE``/
 ``LATITUDE`` in WGS84 depending on the vintage — the latter preferred —, ``QUALITE_XY`` when
-present) is streamed. Lines whose
-commune is in the perimeter and whose ``TYPEQU`` names one Maillage type
-(:data:`.bpe_codes.BPE_TYPOLOGIES`) are copied byte for byte with the header; the others are
-counted by code in ``SOURCES.md``. Each kept line is checked: its ``DEP`` agrees with its
-``DEPCOM``, its coordinates are numbers within 10 km of its commune (a line of another
-département or another coordinate system is refused, naming file, line and field).
-``maillage load`` reads the extract with the kind ``bpe`` (:mod:`.bpe_kind`).
+present) is streamed. Lines whose commune is in the perimeter and whose ``TYPEQU`` names one
+Maillage type (:data:`maillage.territory.bpe_codes.BPE_TYPOLOGIES`) are copied byte for byte
+with the header; the others are counted by code in ``SOURCES.md``. Each kept line is checked:
+its ``DEP`` agrees with its ``DEPCOM``, its coordinates are numbers within 10 km of its
+commune (a line of another département or another coordinate system is refused, naming file,
+line and field). ``maillage load`` reads the extract with the kind ``bpe``
+(:mod:`maillage.directory.dataset_kinds_bpe`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 import shapely
 
 from maillage.analysis.geometry import lonlat_to_lambert93
+from maillage.territory.bpe_codes import BPE_TYPOLOGIES, LEFT_OUT, NOMENCLATURE_SOURCE
 from maillage.territory.errors import DatasetError
 from maillage.territory.loader import commune_of
 
 from . import catalogue
-from .bpe_codes import BPE_TYPOLOGIES, LEFT_OUT, NOMENCLATURE_SOURCE
 from .sources import Source
 from .tables import header_line
 

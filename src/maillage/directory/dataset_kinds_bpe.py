@@ -1,10 +1,10 @@
 """``bpe``: the equipments of an INSEE BPE « ensemble » extract, loaded as directory structures.
 
-Written by ``maillage territoire creer`` (:mod:`.bpe`): the national file's lines of the
-perimeter, byte for byte. The manifest entry names the coordinate columns and their system
-(``coordinates``: ``LAMBERT_X``/``LAMBERT_Y`` in EPSG:2154, or ``LONGITUDE``/``LATITUDE`` in
-EPSG:4326), the quality column (``quality_column``: ``QUALITE_XY``) and the perimeter's commune
-names.
+Written by ``maillage territoire creer`` (:mod:`maillage.territory.build.bpe`): the national
+file's lines of the perimeter, byte for byte. The manifest entry names the coordinate
+columns and their system (``coordinates``: ``LAMBERT_X``/``LAMBERT_Y`` in EPSG:2154, or
+``LONGITUDE``/``LATITUDE`` in EPSG:4326), the quality column (``quality_column``:
+``QUALITE_XY``) and the perimeter's commune names.
 
 The BPE gives no name and no address for these equipments. A structure is named from the
 INSEE label of its ``TYPEQU`` and its commune (« Agence de proximité pôle emploi — Roubaix
@@ -14,8 +14,7 @@ has no quality column), the quality value kept in the position's source; a line 
 coordinates is loaded « à localiser ». Identity across reloads: ``TYPEQU``, ``DEPCOM`` and the
 coordinates as written in the file.
 
-Registered when :mod:`maillage.territory.build` is imported (the CLI and the background jobs
-do); the directory app's ``dataset_kinds`` should import it as it does its own kinds.
+Registered by :mod:`.dataset_kinds`, like the directory's other kinds.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from maillage.territory.bpe_codes import BPE_TYPOLOGIES
 from maillage.territory.errors import DatasetError
 from maillage.territory.loader import (
     FileSpec,
@@ -32,8 +32,6 @@ from maillage.territory.loader import (
     register_kind,
     to_float,
 )
-
-from .bpe_codes import BPE_TYPOLOGIES
 
 PRIORITY = 5  # below every named source: a BPE record never overrides a named one
 
@@ -69,7 +67,7 @@ def parse_bpe(spec: FileSpec, path: Path, manifest: Manifest) -> list[Any]:
         if typequ not in BPE_TYPOLOGIES:
             raise DatasetError(
                 f"type d'équipement « {typequ[:20]} » sans type d'annuaire vérifié "
-                "(voir territory/build/bpe_codes.py).",
+                "(voir territory/bpe_codes.py).",
                 file=spec.path,
                 location=loc,
                 field="TYPEQU",
