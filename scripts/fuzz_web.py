@@ -568,10 +568,13 @@ def prepare(slug: str = "armentieres") -> dict[str, Any]:
     return clients
 
 
-def _setup_django(var_dir: str) -> None:
+def _setup_django(var_dir: str, database_url: str = "") -> None:
     os.environ["MAILLAGE_VAR_DIR"] = var_dir
     os.environ["MAILLAGE_ENV"] = "development"
-    os.environ.pop("MAILLAGE_DATABASE_URL", None)
+    if database_url:  # an empty, throwaway database (CI: PostgreSQL)
+        os.environ["MAILLAGE_DATABASE_URL"] = database_url
+    else:  # SQLite in the throwaway folder
+        os.environ.pop("MAILLAGE_DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
     import django
 
@@ -586,10 +589,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=6000)
     parser.add_argument("--seconds", type=float, default=100.0, help="budget of the fuzzing")
     parser.add_argument("--only", help="motifs d'URL retenus (expression rationnelle)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="base vide et jetable à utiliser (ex. postgres://…) ; par défaut SQLite temporaire",
+    )
     args = parser.parse_args(argv)
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="maillage-fuzz-web-") as var_dir:
-        _setup_django(var_dir)
+        _setup_django(var_dir, args.database_url)
         import logging
 
         from django.core.management import call_command

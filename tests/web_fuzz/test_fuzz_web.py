@@ -29,6 +29,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.mark.fuzz
 @pytest.mark.django_db
 def test_every_url_answers_without_server_error_to_hostile_values(fuzz_web, armentieres):
     clients = fuzz_web.prepare()
