@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,3 +80,40 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.get_state_display()}"
+
+
+class TerritoryClaim(models.Model):
+    """A territory being loaded by « Créer un territoire »: one row per slug, at most.
+
+    Taken (inserted, in its own committed transaction) before « does the territory exist? →
+    load the folder », deleted once done: the unique ``slug`` makes the database refuse a
+    second claim at once, on SQLite as on PostgreSQL, so two loads of the same territory never
+    run together and never both create it (``maillage.jobs.territory_build.territory_claim``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(_("identifiant du territoire"), max_length=80, unique=True)
+    job = models.ForeignKey(
+        Job,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tâche"),
+    )
+    claimed_at = models.DateTimeField(_("pris le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chargement de territoire en cours")
+        verbose_name_plural = _("chargements de territoire en cours")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+@receiver(post_delete, sender=Job)
+def _job_deleted(sender: type[Job], instance: Job, **kwargs: object) -> None:
+    """A pruned territory build takes its built folder with it (after the commit)."""
+    from .territory_build import job_folder_prune
+
+    job_folder_prune(instance)

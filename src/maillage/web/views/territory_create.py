@@ -232,7 +232,10 @@ def territory_job_page(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
             "status": job_status(job=job),
             "status_url": reverse("web:territory-job-status", args=[job.pk]),
             "file_url": reverse("web:territory-job-file", args=[job.pk]),
-            "summary": summary_sections(job.summary) if job.state == Job.State.READY else None,
+            # A job that failed after its load keeps what was built, and its territory.
+            "summary": summary_sections(job.summary)
+            if job.state in (Job.State.READY, Job.State.FAILED)
+            else None,
             "sources": breakable(str(job.params.get("sources", ""))),
             "message_html": breakable(job.message),
         },
