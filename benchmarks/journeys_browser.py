@@ -98,7 +98,8 @@ def main() -> None:
     from django.test import Client
     from playwright.sync_api import sync_playwright
 
-    from maillage.reports.chart_cache import chart_cache, charts_warm
+    from maillage.jobs.charts import charts_warm
+    from maillage.reports.chart_cache import chart_cache
     from maillage.territory.models import Territory
 
     territory = Territory.objects.get(slug="armentieres")

@@ -32,8 +32,9 @@ def _first_indicator():
 
 
 def test_the_worker_draws_every_chart_of_the_plan_once(armentieres, charts):
+    from maillage.jobs.charts import charts_warm
     from maillage.plan.selectors import indicator_results
-    from maillage.reports.chart_cache import charts_missing, charts_warm
+    from maillage.reports.chart_cache import charts_missing
 
     results = indicator_results(territory=armentieres)
     assert results and charts_missing(results) == len(results)

@@ -22,10 +22,21 @@ ASK_AGAIN_AFTER = 60  # seconds
 logger = logging.getLogger(__name__)
 
 
+def charts_warm(*, territory: Territory) -> int:
+    """Draw every indicator chart of ``territory``'s plan not cached yet; how many."""
+    from maillage.plan.selectors import PlanNotFound, indicator_results
+    from maillage.reports.chart_cache import charts_draw_missing
+
+    try:
+        results = indicator_results(territory=territory)
+    except PlanNotFound:
+        return 0
+    return charts_draw_missing(results)
+
+
 @task()
 def warm_indicator_charts(territory_id: int) -> int:
     """Draw the indicator charts of territory ``territory_id`` not cached yet; how many."""
-    from maillage.reports.chart_cache import charts_warm
     from maillage.territory.models import Territory
 
     territory = Territory.objects.filter(pk=territory_id).first()

@@ -9,9 +9,10 @@ web process and each data change drew them all again while the first visitor wai
 - its key is a hash of what is drawn (years, values, targets, title, unit, size) and of
   :data:`CHART_VERSION`: a chart of other figures can never be served, whatever the database or
   its ``data_version`` (a database recreated with the same ids and versions is no trap);
-- :func:`charts_warm` draws the missing ones of a territory, run by the background worker
-  (:mod:`maillage.jobs.charts`) as soon as a page finds some missing; a request still draws the
-  chart it asks for on a miss.
+- :func:`charts_draw_missing` draws the missing ones of a list of results; the background worker
+  runs it for a whole plan (:func:`maillage.jobs.charts.charts_warm`) as soon as a page finds some
+  missing; a request still draws the chart it asks for on a miss. Like every module of
+  ``reports``, this one reads no database: it is handed the results.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from maillage.plan.bilan import IndicatorLine
     from maillage.plan.indicators import IndicatorResult
-    from maillage.territory.models import Territory
 
 ALIAS = "charts"
 #: Bumped when the drawing changes, so charts drawn by older code are not read.
@@ -89,14 +89,8 @@ def charts_missing(results: list[IndicatorResult]) -> int:
     return len(keys) - len(chart_cache().get_many(keys))
 
 
-def charts_warm(*, territory: Territory) -> int:
-    """Draw every indicator chart of ``territory``'s plan that is not cached yet; how many."""
-    from maillage.plan.selectors import PlanNotFound, indicator_results
-
-    try:
-        results = indicator_results(territory=territory)
-    except PlanNotFound:
-        return 0
+def charts_draw_missing(results: list[IndicatorResult]) -> int:
+    """Draw and store the charts of ``results`` not cached yet; how many were drawn."""
     store = chart_cache()
     lines = [_line(r) for r in results]
     keys = [trend_key(line) for line in lines]
