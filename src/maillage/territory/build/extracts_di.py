@@ -12,10 +12,13 @@ reader of ``maillage import datainclusion`` (kind ``datainclusion``).
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import ijson
 
 from maillage.territory.errors import DatasetError
 from maillage.territory.loader import commune_of
@@ -25,26 +28,56 @@ from .sources import Source
 if TYPE_CHECKING:
     from .extracts import Builder
 
-MAX_BYTES = 500 * 1024 * 1024  # the national services export is ~ 200 Mo
+#: Records are read one at a time (``ijson``): only the kept ones stay in memory, whatever the
+#: size of the national export (~ 200 Mo of services), so there is no size limit.
+_SPACE = b" \t\r\n"
 
 
-def _records(src: Source) -> list[dict[str, Any]]:
-    if src.path.stat().st_size > MAX_BYTES:
-        raise DatasetError("fichier de plus de 500 Mo.", file=src.path.name)
+def _records(src: Source) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of a data·inclusion export, numbered from 1, read one at a time: a JSON list
+    of objects, or a page of the data·inclusion API (``{"items": [...]}``)."""
+    name = src.path.name
     try:
-        data = json.loads(src.path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"JSON invalide ({exc}).", file=src.path.name) from exc
-    if isinstance(data, dict) and isinstance(data.get("items"), list):
-        data = data["items"]  # a page of the data·inclusion API
-    if not isinstance(data, list):
-        raise DatasetError("liste JSON d'enregistrements attendue.", file=src.path.name)
-    for n, item in enumerate(data, start=1):
-        if not isinstance(item, dict):
-            raise DatasetError(
-                "un objet JSON est attendu.", file=src.path.name, location=f"enregistrement n° {n}"
-            )
-    return data
+        with src.path.open("rb") as f:
+            if f.read(3) != codecs.BOM_UTF8:
+                f.seek(0)
+            start = f.tell()
+            first = f.read(1)
+            while first and first in _SPACE:
+                start, first = f.tell(), f.read(1)
+            f.seek(start)
+            if first not in (b"[", b"{"):
+                if first and first in b'"-0123456789tfn':
+                    raise DatasetError("liste JSON d'enregistrements attendue.", file=name)
+                raise DatasetError(
+                    "JSON invalide (" + ("fichier vide" if not first else "pas de JSON") + ").",
+                    file=name,
+                )
+            n = 0
+            for n, item in enumerate(
+                ijson.items(f, "item" if first == b"[" else "items.item", use_float=True),
+                start=1,
+            ):
+                if not isinstance(item, dict):
+                    raise DatasetError(
+                        "un objet JSON est attendu.", file=name, location=f"enregistrement n° {n}"
+                    )
+                yield n, item
+            if n == 0 and first == b"{":
+                f.seek(start)
+                if not any(p == "items" and e == "start_array" for p, e, _v in ijson.parse(f)):
+                    raise DatasetError("liste JSON d'enregistrements attendue.", file=name)
+    except ijson.JSONError as exc:
+        raise DatasetError(f"JSON invalide ({_first_line(exc)}).", file=name) from exc
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"JSON invalide ({exc}).", file=name) from exc
+
+
+def _first_line(exc: Exception) -> str:
+    message = exc.args[0] if exc.args else exc
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", errors="replace")
+    return (str(message).strip().splitlines() or [""])[0][:200]
 
 
 def _check(src: Source, kept: list[tuple[int, dict[str, Any]]], kind: str) -> None:
@@ -65,14 +98,14 @@ def _check(src: Source, kept: list[tuple[int, dict[str, Any]]], kind: str) -> No
 
 
 def datainclusion(b: Builder, structures: Source, services: list[Source]) -> None:
-    s_records = _records(structures)
     codes = b.p.all_codes
-    kept = [
-        (n, r)
-        for n, r in enumerate(s_records, start=1)
-        if commune_of(str(r.get("code_insee") or "")) in codes
-    ]
-    no_commune = sum(1 for r in s_records if not r.get("code_insee"))
+    kept: list[tuple[int, dict[str, Any]]] = []
+    s_total = no_commune = 0
+    for s_total, r in _records(structures):
+        if not r.get("code_insee"):
+            no_commune += 1
+        elif commune_of(str(r["code_insee"])) in codes:
+            kept.append((s_total, r))
     if not kept:
         b.notes.append(f"{structures.label} : aucune structure dans le périmètre.")
         return
@@ -94,10 +127,11 @@ def datainclusion(b: Builder, structures: Source, services: list[Source]) -> Non
         treatment.append(f"`date_maj` des structures gardées : du {dates[0]} au {dates[-1]}")
     services_path = ""
     for src in services:
-        v_records = _records(src)
-        v_kept = [
-            (n, r) for n, r in enumerate(v_records, start=1) if str(r.get("structure_id")) in ids
-        ]
+        v_kept: list[tuple[int, dict[str, Any]]] = []
+        v_total = 0
+        for v_total, r in _records(src):
+            if str(r.get("structure_id")) in ids:
+                v_kept.append((v_total, r))
         if not v_kept:
             b.notes.append(f"{src.label} : aucun service des structures du périmètre.")
             continue
@@ -122,13 +156,13 @@ def datainclusion(b: Builder, structures: Source, services: list[Source]) -> Non
                 "recopiés tels quels",
                 "chaque service gardé vérifié avec le schéma officiel data·inclusion",
             ],
-            f"{len(v_kept)} service(s) sur {len(v_records)}",
+            f"{len(v_kept)} service(s) sur {v_total}",
         )
     entry = {"kind": "datainclusion", **b._meta(structures, "datainclusion_structures")}
     if services_path:
         entry["services"] = services_path
     # The structures first in the manifest: the services' entry is listed after them.
-    b._add(structures, entry, target, treatment, f"{len(kept)} structure(s) sur {len(s_records)}")
+    b._add(structures, entry, target, treatment, f"{len(kept)} structure(s) sur {s_total}")
     if services_path:
         b.extracts.append(b.extracts.pop(-2))
 
