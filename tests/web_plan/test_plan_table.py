@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from maillage.interop.tabular import read_table
 from maillage.plan.models import Axis, Milestone, Objective
-from maillage.plan.schedule_table import LATE_STATUSES
 from maillage.plan.services import milestone_create, milestone_update
 
 from .conftest import SCRIPT
@@ -232,10 +231,24 @@ def test_pages_are_public_like_the_schedule_and_read_only(client, steps, name):
     )
 
 
-def test_late_rule_is_the_schedule_page_one():
-    from maillage.web.views.plan_forms import OPEN_STATUSES
+def test_one_late_rule_on_the_schedule_the_copil_and_the_portfolio(armentieres, steps):
+    """A step still to do and past its date is « en retard » on every page and document; a
+    postponed step past its date is not (it has no date to be late on), nor a done one."""
+    from maillage.plan.copil import _next_milestones
+    from maillage.plan.schedule_table import schedule_rows
 
-    assert set(LATE_STATUSES) == set(OPEN_STATUSES)
+    postponed = milestone_create(
+        territory=armentieres,
+        title="Étude des besoins reportée (test)",
+        due_date=TODAY - dt.timedelta(days=5),
+        status=Milestone.Status.POSTPONED,
+    )
+    expected = {steps["late"].title}
+    assert {r.title for r in schedule_rows(territory=armentieres) if r.late} == expected
+    copil = _next_milestones(armentieres, TODAY)
+    assert postponed.title in {m.title for m in copil}  # listed among the open steps…
+    assert {m.title for m in copil if m.late} == expected  # …but not late
+    assert [m.title for m in Milestone.objects.all() if m.is_late(TODAY)] == [steps["late"].title]
 
 
 @pytest.fixture

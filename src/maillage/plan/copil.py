@@ -297,7 +297,7 @@ def _next_milestones(territory: Territory, today: dt.date) -> list[MilestoneLine
             status=m.status,
             status_label=str(m.get_status_display()),
             axis=str(m.axis.number) if m.axis else "",
-            late=m.due_date < today,
+            late=m.is_late(today),
         )
         for m in steps[:NEXT_MILESTONES]
     ]
@@ -306,14 +306,12 @@ def _next_milestones(territory: Territory, today: dt.date) -> list[MilestoneLine
 def _outcome(decision: CopilDecision, today: dt.date) -> str:
     """What became of a decision: its step's status (« en retard » when an open step is past
     due), else the decision's own status."""
-    from .models import Milestone
 
     m = decision.milestone
     if m is None:
         return str(decision.get_status_display())
     status = str(m.get_status_display())
-    open_states = (Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS)
-    if m.status in open_states and m.due_date < today:
+    if m.is_late(today):
         status += " " + _("(en retard)")
     return status
 

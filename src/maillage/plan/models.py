@@ -7,6 +7,8 @@ activities and manual indicator values are entered in the tool.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -269,6 +271,10 @@ class Milestone(models.Model):
         POSTPONED = "reporte", _("reporté")
         CANCELLED = "abandonne", _("abandonné")
 
+    #: The statuses of a step still to do: past its date, it is « en retard » (échéancier,
+    #: frise, tableau de bord, portefeuille, COPIL). A postponed step has no date to be late on.
+    OPEN_STATUSES = frozenset({Status.PLANNED, Status.IN_PROGRESS})
+
     convention = models.ForeignKey(
         Convention,
         on_delete=models.CASCADE,
@@ -306,6 +312,10 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_date:%d/%m/%Y} {self.title}"
+
+    def is_late(self, today: dt.date) -> bool:
+        """Still to do and past its date: the one rule of « en retard »."""
+        return self.status in self.OPEN_STATUSES and self.due_date < today
 
 
 class ActivityKind(models.Model):

@@ -18,8 +18,6 @@ from maillage.text import fold
 from .models import Milestone
 from .selectors import milestones
 
-#: Statuses an échéance past its date is « en retard » in (as on the échéancier page).
-LATE_STATUSES = frozenset({Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS})
 #: The status filter's extra value: open échéances past their date.
 LATE = "en-retard"
 
@@ -101,7 +99,7 @@ def _row(m: Milestone, today: dt.date) -> ScheduleRow:
         status=m.status,
         status_label=str(m.get_status_display()),
         due_date=m.due_date,
-        late=m.due_date < today and m.status in LATE_STATUSES,
+        late=m.is_late(today),
         note=m.note,
     )
 

@@ -18,7 +18,6 @@ from maillage.territory.models import Territory
 register = template.Library()
 
 SHOWN = 6
-OPEN_STEPS = {Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS}
 
 
 def not_filled(territory: Territory, year: int) -> list[Any]:
@@ -39,8 +38,8 @@ def not_filled(territory: Territory, year: int) -> list[Any]:
 @register.inclusion_tag("accounts/_week.html", takes_context=True)
 def coordinator_week(context: template.Context, territory: Territory) -> dict[str, Any]:
     today = timezone.localdate()
-    steps = [m for m in milestones(territory=territory) if m.status in OPEN_STEPS]
-    late = [m for m in steps if m.due_date < today]
+    steps = [m for m in milestones(territory=territory) if m.status in Milestone.OPEN_STATUSES]
+    late = [m for m in steps if m.is_late(today)]
     upcoming = [m for m in steps if m.due_date >= today]
     indicators = not_filled(territory, today.year)
     return {

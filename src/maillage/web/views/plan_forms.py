@@ -42,7 +42,6 @@ from ..forms.fields import form_field
 # Statuses of the indicator engine in display order (plan.status.Status); the CSS class is
 # Status.css (the word itself is always shown, colour is never the only cue).
 STATUS_ORDER = tuple(Status.values)
-OPEN_STATUSES = {Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS}
 
 
 def status_counts(results: Iterable[Any]) -> list[tuple[str, str, int]]:
@@ -72,9 +71,7 @@ def schedule_groups(steps: list[Milestone], today: dt.date) -> list[dict[str, An
     """Milestones grouped by year of due date, each flagged late when past and still open."""
     groups: dict[int, list[dict[str, Any]]] = {}
     for m in steps:
-        groups.setdefault(m.due_date.year, []).append(
-            {"m": m, "late": m.due_date < today and m.status in OPEN_STATUSES}
-        )
+        groups.setdefault(m.due_date.year, []).append({"m": m, "late": m.is_late(today)})
     return [{"year": y, "steps": groups[y]} for y in sorted(groups)]
 
 
@@ -87,7 +84,7 @@ def schedule_summary(steps: list[Milestone], today: dt.date) -> dict[str, Any]:
             for value, label in Milestone.Status.choices
             if counts[value]
         ],
-        "late": sum(1 for m in steps if m.due_date < today and m.status in OPEN_STATUSES),
+        "late": sum(1 for m in steps if m.is_late(today)),
     }
 
 

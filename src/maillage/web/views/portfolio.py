@@ -43,7 +43,6 @@ from maillage.territory.models import Territory
 #: The zones blanches shown side by side: one theme for every row, so rows compare.
 WHITE_THEME = "petite-enfance"
 #: Open steps of the échéancier (the échéancier page counts these as late once past).
-OPEN_STEPS = (Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS)
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -80,7 +79,7 @@ def portfolio_row(*, territory: Territory, role: str, today: dt.date) -> Portfol
     since = today - dt.timedelta(days=JOURNAL_WINDOW_DAYS - 1)
     recent = journal_queryset(territory=territory).filter(date__gte=since, date__lte=today)
     steps = milestones(territory=territory)
-    upcoming = [m for m in steps if m.status in OPEN_STEPS and m.due_date >= today]
+    upcoming = [m for m in steps if m.status in Milestone.OPEN_STATUSES and m.due_date >= today]
     copil = _next_copil(territory, today)
     return PortfolioRow(
         territory=territory,
@@ -100,7 +99,7 @@ def portfolio_row(*, territory: Territory, role: str, today: dt.date) -> Portfol
             if upcoming
             else None
         ),
-        late_milestones=sum(1 for m in steps if m.status in OPEN_STEPS and m.due_date < today),
+        late_milestones=sum(1 for m in steps if m.is_late(today)),
         next_copil=copil[0] if copil else None,
         next_copil_id=copil[1] if copil else None,
         next_copil_note="" if copil else _("non renseigné"),
