@@ -3,13 +3,19 @@
 One function, :func:`territory_create`, for both ways: ``maillage territoire creer`` (the CLI,
 synchronous, then ``maillage load DOSSIER``) and the administrators' page « Créer un
 territoire » (``web.views.territory_create``), which runs it in the background
-(:func:`territory_job_start`, then :func:`territory_job_build` in the worker) and can load the
+(:func:`territory_job_start`, then :func:`territory_job_run` in the worker) and can load the
 folder into the database at the end (``charger ensuite``).
 
 The build writes nothing when a national file is unusable (``build_territory``); the load
 writes nothing when a file of the folder is refused (``load_dataset``, one transaction), nor
 over a territory that already exists (a page must not overwrite a territory by mistake: that
-update stays the explicit ``maillage load DOSSIER``).
+update stays the explicit ``maillage load DOSSIER``). Two loads of the same territory never run
+at once (:func:`territory_claim`, a row per slug the database refuses twice), and a load that
+finds the territory made meanwhile by an unclaimed ``maillage load`` is rolled back.
+
+The worker writes the ZIP of the folder to disk, file by file (:func:`folder_zip`); a failure
+after the load leaves the job linked to the territory it loaded. A job's folder is removed with
+the job when it is pruned (:func:`job_folder_prune`): the loaded territory never reads it again.
 """
 
 from __future__ import annotations
