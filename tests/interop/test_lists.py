@@ -44,3 +44,38 @@ def test_every_list_is_exported_in_every_format(armentieres):
                 list_table(territory=armentieres, name=name, fmt=fmt), filename=f"l.{fmt}"
             )
             assert table.columns
+
+
+def test_the_echeancier_list_is_the_table_page_export(client, armentieres):
+    """`maillage export liste echeancier` and the API list give the échéancier page's export:
+    same columns (« En retard » included), same rows, same order."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from maillage.plan.models import Milestone
+    from maillage.plan.services import milestone_create
+
+    today = dt.date.today()
+    milestone_create(
+        territory=armentieres,
+        title="Étape passée, à faire (exemple fictif)",
+        due_date=today - dt.timedelta(days=3),
+        status=Milestone.Status.PLANNED,
+    )
+    milestone_create(
+        territory=armentieres,
+        title="Étape reportée (exemple fictif)",
+        due_date=today - dt.timedelta(days=3),
+        status=Milestone.Status.POSTPONED,
+    )
+    listed = read_table(
+        list_table(territory=armentieres, name="echeancier", fmt="csv"), filename="e.csv"
+    )
+    page = client.get(reverse("web:plan-table-export", args=["armentieres", "csv"]))
+    exported = read_table(page.content, filename="p.csv")
+    assert listed.columns == exported.columns
+    assert "En retard" in listed.columns
+    assert [cells for _, cells in listed.rows] == [cells for _, cells in exported.rows]
+    late = {cells["Intitulé"]: cells["En retard"] for _, cells in listed.rows}
+    assert late["Étape passée, à faire (exemple fictif)"] != late["Étape reportée (exemple fictif)"]

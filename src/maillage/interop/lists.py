@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from maillage.plan.schedule_table import SCHEDULE_COLUMNS
 from maillage.territory.models import Territory
 
 from .tabular import write_table
@@ -66,20 +67,10 @@ def _indicators(territory: Territory) -> list[dict[str, Any]]:
 
 
 def _milestones(territory: Territory) -> list[dict[str, Any]]:
-    from maillage.plan.selectors import milestones
+    """The échéancier as its table page exports it (same rows, same « en retard » rule)."""
+    from maillage.plan.schedule_table import schedule_rows
 
-    return [
-        {
-            "due_date": m.due_date,
-            "title": m.title,
-            "owner": m.owner,
-            "status": m.get_status_display(),
-            "axis": m.axis.number if m.axis is not None else None,
-            "objective": m.objective.code if m.objective is not None else "",
-            "note": m.note,
-        }
-        for m in milestones(territory=territory)
-    ]
+    return [row.cells() for row in schedule_rows(territory=territory)]
 
 
 def _structure_columns() -> list[tuple[str, str]]:
@@ -139,15 +130,7 @@ LISTS: dict[str, SheetList] = {
     ),
     "echeancier": SheetList(
         "Échéancier",
-        [
-            ("due_date", "Échéance"),
-            ("title", "Étape"),
-            ("owner", "Qui"),
-            ("status", "Statut"),
-            ("axis", "Axe"),
-            ("objective", "Objectif"),
-            ("note", "Note"),
-        ],
+        SCHEDULE_COLUMNS,
         _milestones,
     ),
 }
