@@ -10,7 +10,10 @@ environment variables are also cleared for the subprocesses the tests start).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 OFFLINE = {"MAILLAGE_TILE_URL": "", "MAILLAGE_GEOCODER_URL": ""}
 
@@ -23,3 +26,10 @@ def pytest_configure(config) -> None:
         settings.TILE_URL = ""
         settings.TILE_ATTRIBUTION = ""
         settings.GEOCODER_URL = ""
+        # The indicator charts' file cache (shared by the server's processes and the worker):
+        # a folder of this test process's own, emptied after each test (tests/conftest.py),
+        # so that no chart nor « already asked » marker passes from one test, one xdist worker
+        # or one run to another.
+        charts = tempfile.mkdtemp(prefix="maillage-test-charts-")
+        atexit.register(shutil.rmtree, charts, ignore_errors=True)
+        settings.CACHES["charts"] = {**settings.CACHES["charts"], "LOCATION": charts}

@@ -127,12 +127,16 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from maillage.directory import search_index
+    from maillage.reports.chart_cache import chart_cache
 
-    cache.clear()
-    search_index.clear()
+    def clear() -> None:
+        cache.clear()
+        chart_cache().clear()
+        search_index.clear()
+
+    clear()
     yield
-    cache.clear()
-    search_index.clear()
+    clear()
 
 
 @pytest.fixture(autouse=True)

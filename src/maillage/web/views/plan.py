@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from maillage.accounts.permissions import (
     can_edit,
@@ -123,6 +124,7 @@ def plan_page(request: HttpRequest, territory: Territory) -> HttpResponse:
     return render(request, "plan/tree.html", _ctx(territory, tree, request))
 
 
+@require_safe  # a read-only page (its visit may ask the worker to draw the charts)
 @territory_view
 @no_plan_page(_("Indicateurs"))
 def indicators_page(request: HttpRequest, territory: Territory) -> HttpResponse:
