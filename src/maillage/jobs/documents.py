@@ -67,14 +67,6 @@ def build_diagnostic(
     return Document(data, f"{report.filename_stem}.{fmt}", report_mod.CONTENT_TYPES[fmt])
 
 
-def build_territory_job(
-    *, territory: Territory | None, params: dict[str, Any], progress: Progress
-) -> Document:
-    from .territory_build import territory_job_build
-
-    return territory_job_build(params=params, progress=progress)
-
-
 def build_copil(*, territory: Territory, params: dict[str, Any], progress: Progress) -> Document:
     from maillage.plan.copil import copil_build
     from maillage.plan.models import CopilMeeting
@@ -104,7 +96,6 @@ BUILDERS: dict[str, Callable[..., Document]] = {
     "bilan": build_bilan,
     "diagnostic": build_diagnostic,
     "copil": build_copil,
-    "territoire": build_territory_job,
 }
 
 

@@ -44,7 +44,7 @@ def job_start(
     ``territory`` is ``None`` only for a territory build (the territory does not exist yet)."""
     from .tasks import run_job
 
-    if kind not in BUILDERS:
+    if kind not in BUILDERS and kind != Job.Kind.TERRITORY:  # a territory build: territory_build
         raise ValueError(f"unknown job kind {kind!r}")
     job_prune()
     last = (
@@ -82,6 +82,10 @@ def job_run(*, job_id: str) -> str:
     job = Job.objects.select_related("territory").filter(pk=job_id).first()
     if job is None:
         return "absent"
+    if job.kind == Job.Kind.TERRITORY:  # its ZIP written on disk, the territory kept linked
+        from .territory_build import territory_job_run
+
+        return territory_job_run(job_id=job_id)
     if job.state in (Job.State.READY, Job.State.FAILED):
         return str(job.state)
     Job.objects.filter(pk=job.pk).update(

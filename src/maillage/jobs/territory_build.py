@@ -25,7 +25,6 @@ import logging
 import os
 import secrets
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,7 +46,7 @@ from maillage.territory.errors import DatasetError
 from maillage.territory.loader import LoadReport, load_dataset
 from maillage.territory.models import Territory
 
-from .documents import Document, JobError
+from .documents import JobError
 from .models import Job, TerritoryClaim
 
 logger = logging.getLogger(__name__)
@@ -309,28 +308,6 @@ def _create(params: dict[str, Any], progress: Progress, job_id: Any = None) -> T
         raise JobError(_("Territoire non chargé, %(e)s") % {"e": exc}) from exc
     except DatasetError as exc:
         raise JobError(_("Création refusée, rien n'a été écrit. %(e)s") % {"e": exc}) from exc
-
-
-def territory_job_build(*, params: dict[str, Any], progress: Progress) -> Document:
-    """The job as a :class:`Document` (bytes), for :func:`maillage.jobs.services.job_run`.
-
-    The worker does not take this way: its task (``maillage.jobs.tasks.run_job``) runs
-    :func:`territory_job_run`, which writes the ZIP straight to disk and keeps the territory
-    linked when a step after the load fails."""
-    created = _create(params, progress)
-    progress(_(ZIP_STEP))
-    slug = created.build.slug
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "archive.zip"
-        folder_zip(created.build.output, target, root=slug)
-        data = target.read_bytes()
-    return Document(
-        data,
-        f"territoire-{slug}.zip",
-        "application/zip",
-        summary="\n".join(created.lines()),
-        territory=created.territory,
-    )
 
 
 ZIP_STEP = "archive du dossier"

@@ -125,7 +125,7 @@ def result_cards(request: HttpRequest, territory: Territory, hits: list[SearchHi
     found = cache.get_many(keys)
     missing: dict[str, tuple[str, ...]] = {}
     template = None
-    cards = []
+    cards: list[str] = []
     for key, hit in zip(keys, hits, strict=True):
         parts = found.get(key) or missing.get(key)
         if parts is None:
