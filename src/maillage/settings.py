@@ -325,6 +325,9 @@ CACHES = {
 CACHES["charts"] = {
     "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
     "LOCATION": str(VAR_DIR / "cache" / "graphiques"),
+    # Content-keyed: a changed figure is a new file. Room for many plans' charts before the
+    # backend culls a third of them at random (its default is 300 entries).
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
 
 LOGGING = {

@@ -218,6 +218,83 @@ def test_reloading_the_dataset_keeps_everything_derived(armentieres, saved):
     _assert_derived(armentieres, saved)
 
 
+def test_a_load_that_changes_a_shared_typology_refreshes_the_other_territories(armentieres):
+    """Typologies are shared by every territory: a load that rewrites one (its label, ages…)
+    bumps the data version of the other territories using it, whose search index would
+    otherwise keep the old label (it is kept as long as the version does not change)."""
+    from maillage.directory.selectors import structure_search
+    from maillage.directory.services import structure_create
+    from maillage.territory.loader import load_dataset
+    from maillage.territory.models import Territory
+
+    other = Territory.objects.create(
+        slug="autre-exemple-fictif",
+        name="Autre (exemple fictif)",
+        period_start=2023,
+        period_end=2026,
+    )
+    other.communes.set(armentieres.communes.all())
+    typology = Typology.objects.get(code="centre-social")
+    real_label = typology.label
+    Typology.objects.filter(pk=typology.pk).update(label="Ancien libellé bergamote")
+    structure_create(
+        territory=other, name="Lieu (exemple fictif)", typology=typology, commune="59017"
+    )
+    other.refresh_from_db()
+    query = {"territory": other, "q": "lieu exemple fictif"}
+    before = structure_search(**query).results  # the index is built, with the old label
+    assert [h.structure.typology_label for h in before] == ["Ancien libellé bergamote"]
+    load_dataset("armentieres")  # writes the typologies of typology.yaml again
+    other.refresh_from_db()
+    hits = structure_search(**query).results
+    assert [h.structure.typology_label for h in hits] == [real_label]
+
+
+def test_admin_edits_of_zones_communes_and_a_moved_structure_refresh_the_search(armentieres):
+    """The index and the cards read zone codes, commune names and which territory holds a
+    structure: their admin edits bump the data version of every territory concerned."""
+    from maillage.directory.selectors import structure_search
+    from maillage.territory.models import Commune, Territory, Zone
+
+    admin = get_user_model().objects.create_superuser(
+        username="admin-zones", email="admin-zones@example.org", password="Tilleul-47-Ecluse"
+    )
+    client = Client()
+    client.force_login(admin)
+
+    def save(model, pk, form, **values):
+        url = reverse(f"admin:{model}_change", args=[pk])
+        data = admin_form_data(client.get(url).content.decode(), form)
+        data.update({k: [v] for k, v in values.items()})
+        data["_save"] = ["Enregistrer"]
+        assert client.post(url, data).status_code == 302
+
+    zone = Zone.objects.filter(commune__insee_code="59017", kind="iris").first()
+    version = Territory.objects.get(pk=armentieres.pk).data_version
+    save("territory_zone", zone.pk, "zone_form", name="Quartier renommé (exemple fictif)")
+    assert Territory.objects.get(pk=armentieres.pk).data_version > version
+    commune = Commune.objects.get(insee_code="59017")
+    version = Territory.objects.get(pk=armentieres.pk).data_version
+    save("territory_commune", commune.pk, "commune_form", name="Armentières (exemple fictif)")
+    assert Territory.objects.get(pk=armentieres.pk).data_version > version
+
+    other = Territory.objects.create(
+        slug="autre-exemple-fictif",
+        name="Autre (exemple fictif)",
+        period_start=2023,
+        period_end=2026,
+    )
+    structure = _located(armentieres)
+    assert structure.pk in {
+        h.structure.id for h in structure_search(territory=armentieres, limit=500).results
+    }
+    save("directory_structure", structure.pk, "structure_form", territory=str(other.pk))
+    armentieres.refresh_from_db()
+    assert structure.pk not in {
+        h.structure.id for h in structure_search(territory=armentieres, limit=500).results
+    }
+
+
 # --------------------------------------------------------------------------- in the source
 
 SRC = Path(maillage.__file__).resolve().parent

@@ -92,3 +92,24 @@ def test_no_warm_up_inside_the_request_with_the_immediate_backend(
     assert coordinator_client.get(page).status_code == 200
     results = indicator_results(territory=armentieres)
     assert charts_missing(results) == len(results)  # the chart requests draw their own
+
+
+def test_an_unwritable_charts_folder_costs_a_drawing_not_an_error(
+    coordinator_client, armentieres, settings, tmp_path
+):
+    """A read-only or full var folder: the charts are drawn for each request, the pages answer."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache's folder should be")
+    settings.CACHES = {
+        **settings.CACHES,
+        "charts": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(blocked / "graphiques"),
+        },
+    }
+    settings.TASKS = DATABASE
+    indicator = _first_indicator()
+    response = coordinator_client.get(_chart_url(indicator))
+    assert response.status_code == 200 and response.content.lstrip().startswith(b"<")
+    page = coordinator_client.get(reverse("web:plan-indicators", args=["armentieres"]))
+    assert page.status_code == 200

@@ -84,7 +84,9 @@ class StructureAdmin(SearchRefreshAdminMixin, HistoryAdminMixin, admin.ModelAdmi
     inlines = [ServiceInline]
 
     def refreshed(self, objs, form=None):
-        return structures_refreshed(structure_ids=[o.pk for o in objs])
+        # A structure moved to another territory leaves the former one (saved before this).
+        before = form.initial.get("territory") if form is not None else None
+        return structures_refreshed(structure_ids=[o.pk for o in objs], territory_ids=[before])
 
 
 @admin.register(models.Service)

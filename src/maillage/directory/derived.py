@@ -164,6 +164,7 @@ def structures_refreshed(
     structure_ids: Iterable[int | None] = (),
     typology_ids: Iterable[int | None] = (),
     organisation_ids: Iterable[int | None] = (),
+    territory_ids: Iterable[int | None] = (),
 ) -> Iterator[None]:
     """Keep the directory's derived data right around writes that bypass the services (the
     Django admin edits or deletes models directly).
@@ -175,7 +176,8 @@ def structures_refreshed(
     (:func:`structure_reindex_territory`: a typology's label, ages and publics, an
     organisation's name are read by the search); every territory concerned, including those of
     deleted structures, is touched, so the search index (keyed on ``data_version``) and the
-    cached pages are rebuilt at once.
+    cached pages are rebuilt at once; ``territory_ids`` are touched too (one a structure moved
+    out of).
     """
     structures = {pk for pk in structure_ids if pk is not None}
     typologies = {pk for pk in typology_ids if pk is not None}
@@ -187,6 +189,7 @@ def structures_refreshed(
     touched = reindexed | set(
         Structure.objects.filter(pk__in=structures).values_list("territory_id", flat=True)
     )
+    touched |= {pk for pk in territory_ids if pk is not None}  # e.g. one a structure left
     yield
     with transaction.atomic():
         for structure in Structure.objects.filter(pk__in=structures).select_related(

@@ -23,7 +23,7 @@ from maillage.territory.errors import DatasetError
 from maillage.territory.loader import FileSpec, LoadContext, upsert
 from maillage.territory.models import Commune
 
-from .derived import ZoneIndex, position_fields, structure_derived
+from .derived import ZoneIndex, position_fields, structure_derived, structures_refreshed
 from .models import CtgTheme, Organisation, Service, Structure, Typology
 from .validation import validate_service, validate_structure
 from .vocabulary import PUBLICS, THEMATIQUES
@@ -331,6 +331,10 @@ def write_records(
     applied. ``dataset_of`` maps a file to its source."""
     if ctx.territory is None:  # the manifest's territory is loaded before any file
         raise DatasetError("aucun territoire chargé avant l'annuaire.")
+    # Typologies and organisations are shared by every territory: what this load changes in
+    # them (a label, ages, publics, a name) is reindexed and versioned for the others too.
+    typologies_before = {t.pk: _shared_values(t) for t in Typology.objects.all()}
+    organisations_before = dict(Organisation.objects.values_list("pk", "name"))
     typologies = write_typologies(ctx)
     communes = {c.insee_code: c for c in Commune.objects.all()}
     zones = ZoneIndex(ctx.territory)
@@ -377,6 +381,37 @@ def write_records(
         # Zones and search text; load_dataset bumps the territory's data version once.
         if structure_derived(structure, place=True, index=zones).zones:
             ctx.count(Structure, "zones mises à jour")
+    changed_typologies = [
+        t.pk
+        for t in typologies.values()
+        if typologies_before.get(t.pk, _shared_values(t)) != _shared_values(t)
+    ]
+    changed_organisations = [
+        pk
+        for pk, name in Organisation.objects.filter(pk__in=organisations_before).values_list(
+            "pk", "name"
+        )
+        if organisations_before[pk] != name
+    ]
+    if changed_typologies or changed_organisations:
+        with structures_refreshed(
+            typology_ids=changed_typologies, organisation_ids=changed_organisations
+        ):
+            pass  # the other territories' structures: search text again, data version bumped
+
+
+def _shared_values(typology: Typology) -> tuple[object, ...]:
+    """What the search and the cards read of a typology."""
+    return (
+        typology.label,
+        typology.family,
+        typology.theme,
+        tuple(typology.thematiques or ()),
+        tuple(typology.publics or ()),
+        typology.age_min,
+        typology.age_max,
+        typology.keywords,
+    )
 
 
 def accumulate(spec: FileSpec, records: list[StructureRecord], ctx: LoadContext) -> None:

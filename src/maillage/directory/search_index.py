@@ -11,8 +11,8 @@ Freshness: every directory write bumps the territory's ``data_version``
 the loader and the Django admin all bump it (``directory.derived.structures_refreshed``), so an
 index is trusted, without any time limit, as long as the stored version is the one it was built
 for — it is not rebuilt in a request when nothing changed. A write made by hand (SQL, shell) is
-seen once the version is bumped (``maillage territory touch``). :func:`clear` forgets everything
-(tests).
+seen once the version is bumped (``maillage territoire actualiser``). :func:`clear` forgets
+everything (tests).
 
 Matching rules (the reference for the whole directory):
 

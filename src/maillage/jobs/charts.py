@@ -45,12 +45,12 @@ def warm_indicator_charts(territory_id: int) -> int:
 
 def charts_warm_request(territory: Territory) -> bool:
     """Enqueue :func:`warm_indicator_charts` for ``territory``; ``False`` when not asked now."""
-    from maillage.reports.chart_cache import chart_cache
+    from maillage.reports.chart_cache import cache_add
 
     if "immediate" in settings.TASKS["default"]["BACKEND"].lower():
         return False
     marker = f"plan-trend-warm:{territory.pk}:{territory.data_version}"
-    if not chart_cache().add(marker, 1, ASK_AGAIN_AFTER):
+    if not cache_add(marker, 1, ASK_AGAIN_AFTER):
         return False
     try:
         warm_indicator_charts.enqueue(territory_id=territory.pk)

@@ -288,7 +288,7 @@ def _next_milestones(territory: Territory, today: dt.date) -> list[MilestoneLine
     }
     steps = [m for m in milestones(territory=territory) if m.status in open_states]
     # Late ones first (they are the COPIL's business), then the coming ones.
-    steps.sort(key=lambda m: (m.due_date >= today, m.due_date, m.pk))
+    steps.sort(key=lambda m: (not m.is_late(today), m.due_date, m.pk))
     return [
         MilestoneLine(
             title=m.title,

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
+import matplotlib
 from django.core.cache import InvalidCacheBackendError, caches
 from django.utils.translation import get_language
 
@@ -38,11 +40,42 @@ SPARK_SIZE = (3.0, 1.8)
 TIMEOUT = 30 * 24 * 3600  # nothing stale can be read (content-keyed): the timeout only frees room
 
 
+logger = logging.getLogger(__name__)
+
+
 def chart_cache() -> BaseCache:
     try:
         return caches[ALIAS]
     except InvalidCacheBackendError:
         return caches["default"]
+
+
+# The cache is an optimisation: a folder that cannot be read or written (read-only, full disk,
+# another owner) costs a drawing, never an error page.
+
+
+def cache_get_many(keys: list[str]) -> dict[str, Any]:
+    try:
+        return chart_cache().get_many(keys)
+    except OSError:
+        logger.warning("charts cache unreadable", exc_info=True)
+        return {}
+
+
+def cache_set(key: str, value: Any) -> None:
+    try:
+        chart_cache().set(key, value, TIMEOUT)
+    except OSError:
+        logger.warning("charts cache not written", exc_info=True)
+
+
+def cache_add(key: str, value: Any, timeout: int) -> bool:
+    """``cache.add``; ``False`` (not added) when the cache cannot be written."""
+    try:
+        return chart_cache().add(key, value, timeout)
+    except OSError:
+        logger.warning("charts cache not written", exc_info=True)
+        return False
 
 
 def _line(result: IndicatorResult) -> IndicatorLine:
@@ -55,6 +88,7 @@ def trend_key(line: IndicatorLine, size: tuple[float, float] = SPARK_SIZE) -> st
     """The cache key of ``line``'s chart: a hash of every input of the drawing."""
     drawn: list[Any] = [
         CHART_VERSION,
+        matplotlib.__version__,  # another matplotlib may draw other pixels
         list(size),
         [list(t) for t in line.trend],
         line.result.code,
@@ -75,29 +109,27 @@ def trend_svg(result: IndicatorResult, size: tuple[float, float] = SPARK_SIZE) -
     """The SVG trend of ``result``: from the shared cache, else drawn now and stored."""
     line = _line(result)
     key = trend_key(line, size)
-    store = chart_cache()
-    svg = store.get(key)
+    svg = cache_get_many([key]).get(key)
     if svg is None:
         svg = _draw(line, size)
-        store.set(key, svg, TIMEOUT)
+        cache_set(key, svg)
     return svg
 
 
 def charts_missing(results: list[IndicatorResult]) -> int:
     """How many of these indicators' charts are not in the shared cache yet (one read)."""
     keys = [trend_key(_line(r)) for r in results]
-    return len(keys) - len(chart_cache().get_many(keys))
+    return len(keys) - len(cache_get_many(keys))
 
 
 def charts_draw_missing(results: list[IndicatorResult]) -> int:
     """Draw and store the charts of ``results`` not cached yet; how many were drawn."""
-    store = chart_cache()
     lines = [_line(r) for r in results]
     keys = [trend_key(line) for line in lines]
-    present = store.get_many(keys)
+    present = cache_get_many(keys)
     drawn = 0
     for line, key in zip(lines, keys, strict=True):
         if key not in present:
-            store.set(key, _draw(line, SPARK_SIZE), TIMEOUT)
+            cache_set(key, _draw(line, SPARK_SIZE))
             drawn += 1
     return drawn

@@ -127,20 +127,19 @@ def result_cards(request: HttpRequest, territory: Territory, hits: list[SearchHi
     template = None
     cards: list[str] = []
     for key, hit in zip(keys, hits, strict=True):
-        parts = found.get(key) or missing.get(key)
+        parts = found[key] if key in found else missing.get(key)
         if parts is None:
             template = template or get_template(CARD_TEMPLATE)
             context = {"territory": territory, "hit": hit, "s": hit.structure, "card_slots": True}
-            parts = _card_parts(template.render(context))
-            if parts is None:  # a slot marker in the structure's own text: render it whole
-                context["card_slots"] = False
-                parts = (template.render(context),)
+            # () when a slot marker is in the structure's own text: rendered whole, each time
+            parts = _card_parts(template.render(context)) or ()
             missing[key] = parts
-        if len(parts) == 3:
+        if parts:
             head, middle, tail = parts
             html = head + distance_html(hit) + middle + services_html(hit) + tail
         else:
-            html = parts[0]
+            template = template or get_template(CARD_TEMPLATE)
+            html = template.render({"territory": territory, "hit": hit, "s": hit.structure})
         cards.append(mark_safe(html))  # noqa: S308 (rendered by the template, escaped parts)
     if missing:
         cache.set_many(missing, CARD_CACHE_S)

@@ -42,7 +42,6 @@ from maillage.territory.models import Territory
 
 #: The zones blanches shown side by side: one theme for every row, so rows compare.
 WHITE_THEME = "petite-enfance"
-#: Open steps of the échéancier (the échéancier page counts these as late once past).
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
