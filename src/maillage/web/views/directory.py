@@ -7,6 +7,7 @@ Thin views: parse the request with a form, call one selector or service of
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -186,10 +187,73 @@ def directory_search(request: HttpRequest, territory: Territory) -> HttpResponse
     fragment = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )
-    template = "directory/_results.html" if fragment else "directory/search.html"
-    response = render(request, template, context)
+    if fragment:
+        response = render(request, "directory/_results.html", context)
+    else:
+        response = HttpResponse(_search_page(request, territory, context))
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
+
+
+SEARCH_TEMPLATE = "directory/search.html"
+FORM_SLOT = "\x00search-form\x00"
+RESULTS_SLOT = "\x00search-results\x00"
+SHELL_CACHE_S = 3600
+
+
+def _search_page(request: HttpRequest, territory: Territory, context: dict[str, Any]) -> str:
+    """The whole search page: its form and results rendered for this request, inside the rest
+    of the page (layout, navigation, map, « Donnez votre avis », scripts).
+
+    For an anonymous visitor without pending messages, the rest of the page depends only on the
+    territory (and its data version), the language and the base map's settings: it is rendered
+    once with two slots and kept in the cache, as the result cards are; the form and the
+    results are filled in for each search. Anyone else gets the page rendered whole. A test
+    checks both give the same bytes.
+    """
+    action = reverse("web:directory", args=[territory.slug])
+    form_html = render_to_string(
+        "directory/_search_form.html",
+        {"form": context["form"], "action": action, "htmx": True},
+        request,
+    )
+    results_html = render_to_string("directory/_results.html", context, request)
+    if request.user.is_authenticated or _has_messages(request):
+        return _whole_page(request, context, form_html, results_html)
+    lang = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    base_map = hashlib.sha256(f"{settings.TILE_URL}\n{settings.TILE_ATTRIBUTION}".encode())
+    version = f"{territory.pk}:{territory.data_version}:{lang}:{base_map.hexdigest()[:16]}"
+    key = f"directory-shell:{version}"
+    parts: tuple[str, ...] | None = cache.get(key)
+    if parts is None:
+        shell = _whole_page(request, context, FORM_SLOT, RESULTS_SLOT)
+        if shell.count(FORM_SLOT) == 1 and shell.count(RESULTS_SLOT) == 1:
+            head, rest = shell.split(FORM_SLOT)
+            middle, tail = rest.split(RESULTS_SLOT)
+            parts = (head, middle, tail)
+        else:  # a slot marker in the territory's own text: the page rendered whole, each time
+            parts = ()
+        cache.set(key, parts, SHELL_CACHE_S)
+    if not parts:
+        return _whole_page(request, context, form_html, results_html)
+    head, middle, tail = parts
+    return head + form_html + middle + results_html + tail
+
+
+def _whole_page(
+    request: HttpRequest, context: dict[str, Any], form_html: str, results_html: str
+) -> str:
+    """``directory/search.html`` around the (already escaped) form and results."""
+    page = {**context, "form_html": mark_safe(form_html), "results_html": mark_safe(results_html)}  # noqa: S308
+    return render_to_string(SEARCH_TEMPLATE, page, request)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """Whether messages wait for this request (counted without marking them as read, as the
+    layout's ``{% if messages %}`` does)."""
+    from django.contrib.messages import get_messages
+
+    return len(get_messages(request)) > 0
 
 
 # --------------------------------------------------------------------------- structure page
