@@ -3,6 +3,7 @@ territory's data change (an edited structure or service shows in the very next s
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -81,7 +82,12 @@ def test_distance_and_services_are_filled_in_each_search(armentieres):
 
 def test_a_name_holding_a_slot_marker_is_rendered_whole(armentieres):
     """Forms and imports refuse control characters in a name; one written by hand in the
-    database still gives the right card."""
+    database (SQLite: PostgreSQL refuses NUL in text, so the case cannot arise there) still
+    gives the right card."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses NUL characters in text: no such name can be stored")
     structure = Structure.objects.filter(territory=armentieres, published=True).first()
     Structure.objects.filter(pk=structure.pk).update(name=f"Lieu {DISTANCE_SLOT} (exemple fictif)")
     territory_touch(territory=armentieres)
