@@ -216,10 +216,10 @@ def test_payloads_in_partner_texts_are_shown_as_text_everywhere(live_data, brows
         for text in (ADDRESS, SERVICE_NAME, P_SCRIPT, P_JS, P_DATA, P_ENTITY):
             assert text in main
         page.wait_for_selector("#carte-structure .leaflet-interactive")
-        page.wait_for_function(
-            "!document.querySelector('#carte-structure.leaflet-zoom-anim, "
-            "#carte-structure.leaflet-pan-anim')"
-        )
+        # The map's zoom or pan animation over (a locator: no string evaluated under the CSP).
+        page.locator(
+            "#carte-structure.leaflet-zoom-anim, #carte-structure.leaflet-pan-anim"
+        ).wait_for(state="detached")
         page.locator("#carte-structure").scroll_into_view_if_needed()
         box = page.locator("#carte-structure").bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
