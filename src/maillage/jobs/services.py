@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,23 @@ def _fail(job: Job, message: str) -> None:
     )
 
 
+def job_begin(job: Job) -> Callable[[str], None] | None:
+    """Mark ``job`` running and return its progress callback (one step per message), or
+    ``None`` when it is already finished (a job is run once)."""
+    if job.state in (Job.State.READY, Job.State.FAILED):
+        return None
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, started_at=timezone.now(), steps_done=0, step_label=""
+    )
+
+    def progress(message: str) -> None:
+        Job.objects.filter(pk=job.pk).update(
+            steps_done=F("steps_done") + 1, step_label=str(message)[:200]
+        )
+
+    return progress
+
+
 def job_run(*, job_id: str) -> str:
     """Build the job's document and store it under ``settings.JOBS_DIR`` (called by the task).
 
@@ -86,16 +104,9 @@ def job_run(*, job_id: str) -> str:
         from .territory_build import territory_job_run
 
         return territory_job_run(job_id=job_id)
-    if job.state in (Job.State.READY, Job.State.FAILED):
+    progress = job_begin(job)
+    if progress is None:
         return str(job.state)
-    Job.objects.filter(pk=job.pk).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), steps_done=0, step_label=""
-    )
-
-    def progress(message: str) -> None:
-        Job.objects.filter(pk=job.pk).update(
-            steps_done=F("steps_done") + 1, step_label=str(message)[:200]
-        )
 
     with translation.override(settings.LANGUAGE_CODE):
         try:

@@ -34,7 +34,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -321,21 +320,14 @@ def territory_job_run(*, job_id: str) -> str:
     job with its French message), except that a failure *after* the load (the ZIP: disk full…)
     leaves the job linked to the territory it loaded, saying so and naming the failed step.
     """
-    from .services import SUMMARY_CHARS, UNEXPECTED, _fail, jobs_dir
+    from .services import SUMMARY_CHARS, UNEXPECTED, _fail, job_begin, jobs_dir
 
     job = Job.objects.filter(pk=job_id, kind=Job.Kind.TERRITORY).first()
     if job is None:
         return "absent"
-    if job.state in (Job.State.READY, Job.State.FAILED):
+    progress = job_begin(job)
+    if progress is None:
         return str(job.state)
-    Job.objects.filter(pk=job.pk).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), steps_done=0, step_label=""
-    )
-
-    def progress(message: str) -> None:
-        Job.objects.filter(pk=job.pk).update(
-            steps_done=F("steps_done") + 1, step_label=str(message)[:200]
-        )
 
     with translation.override(settings.LANGUAGE_CODE):
         try:
